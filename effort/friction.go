@@ -1,0 +1,581 @@
+package effort
+
+import (
+	"bytes"
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	cs "github.com/successkit/cs"
+)
+
+// Driver is one reason for a case's or a customer's friction: the driver's name, its
+// value (occurrences, or the 0..1 overshoot for over_target) and the points it added.
+type Driver struct {
+	Name   string  `json:"name"`
+	Value  float64 `json:"value"`
+	Points float64 `json:"points"`
+}
+
+// CaseFriction is the friction of one support case and its explanation.
+type CaseFriction struct {
+	CaseID     string
+	CustomerID string
+	Opened     time.Time     // earliest opening
+	Resolved   time.Time     // latest resolution when the case is resolved; zero while open
+	Open       bool          // not resolved, or reopened after its last resolution
+	Contacts   int           // distinct contacts
+	Duration   time.Duration // time to resolution, or age at "now" while open
+	FCR        bool          // first-contact resolution (see Config.FCRWindowDays)
+	NextCase   string        // the case counted as this case's next issue, or ""
+	Values     [NumDrivers]float64
+	Points     [NumDrivers]float64
+	Score      float64 // sum of Points capped at 100
+}
+
+// Drivers returns the drivers with points, highest first (ties by name).
+func (c CaseFriction) Drivers() []Driver { return drivers(c.Values, c.Points) }
+
+func drivers(vals, pts [NumDrivers]float64) []Driver {
+	var out []Driver
+	for i := range pts {
+		if pts[i] > 0 {
+			out = append(out, Driver{Name: driverNames[i], Value: vals[i], Points: pts[i]})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Driver) int {
+		if c := cmp.Compare(b.Points, a.Points); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Name, b.Name)
+	})
+	return out
+}
+
+// CustomerFriction is a customer's friction over its cases.
+//
+// Friction is the mean of the case scores weighted by Decay(now − last activity of the
+// case, half-life), so it stays within 0..100 and recent cases weigh more. Drivers are
+// the same weighted means per driver (Value counts are plain sums, undecayed); their
+// points may sum above Friction when cases hit the cap of 100. FCRRate is
+// FirstContactResolved ÷ Resolved (DOMAIN.md §5), meaningful only when Resolved > 0.
+type CustomerFriction struct {
+	CustomerID           string
+	Friction             float64
+	Cases                int
+	Open                 int
+	Resolved             int
+	FirstContactResolved int
+	FCRRate              float64
+	Drivers              []Driver
+	LastActivity         time.Time
+}
+
+// caseRes is the compact per-case result.
+type caseRes struct {
+	opened, resolved, last int64
+	vals                   [NumDrivers - 1]int32 // every driver but OverTarget
+	over                   float64
+	score                  float64
+	contacts               int32
+	next                   int32 // next-issue case, -1 for none
+	cust                   int32 // -1: case invalid
+	open, fcr              bool
+}
+
+// Report is the result of Model.Analyze: per-customer friction sorted by customer ID,
+// the cases (see NumCases and Case) and one error per rejected record. It is
+// read-only and safe for concurrent use.
+type Report struct {
+	Customers []CustomerFriction
+	// Errors lists one error per rejected record, sorted by message: contacts and
+	// events after now (ErrFuture), contacts and events of a case never opened
+	// (ErrUnknownCase), resolutions or reopenings before the opening (cs.ErrDateOrder),
+	// records whose customer differs from the case's (ErrCustomerMismatch).
+	Errors []error
+
+	m        *Model
+	b        *Batch
+	res      []caseRes
+	order    []int32 // valid cases by (customer ID, opened, case ID)
+	custCase []int32 // customer k's cases are order[custCase[k]:custCase[k+1]]
+}
+
+// NumCases returns the number of valid cases.
+func (r *Report) NumCases() int { return len(r.order) }
+
+// Case returns the i-th valid case, in the order of customer ID, opening time and case ID.
+func (r *Report) Case(i int) CaseFriction {
+	c := r.order[i]
+	x := &r.res[c]
+	out := CaseFriction{
+		CaseID:     r.b.cases[c],
+		CustomerID: r.b.custs[x.cust],
+		Opened:     time.Unix(x.opened, 0).UTC(),
+		Open:       x.open,
+		Contacts:   int(x.contacts),
+		FCR:        x.fcr,
+		Score:      x.score,
+	}
+	if !x.open {
+		out.Resolved = time.Unix(x.resolved, 0).UTC()
+	}
+	out.Duration = time.Duration(x.resolved-x.opened) * time.Second
+	if x.next >= 0 {
+		out.NextCase = r.b.cases[x.next]
+	}
+	out.Values = x.values()
+	out.Points = r.m.points(&out.Values)
+	return out
+}
+
+// CasesOf returns the valid cases of one customer, in opening order.
+func (r *Report) CasesOf(customerID string) []CaseFriction {
+	k, ok := slices.BinarySearchFunc(r.Customers, customerID, func(c CustomerFriction, id string) int {
+		return strings.Compare(c.CustomerID, id)
+	})
+	if !ok {
+		return nil
+	}
+	var out []CaseFriction
+	for i := r.custCase[k]; i < r.custCase[k+1]; i++ {
+		out = append(out, r.Case(int(i)))
+	}
+	return out
+}
+
+func (x *caseRes) values() [NumDrivers]float64 {
+	var v [NumDrivers]float64
+	j := 0
+	for i := range v {
+		if DriverKind(i) == OverTarget {
+			v[i] = x.over
+			continue
+		}
+		v[i] = float64(x.vals[j])
+		j++
+	}
+	return v
+}
+
+func (m *Model) points(v *[NumDrivers]float64) [NumDrivers]float64 {
+	var p [NumDrivers]float64
+	for i := range p {
+		p[i] = v[i] * m.w[i]
+	}
+	return p
+}
+
+// score sums the points in driver order (bit-reproducible: no fused multiply-add) and
+// caps the sum at 100.
+func (m *Model) score(v *[NumDrivers]float64) float64 {
+	var s float64
+	for i := range v {
+		s = float64(v[i]*m.w[i]) + s
+	}
+	return min(s, 100)
+}
+
+// bucket groups the indices 0..len(keys)-1 by key (0..n-1), stably: it returns the
+// starts (len n+1) and the permutation.
+func bucket(keys []int32, n int) (start, perm []int32) {
+	start = make([]int32, n+1)
+	for _, k := range keys {
+		start[k+1]++
+	}
+	for i := 1; i <= n; i++ {
+		start[i] += start[i-1]
+	}
+	perm = make([]int32, len(keys))
+	next := make([]int32, n)
+	copy(next, start[:n])
+	for i, k := range keys {
+		perm[next[k]] = int32(i)
+		next[k]++
+	}
+	return start, perm
+}
+
+// sortSmall sorts s with less by insertion, falling back to the standard sort for
+// long runs; it does not allocate.
+func sortSmall(s []int32, less func(a, b int32) bool) {
+	if len(s) > 48 {
+		slices.SortFunc(s, func(a, b int32) int {
+			switch {
+			case less(a, b):
+				return -1
+			case less(b, a):
+				return 1
+			}
+			return 0
+		})
+		return
+	}
+	for i := 1; i < len(s); i++ {
+		v := s[i]
+		j := i
+		for ; j > 0 && less(v, s[j-1]); j-- {
+			s[j] = s[j-1]
+		}
+		s[j] = v
+	}
+}
+
+// analyzer holds the state of one Analyze call.
+type analyzer struct {
+	m    *Model
+	b    *Batch
+	now  int64
+	errs []error
+}
+
+func (a *analyzer) contactErr(i int32, field, value string, err error) {
+	b := a.b
+	a.errs = append(a.errs, fmt.Errorf("effort: contact %q: %w", b.contactID(i),
+		&cs.FieldError{Record: b.custs[b.cCust[i]], Field: field, Value: value, Err: err}))
+}
+
+func (a *analyzer) eventErr(i int32, field, value string, err error) {
+	b := a.b
+	a.errs = append(a.errs, fmt.Errorf("effort: case %q: %s event: %w", b.cases[b.eCase[i]], EventKind(b.eKind[i]),
+		&cs.FieldError{Record: b.custs[b.eCust[i]], Field: field, Value: value, Err: err}))
+}
+
+func unixText(t int64) string { return time.Unix(t, 0).UTC().Format(time.RFC3339) }
+
+// Analyze scores every case of the batch and aggregates per customer at now. Records
+// in error are reported in Report.Errors and left out; everything else is analysed.
+// The result does not depend on the order in which records were added, and a contact
+// ID repeated within its case counts once (the earliest copy is kept). Contacts are
+// processed in flat arrays: the work is linear in the number of records, with a fixed
+// number of allocations besides the per-customer and per-error results.
+func (m *Model) Analyze(b *Batch, now time.Time) *Report {
+	a := &analyzer{m: m, b: b, now: now.Unix()}
+	nCases := len(b.cases)
+	cStart, cPerm := bucket(b.cCase, nCases)
+	eStart, ePerm := bucket(b.eCase, nCases)
+	res := make([]caseRes, nCases)
+	var scratch []int32
+	for c := range nCases {
+		x := &res[c]
+		x.cust, x.next = -1, -1
+		evs := ePerm[eStart[c]:eStart[c+1]]
+		cts := cPerm[cStart[c]:cStart[c+1]]
+		if len(scratch) < len(cts) {
+			scratch = make([]int32, len(cts)*2)
+		}
+		a.scoreCase(x, evs, cts, scratch[:len(cts)])
+	}
+	r := &Report{m: m, b: b, res: res}
+	a.group(r)
+	a.nextIssues(r, ePerm, eStart)
+	a.customers(r)
+	slices.SortFunc(a.errs, func(x, y error) int { return strings.Compare(x.Error(), y.Error()) })
+	r.Errors = a.errs
+	return r
+}
+
+// scoreCase derives one case's metrics from its events and contacts.
+func (a *analyzer) scoreCase(x *caseRes, evs, cts, scratch []int32) {
+	b, m := a.b, a.m
+	sortSmall(evs, func(i, j int32) bool {
+		if b.eTime[i] != b.eTime[j] {
+			return b.eTime[i] < b.eTime[j]
+		}
+		if b.eKind[i] != b.eKind[j] {
+			return b.eKind[i] < b.eKind[j]
+		}
+		return b.custs[b.eCust[i]] < b.custs[b.eCust[j]]
+	})
+	// The case belongs to the customer of its earliest opening (ties by customer ID,
+	// thanks to the sort) and opens then.
+	for _, e := range evs {
+		if EventKind(b.eKind[e]) == Opened && b.eTime[e] <= a.now {
+			x.cust, x.opened = b.eCust[e], b.eTime[e]
+			break
+		}
+	}
+	valid := x.cust >= 0
+	var (
+		resolvedOnce bool
+		firstRes     int64
+		reopens      int32
+		last         = x.opened
+	)
+	for k, e := range evs {
+		t := b.eTime[e]
+		switch {
+		case t > a.now:
+			a.eventErr(e, "time", unixText(t), ErrFuture)
+			continue
+		case !valid:
+			a.eventErr(e, "case_id", b.cases[b.eCase[e]], ErrUnknownCase)
+			continue
+		case b.eCust[e] != x.cust:
+			a.eventErr(e, "customer_id", b.custs[b.eCust[e]], ErrCustomerMismatch)
+			continue
+		case t < x.opened:
+			a.eventErr(e, "time", unixText(t), fmt.Errorf("%w: before the opening %s", cs.ErrDateOrder, unixText(x.opened)))
+			continue
+		}
+		// Exact repeats of an event count once.
+		if k > 0 && b.eTime[evs[k-1]] == t && b.eKind[evs[k-1]] == b.eKind[e] && b.eCust[evs[k-1]] == b.eCust[e] {
+			continue
+		}
+		last = max(last, t)
+		switch EventKind(b.eKind[e]) {
+		case Resolved:
+			if !resolvedOnce {
+				resolvedOnce, firstRes = true, t
+			}
+			x.open, x.resolved = false, t
+		case Reopened:
+			reopens++
+			x.open = true
+		}
+	}
+	if !resolvedOnce {
+		x.open = true
+	}
+	if x.open {
+		x.resolved = a.now
+	}
+
+	// Contacts: drop the invalid ones, keep one copy per ID, then walk them in time order.
+	n := 0
+	for _, i := range cts {
+		switch {
+		case b.cTime[i] > a.now:
+			a.contactErr(i, "time", unixText(b.cTime[i]), ErrFuture)
+		case !valid:
+			a.contactErr(i, "case_id", b.cases[b.cCase[i]], ErrUnknownCase)
+		case b.cCust[i] != x.cust:
+			a.contactErr(i, "customer_id", b.custs[b.cCust[i]], ErrCustomerMismatch)
+		default:
+			scratch[n] = i
+			n++
+		}
+	}
+	if !valid {
+		x.cust = -1
+		return
+	}
+	kept := scratch[:n]
+	byIDTime := func(i, j int32) bool {
+		if c := bytes.Compare(b.contactID(i), b.contactID(j)); c != 0 {
+			return c < 0
+		}
+		if b.cTime[i] != b.cTime[j] {
+			return b.cTime[i] < b.cTime[j]
+		}
+		return b.cMeta[i] < b.cMeta[j]
+	}
+	sortSmall(kept, byIDTime)
+	n = 0
+	for k, i := range kept {
+		if k > 0 && bytes.Equal(b.contactID(i), b.contactID(kept[n-1])) {
+			continue
+		}
+		kept[n] = i
+		n++
+	}
+	kept = kept[:n]
+	sortSmall(kept, func(i, j int32) bool {
+		if b.cTime[i] != b.cTime[j] {
+			return b.cTime[i] < b.cTime[j]
+		}
+		return bytes.Compare(b.contactID(i), b.contactID(j)) < 0
+	})
+
+	var v [NumDrivers]float64
+	early := 0 // contacts up to the FCR window after the first resolution
+	for k, i := range kept {
+		t, meta := b.cTime[i], b.cMeta[i]
+		last = max(last, t)
+		if meta&flagTransfer != 0 {
+			v[Transfer]++
+		}
+		if meta&flagRepeated != 0 {
+			v[RepeatedInfo]++
+		}
+		if meta&flagGeneric != 0 {
+			v[GenericAnswer]++
+		}
+		if resolvedOnce && t <= firstRes+m.fcr {
+			early++
+		}
+		if k == 0 {
+			continue
+		}
+		p := b.cTime[kept[k-1]]
+		if t-p <= m.repeat {
+			v[RepeatContact]++
+		}
+		from, to := Channel(b.cMeta[kept[k-1]]&channelMask), Channel(meta&channelMask)
+		switch {
+		case from == to:
+		case from == SelfService && to.Assisted():
+			v[ForcedSwitch]++
+		default:
+			v[ChannelSwitch]++
+		}
+	}
+	v[Reopen] = float64(reopens)
+	if over := x.resolved - x.opened - m.target; over > 0 {
+		x.over = min(1, float64(over)/float64(m.target))
+	}
+	x.fcr = resolvedOnce && reopens == 0 && early <= 1
+	x.contacts = int32(n)
+	x.last = last
+	j := 0
+	for i := range v {
+		if DriverKind(i) != OverTarget {
+			x.vals[j] = int32(v[i])
+			j++
+		}
+	}
+}
+
+// group orders the valid cases by customer ID, opening time and case ID.
+func (a *analyzer) group(r *Report) {
+	b := a.b
+	custOrder := make([]int32, len(b.custs))
+	for i := range custOrder {
+		custOrder[i] = int32(i)
+	}
+	slices.SortFunc(custOrder, func(i, j int32) int { return strings.Compare(b.custs[i], b.custs[j]) })
+	rank := make([]int32, len(b.custs))
+	for k, c := range custOrder {
+		rank[c] = int32(k)
+	}
+	// Bucket valid cases by customer rank; customers without a valid case get an
+	// empty range and are dropped later.
+	keys := make([]int32, 0, len(r.res))
+	ids := make([]int32, 0, len(r.res))
+	for c := range r.res {
+		if r.res[c].cust >= 0 {
+			keys = append(keys, rank[r.res[c].cust])
+			ids = append(ids, int32(c))
+		}
+	}
+	start, perm := bucket(keys, len(b.custs))
+	r.order = make([]int32, len(perm))
+	for k, p := range perm {
+		r.order[k] = ids[p]
+	}
+	for k := range len(b.custs) {
+		sortSmall(r.order[start[k]:start[k+1]], func(i, j int32) bool {
+			if r.res[i].opened != r.res[j].opened {
+				return r.res[i].opened < r.res[j].opened
+			}
+			return b.cases[i] < b.cases[j]
+		})
+	}
+	r.custCase = start
+	r.Customers = make([]CustomerFriction, len(b.custs))
+	for k, c := range custOrder {
+		r.Customers[k].CustomerID = b.custs[c]
+	}
+}
+
+// nextIssues marks each case whose resolution was followed, within NextIssueDays, by
+// the opening of another case of the same customer, then scores every case.
+func (a *analyzer) nextIssues(r *Report, ePerm, eStart []int32) {
+	b, m := a.b, a.m
+	for k := range r.Customers {
+		cases := r.order[r.custCase[k]:r.custCase[k+1]]
+		for _, c := range cases {
+			x := &r.res[c]
+			for _, e := range ePerm[eStart[c]:eStart[c+1]] {
+				t := b.eTime[e]
+				if EventKind(b.eKind[e]) != Resolved || t > a.now || t < x.opened || b.eCust[e] != x.cust {
+					continue
+				}
+				lo, _ := slices.BinarySearchFunc(cases, t, func(o int32, t int64) int { return cmp.Compare(r.res[o].opened, t) })
+				for _, o := range cases[lo:] {
+					if r.res[o].opened > t+m.nextIssue {
+						break
+					}
+					if o != c {
+						x.next = o
+						break
+					}
+				}
+				if x.next >= 0 {
+					break
+				}
+			}
+			if x.next >= 0 {
+				x.vals[NextIssue-1] = 1
+			}
+			v := x.values()
+			x.score = m.score(&v)
+		}
+	}
+}
+
+// customers aggregates the cases per customer with time decay.
+func (a *analyzer) customers(r *Report) {
+	m := a.m
+	out := r.Customers[:0]
+	// custCase is rebuilt for the compacted list: dropped customers have empty ranges,
+	// so each kept customer's range still starts where the previous one ended.
+	cc := make([]int32, 0, len(r.Customers)+1)
+	for k := range r.Customers {
+		cf := r.Customers[k]
+		cases := r.order[r.custCase[k]:r.custCase[k+1]]
+		if len(cases) == 0 {
+			continue
+		}
+		var (
+			sumW, sumF float64
+			pts, vals  [NumDrivers]float64
+			last       int64
+		)
+		for _, c := range cases {
+			x := &r.res[c]
+			w := 1.0
+			if age := a.now - x.last; age > 0 {
+				w = math.Exp2(-float64(age) / m.halfLife)
+			}
+			v := x.values()
+			p := m.points(&v)
+			for i := range pts {
+				pts[i] = float64(w*p[i]) + pts[i]
+				vals[i] += v[i]
+			}
+			sumW += w
+			sumF = float64(w*x.score) + sumF
+			last = max(last, x.last)
+			cf.Cases++
+			switch {
+			case x.open:
+				cf.Open++
+			default:
+				cf.Resolved++
+			}
+			if x.fcr {
+				cf.FirstContactResolved++
+			}
+		}
+		if sumW > 0 {
+			cf.Friction = min(100, max(0, sumF/sumW))
+			for i := range pts {
+				pts[i] /= sumW
+			}
+		}
+		if cf.Resolved > 0 {
+			cf.FCRRate = float64(cf.FirstContactResolved) / float64(cf.Resolved)
+		}
+		cf.Drivers = drivers(vals, pts)
+		cf.LastActivity = time.Unix(last, 0).UTC()
+		out = append(out, cf)
+		cc = append(cc, r.custCase[k])
+	}
+	cc = append(cc, int32(len(r.order)))
+	r.Customers = out
+	r.custCase = cc
+}
