@@ -46,8 +46,6 @@ func (t *table) next() ([]string, error) {
 		return nil, t.header
 	}
 	rec, err := t.r.Read()
-	line, _ := t.r.FieldPos(0)
-	t.line = line
 	if err != nil {
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
@@ -59,6 +57,8 @@ func (t *table) next() ([]string, error) {
 		}
 		return nil, fmt.Errorf("effort: %s: %w", t.file, err)
 	}
+	// FieldPos is defined for the record just read, which has at least one field.
+	t.line, _ = t.r.FieldPos(0)
 	if len(rec) != len(t.pos) {
 		return nil, t.fieldErr("record", "", fmt.Errorf("%d fields, want %d", len(rec), len(t.pos)))
 	}
