@@ -3,6 +3,7 @@ package effort
 import (
 	"fmt"
 	"math"
+	"sync"
 	"time"
 )
 
@@ -92,7 +93,8 @@ type Config struct {
 	Weights Weights `json:"weights"`
 }
 
-// Model is a validated, compiled Config. It is immutable and safe for concurrent use.
+// Model is a validated, compiled Config. Its configuration is immutable and it is safe
+// for concurrent use; it keeps a pool of working memory for Analyze.
 type Model struct {
 	cfg       Config
 	repeat    int64 // seconds
@@ -101,6 +103,7 @@ type Model struct {
 	target    int64
 	halfLife  float64 // seconds
 	w         [NumDrivers]float64
+	pool      sync.Pool // *scratch, reused across Analyze calls
 }
 
 // NewModel validates cfg and compiles it. Negative, NaN or infinite values are errors

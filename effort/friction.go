@@ -224,6 +224,81 @@ func sortSmall(s []int32, less func(a, b int32) bool) {
 	}
 }
 
+// crec is a contact copied next to the other contacts of its case, so that a case's
+// contacts are read from one place rather than from ten random ones.
+type crec struct {
+	t    int64
+	h    uint32 // hash of the contact ID (equal hashes are confirmed on the bytes)
+	idx  int32  // index in the batch
+	cust int32
+	meta uint8
+}
+
+// scratch holds the large working arrays of one Analyze call. Models keep them in a
+// sync.Pool, so that analysing again does not allocate (or fault in) fresh memory per
+// contact.
+type scratch struct {
+	start, next []int32
+	recs        []crec
+}
+
+func grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
+}
+
+// gather copies the contacts into case order: case c's are recs[start[c]:start[c+1]].
+func gather(b *Batch, w *scratch) (start []int32, recs []crec) {
+	n := len(b.cases)
+	w.start = grow(w.start, n+1)
+	start = w.start
+	clear(start)
+	for _, k := range b.cCase {
+		start[k+1]++
+	}
+	for i := 1; i <= n; i++ {
+		start[i] += start[i-1]
+	}
+	w.next = grow(w.next, n)
+	next := w.next
+	copy(next, start[:n])
+	w.recs = grow(w.recs, len(b.cCase))
+	recs = w.recs
+	for i, k := range b.cCase {
+		recs[next[k]] = crec{t: b.cTime[i], h: b.cHash[i], idx: int32(i), cust: b.cCust[i], meta: b.cMeta[i]}
+		next[k]++
+	}
+	return start, recs
+}
+
+// sortRecs sorts s with less by insertion, falling back to the standard sort for
+// long runs. The records are passed by value: a pointer to v would make it escape and
+// cost an allocation per element.
+func sortRecs(s []crec, less func(a, b crec) bool) {
+	if len(s) > 48 {
+		slices.SortFunc(s, func(a, b crec) int {
+			switch {
+			case less(a, b):
+				return -1
+			case less(b, a):
+				return 1
+			}
+			return 0
+		})
+		return
+	}
+	for i := 1; i < len(s); i++ {
+		v := s[i]
+		j := i
+		for ; j > 0 && less(v, s[j-1]); j-- {
+			s[j] = s[j-1]
+		}
+		s[j] = v
+	}
+}
+
 // analyzer holds the state of one Analyze call.
 type analyzer struct {
 	m    *Model
@@ -255,19 +330,18 @@ func unixText(t int64) string { return time.Unix(t, 0).UTC().Format(time.RFC3339
 func (m *Model) Analyze(b *Batch, now time.Time) *Report {
 	a := &analyzer{m: m, b: b, now: now.Unix()}
 	nCases := len(b.cases)
-	cStart, cPerm := bucket(b.cCase, nCases)
+	w, _ := m.pool.Get().(*scratch)
+	if w == nil {
+		w = new(scratch)
+	}
+	defer m.pool.Put(w)
+	cStart, recs := gather(b, w)
 	eStart, ePerm := bucket(b.eCase, nCases)
 	res := make([]caseRes, nCases)
-	var scratch []int32
 	for c := range nCases {
 		x := &res[c]
 		x.cust, x.next = -1, -1
-		evs := ePerm[eStart[c]:eStart[c+1]]
-		cts := cPerm[cStart[c]:cStart[c+1]]
-		if len(scratch) < len(cts) {
-			scratch = make([]int32, len(cts)*2)
-		}
-		a.scoreCase(x, evs, cts, scratch[:len(cts)])
+		a.scoreCase(x, ePerm[eStart[c]:eStart[c+1]], recs[cStart[c]:cStart[c+1]])
 	}
 	r := &Report{m: m, b: b, res: res}
 	a.group(r)
@@ -279,7 +353,7 @@ func (m *Model) Analyze(b *Batch, now time.Time) *Report {
 }
 
 // scoreCase derives one case's metrics from its events and contacts.
-func (a *analyzer) scoreCase(x *caseRes, evs, cts, scratch []int32) {
+func (a *analyzer) scoreCase(x *caseRes, evs []int32, cts []crec) {
 	b, m := a.b, a.m
 	sortSmall(evs, func(i, j int32) bool {
 		if b.eTime[i] != b.eTime[j] {
@@ -346,16 +420,16 @@ func (a *analyzer) scoreCase(x *caseRes, evs, cts, scratch []int32) {
 
 	// Contacts: drop the invalid ones, keep one copy per ID, then walk them in time order.
 	n := 0
-	for _, i := range cts {
+	for _, c := range cts {
 		switch {
-		case b.cTime[i] > a.now:
-			a.contactErr(i, "time", unixText(b.cTime[i]), ErrFuture)
+		case c.t > a.now:
+			a.contactErr(c.idx, "time", unixText(c.t), ErrFuture)
 		case !valid:
-			a.contactErr(i, "case_id", b.cases[b.cCase[i]], ErrUnknownCase)
-		case b.cCust[i] != x.cust:
-			a.contactErr(i, "customer_id", b.custs[b.cCust[i]], ErrCustomerMismatch)
+			a.contactErr(c.idx, "case_id", b.cases[b.cCase[c.idx]], ErrUnknownCase)
+		case c.cust != x.cust:
+			a.contactErr(c.idx, "customer_id", b.custs[c.cust], ErrCustomerMismatch)
 		default:
-			scratch[n] = i
+			cts[n] = c
 			n++
 		}
 	}
@@ -363,37 +437,43 @@ func (a *analyzer) scoreCase(x *caseRes, evs, cts, scratch []int32) {
 		x.cust = -1
 		return
 	}
-	kept := scratch[:n]
-	byIDTime := func(i, j int32) bool {
-		if c := bytes.Compare(b.contactID(i), b.contactID(j)); c != 0 {
+	// Copies of a contact have the same ID hash; the ID bytes are compared only when
+	// two hashes are equal, which is rare unless the contact is repeated.
+	sortRecs(cts[:n], func(p, q crec) bool {
+		if p.h != q.h {
+			return p.h < q.h
+		}
+		if c := bytes.Compare(b.contactID(p.idx), b.contactID(q.idx)); c != 0 {
 			return c < 0
 		}
-		if b.cTime[i] != b.cTime[j] {
-			return b.cTime[i] < b.cTime[j]
+		if p.t != q.t {
+			return p.t < q.t
 		}
-		return b.cMeta[i] < b.cMeta[j]
-	}
-	sortSmall(kept, byIDTime)
-	n = 0
-	for k, i := range kept {
-		if k > 0 && bytes.Equal(b.contactID(i), b.contactID(kept[n-1])) {
+		return p.meta < q.meta
+	})
+	kept := cts[:0]
+	for k := range n {
+		c := cts[k]
+		if len(kept) > 0 && kept[len(kept)-1].h == c.h && bytes.Equal(b.contactID(c.idx), b.contactID(kept[len(kept)-1].idx)) {
 			continue
 		}
-		kept[n] = i
-		n++
+		kept = append(kept, c)
 	}
-	kept = kept[:n]
-	sortSmall(kept, func(i, j int32) bool {
-		if b.cTime[i] != b.cTime[j] {
-			return b.cTime[i] < b.cTime[j]
+	n = len(kept)
+	sortRecs(kept, func(p, q crec) bool {
+		if p.t != q.t {
+			return p.t < q.t
 		}
-		return bytes.Compare(b.contactID(i), b.contactID(j)) < 0
+		if p.h != q.h {
+			return p.h < q.h
+		}
+		return bytes.Compare(b.contactID(p.idx), b.contactID(q.idx)) < 0
 	})
 
 	var v [NumDrivers]float64
 	early := 0 // contacts up to the FCR window after the first resolution
-	for k, i := range kept {
-		t, meta := b.cTime[i], b.cMeta[i]
+	for k := range kept {
+		t, meta := kept[k].t, kept[k].meta
 		last = max(last, t)
 		if meta&flagTransfer != 0 {
 			v[Transfer]++
@@ -410,11 +490,10 @@ func (a *analyzer) scoreCase(x *caseRes, evs, cts, scratch []int32) {
 		if k == 0 {
 			continue
 		}
-		p := b.cTime[kept[k-1]]
-		if t-p <= m.repeat {
+		if t-kept[k-1].t <= m.repeat {
 			v[RepeatContact]++
 		}
-		from, to := Channel(b.cMeta[kept[k-1]]&channelMask), Channel(meta&channelMask)
+		from, to := Channel(kept[k-1].meta&channelMask), Channel(meta&channelMask)
 		switch {
 		case from == to:
 		case from == SelfService && to.Assisted():

@@ -124,6 +124,7 @@ type Batch struct {
 	cCust  []int32
 	cMeta  []uint8  // channel | flags
 	cIDEnd []uint32 // end of the contact's ID in ids; its start is the previous end
+	cHash  []uint32 // FNV-1a of the ID, so copies are found without reading ids
 	ids    []byte
 	cAgent []int32 // interned agent, -1 for none
 	agents []string
@@ -197,6 +198,7 @@ func (b *Batch) AddContact(c Contact) error {
 	b.cMeta = append(b.cMeta, meta)
 	b.cAgent = append(b.cAgent, ag)
 	b.ids = append(b.ids, c.ID...)
+	b.cHash = append(b.cHash, uint32(fnv1a(c.ID)))
 	b.cIDEnd = append(b.cIDEnd, uint32(len(b.ids)))
 	return nil
 }
@@ -229,4 +231,14 @@ func (b *Batch) contactID(i int32) []byte {
 		start = b.cIDEnd[i-1]
 	}
 	return b.ids[start:b.cIDEnd[i]]
+}
+
+// fnv1a is the 64-bit FNV-1a hash (Fowler, Noll, Vo; IETF draft-eastlake-fnv).
+func fnv1a(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return h
 }
