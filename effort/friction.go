@@ -273,30 +273,81 @@ func gather(b *Batch, w *scratch) (start []int32, recs []crec) {
 	return start, recs
 }
 
-// sortRecs sorts s with less by insertion, falling back to the standard sort for
-// long runs. The records are passed by value: a pointer to v would make it escape and
-// cost an allocation per element.
-func sortRecs(s []crec, less func(a, b crec) bool) {
+// sameID reports whether contacts i and j have the same ID.
+func (b *Batch) sameID(i, j int32) bool { return bytes.Equal(b.contactID(i), b.contactID(j)) }
+
+// timeCmp orders a case's contacts by time, then ID (hash, then bytes), then flags: a
+// total order on distinct records, so the result does not depend on input order.
+func (b *Batch) timeCmp(p, q *crec) int {
+	if p.t != q.t {
+		return cmp.Compare(p.t, q.t)
+	}
+	if p.h != q.h {
+		return cmp.Compare(p.h, q.h)
+	}
+	if c := bytes.Compare(b.contactID(p.idx), b.contactID(q.idx)); c != 0 {
+		return c
+	}
+	return cmp.Compare(p.meta, q.meta)
+}
+
+// idCmp orders by ID first, then as timeCmp.
+func (b *Batch) idCmp(p, q *crec) int {
+	if p.h != q.h {
+		return cmp.Compare(p.h, q.h)
+	}
+	if c := bytes.Compare(b.contactID(p.idx), b.contactID(q.idx)); c != 0 {
+		return c
+	}
+	return b.timeCmp(p, q)
+}
+
+// sortByTime sorts by timeCmp: by insertion for the usual handful of contacts, with
+// the standard sort for long cases.
+func (b *Batch) sortByTime(s []crec) {
 	if len(s) > 48 {
-		slices.SortFunc(s, func(a, b crec) int {
-			switch {
-			case less(a, b):
-				return -1
-			case less(b, a):
-				return 1
-			}
-			return 0
-		})
+		slices.SortFunc(s, func(p, q crec) int { return b.timeCmp(&p, &q) })
 		return
 	}
 	for i := 1; i < len(s); i++ {
 		v := s[i]
 		j := i
-		for ; j > 0 && less(v, s[j-1]); j-- {
+		for ; j > 0 && b.timeCmp(&v, &s[j-1]) < 0; j-- {
 			s[j] = s[j-1]
 		}
 		s[j] = v
 	}
+}
+
+// dedupe sorts a case's contacts by time and drops the later copies of each contact
+// ID, keeping the earliest. Short cases compare each contact with those kept (copies
+// share a hash, so the ID bytes are read only for copies and hash collisions); long
+// ones sort by ID to stay n log n.
+func (b *Batch) dedupe(s []crec) []crec {
+	if len(s) <= 64 {
+		b.sortByTime(s)
+		kept := s[:0]
+	next:
+		for _, c := range s {
+			for k := range kept {
+				if kept[k].h == c.h && b.sameID(kept[k].idx, c.idx) {
+					continue next
+				}
+			}
+			kept = append(kept, c)
+		}
+		return kept
+	}
+	slices.SortFunc(s, func(p, q crec) int { return b.idCmp(&p, &q) })
+	kept := s[:0]
+	for _, c := range s {
+		if len(kept) > 0 && kept[len(kept)-1].h == c.h && b.sameID(kept[len(kept)-1].idx, c.idx) {
+			continue
+		}
+		kept = append(kept, c)
+	}
+	b.sortByTime(kept)
+	return kept
 }
 
 // analyzer holds the state of one Analyze call.
@@ -437,38 +488,8 @@ func (a *analyzer) scoreCase(x *caseRes, evs []int32, cts []crec) {
 		x.cust = -1
 		return
 	}
-	// Copies of a contact have the same ID hash; the ID bytes are compared only when
-	// two hashes are equal, which is rare unless the contact is repeated.
-	sortRecs(cts[:n], func(p, q crec) bool {
-		if p.h != q.h {
-			return p.h < q.h
-		}
-		if c := bytes.Compare(b.contactID(p.idx), b.contactID(q.idx)); c != 0 {
-			return c < 0
-		}
-		if p.t != q.t {
-			return p.t < q.t
-		}
-		return p.meta < q.meta
-	})
-	kept := cts[:0]
-	for k := range n {
-		c := cts[k]
-		if len(kept) > 0 && kept[len(kept)-1].h == c.h && bytes.Equal(b.contactID(c.idx), b.contactID(kept[len(kept)-1].idx)) {
-			continue
-		}
-		kept = append(kept, c)
-	}
+	kept := b.dedupe(cts[:n])
 	n = len(kept)
-	sortRecs(kept, func(p, q crec) bool {
-		if p.t != q.t {
-			return p.t < q.t
-		}
-		if p.h != q.h {
-			return p.h < q.h
-		}
-		return bytes.Compare(b.contactID(p.idx), b.contactID(q.idx)) < 0
-	})
 
 	var v [NumDrivers]float64
 	early := 0 // contacts up to the FCR window after the first resolution
