@@ -79,7 +79,7 @@ type Response struct {
 // ErrScore, ErrScale or cs.ErrMissing, prefixed "effort: ".
 func (r Response) Validate() error {
 	fail := func(field, value string, err error) error {
-		return fmt.Errorf("effort: %w", &cs.FieldError{Record: r.CustomerID, Field: field, Value: value, Err: err})
+		return fmt.Errorf("effort: %w", &cs.FieldError{File: "surveys", Record: r.CustomerID, Field: field, Value: value, Err: err})
 	}
 	if r.CustomerID == "" {
 		return fail("customer_id", "", cs.ErrMissing)
@@ -116,7 +116,7 @@ func Ease(r Response) (float64, error) {
 	case ScaleCES1:
 		return (5 - r.Score) * 100 / 4, nil
 	}
-	return 0, fmt.Errorf("effort: %w", &cs.FieldError{Record: r.CustomerID, Field: "kind", Value: r.Scale.String(),
+	return 0, fmt.Errorf("effort: %w", &cs.FieldError{File: "surveys", Record: r.CustomerID, Field: "kind", Value: r.Scale.String(),
 		Err: fmt.Errorf("%w: not a CES scale", ErrScale)})
 }
 

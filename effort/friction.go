@@ -361,13 +361,13 @@ type analyzer struct {
 func (a *analyzer) contactErr(i int32, field, value string, err error) {
 	b := a.b
 	a.errs = append(a.errs, fmt.Errorf("effort: contact %q: %w", b.contactID(i),
-		&cs.FieldError{Record: b.custs[b.cCust[i]], Field: field, Value: value, Err: err}))
+		&cs.FieldError{File: "contacts", Record: b.custs[b.cCust[i]], Field: field, Value: value, Err: err}))
 }
 
 func (a *analyzer) eventErr(i int32, field, value string, err error) {
 	b := a.b
 	a.errs = append(a.errs, fmt.Errorf("effort: case %q: %s event: %w", b.cases[b.eCase[i]], EventKind(b.eKind[i]),
-		&cs.FieldError{Record: b.custs[b.eCust[i]], Field: field, Value: value, Err: err}))
+		&cs.FieldError{File: "case_events", Record: b.custs[b.eCust[i]], Field: field, Value: value, Err: err}))
 }
 
 func unixText(t int64) string { return time.Unix(t, 0).UTC().Format(time.RFC3339) }
@@ -398,7 +398,10 @@ func (m *Model) Analyze(b *Batch, now time.Time) *Report {
 	a.group(r)
 	a.nextIssues(r, ePerm, eStart)
 	a.customers(r)
+	// Sorted by message; a repeated bad record yields one error, as a repeated good
+	// record counts once.
 	slices.SortFunc(a.errs, func(x, y error) int { return strings.Compare(x.Error(), y.Error()) })
+	a.errs = slices.CompactFunc(a.errs, func(x, y error) bool { return x.Error() == y.Error() })
 	r.Errors = a.errs
 	return r
 }

@@ -172,7 +172,7 @@ func (s Silence) Find(efforts []CustomerEffort, customers []cs.Customer, respons
 			continue
 		}
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			errs = append(errs, fmt.Errorf("effort: %w", &cs.FieldError{Record: c.ID, Field: "signal.usage_trend", Value: fmt.Sprint(v), Err: cs.ErrNotFinite}))
+			errs = append(errs, fmt.Errorf("effort: %w", &cs.FieldError{File: "customers", Record: c.ID, Field: "signal.usage_trend", Value: fmt.Sprint(v), Err: cs.ErrNotFinite}))
 			continue
 		}
 		trend[c.ID] = v

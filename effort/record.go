@@ -162,7 +162,7 @@ func (b *Batch) intern(m map[string]int32, list *[]string, s string) int32 {
 // Analyze.
 func (b *Batch) AddContact(c Contact) error {
 	fail := func(field, value string, err error) error {
-		return fmt.Errorf("effort: contact %q: %w", c.ID, &cs.FieldError{Record: c.CustomerID, Field: field, Value: value, Err: err})
+		return fmt.Errorf("effort: contact %q: %w", c.ID, &cs.FieldError{File: "contacts", Record: c.CustomerID, Field: field, Value: value, Err: err})
 	}
 	switch {
 	case c.ID == "":
@@ -206,7 +206,7 @@ func (b *Batch) AddContact(c Contact) error {
 // AddCaseEvent validates the event's own fields and adds it; errors as AddContact.
 func (b *Batch) AddCaseEvent(e CaseEvent) error {
 	fail := func(field, value string, err error) error {
-		return fmt.Errorf("effort: case %q: %w", e.CaseID, &cs.FieldError{Record: e.CustomerID, Field: field, Value: value, Err: err})
+		return fmt.Errorf("effort: case %q: %w", e.CaseID, &cs.FieldError{File: "case_events", Record: e.CustomerID, Field: field, Value: value, Err: err})
 	}
 	switch {
 	case e.CaseID == "":
