@@ -117,7 +117,7 @@ func (t *table) time(field, v string) (time.Time, error) {
 		return time.Time{}, t.fieldErr(field, "", cs.ErrMissing)
 	}
 	tm, err := time.Parse(time.RFC3339, v)
-	if err != nil {
+	if err != nil || tm.IsZero() {
 		return time.Time{}, t.fieldErr(field, v, errors.New("not an RFC 3339 time"))
 	}
 	return tm, nil
@@ -162,6 +162,9 @@ func (r *ContactReader) Read() (Contact, error) {
 		if err := t.required(name, f[k]); err != nil {
 			return Contact{}, err
 		}
+	}
+	if len(f[0]) > maxIDLen {
+		return Contact{}, t.fieldErr("contact_id", f[0][:16]+"...", cs.ErrRange)
 	}
 	c := Contact{ID: f[0], CustomerID: f[1], CaseID: f[2], Agent: f[5]}
 	if c.Time, err = t.time("time", f[3]); err != nil {
