@@ -185,8 +185,6 @@ func (r *ContactReader) Read() (Contact, error) {
 	return c, nil
 }
 
-// Line returns the line of the record last read.
-func (r *ContactReader) Line() int { return r.t.line }
 
 // CaseEventReader streams case_events.csv: case_id,customer_id,event,time.
 type CaseEventReader struct{ t *table }
@@ -222,8 +220,6 @@ func (r *CaseEventReader) Read() (CaseEvent, error) {
 	return e, nil
 }
 
-// Line returns the line of the record last read.
-func (r *CaseEventReader) Line() int { return r.t.line }
 
 // SurveyReader streams surveys.csv: customer_id,time,kind,score with kind ces2, ces1
 // or nps; every response is validated (Response.Validate).
@@ -272,5 +268,3 @@ func (r *SurveyReader) Read() (Response, error) {
 	return s, nil
 }
 
-// Line returns the line of the record last read.
-func (r *SurveyReader) Line() int { return r.t.line }
