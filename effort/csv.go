@@ -185,7 +185,6 @@ func (r *ContactReader) Read() (Contact, error) {
 	return c, nil
 }
 
-
 // CaseEventReader streams case_events.csv: case_id,customer_id,event,time.
 type CaseEventReader struct{ t *table }
 
@@ -219,7 +218,6 @@ func (r *CaseEventReader) Read() (CaseEvent, error) {
 	}
 	return e, nil
 }
-
 
 // SurveyReader streams surveys.csv: customer_id,time,kind,score with kind ces2, ces1
 // or nps; every response is validated (Response.Validate).
@@ -267,4 +265,3 @@ func (r *SurveyReader) Read() (Response, error) {
 	}
 	return s, nil
 }
-
