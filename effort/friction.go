@@ -37,10 +37,14 @@ type CaseFriction struct {
 }
 
 // Drivers returns the drivers with points, highest first (ties by name).
-func (c CaseFriction) Drivers() []Driver { return drivers(c.Values, c.Points) }
+func (c CaseFriction) Drivers() []Driver { return drivers(nil, c.Values, c.Points) }
 
-func drivers(vals, pts [NumDrivers]float64) []Driver {
-	var out []Driver
+// drivers appends the drivers with points to buf, sorted, and returns the new part.
+func drivers(buf []Driver, vals, pts [NumDrivers]float64) []Driver {
+	out := buf[len(buf):len(buf):cap(buf)]
+	if cap(out) < int(NumDrivers) {
+		out = make([]Driver, 0, int(NumDrivers))
+	}
 	for i := range pts {
 		if pts[i] > 0 {
 			out = append(out, Driver{Name: driverNames[i], Value: vals[i], Points: pts[i]})
@@ -52,7 +56,7 @@ func drivers(vals, pts [NumDrivers]float64) []Driver {
 		}
 		return strings.Compare(a.Name, b.Name)
 	})
-	return out
+	return out[:len(out):len(out)]
 }
 
 // CustomerFriction is a customer's friction over its cases.
@@ -627,6 +631,8 @@ func (a *analyzer) customers(r *Report) {
 	// custCase is rebuilt for the compacted list: dropped customers have empty ranges,
 	// so each kept customer's range still starts where the previous one ended.
 	cc := make([]int32, 0, len(r.Customers)+1)
+	// The customers' driver lists share backing arrays, a few allocations in all.
+	var buf []Driver
 	for k := range r.Customers {
 		cf := r.Customers[k]
 		cases := r.order[r.custCase[k]:r.custCase[k+1]]
@@ -673,7 +679,11 @@ func (a *analyzer) customers(r *Report) {
 		if cf.Resolved > 0 {
 			cf.FCRRate = float64(cf.FirstContactResolved) / float64(cf.Resolved)
 		}
-		cf.Drivers = drivers(vals, pts)
+		if cap(buf)-len(buf) < int(NumDrivers) {
+			buf = make([]Driver, 0, 4096*int(NumDrivers))
+		}
+		cf.Drivers = drivers(buf, vals, pts)
+		buf = buf[:len(buf)+len(cf.Drivers)]
 		cf.LastActivity = time.Unix(last, 0).UTC()
 		out = append(out, cf)
 		cc = append(cc, r.custCase[k])
