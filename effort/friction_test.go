@@ -245,3 +245,23 @@ func contains(s, sub string) bool {
 	}
 	return false
 }
+
+// Analyze's allocations do not grow with the number of contacts: ten times the
+// contacts over the same cases and customers cost the same allocations once the
+// model's working memory is warm.
+func TestAnalyzeAllocsPerContact(t *testing.T) {
+	m, _ := NewModel(Config{})
+	small, now := benchBook(t, 2_000, 200, 20)
+	large, _ := benchBook(t, 20_000, 200, 20)
+	m.Analyze(large, now) // warm the pool with the larger working set
+	a := testing.AllocsPerRun(5, func() { m.Analyze(small, now) })
+	b := testing.AllocsPerRun(5, func() { m.Analyze(large, now) })
+	// The slack covers the pool's working arrays, which the race detector's sync.Pool
+	// drops at random; an allocation per contact would add 18,000.
+	if b > a+5 {
+		t.Errorf("allocations: %v for 2,000 contacts, %v for 20,000", a, b)
+	}
+	if cfg := m.Config(); cfg.RepeatWindowDays != 7 || cfg.HalfLifeDays != 90 || cfg.Weights != DefaultWeights() {
+		t.Errorf("Config() = %+v, want the defaults filled in", cfg)
+	}
+}
