@@ -98,7 +98,8 @@ type Report struct {
 	// Errors lists one error per rejected record, sorted by message: contacts and
 	// events after now (ErrFuture), contacts and events of a case never opened
 	// (ErrUnknownCase), resolutions or reopenings before the opening (cs.ErrDateOrder),
-	// records whose customer differs from the case's (ErrCustomerMismatch).
+	// records whose customer differs from the case's (ErrCustomerMismatch), copies of
+	// a contact ID on another case (cs.ErrDuplicate).
 	Errors []error
 
 	m        *Model
@@ -242,8 +243,10 @@ type crec struct {
 // sync.Pool, so that analysing again does not allocate (or fault in) fresh memory per
 // contact.
 type scratch struct {
-	start, next []int32
-	recs        []crec
+	start, next    []int32
+	recs           []crec
+	pairs, pairTmp []hrec
+	drop           []bool
 }
 
 func grow[T any](s []T, n int) []T {
@@ -254,13 +257,16 @@ func grow[T any](s []T, n int) []T {
 }
 
 // gather copies the contacts into case order: case c's are recs[start[c]:start[c+1]].
-func gather(b *Batch, w *scratch) (start []int32, recs []crec) {
+// Contacts flagged in drop are left out.
+func gather(b *Batch, w *scratch, drop []bool) (start []int32, recs []crec) {
 	n := len(b.cases)
 	w.start = grow(w.start, n+1)
 	start = w.start
 	clear(start)
-	for _, k := range b.cCase {
-		start[k+1]++
+	for i, k := range b.cCase {
+		if drop == nil || !drop[i] {
+			start[k+1]++
+		}
 	}
 	for i := 1; i <= n; i++ {
 		start[i] += start[i-1]
@@ -268,9 +274,12 @@ func gather(b *Batch, w *scratch) (start []int32, recs []crec) {
 	w.next = grow(w.next, n)
 	next := w.next
 	copy(next, start[:n])
-	w.recs = grow(w.recs, len(b.cCase))
+	w.recs = grow(w.recs, int(start[n]))
 	recs = w.recs
 	for i, k := range b.cCase {
+		if drop != nil && drop[i] {
+			continue
+		}
 		recs[next[k]] = crec{t: b.cTime[i], h: b.cHash[i], idx: int32(i), cust: b.cCust[i], meta: b.cMeta[i]}
 		next[k]++
 	}
@@ -379,7 +388,8 @@ func unixText(t int64) string { return time.Unix(t, 0).UTC().Format(time.RFC3339
 // Analyze scores every case of the batch and aggregates per customer at now. Records
 // in error are reported in Report.Errors and left out; everything else is analysed.
 // The result does not depend on the order in which records were added, and a contact
-// ID repeated within its case counts once (the earliest copy is kept). Contacts are
+// ID counts once: the earliest copy is kept, and a copy on another case than the kept
+// one is reported (cs.ErrDuplicate). Contacts are
 // processed in flat arrays: the work is linear in the number of records, with a fixed
 // number of allocations besides the per-customer and per-error results.
 func (m *Model) Analyze(b *Batch, now time.Time) *Report {
@@ -390,7 +400,7 @@ func (m *Model) Analyze(b *Batch, now time.Time) *Report {
 		w = new(scratch)
 	}
 	defer m.pool.Put(w)
-	cStart, recs := gather(b, w)
+	cStart, recs := gather(b, w, a.crossCase(w))
 	eStart, ePerm := bucket(b.eCase, nCases)
 	res := make([]caseRes, nCases)
 	for c := range nCases {

@@ -119,6 +119,8 @@ func TestAnalyzeRecordErrors(t *testing.T) {
 		// a contact after now
 		{"future contact", []Contact{{ID: "x", CustomerID: "A", CaseID: "K", Time: at("2026-06-01T00:00:00Z"), Channel: Email}},
 			[]CaseEvent{{CaseID: "K", CustomerID: "A", Kind: Opened, Time: at("2026-05-01T00:00:00Z")}}, ErrFuture},
+		// a contact ID already counted on another case (c4 of K2, later and on K1)
+		{"copy on another case", []Contact{{ID: "c4", CustomerID: "A", CaseID: "K1", Time: at("2026-05-09T00:00:00Z"), Channel: Phone}}, nil, cs.ErrDuplicate},
 		// a contact naming another customer than its case
 		{"customer mismatch", []Contact{{ID: "x", CustomerID: "B", CaseID: "K", Time: at("2026-05-02T00:00:00Z"), Channel: Email}},
 			[]CaseEvent{{CaseID: "K", CustomerID: "A", Kind: Opened, Time: at("2026-05-01T00:00:00Z")}}, ErrCustomerMismatch},
