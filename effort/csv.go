@@ -265,3 +265,61 @@ func (r *SurveyReader) Read() (Response, error) {
 	}
 	return s, nil
 }
+
+// LoadBatch reads contacts.csv and case_events.csv (either may be nil) into a new
+// Batch. Every bad line is an error in errs (with its file and line) and is skipped;
+// a bad header stops that file with one error. Records are then analysed with
+// Model.Analyze, which reports the errors that need the whole book.
+func LoadBatch(contacts, events io.Reader) (b *Batch, errs []error) {
+	b = NewBatch()
+	if contacts != nil {
+		r := NewContactReader(contacts, "")
+		errs = drainTable(r.t, errs, func() error {
+			c, err := r.Read()
+			if err != nil {
+				return err
+			}
+			return b.AddContact(c)
+		})
+	}
+	if events != nil {
+		r := NewCaseEventReader(events, "")
+		errs = drainTable(r.t, errs, func() error {
+			e, err := r.Read()
+			if err != nil {
+				return err
+			}
+			return b.AddCaseEvent(e)
+		})
+	}
+	return b, errs
+}
+
+// ReadResponses reads surveys.csv; errors as LoadBatch.
+func ReadResponses(surveys io.Reader) (rs []Response, errs []error) {
+	r := NewSurveyReader(surveys, "")
+	errs = drainTable(r.t, errs, func() error {
+		s, err := r.Read()
+		if err == nil {
+			rs = append(rs, s)
+		}
+		return err
+	})
+	return rs, errs
+}
+
+// drainTable calls step until io.EOF, collecting its errors; a header error ends it.
+func drainTable(t *table, errs []error, step func() error) []error {
+	for {
+		err := step()
+		switch {
+		case err == io.EOF:
+			return errs
+		case err != nil:
+			errs = append(errs, err)
+			if t.header != nil {
+				return errs
+			}
+		}
+	}
+}

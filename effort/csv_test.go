@@ -192,3 +192,15 @@ func FuzzSurveyReader(f *testing.F) {
 		})
 	})
 }
+
+// A bad header stops its file with one error; the other file is still read.
+func TestLoadBatchHeader(t *testing.T) {
+	b, errs := LoadBatch(strings.NewReader("contact_id,who\nm1,x\n"),
+		strings.NewReader("case_id,customer_id,event,time\nK1,A,opened,2026-05-01T00:00:00Z\nK1,A,opened,now\n"))
+	if len(errs) != 2 || !errors.Is(errs[0], cs.ErrUnknownField) || !strings.Contains(errs[1].Error(), "case_events.csv:3: time") {
+		t.Errorf("errs = %v", errs)
+	}
+	if n, e := b.Len(); n != 0 || e != 1 {
+		t.Errorf("Len = %d, %d, want 0, 1", n, e)
+	}
+}

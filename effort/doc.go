@@ -31,7 +31,7 @@
 //
 // Files (the sample book's formats; streaming, one error per bad line):
 //   - NewContactReader (contacts.csv), NewCaseEventReader (case_events.csv),
-//     NewSurveyReader (surveys.csv).
+//     NewSurveyReader (surveys.csv); LoadBatch and ReadResponses read whole files.
 //
 // # Formulas and their sources
 //

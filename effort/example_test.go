@@ -259,3 +259,28 @@ func ExampleParseChannel() {
 	// Output:
 	// self_service false effort: channel "fax": unknown channel
 }
+
+func ExampleLoadBatch() {
+	contacts := strings.NewReader(`contact_id,customer_id,case_id,time,channel,agent,repeated_info,generic_answer,transferred
+m1,acme,K1,2026-05-04T09:30:00Z,self_service,,0,0,0
+m2,acme,K1,2026-05-04T10:30:00Z,phone,team-a,0,0,1
+m3,acme,K1,2026-05-04T11:30:00Z,telepathy,,0,0,0
+`)
+	events := strings.NewReader("case_id,customer_id,event,time\nK1,acme,opened,2026-05-04T09:30:00Z\n")
+	b, errs := effort.LoadBatch(contacts, events)
+	fmt.Println(errs)
+	m, _ := effort.NewModel(effort.Config{})
+	r := m.Analyze(b, ts("2026-05-05T00:00:00Z"))
+	fmt.Printf("%s friction %.0f, %d errors\n", r.Customers[0].CustomerID, r.Customers[0].Friction, len(r.Errors))
+	// Output:
+	// [effort: contacts.csv:4: channel: "telepathy": unknown channel]
+	// acme friction 58, 0 errors
+}
+
+func ExampleReadResponses() {
+	rs, errs := effort.ReadResponses(strings.NewReader("customer_id,time,kind,score\nacme,2026-05-04T09:30:00Z,ces1,2\nacme,2026-05-04T09:30:00Z,ces9,2\n"))
+	s, _ := effort.SummarizeCES(rs)
+	fmt.Println(len(rs), s.MeanEase, errs)
+	// Output:
+	// 1 75 [effort: surveys.csv:3: kind: "ces9": unknown survey scale]
+}
