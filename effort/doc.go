@@ -20,8 +20,9 @@
 //     EventKind (Opened, Resolved, Reopened), ParseChannel, ParseEventKind.
 //   - Batch (NewBatch, AddContact, AddCaseEvent): records in a compact interned form.
 //   - Config, Weights, DefaultWeights, NewModel → Model; Model.Analyze → Report with
-//     CustomerFriction per customer, CaseFriction per case (Report.Case, CasesOf) and
-//     one error per rejected record. Driver, DriverKind and NumDrivers name the drivers.
+//     CustomerFriction per customer (Report.Top for the highest), CaseFriction per
+//     case (Report.Case, CasesOf) and one error per rejected record. Driver,
+//     DriverKind and NumDrivers name the drivers.
 //   - Decay: the half-life weight of a case by age.
 //
 // Per customer and signals:

@@ -284,3 +284,13 @@ func ExampleReadResponses() {
 	// Output:
 	// 1 75 [effort: surveys.csv:3: kind: "ces9": unknown survey scale]
 }
+
+func ExampleReport_Top() {
+	m, _ := effort.NewModel(effort.Config{})
+	r := m.Analyze(sampleBatch(), ts("2026-05-10T00:00:00Z"))
+	for _, c := range r.Top(1) {
+		fmt.Printf("%s %.0f, top driver %s\n", c.CustomerID, c.Friction, c.Drivers[0].Name)
+	}
+	// Output:
+	// acme 99, top driver repeat_contact
+}

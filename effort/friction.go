@@ -389,9 +389,9 @@ func unixText(t int64) string { return time.Unix(t, 0).UTC().Format(time.RFC3339
 // in error are reported in Report.Errors and left out; everything else is analysed.
 // The result does not depend on the order in which records were added, and a contact
 // ID counts once: the earliest copy is kept, and a copy on another case than the kept
-// one is reported (cs.ErrDuplicate). Contacts are
-// processed in flat arrays: the work is linear in the number of records, with a fixed
-// number of allocations besides the per-customer and per-error results.
+// one is reported (cs.ErrDuplicate). Contacts are processed in flat arrays: the work
+// is linear in the number of records apart from sorting each case's few contacts, and
+// the allocations do not grow with the number of contacts.
 func (m *Model) Analyze(b *Batch, now time.Time) *Report {
 	a := &analyzer{m: m, b: b, now: now.Unix()}
 	nCases := len(b.cases)
@@ -414,10 +414,31 @@ func (m *Model) Analyze(b *Batch, now time.Time) *Report {
 	a.customers(r)
 	// Sorted by message; a repeated bad record yields one error, as a repeated good
 	// record counts once.
-	slices.SortFunc(a.errs, func(x, y error) int { return strings.Compare(x.Error(), y.Error()) })
-	a.errs = slices.CompactFunc(a.errs, func(x, y error) bool { return x.Error() == y.Error() })
-	r.Errors = a.errs
+	type msgErr struct {
+		msg string
+		err error
+	}
+	all := make([]msgErr, len(a.errs))
+	for i, e := range a.errs {
+		all[i] = msgErr{e.Error(), e}
+	}
+	slices.SortFunc(all, func(x, y msgErr) int { return strings.Compare(x.msg, y.msg) })
+	all = slices.CompactFunc(all, func(x, y msgErr) bool { return x.msg == y.msg })
+	for _, e := range all {
+		r.Errors = append(r.Errors, e.err)
+	}
 	return r
+}
+
+// Top returns the n customers with the highest friction, highest first, ties broken
+// by customer ID; all of them if n exceeds their number or is negative.
+func (r *Report) Top(n int) []CustomerFriction {
+	out := slices.Clone(r.Customers)
+	slices.SortStableFunc(out, func(a, b CustomerFriction) int { return cmp.Compare(b.Friction, a.Friction) })
+	if n >= 0 && n < len(out) {
+		out = out[:n]
+	}
+	return out
 }
 
 // scoreCase derives one case's metrics from its events and contacts.

@@ -80,7 +80,7 @@ type Complaint struct {
 	Time       time.Time
 }
 
-// Sign names one trouble sign found by FindSilent.
+// Sign names one trouble sign found by Silence.Find.
 const (
 	SignFallingUsage = "falling_usage"
 	SignHighFriction = "high_friction"
@@ -102,7 +102,7 @@ type Silent struct {
 	LastVoice  time.Time
 }
 
-// Silence configures FindSilent; zero fields take the defaults shown.
+// Silence configures Silence.Find; zero fields take the defaults shown.
 type Silence struct {
 	WindowDays      float64 `json:"window_days"`       // silence window before now; default 90
 	UsageTrendBelow float64 `json:"usage_trend_below"` // falling usage: signal usage_trend below; default -0.2
@@ -111,7 +111,7 @@ type Silence struct {
 	MinSigns        int     `json:"min_signs"`         // signs needed; default 2
 }
 
-// FindSilent lists the silently dissatisfied customers (seed 002: dissatisfied
+// Find lists the silently dissatisfied customers (seed 002: dissatisfied
 // customers who never raise it with support are part of customer success's remit):
 // those with at least MinSigns trouble signs — usage_trend below the threshold (from
 // customers' cs.Signals), decayed friction above it, mean CES ease below it — and no
