@@ -1,0 +1,135 @@
+package playbook
+
+import (
+	"math"
+	"slices"
+
+	cs "github.com/successkit/cs"
+)
+
+// Tier names a touch model tier (DOMAIN.md §3): "high", "low" or "tech". Community
+// touch overlays the tiers and is the Situation's Community flag, not a tier.
+var tierNames = []string{"high", "low", "tech"}
+
+// trendNames are the health trend directions, after Gainsight's up / down / same
+// (DOMAIN.md §4).
+var trendNames = []string{"down", "same", "up"}
+
+// Situation is what a play reads about one customer at one evaluation: the
+// customer, the results of the health, touch and effort steps, and "now".
+//
+// Every number has a Known flag (or, for the customer's own fields, the cs rules
+// for missing values): a comparison on a missing value is false. The fields are
+// plain so that any scoring package can fill them; see the From* helpers.
+//
+// A Situation is prepared (its numbers copied into a dense layout) the first time a
+// condition of a given layout reads it, so it must not be shared between goroutines
+// while evaluated; conditions and playbooks themselves are safe for concurrent use.
+type Situation struct {
+	Customer *cs.Customer // required; its ID, stage, MRR, renewal date, signals and attributes are read
+	Now      cs.Date      // today; days_to_renewal and cooldowns count from it
+
+	HealthScore  float64 // 0..100
+	HealthKnown  bool    // whether HealthScore is set
+	HealthGrade  string  // the health band, such as "red"; "" if unknown
+	HealthTrend  string  // "up", "down" or "same"; "" if unknown
+	DecliningFor int     // consecutive evaluations the health has gone down
+
+	Tier      string // "high", "low" or "tech"; "" if unassigned
+	Community bool   // community touch overlay
+
+	Friction      float64 // effort friction 0..100
+	FrictionKnown bool
+	FCR           float64 // first-contact resolution rate 0..1
+	FCRKnown      bool
+	CES           float64 // mean CES 2.0 answer 1..7
+	CESKnown      bool
+
+	Events []string // names of recent events, such as "case_closed_high_effort"
+
+	// Previous is the situation at the last evaluation, read by "entering"
+	// conditions; nil means there was none, so every state is being entered.
+	Previous *Situation
+
+	layout *layout
+	nums   []float64 // NaN = missing
+}
+
+// numeric fields that are not signals, in slot order.
+var numFields = []string{"health.score", "days_to_renewal", "mrr", "effort.friction", "effort.fcr", "effort.ces", "health.declining_for", "tenure_days"}
+
+// layout maps every numeric field a compiled condition reads to a slot of the
+// Situation's dense nums: the fixed fields first, then signals in first-use order.
+type layout struct {
+	signals []string
+}
+
+func (l *layout) slot(name string) int {
+	if i := slices.Index(numFields, name); i >= 0 {
+		return i
+	}
+	sig := name[len("signal."):]
+	if i := slices.Index(l.signals, sig); i >= 0 {
+		return len(numFields) + i
+	}
+	l.signals = append(l.signals, sig)
+	return len(numFields) + len(l.signals) - 1
+}
+
+func known(v float64, ok bool) float64 {
+	if !ok || math.IsNaN(v) || math.IsInf(v, 0) {
+		return math.NaN()
+	}
+	return v
+}
+
+// prepare fills s.nums for l, and s.Previous's too.
+func (s *Situation) prepare(l *layout) {
+	s.fill(l)
+	if s.Previous != nil && s.Previous.layout != l {
+		s.Previous.fill(l)
+	}
+}
+
+func (s *Situation) fill(l *layout) {
+	n := len(numFields) + len(l.signals)
+	if cap(s.nums) < n {
+		s.nums = make([]float64, n)
+	}
+	s.nums = s.nums[:n]
+	c := s.Customer
+	if c == nil {
+		c = &cs.Customer{}
+	}
+	s.nums[0] = known(s.HealthScore, s.HealthKnown)
+	d, ok := c.DaysToRenewal(s.Now)
+	s.nums[1] = known(float64(d), ok && !s.Now.IsZero())
+	s.nums[2] = known(c.MRR.Float64(), c.HasMRR())
+	s.nums[3] = known(s.Friction, s.FrictionKnown)
+	s.nums[4] = known(s.FCR, s.FCRKnown)
+	s.nums[5] = known(s.CES, s.CESKnown)
+	s.nums[6] = float64(s.DecliningFor)
+	t, ok := c.TenureDays(s.Now)
+	s.nums[7] = known(float64(t), ok && !s.Now.IsZero())
+	for i, name := range l.signals {
+		v, ok := c.Signals.Get(name)
+		s.nums[len(numFields)+i] = known(v, ok)
+	}
+	s.layout = l
+}
+
+func (s *Situation) customerID() string {
+	if s.Customer == nil {
+		return ""
+	}
+	return s.Customer.ID
+}
+
+func (s *Situation) stage() cs.Stage {
+	if s.Customer == nil {
+		return cs.StageUnknown
+	}
+	return s.Customer.Stage
+}
+
+func (s *Situation) hasEvent(name string) bool { return slices.Contains(s.Events, name) }
