@@ -53,7 +53,7 @@ type Contact struct {
 	CaseID        string
 	Time          time.Time
 	Channel       Channel
-	Agent         string // agent or team; may be empty
+	Agent         string // agent or team; may be empty; read but not scored (transfers come from the flag)
 	RepeatedInfo  bool   // the customer had to repeat information already given
 	GenericAnswer bool   // the answer was generic and did not solve the issue
 	Transferred   bool   // the contact ended in a transfer
@@ -126,9 +126,6 @@ type Batch struct {
 	cIDEnd []uint32 // end of the contact's ID in ids; its start is the previous end
 	cHash  []uint32 // FNV-1a of the ID, so copies are found without reading ids
 	ids    []byte
-	cAgent []int32 // interned agent, -1 for none
-	agents []string
-	agIdx  map[string]int32
 
 	// case events
 	eTime []int64
@@ -139,7 +136,7 @@ type Batch struct {
 
 // NewBatch returns an empty batch.
 func NewBatch() *Batch {
-	return &Batch{custIdx: map[string]int32{}, caseIdx: map[string]int32{}, agIdx: map[string]int32{}}
+	return &Batch{custIdx: map[string]int32{}, caseIdx: map[string]int32{}}
 }
 
 // Len returns the numbers of contacts and case events added.
@@ -188,15 +185,10 @@ func (b *Batch) AddContact(c Contact) error {
 	if c.Transferred {
 		meta |= flagTransfer
 	}
-	ag := int32(-1)
-	if c.Agent != "" {
-		ag = b.intern(b.agIdx, &b.agents, c.Agent)
-	}
 	b.cTime = append(b.cTime, c.Time.Unix())
 	b.cCase = append(b.cCase, b.intern(b.caseIdx, &b.cases, c.CaseID))
 	b.cCust = append(b.cCust, b.intern(b.custIdx, &b.custs, c.CustomerID))
 	b.cMeta = append(b.cMeta, meta)
-	b.cAgent = append(b.cAgent, ag)
 	b.ids = append(b.ids, c.ID...)
 	b.cHash = append(b.cHash, uint32(fnv1a(c.ID)))
 	b.cIDEnd = append(b.cIDEnd, uint32(len(b.ids)))
