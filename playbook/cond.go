@@ -197,6 +197,8 @@ type node struct {
 	kids []*node
 	p    pred
 	slot int // numeric leaf: slot; else -1
+	str  func(*Situation) string
+	flag func(*Situation) bool
 }
 
 // Condition is a compiled Expr: immutable and safe for concurrent use. Evaluating
@@ -321,6 +323,11 @@ func compile(e *Expr, path string, l *layout) (*node, error) {
 			return nil, err
 		}
 		n.p, n.slot = p, slot
+		if info, _ := lookupField(e.Field); info.kind == kStr {
+			n.str = strGetter(e.Field)
+		} else if info.kind == kBool {
+			n.flag = boolGetter(e.Field)
+		}
 	}
 	return n, nil
 }

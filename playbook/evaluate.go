@@ -1,0 +1,307 @@
+package playbook
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+
+	cs "github.com/successkit/cs"
+)
+
+// Match is one comparison of a condition with the value the situation gave it.
+type Match struct {
+	Field string          `json:"field"`
+	Op    Op              `json:"op"`
+	Want  json.RawMessage `json:"want,omitempty"` // the condition's value
+	Known bool            `json:"known"`          // false: the field was missing
+	Num   float64         `json:"num,omitempty"`  // the value of a numeric field
+	Text  string          `json:"text,omitempty"` // the value of a text field
+	Flag  bool            `json:"flag,omitempty"` // the value of a flag field
+}
+
+// String formats the match as `health.score < 50 (got 42)`.
+func (m Match) String() string {
+	got := "missing"
+	w := string(m.Want)
+	switch {
+	case !m.Known:
+	case m.Text != "":
+		got = strconv.Quote(m.Text)
+	case w == "true" || w == "false" || w == "[true]" || w == "[false]" || w == "[true,false]" || w == "[false,true]":
+		got = strconv.FormatBool(m.Flag)
+	default:
+		got = strconv.FormatFloat(m.Num, 'g', -1, 64)
+	}
+	return fmt.Sprintf("%s %s %s (got %s)", m.Field, m.Op, m.Want, got)
+}
+
+// Reason explains a task: the play's condition and the comparisons that decided it.
+type Reason struct {
+	Condition string  `json:"condition"`
+	Matches   []Match `json:"matches"`
+}
+
+// Explain lists the comparisons that decided the condition for s: every operand of
+// an all, the first true operand of an any, every comparison under a not.
+func (c *Condition) Explain(s *Situation) []Match {
+	if s.layout != c.layout {
+		s.prepare(c.layout)
+	}
+	return c.root.explain(s, nil, false)
+}
+
+func (n *node) explain(s *Situation, out []Match, every bool) []Match {
+	e := n.e
+	switch {
+	case e.Any != nil && !every:
+		for _, k := range n.kids {
+			if k.p(s) {
+				return k.explain(s, out, false)
+			}
+		}
+		return out
+	case e.All != nil || e.Any != nil:
+		for _, k := range n.kids {
+			out = k.explain(s, out, every)
+		}
+		return out
+	case e.Not != nil:
+		return n.kids[0].explain(s, out, true)
+	case e.Entering != nil:
+		return n.kids[0].explain(s, out, every)
+	}
+	m := Match{Field: e.Field, Op: e.Op, Want: e.Value}
+	switch {
+	case n.slot >= 0:
+		v := s.nums[n.slot]
+		m.Known = !math.IsNaN(v)
+		if m.Known {
+			m.Num = v
+		}
+	case n.str != nil:
+		m.Text = n.str(s)
+		m.Known = m.Text != ""
+	default:
+		m.Flag, m.Known = n.flag(s), true
+	}
+	return append(out, m)
+}
+
+// Task is one action of a fired play for one customer.
+type Task struct {
+	Key        string   `json:"key"` // dedupe key and action index: "C42/renewal-risk#0"
+	CustomerID string   `json:"customer_id"`
+	PlayID     string   `json:"play_id"`
+	PlayName   string   `json:"play_name"`
+	Priority   Priority `json:"priority"`
+	Action     Action   `json:"action"`
+	Fired      cs.Date  `json:"fired"`
+	Due        cs.Date  `json:"due"`
+	MRR        cs.Money `json:"mrr,omitzero"` // the customer's MRR: the value at risk
+	// Update is true when a task with this Key is already open: update it (new due
+	// date and reason) rather than create a duplicate.
+	Update bool   `json:"update,omitempty"`
+	Reason Reason `json:"reason"`
+
+	order int // play index × 256 + action index, for ties
+}
+
+type fireKey struct{ customer, play string }
+
+// History records the plays fired per customer and the open tasks. The zero value
+// is empty and ready to use. It is not safe for concurrent mutation.
+type History struct {
+	fires map[fireKey][]cs.Date // ascending
+	open  map[string]Task
+}
+
+// Fires returns the dates the play fired for the customer, ascending.
+func (h *History) Fires(customerID, playID string) []cs.Date {
+	return slices.Clone(h.fires[fireKey{customerID, playID}])
+}
+
+// Record stores the tasks: one fire per customer, play and day, and every task as
+// open under its key (replacing the open task of the same key).
+func (h *History) Record(tasks []Task) {
+	if h.fires == nil {
+		h.fires = map[fireKey][]cs.Date{}
+		h.open = map[string]Task{}
+	}
+	for _, t := range tasks {
+		k := fireKey{t.CustomerID, t.PlayID}
+		ds := h.fires[k]
+		i, found := slices.BinarySearchFunc(ds, t.Fired, cs.Date.Compare)
+		if !found {
+			h.fires[k] = slices.Insert(ds, i, t.Fired)
+		}
+		h.open[t.Key] = t
+	}
+}
+
+// Close marks the task with this key done; it reports whether it was open.
+func (h *History) Close(key string) bool {
+	_, ok := h.open[key]
+	delete(h.open, key)
+	return ok
+}
+
+// Open returns the open tasks sorted by key.
+func (h *History) Open() []Task {
+	out := make([]Task, 0, len(h.open))
+	for _, t := range h.open {
+		out = append(out, t)
+	}
+	slices.SortFunc(out, func(a, b Task) int { return cmp.Compare(a.Key, b.Key) })
+	return out
+}
+
+// Evaluate returns the tasks the playbook creates for one situation, ordered by
+// priority, then play and action order. h may be nil (no history). It neither
+// reads nor changes anything else; call h.Record to commit the tasks. The error
+// names a situation that cannot be evaluated (no customer ID, no date).
+func (pb *Playbook) Evaluate(s *Situation, h *History) ([]Task, error) {
+	tasks, err := pb.AppendTasks(nil, s, h)
+	slices.SortStableFunc(tasks, compareTasks)
+	return tasks, err
+}
+
+// AppendTasks appends the situation's tasks to dst in play order, reusing dst's
+// storage; it is Evaluate without the sort, for callers evaluating many
+// situations.
+func (pb *Playbook) AppendTasks(dst []Task, s *Situation, h *History) ([]Task, error) {
+	if s == nil || s.Customer == nil || s.Customer.ID == "" {
+		return dst, &Error{Path: "situation.customer.id", Err: cs.ErrMissing}
+	}
+	if s.Now.IsZero() || !s.Now.Valid() {
+		return dst, &Error{Path: "situation.now", Err: cs.ErrInvalidDate, Msg: fmt.Sprintf("customer %q", s.Customer.ID)}
+	}
+	if s.layout != pb.layout {
+		s.prepare(pb.layout)
+	}
+	ti, st := tierIndex(s.Tier), s.Customer.Stage
+	for i := range pb.plays {
+		c := &pb.plays[i]
+		if !c.any && !c.tiers[ti] || !c.anySt && (int(st) >= len(c.stage) || !c.stage[st]) {
+			continue
+		}
+		if !c.cond.root.p(s) {
+			continue
+		}
+		var fires []cs.Date
+		if h != nil {
+			fires = h.fires[fireKey{s.Customer.ID, c.play.ID}]
+		}
+		if blocked(&c.play, fires, s.Now) {
+			continue
+		}
+		dst = pb.appendPlay(dst, c, i, s, h)
+	}
+	return dst, nil
+}
+
+// blocked reports whether the cooldown or the fire cap forbids a fire on now.
+func blocked(p *Play, fires []cs.Date, now cs.Date) bool {
+	if len(fires) == 0 {
+		return false
+	}
+	today := now.Unix()
+	if p.CooldownDays > 0 {
+		for _, d := range slices.Backward(fires) {
+			if age := today - d.Unix(); age >= 0 {
+				if age < p.CooldownDays {
+					return true
+				}
+				break
+			}
+		}
+	}
+	if p.MaxFires > 0 {
+		period := p.PeriodDays
+		if period == 0 {
+			period = 30
+		}
+		n := 0
+		for _, d := range fires {
+			if age := today - d.Unix(); age >= 0 && age < period {
+				n++
+			}
+		}
+		if n >= p.MaxFires {
+			return true
+		}
+	}
+	return false
+}
+
+func (pb *Playbook) appendPlay(dst []Task, c *compiled, i int, s *Situation, h *History) []Task {
+	base := s.Customer.ID + "/" + c.play.ID
+	if c.key {
+		base = s.Customer.ID
+	}
+	r := Reason{Condition: c.play.When.String(), Matches: c.cond.root.explain(s, nil, false)}
+	for j, a := range c.play.Actions {
+		key := base + "#" + strconv.Itoa(j)
+		_, open := h.openTask(key)
+		dst = append(dst, Task{
+			Key: key, CustomerID: s.Customer.ID, PlayID: c.play.ID, PlayName: c.play.Name,
+			Priority: c.play.Priority, Action: a, Fired: s.Now, Due: s.Now.AddDays(a.DueDays),
+			MRR: s.Customer.MRR, Update: open, Reason: r, order: i<<8 | j,
+		})
+	}
+	return dst
+}
+
+func (h *History) openTask(key string) (Task, bool) {
+	if h == nil {
+		return Task{}, false
+	}
+	t, ok := h.open[key]
+	return t, ok
+}
+
+// compareTasks orders by priority, then MRR at risk (higher first; amounts in
+// different currencies by currency code), then customer ID, then play and action.
+func compareTasks(a, b Task) int {
+	if c := cmp.Compare(a.Priority, b.Priority); c != 0 {
+		return c
+	}
+	if ac, bc := a.MRR.Currency(), b.MRR.Currency(); ac != bc {
+		return cmp.Compare(ac, bc)
+	}
+	if c := b.MRR.Amount().Cmp(a.MRR.Amount()); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.CustomerID, b.CustomerID); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.order, b.order)
+}
+
+// EvaluateAll evaluates every situation against the same history and returns all
+// tasks ordered by priority, MRR at risk and customer ID, and one error per
+// situation that could not be evaluated (the others are still processed). A
+// customer ID that occurs twice is an error for its second occurrence.
+func (pb *Playbook) EvaluateAll(situations []*Situation, h *History) ([]Task, []error) {
+	var tasks []Task
+	var errs []error
+	seen := make(map[string]int, len(situations))
+	for i, s := range situations {
+		if s != nil && s.Customer != nil && s.Customer.ID != "" {
+			if j, dup := seen[s.Customer.ID]; dup {
+				errs = append(errs, &Error{Path: fmt.Sprintf("situations[%d].customer.id", i), Err: cs.ErrDuplicate, Msg: fmt.Sprintf("%q also at situations[%d]", s.Customer.ID, j)})
+				continue
+			}
+			seen[s.Customer.ID] = i
+		}
+		var err error
+		tasks, err = pb.AppendTasks(tasks, s, h)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("situations[%d]: %w", i, err))
+		}
+	}
+	slices.SortFunc(tasks, compareTasks)
+	return tasks, errs
+}

@@ -1,0 +1,242 @@
+package playbook
+
+import (
+	"bytes"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	cs "github.com/successkit/cs"
+)
+
+// Priority separates what must be done from what is merely better than nothing
+// (DOMAIN.md §1, seed 000). The zero value is invalid; Must sorts first.
+type Priority uint8
+
+// The priorities, in the order tasks are planned.
+const (
+	Must Priority = iota + 1
+	Should
+	Could
+)
+
+var priorityNames = [...]string{"", "must", "should", "could"}
+
+// String returns "must", "should" or "could".
+func (p Priority) String() string {
+	if int(p) < len(priorityNames) {
+		return priorityNames[p]
+	}
+	return fmt.Sprintf("Priority(%d)", uint8(p))
+}
+
+// MarshalText returns the priority's name.
+func (p Priority) MarshalText() ([]byte, error) {
+	if p < Must || p > Could {
+		return nil, fmt.Errorf("playbook: invalid priority %d", uint8(p))
+	}
+	return []byte(p.String()), nil
+}
+
+// UnmarshalText reads "must", "should" or "could".
+func (p *Priority) UnmarshalText(b []byte) error {
+	i := slices.Index(priorityNames[1:], string(b))
+	if i < 0 {
+		return fmt.Errorf("playbook: priority %q: %w (want must, should or could)", b, ErrSyntax)
+	}
+	*p = Priority(i + 1)
+	return nil
+}
+
+// Channels and owner roles a task template may name (DOMAIN.md §3).
+var (
+	Channels = []string{"email", "in_app", "call", "meeting", "webinar", "community"}
+	Roles    = []string{"csm", "pooled_csm", "support", "product", "executive_sponsor", "automated"}
+)
+
+// Action is a task template: what to do, through which channel, by which owner
+// role, within how many days of the fire. Hours is the effort estimate used by
+// hour-based capacity planning; zero means one slot and no hours.
+type Action struct {
+	Title   string  `json:"title"`
+	Channel string  `json:"channel"`
+	Owner   string  `json:"owner"`
+	DueDays int     `json:"due_days"`
+	Hours   float64 `json:"hours,omitempty"`
+}
+
+// Play is one rule of the playbook. Tiers and Stages restrict the customers it
+// applies to (empty = all). CooldownDays forbids a re-fire for the same dedupe key
+// within that many days of the last fire; MaxFires (0 = unlimited) caps the fires
+// per PeriodDays (default 30). DedupeKey chooses what identifies an open task:
+// "customer+play" (the default) or "customer" (one open task per customer among
+// the plays sharing that key).
+type Play struct {
+	ID           string     `json:"id"`
+	Name         string     `json:"name"`
+	Purpose      string     `json:"purpose,omitempty"`
+	Priority     Priority   `json:"priority"`
+	Tiers        []string   `json:"tiers,omitempty"`
+	Stages       []cs.Stage `json:"stages,omitempty"`
+	When         Expr       `json:"when"`
+	Actions      []Action   `json:"actions"`
+	CooldownDays int        `json:"cooldown_days,omitempty"`
+	MaxFires     int        `json:"max_fires,omitempty"`
+	PeriodDays   int        `json:"period_days,omitempty"`
+	DedupeKey    string     `json:"dedupe_key,omitempty"`
+}
+
+// Document is the JSON form of a playbook.
+type Document struct {
+	Plays []Play `json:"plays"`
+}
+
+//go:embed default.json
+var defaultJSON []byte
+
+// DefaultJSON returns a copy of the default playbook's JSON (see default.json).
+func DefaultJSON() []byte { return bytes.Clone(defaultJSON) }
+
+// Default returns the compiled default playbook.
+func Default() *Playbook {
+	pb, err := Parse(defaultJSON)
+	if err != nil {
+		panic(err) // the embedded file is tested; a failure is a build defect
+	}
+	return pb
+}
+
+// Playbook is a compiled set of plays: immutable and safe for concurrent use.
+type Playbook struct {
+	plays  []compiled
+	layout *layout
+}
+
+type compiled struct {
+	play  Play
+	cond  *Condition
+	tiers [4]bool // "", high, low, tech — index via tierIndex
+	any   bool    // no tier restriction
+	stage [8]bool
+	anySt bool
+	key   bool // dedupe by customer only
+}
+
+// Plays returns the playbook's plays in their order.
+func (pb *Playbook) Plays() []Play {
+	out := make([]Play, len(pb.plays))
+	for i := range pb.plays {
+		out[i] = pb.plays[i].play
+	}
+	return out
+}
+
+// Parse decodes a playbook document (unknown keys are errors) and compiles it.
+func Parse(data []byte) (*Playbook, error) {
+	var doc Document
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&doc); err != nil {
+		return nil, &Error{Path: "$", Err: ErrSyntax, Msg: err.Error()}
+	}
+	if dec.More() {
+		return nil, &Error{Path: "$", Err: ErrSyntax, Msg: "trailing data after the document"}
+	}
+	return New(doc.Plays...)
+}
+
+// New validates and compiles plays. Errors are *Error values whose path starts at
+// plays[i].
+func New(plays ...Play) (*Playbook, error) {
+	pb := &Playbook{layout: &layout{}}
+	seen := map[string]bool{}
+	for i, p := range plays {
+		path := fmt.Sprintf("plays[%d]", i)
+		if strings.TrimSpace(p.ID) == "" {
+			return nil, errAt(path+".id", cs.ErrMissing, "")
+		}
+		if seen[p.ID] {
+			return nil, errAt(path+".id", cs.ErrDuplicate, "%q", p.ID)
+		}
+		seen[p.ID] = true
+		if p.Priority < Must || p.Priority > Could {
+			return nil, errAt(path+".priority", ErrSyntax, "want must, should or could")
+		}
+		c := compiled{play: clonePlay(p), any: len(p.Tiers) == 0, anySt: len(p.Stages) == 0}
+		for j, t := range p.Tiers {
+			k := slices.Index(tierNames, t)
+			if k < 0 {
+				return nil, errAt(fmt.Sprintf("%s.tiers[%d]", path, j), ErrImpossible, "unknown tier %q (want high, low or tech)", t)
+			}
+			c.tiers[k+1] = true
+		}
+		for j, st := range p.Stages {
+			if st == cs.StageUnknown || int(st) >= len(c.stage) || st.String() == "" {
+				return nil, errAt(fmt.Sprintf("%s.stages[%d]", path, j), cs.ErrInvalidStage, "")
+			}
+			c.stage[st] = true
+		}
+		if len(p.Actions) == 0 {
+			return nil, errAt(path+".actions", cs.ErrMissing, "a play needs at least one action")
+		}
+		for j, a := range p.Actions {
+			ap := fmt.Sprintf("%s.actions[%d]", path, j)
+			switch {
+			case strings.TrimSpace(a.Title) == "":
+				return nil, errAt(ap+".title", cs.ErrMissing, "")
+			case !slices.Contains(Channels, a.Channel):
+				return nil, errAt(ap+".channel", cs.ErrUnknownField, "%q (want one of %s)", a.Channel, strings.Join(Channels, ", "))
+			case !slices.Contains(Roles, a.Owner):
+				return nil, errAt(ap+".owner", cs.ErrUnknownField, "%q (want one of %s)", a.Owner, strings.Join(Roles, ", "))
+			case a.DueDays < 0:
+				return nil, errAt(ap+".due_days", cs.ErrNegative, "%d", a.DueDays)
+			case !(a.Hours >= 0) || a.Hours > 1e6:
+				return nil, errAt(ap+".hours", cs.ErrNegative, "%v", a.Hours)
+			}
+		}
+		switch {
+		case p.CooldownDays < 0:
+			return nil, errAt(path+".cooldown_days", cs.ErrNegative, "%d", p.CooldownDays)
+		case p.MaxFires < 0:
+			return nil, errAt(path+".max_fires", cs.ErrNegative, "%d", p.MaxFires)
+		case p.PeriodDays < 0:
+			return nil, errAt(path+".period_days", cs.ErrNegative, "%d", p.PeriodDays)
+		}
+		switch p.DedupeKey {
+		case "", "customer+play":
+		case "customer":
+			c.key = true
+		default:
+			return nil, errAt(path+".dedupe_key", ErrSyntax, "%q (want customer+play or customer)", p.DedupeKey)
+		}
+		n, err := compile(&c.play.When, path+".when", pb.layout)
+		if err != nil {
+			return nil, err
+		}
+		c.cond = &Condition{expr: c.play.When, root: n, layout: pb.layout}
+		pb.plays = append(pb.plays, c)
+	}
+	return pb, nil
+}
+
+func clonePlay(p Play) Play {
+	p.Tiers = slices.Clone(p.Tiers)
+	p.Stages = slices.Clone(p.Stages)
+	p.Actions = slices.Clone(p.Actions)
+	return p
+}
+
+
+func tierIndex(t string) int {
+	switch t {
+	case "high":
+		return 1
+	case "low":
+		return 2
+	case "tech":
+		return 3
+	}
+	return 0
+}
