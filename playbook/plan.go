@@ -1,0 +1,104 @@
+package playbook
+
+import (
+	"fmt"
+	"slices"
+)
+
+// Capacity is what one owner role can do in the planning period: at most Slots
+// tasks (0 = no limit on the count) and at most Hours of work (0 = no limit on
+// hours). A role absent from the capacity map has no capacity, except "automated",
+// which has no limit unless listed.
+type Capacity struct {
+	Slots int     `json:"slots,omitempty"`
+	Hours float64 `json:"hours,omitempty"`
+}
+
+// Usage is what the plan gives a role.
+type Usage struct {
+	Tasks int     `json:"tasks"`
+	Hours float64 `json:"hours"`
+}
+
+// Deferred is a task left out of the plan, and why.
+type Deferred struct {
+	Task Task   `json:"task"`
+	Why  string `json:"why"`
+}
+
+// Schedule is the outcome of capacity planning: the tasks to do, in order, the
+// deferred ones, and each role's usage.
+type Schedule struct {
+	Do       []Task           `json:"do"`
+	Deferred []Deferred       `json:"deferred"`
+	Used     map[string]Usage `json:"used"`
+}
+
+// Plan chooses the tasks to do within each owner role's capacity: tasks are taken
+// by priority, then MRR at risk, then customer ID (the Evaluate order), and each
+// goes in if its role still has a slot and its hours; otherwise it is deferred
+// with the reason, naming the higher-ranked tasks that used the capacity. A
+// smaller task ranked lower may still fit after a larger one was deferred. This
+// makes the "must vs. better than nothing" call of DOMAIN.md §1 (seed 000)
+// explicit. tasks is not modified. Plan returns an error for a negative or
+// non-finite capacity.
+func Plan(tasks []Task, capacity map[string]Capacity) (Schedule, error) {
+	for _, role := range sortedRoles(capacity) {
+		c := capacity[role]
+		if c.Slots < 0 || !(c.Hours >= 0) || c.Hours > 1e12 {
+			return Schedule{}, &Error{Path: "capacity." + role, Err: ErrSyntax, Msg: fmt.Sprintf("slots %d, hours %v: want non-negative and finite", c.Slots, c.Hours)}
+		}
+	}
+	sorted := slices.Clone(tasks)
+	slices.SortStableFunc(sorted, compareTasks)
+	sched := Schedule{Used: map[string]Usage{}}
+	// taken[role][priority] counts the tasks given the role, for the reasons.
+	taken := map[string]*[4]int{}
+	for _, t := range sorted {
+		role := t.Action.Owner
+		c, listed := capacity[role]
+		u := sched.Used[role]
+		if taken[role] == nil {
+			taken[role] = new([4]int)
+		}
+		var why string
+		switch {
+		case !listed && role != "automated":
+			why = fmt.Sprintf("no capacity for role %s in this period", role)
+		case listed && c.Slots == 0 && c.Hours == 0:
+			why = fmt.Sprintf("role %s has zero capacity in this period", role)
+		case c.Slots > 0 && u.Tasks >= c.Slots:
+			why = fmt.Sprintf("%s: all %d slots taken by higher-ranked tasks (%s)", role, c.Slots, describe(taken[role]))
+		case c.Hours > 0 && float64(u.Hours+t.Action.Hours) > c.Hours:
+			why = fmt.Sprintf("%s: %.4g of %.4g hours left, task needs %.4g (used by %s)", role, c.Hours-u.Hours, c.Hours, t.Action.Hours, describe(taken[role]))
+		}
+		if why != "" {
+			if t.Priority == Must {
+				why = "must-do task over capacity: " + why + "; add capacity or accept the risk"
+			} else {
+				why = t.Priority.String() + " task (better than nothing) deferred: " + why
+			}
+			sched.Deferred = append(sched.Deferred, Deferred{Task: t, Why: why})
+			continue
+		}
+		u.Tasks++
+		u.Hours += t.Action.Hours
+		sched.Used[role] = u
+		taken[role][t.Priority]++
+		sched.Do = append(sched.Do, t)
+	}
+	return sched, nil
+}
+
+func describe(n *[4]int) string {
+	return fmt.Sprintf("%d must, %d should, %d could", n[Must], n[Should], n[Could])
+}
+
+func sortedRoles(m map[string]Capacity) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
