@@ -90,6 +90,7 @@ type Play struct {
 
 // Document is the JSON form of a playbook.
 type Document struct {
+	About string `json:"about,omitempty"` // free text describing the playbook
 	Plays []Play `json:"plays"`
 }
 
