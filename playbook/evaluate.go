@@ -168,9 +168,9 @@ func (pb *Playbook) Evaluate(s *Situation, h *History) ([]Task, error) {
 	return tasks, err
 }
 
-// AppendTasks appends the situation's tasks to dst in play order, reusing dst's
-// storage; it is Evaluate without the sort, for callers evaluating many
-// situations.
+// AppendTasks appends the situation's tasks to dst by priority, then play and
+// action order (the order Evaluate returns), reusing dst's storage, for callers
+// evaluating many situations.
 func (pb *Playbook) AppendTasks(dst []Task, s *Situation, h *History) ([]Task, error) {
 	if s == nil || s.Customer == nil || s.Customer.ID == "" {
 		return dst, &Error{Path: "situation.customer.id", Err: cs.ErrMissing}
@@ -182,8 +182,12 @@ func (pb *Playbook) AppendTasks(dst []Task, s *Situation, h *History) ([]Task, e
 		s.prepare(pb.layout)
 	}
 	ti, st := tierIndex(s.Tier), s.Customer.Stage
-	for i := range pb.plays {
+	customerKey := false
+	for _, i := range pb.order {
 		c := &pb.plays[i]
+		if c.key && customerKey {
+			continue
+		}
 		if !c.any && !c.tiers[ti] || !c.anySt && (int(st) >= len(c.stage) || !c.stage[st]) {
 			continue
 		}
@@ -198,6 +202,7 @@ func (pb *Playbook) AppendTasks(dst []Task, s *Situation, h *History) ([]Task, e
 			continue
 		}
 		dst = pb.appendPlay(dst, c, i, s, h)
+		customerKey = customerKey || c.key
 	}
 	return dst, nil
 }

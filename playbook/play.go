@@ -2,6 +2,7 @@ package playbook
 
 import (
 	"bytes"
+	"cmp"
 	_ "embed"
 	"encoding/json"
 	"fmt"
@@ -72,7 +73,8 @@ type Action struct {
 // within that many days of the last fire; MaxFires (0 = unlimited) caps the fires
 // per PeriodDays (default 30). DedupeKey chooses what identifies an open task:
 // "customer+play" (the default) or "customer" (one open task per customer among
-// the plays sharing that key).
+// the plays sharing that key: when several fire at once, the highest priority,
+// then the first declared, wins).
 type Play struct {
 	ID           string     `json:"id"`
 	Name         string     `json:"name"`
@@ -112,6 +114,7 @@ func Default() *Playbook {
 // Playbook is a compiled set of plays: immutable and safe for concurrent use.
 type Playbook struct {
 	plays  []compiled
+	order  []int // plays by priority, then declaration order
 	layout *layout
 }
 
@@ -218,7 +221,9 @@ func New(plays ...Play) (*Playbook, error) {
 		}
 		c.cond = &Condition{expr: c.play.When, root: n, layout: pb.layout}
 		pb.plays = append(pb.plays, c)
+		pb.order = append(pb.order, i)
 	}
+	slices.SortStableFunc(pb.order, func(a, b int) int { return cmp.Compare(pb.plays[a].play.Priority, pb.plays[b].play.Priority) })
 	return pb, nil
 }
 
