@@ -278,5 +278,6 @@ func Wilson(successes, n int) (Interval, error) {
 	den := 1 + z2/nf
 	centre := (p + z2/(2*nf)) / den
 	half := z95 * math.Sqrt(float64(p*(1-p))/nf+z2/(4*nf*nf)) / den
-	return Interval{Estimate: p, Low: max(centre-half, 0), High: min(centre+half, 1), SE: math.Sqrt(float64(p*(1-p)) / nf), Method: MethodWilson}, nil
+	// The score interval always contains p̂; clamping to it removes rounding at 0 and n.
+	return Interval{Estimate: p, Low: max(min(centre-half, p), 0), High: min(max(centre+half, p), 1), SE: math.Sqrt(float64(p*(1-p)) / nf), Method: MethodWilson}, nil
 }
