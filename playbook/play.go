@@ -234,7 +234,6 @@ func clonePlay(p Play) Play {
 	return p
 }
 
-
 func tierIndex(t string) int {
 	switch t {
 	case "high":
