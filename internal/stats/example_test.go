@@ -1,0 +1,103 @@
+package stats_test
+
+import (
+	"fmt"
+
+	"github.com/successkit/cs/internal/stats"
+)
+
+func ExampleAUC() {
+	// Health risk (100 − score) of six accounts and whether each churned.
+	risk := []float64{90, 80, 40, 60, 20, 10}
+	churned := []bool{true, true, false, true, false, false}
+	auc, err := stats.AUC(risk, churned)
+	fmt.Println(auc, err)
+	// Output: 1 <nil>
+}
+
+func ExampleRank() {
+	risk := []float64{90, 30, 40, 60, 20, 10, 50, 70}
+	churned := []bool{true, false, false, true, true, false, false, true}
+	r, _ := stats.Rank(risk, churned)
+	iv := r.DeLong()
+	fmt.Printf("AUC %.4f [%.4f, %.4f] by %s\n", iv.Estimate, iv.Low, iv.High, iv.Method)
+	fmt.Println(len(r.ROC()), "ROC points")
+	// Output:
+	// AUC 0.8125 [0.4251, 1.0000] by delong
+	// 9 ROC points
+}
+
+func ExampleRanking_Bootstrap() {
+	risk := []float64{90, 30, 40, 60, 20, 10, 50, 70, 35, 45}
+	churned := []bool{true, false, false, true, true, false, false, true, false, true}
+	r, _ := stats.Rank(risk, churned)
+	iv, _ := r.Bootstrap(200, 1)
+	fmt.Printf("AUC %.2f, interval width %.2f\n", iv.Estimate, iv.High-iv.Low)
+	// Output: AUC 0.80, interval width 0.52
+}
+
+func ExampleCompareDeLong() {
+	churned := []bool{true, false, false, true, true, false, false, true}
+	a, _ := stats.Rank([]float64{90, 30, 40, 60, 20, 10, 50, 70}, churned)
+	b, _ := stats.Rank([]float64{50, 60, 40, 60, 20, 10, 50, 30}, churned)
+	d, _ := stats.CompareDeLong(a, b)
+	fmt.Printf("ΔAUC %.4f [%.4f, %.4f]\n", d.Estimate, d.Low, d.High)
+	// Output: ΔAUC 0.3125 [-0.0999, 0.7249]
+}
+
+func ExampleCompareBootstrap() {
+	churned := []bool{true, false, false, true, true, false, false, true}
+	a, _ := stats.Rank([]float64{90, 30, 40, 60, 20, 10, 50, 70}, churned)
+	b, _ := stats.Rank([]float64{50, 60, 40, 60, 20, 10, 50, 30}, churned)
+	d, _ := stats.CompareBootstrap(a, b, 100, 7)
+	fmt.Printf("ΔAUC %.4f, low below high: %v\n", d.Estimate, d.Low < d.High)
+	// Output: ΔAUC 0.3125, low below high: true
+}
+
+func ExampleWilson() {
+	// 3 of 12 red accounts churned.
+	iv, _ := stats.Wilson(3, 12)
+	fmt.Printf("%.2f [%.4f, %.4f]\n", iv.Estimate, iv.Low, iv.High)
+	// Output: 0.25 [0.0889, 0.5323]
+}
+
+func ExampleConfuse() {
+	red := []bool{true, true, false, false, false}
+	churned := []bool{true, false, true, false, false}
+	c, _ := stats.Confuse(red, churned)
+	fmt.Printf("precision %.2f recall %.2f lift %.2f\n", c.Precision(), c.Recall(), c.Lift())
+	// Output: precision 0.50 recall 0.50 lift 1.25
+}
+
+func ExampleLift() {
+	// 12 red accounts with 3 churners, in a book of 100 with 10 churners.
+	fmt.Println(stats.Lift(3, 12, 10, 100))
+	// Output: 2.5
+}
+
+func ExampleLogistic() {
+	// Usage points of twelve accounts (0 = heavy use) against churn.
+	x := stats.Matrix{Rows: 12, Cols: 1, Data: []float64{0, 0.1, 0.2, 0.3, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1}}
+	y := []bool{false, false, false, true, false, false, true, false, true, true, false, true}
+	m, err := stats.Logistic(x, y, stats.FitOptions{})
+	fmt.Printf("intercept %.3f weight %.3f converged %v %v\n", m.Intercept, m.Weights[0], m.Converged, err)
+	fmt.Printf("P(churn | 0.9) = %.3f\n", m.Probability([]float64{0.9}))
+	// Output:
+	// intercept -2.230 weight 3.735 converged true <nil>
+	// P(churn | 0.9) = 0.756
+}
+
+func ExampleCrossValidate() {
+	x := stats.Matrix{Rows: 18, Cols: 1, Data: []float64{0, 0.1, 0.2, 0.3, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1, 0.05, 0.15, 0.45, 0.55, 0.85, 0.95}}
+	y := []bool{false, false, false, true, false, false, true, false, true, true, false, true, false, false, false, true, true, true}
+	cv, err := stats.CrossValidate(x, y, stats.FitOptions{}, 3, 1)
+	fmt.Printf("CV AUC %.3f over %d folds %v\n", cv.AUC, len(cv.FoldAUC), err)
+	// Output: CV AUC 0.801 over 3 folds <nil>
+}
+
+func ExampleFolds() {
+	y := []bool{true, true, false, false, false, false}
+	f, _ := stats.Folds(y, 2, 1)
+	fmt.Println(len(f))
+	// Output: 6
+}
