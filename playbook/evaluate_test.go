@@ -1,0 +1,164 @@
+package playbook
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	cs "github.com/successkit/cs"
+)
+
+func customer(id, mrr string, stage cs.Stage, sig cs.Signals) *cs.Customer {
+	return &cs.Customer{ID: id, Stage: stage, MRR: cs.MustParseMoney(mrr), Signals: sig,
+		ContractStart: cs.MustParseDate("2025-07-01"), RenewalDate: cs.MustParseDate("2026-08-29")}
+}
+
+func playIDs(tasks []Task) string {
+	var b []string
+	for _, t := range tasks {
+		b = append(b, t.CustomerID+":"+t.Key[strings.IndexByte(t.Key, '/')+1:])
+	}
+	return strings.Join(b, " ")
+}
+
+// Each default play fires for the situation its purpose describes.
+func TestDefaultPlaybook(t *testing.T) {
+	pb := Default()
+	tests := []struct {
+		name string
+		s    *Situation
+		want string
+	}{
+		{"renewal in 60 days with red health, high touch (seed 000)",
+			&Situation{Customer: customer("C1", "900 USD", cs.StageRenewal, cs.Signals{"usage_trend": 0}), HealthScore: 35, HealthKnown: true, HealthGrade: "red", Tier: "high"},
+			"C1:renewal-risk#0 C1:renewal-risk#1 C1:executive-review#0"},
+		{"silent risk: usage falling, no tickets, no survey (seed 002)",
+			&Situation{Customer: customer("C2", "100 USD", cs.StageAdoption, cs.Signals{"usage_trend": -0.3, "tickets_90d": 0}), Tier: "low"},
+			"C2:silent-risk#0"},
+		{"an answered survey is not silent",
+			&Situation{Customer: customer("C3", "100 USD", cs.StageAdoption, cs.Signals{"usage_trend": -0.3, "tickets_90d": 0, "nps": 3}), Tier: "low"},
+			""},
+		{"high-effort case closed (seed 001)",
+			&Situation{Customer: customer("C4", "100 USD", cs.StageAdoption, nil), Friction: 72, FrictionKnown: true, Events: []string{"case_closed"}, Tier: "low"},
+			"C4:high-effort-case-closed#0"},
+		{"seats 90% used, entering",
+			&Situation{Customer: customer("C5", "100 USD", cs.StageExpansion, cs.Signals{"seat_utilization": 0.95}), Tier: "low"},
+			"C5:expansion-seats#0"},
+		{"healthy power user joins the community; tech-touch ready to move up (seed 003)",
+			&Situation{Customer: customer("C6", "50 USD", cs.StageAdoption, cs.Signals{"feature_adoption": 0.8, "usage": 0.7, "seat_utilization": 0.85}), HealthScore: 88, HealthKnown: true, HealthGrade: "green", Tier: "tech"},
+			"C6:tech-to-low-touch#0 C6:community-invitation#0"},
+	}
+	for _, tt := range tests {
+		tt.s.Now = cs.MustParseDate("2026-06-30")
+		tasks, err := pb.Evaluate(tt.s, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if got := playIDs(tasks); got != tt.want {
+			t.Errorf("%s: Evaluate = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+// Onboarding stalled needs 30 days of tenure: the contract start is read with now.
+func TestOnboardingStalled(t *testing.T) {
+	c := customer("C7", "100 USD", cs.StageOnboarding, cs.Signals{"logins_30d": 2})
+	c.ContractStart, c.RenewalDate = cs.MustParseDate("2026-06-01"), cs.MustParseDate("2027-06-01")
+	s := &Situation{Customer: c, Now: cs.MustParseDate("2026-06-20")}
+	if tasks, _ := Default().Evaluate(s, nil); len(tasks) != 0 {
+		t.Errorf("19 days in: %q, want none", playIDs(tasks))
+	}
+	s = &Situation{Customer: c, Now: cs.MustParseDate("2026-07-01")}
+	if tasks, _ := Default().Evaluate(s, nil); playIDs(tasks) != "C7:onboarding-stalled#0 C7:onboarding-stalled#1" {
+		t.Errorf("30 days in: %q", playIDs(tasks))
+	}
+}
+
+// Cooldown, update of an open task and closing it.
+func TestHistory(t *testing.T) {
+	pb, err := New(Play{ID: "p", Name: "p", Priority: Must, When: Num("health.score", Lt, 50), CooldownDays: 7,
+		Actions: []Action{{Title: "call", Channel: "call", Owner: "csm", DueDays: 2}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var h History
+	s := &Situation{Customer: customer("C1", "10 USD", cs.StageAdoption, nil), HealthScore: 40, HealthKnown: true, Now: cs.MustParseDate("2026-06-01")}
+	tasks, _ := pb.Evaluate(s, &h)
+	if len(tasks) != 1 || tasks[0].Update || tasks[0].Due != cs.MustParseDate("2026-06-03") {
+		t.Fatalf("first: %+v", tasks)
+	}
+	h.Record(tasks)
+	s.Now = cs.MustParseDate("2026-06-07") // 6 days later: cooling down
+	if tasks, _ := pb.Evaluate(s, &h); len(tasks) != 0 {
+		t.Fatalf("within cooldown: %+v", tasks)
+	}
+	s.Now = cs.MustParseDate("2026-06-08") // 7 days later: fires again, updating the open task
+	tasks, _ = pb.Evaluate(s, &h)
+	if len(tasks) != 1 || !tasks[0].Update {
+		t.Fatalf("after cooldown: %+v", tasks)
+	}
+	h.Record(tasks)
+	if len(h.Open()) != 1 || !h.Close(tasks[0].Key) || len(h.Open()) != 0 {
+		t.Fatalf("open tasks: %+v", h.Open())
+	}
+	if got := h.Fires("C1", "p"); len(got) != 2 {
+		t.Fatalf("fires = %v", got)
+	}
+}
+
+// A bad situation is an error for that record only.
+func TestEvaluateAllErrors(t *testing.T) {
+	pb := Default()
+	good := &Situation{Customer: customer("C1", "900 USD", cs.StageRenewal, nil), HealthGrade: "red", Now: now}
+	sits := []*Situation{
+		{Customer: &cs.Customer{}, Now: now}, // no ID
+		good,
+		{Customer: customer("C2", "1 USD", cs.StageAdoption, nil)},             // no date
+		{Customer: customer("C1", "1 USD", cs.StageAdoption, nil), Now: now}, // duplicate
+	}
+	tasks, errs := pb.EvaluateAll(sits, nil)
+	if len(errs) != 3 || len(tasks) != 2 {
+		t.Fatalf("EvaluateAll: %d tasks, errors %v", len(tasks), errs)
+	}
+	if !errors.Is(errs[0], cs.ErrMissing) || !errors.Is(errs[1], cs.ErrInvalidDate) || !errors.Is(errs[2], cs.ErrDuplicate) {
+		t.Errorf("errors = %v", errs)
+	}
+	if !strings.Contains(errs[2].Error(), "situations[3]") {
+		t.Errorf("duplicate error %q does not name situations[3]", errs[2])
+	}
+}
+
+// Order: priority, then MRR at risk (higher first), then customer ID.
+func TestTaskOrder(t *testing.T) {
+	pb, _ := New(
+		Play{ID: "a", Name: "a", Priority: Could, When: Known("tier"), Actions: []Action{{Title: "a", Channel: "email", Owner: "automated"}}},
+		Play{ID: "b", Name: "b", Priority: Must, When: Str("tier", Eq, "high"), Actions: []Action{{Title: "b", Channel: "call", Owner: "csm"}}},
+	)
+	sits := []*Situation{
+		{Customer: customer("C3", "100 USD", cs.StageAdoption, nil), Tier: "high", Now: now},
+		{Customer: customer("C1", "100 USD", cs.StageAdoption, nil), Tier: "high", Now: now},
+		{Customer: customer("C2", "500 USD", cs.StageAdoption, nil), Tier: "high", Now: now},
+	}
+	tasks, _ := pb.EvaluateAll(sits, nil)
+	if got, want := playIDs(tasks), "C2:b#0 C1:b#0 C3:b#0 C2:a#0 C1:a#0 C3:a#0"; got != want {
+		t.Errorf("order = %q, want %q", got, want)
+	}
+}
+
+func TestPlayErrors(t *testing.T) {
+	tests := []struct{ json, path string }{
+		{`{"plays":[{"id":"a","name":"a","priority":"must","when":{"field":"tier","op":"exists"},"actions":[{"title":"t","channel":"fax","owner":"csm"}]}]}`, "plays[0].actions[0].channel"},
+		{`{"plays":[{"id":"a","name":"a","priority":"must","when":{"field":"tier","op":"exists"},"actions":[{"title":"t","channel":"call","owner":"csm"}],"tiers":["mid"]}]}`, "plays[0].tiers[0]"},
+		{`{"plays":[{"id":"a","name":"a","priority":"must","when":{"field":"tier","op":"exists"},"actions":[]}]}`, "plays[0].actions"},
+		{`{"plays":[{"id":"a","name":"a","priority":"must","when":{"field":"tier","op":"exists"},"actions":[{"title":"t","channel":"call","owner":"csm"}],"cooldown_days":-1}]}`, "plays[0].cooldown_days"},
+		{`{"plays":[{"id":"a","name":"a","priority":"must","when":{"field":"tier","op":"exists"},"actions":[{"title":"t","channel":"call","owner":"csm"}]},{"id":"b","name":"b","priority":"must","when":{"field":"tie","op":"exists"},"actions":[{"title":"t","channel":"call","owner":"csm"}]}]}`, "plays[1].when.field"},
+		{`{"plays":[{"id":"a","priority":"urgent"}]}`, "$"},
+	}
+	for _, tt := range tests {
+		_, err := Parse([]byte(tt.json))
+		var pe *Error
+		if !errors.As(err, &pe) || pe.Path != tt.path {
+			t.Errorf("Parse(%s) = %v, want path %s", tt.json, err, tt.path)
+		}
+	}
+}
