@@ -19,3 +19,11 @@ var (
 	// ErrOption: an option outside its documented range.
 	ErrOption = errors.New("invalid option")
 )
+
+// Sentinel errors of the book-level backtest and the outcome reader.
+var (
+	// ErrUnknownID: an outcome for a customer that has no snapshot.
+	ErrUnknownID = errors.New("unknown customer ID")
+	// ErrNotBool: a churned value that is not one of 0, 1, true, false.
+	ErrNotBool = errors.New("not 0/1/true/false")
+)

@@ -1,0 +1,342 @@
+package stats
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/successkit/cs"
+)
+
+// Snapshot is one scored customer as of a date: the health score (higher is
+// healthier), its grade label ("" when the score is Unknown) and the MRR it carries.
+// Several snapshots of one customer on different dates form its history.
+type Snapshot struct {
+	ID    string
+	Date  cs.Date
+	Score float64
+	Grade string
+	MRR   cs.Money
+}
+
+// BookOptions configure Book. The zero value flags the first grade of Grades (or,
+// with no Grades, the grade "red"), and takes the DeLong interval.
+type BookOptions struct {
+	// Grades lists the grade labels worst first, fixing the order of the grade
+	// table; grades seen but not listed follow in sorted order, then "" (Unknown).
+	Grades []string
+	// Flag is the set of grades read as a churn flag (default: Grades[0], or "red").
+	Flag []string
+	// BootstrapReps, when positive, replaces the DeLong interval of the AUC by a
+	// stratified bootstrap with that many replicates and Seed.
+	BootstrapReps int
+	Seed          uint64
+}
+
+// GradeRow is one line of the grade table.
+type GradeRow struct {
+	Grade     string  `json:"grade"` // "" for Unknown scores
+	Accounts  int     `json:"accounts"`
+	Churners  int     `json:"churners"`
+	ChurnRate float64 `json:"churn_rate"`
+	// ChurnLow and ChurnHigh bound the churn rate (Wilson 95%).
+	ChurnLow  float64 `json:"churn_low"`
+	ChurnHigh float64 `json:"churn_high"`
+	// Lift is the churn rate over the base rate (DOMAIN.md §4).
+	Lift float64 `json:"lift"`
+	// MRR is the MRR of the grade's accounts and ChurnedMRR that of its churners, one
+	// amount per currency in currency order; accounts without MRR add nothing.
+	MRR        []cs.Money `json:"mrr"`
+	ChurnedMRR []cs.Money `json:"churned_mrr"`
+}
+
+// LeadTime describes how early the flag caught the churners with a history. For
+// each churner with a churn date and at least two snapshots, the lead is the days
+// from the start of its last unbroken run of flagged snapshots to the churn date.
+type LeadTime struct {
+	Churners     int     `json:"churners"`      // churners with a date and ≥ 2 snapshots
+	Flagged      int     `json:"flagged"`       // of those, flagged at their last snapshot
+	NeverFlagged int     `json:"never_flagged"` // not flagged at their last snapshot
+	Days         []int   `json:"days"`          // one lead per flagged churner, ascending
+	Median       float64 `json:"median"`
+}
+
+// BookReport is the backtest of one score over a book.
+type BookReport struct {
+	N         int        `json:"n"`        // customers evaluated (one snapshot each)
+	Churners  int        `json:"churners"` // of which churned
+	BaseRate  float64    `json:"base_rate"`
+	Unknown   int        `json:"unknown"` // evaluated customers with an Unknown grade, left out of the AUC
+	AUC       Interval   `json:"auc"`
+	ROC       []Point    `json:"roc"`
+	Grades    []GradeRow `json:"grades"`
+	Flag      []string   `json:"flag"`
+	FlagConf  Confusion  `json:"flag_confusion"`
+	Precision float64    `json:"precision"`
+	Recall    float64    `json:"recall"`
+	Lift      float64    `json:"lift"`
+	LeadTime  LeadTime   `json:"lead_time"`
+	// Errors lists one error per rejected record; the others were evaluated.
+	Errors []error `json:"-"`
+	// ranking is kept so two reports on the same customers can be compared.
+	ranking Ranking
+	ids     []string
+}
+
+// Book backtests scored snapshots against outcomes. Each customer is evaluated on
+// its latest snapshot not dated after its outcome; its earlier snapshots are its
+// history for the lead time. The risk ranked by the AUC is −Score, so a healthier
+// score predicts less churn.
+//
+// Per-record errors (in Errors, each naming the record by index and customer ID), the
+// other records still counted: a snapshot with an empty ID or an invalid date
+// (cs.ErrMissing, cs.ErrInvalidDate), a non-finite score (cs.ErrNotFinite), a customer
+// with no outcome (cs.ErrMissing), two snapshots of one customer on one date or two
+// outcomes for one customer (cs.ErrDuplicate), an outcome for an ID with no snapshot
+// (ErrUnknownID), a snapshot dated after its customer's outcome (cs.ErrDateOrder).
+// The returned error is set only when no AUC can be computed (no evaluated customer,
+// or one class only).
+func Book(snaps []Snapshot, outcomes []Outcome, opt BookOptions) (BookReport, error) {
+	var rep BookReport
+	rejectS := func(i int, field, value string, err error) {
+		rep.Errors = append(rep.Errors, fmt.Errorf("stats: snapshots[%d]: %w", i, &cs.FieldError{Record: snaps[i].ID, Field: field, Value: value, Err: err}))
+	}
+	out := make(map[string]int, len(outcomes))
+	badOutcome := make([]bool, len(outcomes))
+	for i, o := range outcomes {
+		if o.ID == "" {
+			rep.Errors = append(rep.Errors, fmt.Errorf("stats: outcomes[%d]: %w", i, &cs.FieldError{Field: "id", Err: cs.ErrMissing}))
+			badOutcome[i] = true
+			continue
+		}
+		if j, dup := out[o.ID]; dup {
+			rep.Errors = append(rep.Errors, fmt.Errorf("stats: outcomes[%d]: %w", i, &cs.FieldError{Record: o.ID, Field: "id", Value: o.ID, Err: fmt.Errorf("%w: also outcomes[%d]", cs.ErrDuplicate, j)}))
+			badOutcome[i] = true
+			continue
+		}
+		out[o.ID] = i
+	}
+	// Order the valid snapshots by (ID, date, index): each customer's history becomes
+	// one run, independent of the input order.
+	idx := make([]int32, 0, len(snaps))
+	for i, s := range snaps {
+		switch {
+		case s.ID == "":
+			rejectS(i, "id", "", cs.ErrMissing)
+		case !s.Date.IsZero() && !s.Date.Valid():
+			rejectS(i, "date", fmt.Sprintf("%04d-%02d-%02d", s.Date.Year, int(s.Date.Month), s.Date.Day), cs.ErrInvalidDate)
+		case math.IsNaN(s.Score) || math.IsInf(s.Score, 0):
+			rejectS(i, "score", fmt.Sprint(s.Score), cs.ErrNotFinite)
+		default:
+			idx = append(idx, int32(i))
+		}
+	}
+	slices.SortFunc(idx, func(a, b int32) int {
+		if c := cmp.Compare(snaps[a].ID, snaps[b].ID); c != 0 {
+			return c
+		}
+		if c := snaps[a].Date.Compare(snaps[b].Date); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	})
+	flag := opt.Flag
+	if len(flag) == 0 {
+		if len(opt.Grades) > 0 {
+			flag = opt.Grades[:1]
+		} else {
+			flag = []string{"red"}
+		}
+	}
+	isFlag := func(g string) bool { return slices.Contains(flag, g) }
+	used := make([]bool, len(outcomes))
+	var risk []float64
+	var labels []bool
+	var eval []int32 // the evaluated snapshot of each customer, by ID
+	for a := 0; a < len(idx); {
+		b := a + 1
+		for b < len(idx) && snaps[idx[b]].ID == snaps[idx[a]].ID {
+			b++
+		}
+		id := snaps[idx[a]].ID
+		oi, ok := out[id]
+		if !ok {
+			for k := a; k < b; k++ {
+				rejectS(int(idx[k]), "outcome", id, cs.ErrMissing)
+			}
+			a = b
+			continue
+		}
+		used[oi] = true
+		o := outcomes[oi]
+		// Keep the history: drop same-date duplicates and snapshots after the outcome.
+		hist := make([]int32, 0, b-a)
+		for k := a; k < b; k++ {
+			s := snaps[idx[k]]
+			switch {
+			case !o.Date.IsZero() && s.Date.After(o.Date):
+				rejectS(int(idx[k]), "date", s.Date.String(), fmt.Errorf("%w: after the outcome date %s", cs.ErrDateOrder, o.Date))
+			case len(hist) > 0 && snaps[hist[len(hist)-1]].Date == s.Date:
+				rejectS(int(idx[k]), "date", s.Date.String(), fmt.Errorf("%w: a second snapshot of %q on this date", cs.ErrDuplicate, id))
+			default:
+				hist = append(hist, idx[k])
+			}
+		}
+		a = b
+		if len(hist) == 0 {
+			continue
+		}
+		last := snaps[hist[len(hist)-1]]
+		eval = append(eval, hist[len(hist)-1])
+		rep.N++
+		if o.Churned {
+			rep.Churners++
+		}
+		if last.Grade != "" {
+			risk = append(risk, -last.Score)
+			labels = append(labels, o.Churned)
+			rep.ids = append(rep.ids, id)
+		} else {
+			rep.Unknown++
+		}
+		rep.FlagConf.Add(isFlag(last.Grade), o.Churned)
+		if o.Churned && !o.Date.IsZero() && len(hist) >= 2 {
+			rep.LeadTime.Churners++
+			if !isFlag(last.Grade) {
+				rep.LeadTime.NeverFlagged++
+			} else {
+				start := len(hist) - 1
+				for start > 0 && isFlag(snaps[hist[start-1]].Grade) {
+					start--
+				}
+				rep.LeadTime.Flagged++
+				rep.LeadTime.Days = append(rep.LeadTime.Days, snaps[hist[start]].Date.DaysUntil(o.Date))
+			}
+		}
+	}
+	for i, o := range outcomes {
+		if !used[i] && !badOutcome[i] {
+			rep.Errors = append(rep.Errors, fmt.Errorf("stats: outcomes[%d]: %w", i, &cs.FieldError{Record: o.ID, Field: "id", Value: o.ID, Err: ErrUnknownID}))
+		}
+	}
+	rep.Flag = slices.Clone(flag)
+	if rep.N > 0 {
+		rep.BaseRate = float64(rep.Churners) / float64(rep.N)
+	}
+	rep.Precision, rep.Recall, rep.Lift = rep.FlagConf.Precision(), rep.FlagConf.Recall(), rep.FlagConf.Lift()
+	slices.Sort(rep.LeadTime.Days)
+	if n := len(rep.LeadTime.Days); n > 0 {
+		ds := make([]float64, n)
+		for i, d := range rep.LeadTime.Days {
+			ds[i] = float64(d)
+		}
+		rep.LeadTime.Median = percentile(ds, 0.5)
+	}
+	rep.Grades = gradeTable(snaps, eval, outcomes, out, opt.Grades, rep)
+	r, err := Rank(risk, labels)
+	if err != nil {
+		return rep, fmt.Errorf("stats: backtest of %d customers (%d with a known grade): %w", rep.N, len(risk), err)
+	}
+	rep.ranking = r
+	rep.ROC = r.ROC()
+	for i := range rep.ROC {
+		// Report thresholds as health scores again (risk = −score).
+		if !math.IsInf(rep.ROC[i].Threshold, 0) {
+			rep.ROC[i].Threshold = -rep.ROC[i].Threshold
+		}
+	}
+	rep.AUC = r.DeLong()
+	if opt.BootstrapReps > 0 {
+		if rep.AUC, err = r.Bootstrap(opt.BootstrapReps, opt.Seed); err != nil {
+			return rep, err
+		}
+	}
+	return rep, nil
+}
+
+// gradeTable counts accounts, churners and MRR per grade, accumulating money in int64
+// minor units per (grade, currency) and converting once at the end.
+func gradeTable(snaps []Snapshot, eval []int32, outcomes []Outcome, out map[string]int, order []string, rep BookReport) []GradeRow {
+	type acc struct {
+		accounts, churners int
+		mrr, churned       map[cs.Currency]int64
+	}
+	rows := make(map[string]*acc)
+	for _, i := range eval {
+		s := snaps[i]
+		a := rows[s.Grade]
+		if a == nil {
+			a = &acc{mrr: map[cs.Currency]int64{}, churned: map[cs.Currency]int64{}}
+			rows[s.Grade] = a
+		}
+		ch := outcomes[out[s.ID]].Churned
+		a.accounts++
+		if ch {
+			a.churners++
+		}
+		if m, ok := s.MRR.Minor(); ok && s.MRR.Currency() != "" {
+			a.mrr[s.MRR.Currency()] += m
+			if ch {
+				a.churned[s.MRR.Currency()] += m
+			}
+		}
+	}
+	var labels []string
+	for _, g := range order {
+		if _, ok := rows[g]; ok && !slices.Contains(labels, g) {
+			labels = append(labels, g)
+		}
+	}
+	var rest []string
+	for g := range rows {
+		if g != "" && !slices.Contains(labels, g) {
+			rest = append(rest, g)
+		}
+	}
+	slices.Sort(rest)
+	labels = append(labels, rest...)
+	if _, ok := rows[""]; ok {
+		labels = append(labels, "")
+	}
+	table := make([]GradeRow, 0, len(labels))
+	for _, g := range labels {
+		a := rows[g]
+		row := GradeRow{Grade: g, Accounts: a.accounts, Churners: a.churners, MRR: moneys(a.mrr), ChurnedMRR: moneys(a.churned)}
+		row.ChurnRate = float64(a.churners) / float64(a.accounts)
+		if w, err := Wilson(a.churners, a.accounts); err == nil {
+			row.ChurnLow, row.ChurnHigh = w.Low, w.High
+		}
+		row.Lift = Lift(a.churners, a.accounts, rep.Churners, rep.N)
+		table = append(table, row)
+	}
+	return table
+}
+
+func moneys(m map[cs.Currency]int64) []cs.Money {
+	cur := make([]cs.Currency, 0, len(m))
+	for c := range m {
+		cur = append(cur, c)
+	}
+	slices.Sort(cur)
+	ms := make([]cs.Money, 0, len(cur))
+	for _, c := range cur {
+		if v, err := cs.MoneyFromMinor(m[c], c); err == nil {
+			ms = append(ms, v)
+		}
+	}
+	return ms
+}
+
+// CompareBooks returns AUC(a) − AUC(b) of two backtests of the same customers (the
+// same evaluated IDs, outcomes and known grades) with its 95% interval: DeLong's
+// paired method, or a paired stratified bootstrap when reps > 0 (seeded).
+func CompareBooks(a, b BookReport, reps int, seed uint64) (Interval, error) {
+	if !slices.Equal(a.ids, b.ids) {
+		return Interval{}, fmt.Errorf("stats: the two backtests evaluate different customers (%d and %d with a known grade): %w", len(a.ids), len(b.ids), ErrLength)
+	}
+	if reps > 0 {
+		return CompareBootstrap(a.ranking, b.ranking, reps, seed)
+	}
+	return CompareDeLong(a.ranking, b.ranking)
+}
