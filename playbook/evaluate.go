@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	cs "github.com/successkit/cs"
 )
@@ -51,6 +52,17 @@ func (c *Condition) Explain(s *Situation) []Match {
 		s.prepare(c.layout)
 	}
 	return c.root.explain(s, nil, false)
+}
+
+func (n *node) leaves() int {
+	if n.kids == nil {
+		return 1
+	}
+	k := 0
+	for _, c := range n.kids {
+		k += c.leaves()
+	}
+	return k
 }
 
 func (n *node) explain(s *Situation, out []Match, every bool) []Match {
@@ -109,50 +121,101 @@ type Task struct {
 	order int // play index × 256 + action index, for ties
 }
 
-type fireKey struct{ customer, play string }
-
 // History records the plays fired per customer and the open tasks. The zero value
 // is empty and ready to use. It is not safe for concurrent mutation.
 type History struct {
-	fires map[fireKey][]cs.Date // ascending
-	open  map[string]Task
+	customers map[string]*customerHistory
+}
+
+// customerHistory is one customer's record: looked up once per evaluation, then
+// scanned, since a customer has few plays.
+type customerHistory struct {
+	fires []playFires
+	open  map[string]*Task
+}
+
+type playFires struct {
+	play  string
+	dates []cs.Date // ascending
+}
+
+func (h *History) customer(id string) *customerHistory {
+	if h == nil {
+		return nil
+	}
+	return h.customers[id]
+}
+
+func (c *customerHistory) firesOf(play string) []cs.Date {
+	if c == nil {
+		return nil
+	}
+	for i := range c.fires {
+		if c.fires[i].play == play {
+			return c.fires[i].dates
+		}
+	}
+	return nil
+}
+
+func (c *customerHistory) isOpen(key string) bool {
+	if c == nil || len(c.open) == 0 {
+		return false
+	}
+	_, ok := c.open[key]
+	return ok
 }
 
 // Fires returns the dates the play fired for the customer, ascending.
 func (h *History) Fires(customerID, playID string) []cs.Date {
-	return slices.Clone(h.fires[fireKey{customerID, playID}])
+	return slices.Clone(h.customer(customerID).firesOf(playID))
 }
 
 // Record stores the tasks: one fire per customer, play and day, and every task as
 // open under its key (replacing the open task of the same key).
 func (h *History) Record(tasks []Task) {
-	if h.fires == nil {
-		h.fires = map[fireKey][]cs.Date{}
-		h.open = map[string]Task{}
+	if h.customers == nil {
+		h.customers = map[string]*customerHistory{}
 	}
 	for _, t := range tasks {
-		k := fireKey{t.CustomerID, t.PlayID}
-		ds := h.fires[k]
-		i, found := slices.BinarySearchFunc(ds, t.Fired, cs.Date.Compare)
-		if !found {
-			h.fires[k] = slices.Insert(ds, i, t.Fired)
+		c := h.customers[t.CustomerID]
+		if c == nil {
+			c = &customerHistory{open: map[string]*Task{}}
+			h.customers[t.CustomerID] = c
 		}
-		h.open[t.Key] = t
+		j := slices.IndexFunc(c.fires, func(f playFires) bool { return f.play == t.PlayID })
+		if j < 0 {
+			c.fires = append(c.fires, playFires{play: t.PlayID})
+			j = len(c.fires) - 1
+		}
+		ds := c.fires[j].dates
+		if i, found := slices.BinarySearchFunc(ds, t.Fired, cs.Date.Compare); !found {
+			c.fires[j].dates = slices.Insert(ds, i, t.Fired)
+		}
+		c.open[t.Key] = &t
 	}
 }
 
-// Close marks the task with this key done; it reports whether it was open.
-func (h *History) Close(key string) bool {
-	_, ok := h.open[key]
-	delete(h.open, key)
-	return ok
+// Close marks the task done; it reports whether it was open.
+func (h *History) Close(t Task) bool {
+	c := h.customer(t.CustomerID)
+	if !c.isOpen(t.Key) {
+		return false
+	}
+	delete(c.open, t.Key)
+	return true
 }
 
 // Open returns the open tasks sorted by key.
 func (h *History) Open() []Task {
-	out := make([]Task, 0, len(h.open))
-	for _, t := range h.open {
-		out = append(out, t)
+	var out []Task
+	if h == nil {
+		return out
+	}
+	for _, c := range h.customers {
+		for _, t := range c.open {
+			out = append(out, *t)
+		}
 	}
 	slices.SortFunc(out, func(a, b Task) int { return cmp.Compare(a.Key, b.Key) })
 	return out
@@ -183,6 +246,10 @@ func (pb *Playbook) AppendTasks(dst []Task, s *Situation, h *History) ([]Task, e
 	}
 	ti, st := tierIndex(s.Tier), s.Customer.Stage
 	customerKey := false
+	var ch *customerHistory
+	looked := false
+	var buf [64]int
+	fired := buf[:0]
 	for _, i := range pb.order {
 		c := &pb.plays[i]
 		if c.key && customerKey {
@@ -194,17 +261,19 @@ func (pb *Playbook) AppendTasks(dst []Task, s *Situation, h *History) ([]Task, e
 		if !c.cond.root.p(s) {
 			continue
 		}
-		var fires []cs.Date
-		if h != nil {
-			fires = h.fires[fireKey{s.Customer.ID, c.play.ID}]
+		if !looked {
+			ch, looked = h.customer(s.Customer.ID), true
 		}
-		if blocked(&c.play, fires, s.Now) {
+		if blocked(&c.play, ch.firesOf(c.play.ID), s.Now) {
 			continue
 		}
-		dst = pb.appendPlay(dst, c, i, s, h)
+		fired = append(fired, i)
 		customerKey = customerKey || c.key
 	}
-	return dst, nil
+	if len(fired) == 0 {
+		return dst, nil
+	}
+	return pb.appendFired(dst, fired, s, ch), nil
 }
 
 // blocked reports whether the cooldown or the fire cap forbids a fire on now.
@@ -241,30 +310,67 @@ func blocked(p *Play, fires []cs.Date, now cs.Date) bool {
 	return false
 }
 
-func (pb *Playbook) appendPlay(dst []Task, c *compiled, i int, s *Situation, h *History) []Task {
-	base := s.Customer.ID + "/" + c.play.ID
-	if c.key {
-		base = s.Customer.ID
+// appendFired appends the tasks of the fired plays. All their keys share one
+// string and all their matches one array, so a situation costs two allocations
+// whatever the number of tasks.
+func (pb *Playbook) appendFired(dst []Task, fired []int, s *Situation, ch *customerHistory) []Task {
+	id := s.Customer.ID
+	var kb strings.Builder
+	leaves, size := 0, 0
+	for _, i := range fired {
+		c := &pb.plays[i]
+		leaves += c.nleaf
+		size += len(c.play.Actions) * (len(id) + len(c.play.ID) + 6)
 	}
-	r := Reason{Condition: c.play.When.String(), Matches: c.cond.root.explain(s, nil, false)}
-	for j, a := range c.play.Actions {
-		key := base + "#" + strconv.Itoa(j)
-		_, open := h.openTask(key)
-		dst = append(dst, Task{
-			Key: key, CustomerID: s.Customer.ID, PlayID: c.play.ID, PlayName: c.play.Name,
-			Priority: c.play.Priority, Action: a, Fired: s.Now, Due: s.Now.AddDays(a.DueDays),
-			MRR: s.Customer.MRR, Update: open, Reason: r, order: i<<8 | j,
-		})
+	kb.Grow(size)
+	var ends [256]int
+	nt := 0
+	for _, i := range fired {
+		c := &pb.plays[i]
+		for j := range c.play.Actions {
+			kb.WriteString(id)
+			if !c.key {
+				kb.WriteByte('/')
+				kb.WriteString(c.play.ID)
+			}
+			kb.WriteByte('#')
+			var num [20]byte
+			kb.Write(strconv.AppendInt(num[:0], int64(j), 10))
+			if nt < len(ends) {
+				ends[nt] = kb.Len()
+			}
+			nt++
+		}
+	}
+	keys := kb.String()
+	matches := make([]Match, 0, leaves)
+	start, t := 0, 0
+	for _, i := range fired {
+		c := &pb.plays[i]
+		from := len(matches)
+		matches = c.cond.root.explain(s, matches, false)
+		r := Reason{Condition: c.text, Matches: matches[from:len(matches):len(matches)]}
+		for j, a := range c.play.Actions {
+			var key string
+			if t < len(ends) {
+				key = keys[start:ends[t]]
+				start = ends[t]
+			} else {
+				key = id + "/" + c.play.ID + "#" + strconv.Itoa(j)
+				if c.key {
+					key = id + "#" + strconv.Itoa(j)
+				}
+			}
+			t++
+			open := ch.isOpen(key)
+			dst = append(dst, Task{
+				Key: key, CustomerID: id, PlayID: c.play.ID, PlayName: c.play.Name,
+				Priority: c.play.Priority, Action: a, Fired: s.Now, Due: s.Now.AddDays(a.DueDays),
+				MRR: s.Customer.MRR, Update: open, Reason: r, order: i<<8 | j,
+			})
+		}
 	}
 	return dst
-}
-
-func (h *History) openTask(key string) (Task, bool) {
-	if h == nil {
-		return Task{}, false
-	}
-	t, ok := h.open[key]
-	return t, ok
 }
 
 // compareTasks orders by priority, then MRR at risk (higher first; amounts in

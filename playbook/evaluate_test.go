@@ -98,7 +98,7 @@ func TestHistory(t *testing.T) {
 		t.Fatalf("after cooldown: %+v", tasks)
 	}
 	h.Record(tasks)
-	if len(h.Open()) != 1 || !h.Close(tasks[0].Key) || len(h.Open()) != 0 {
+	if len(h.Open()) != 1 || !h.Close(tasks[0]) || len(h.Open()) != 0 {
 		t.Fatalf("open tasks: %+v", h.Open())
 	}
 	if got := h.Fires("C1", "p"); len(got) != 2 {
@@ -113,7 +113,7 @@ func TestEvaluateAllErrors(t *testing.T) {
 	sits := []*Situation{
 		{Customer: &cs.Customer{}, Now: now}, // no ID
 		good,
-		{Customer: customer("C2", "1 USD", cs.StageAdoption, nil)},             // no date
+		{Customer: customer("C2", "1 USD", cs.StageAdoption, nil)},           // no date
 		{Customer: customer("C1", "1 USD", cs.StageAdoption, nil), Now: now}, // duplicate
 	}
 	tasks, errs := pb.EvaluateAll(sits, nil)

@@ -121,6 +121,8 @@ type Playbook struct {
 type compiled struct {
 	play  Play
 	cond  *Condition
+	text  string  // the condition as compact JSON, for reasons
+	nleaf int     // comparisons in the condition, to size explanations
 	tiers [4]bool // "", high, low, tech — index via tierIndex
 	any   bool    // no tier restriction
 	stage [8]bool
@@ -220,6 +222,7 @@ func New(plays ...Play) (*Playbook, error) {
 			return nil, err
 		}
 		c.cond = &Condition{expr: c.play.When, root: n, layout: pb.layout}
+		c.text, c.nleaf = c.play.When.String(), n.leaves()
 		pb.plays = append(pb.plays, c)
 		pb.order = append(pb.order, i)
 	}

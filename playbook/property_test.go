@@ -212,7 +212,7 @@ func TestEvaluateInvariants(t *testing.T) {
 					t.Fatalf("day %d: two tasks with key %s", day, task.Key)
 				}
 				keys[task.Key] = true
-				_, open := h.openTask(task.Key)
+				open := h.customer(task.CustomerID).isOpen(task.Key)
 				if task.Update != open {
 					t.Fatalf("task %s: Update = %v, open = %v", task.Key, task.Update, open)
 				}
