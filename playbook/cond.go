@@ -128,11 +128,13 @@ func Known(field string) Expr { return Expr{Field: field, Op: Exists} }
 
 // String returns the condition as compact JSON.
 func (e Expr) String() string {
-	b, err := json.Marshal(e)
-	if err != nil {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // keep "<" readable in reasons
+	if err := enc.Encode(e); err != nil {
 		return "<invalid: " + err.Error() + ">"
 	}
-	return string(b)
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
 type kind uint8
