@@ -2,7 +2,10 @@ package stats
 
 import (
 	"math/rand/v2"
+	"strconv"
 	"testing"
+
+	"github.com/successkit/cs"
 )
 
 // BenchmarkAUC1M ranks 1,000,000 scores (health-like: two decimals in [0,100]) and
@@ -42,4 +45,38 @@ func BenchmarkLogistic100k(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(x.Rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// BenchmarkBook1M backtests 1,000,000 customers, one snapshot each: joining outcomes
+// by ID, the grade table with MRR per currency, the flag, the AUC and its DeLong
+// interval. It is the workload of health's BenchmarkBacktest1M without the scoring.
+func BenchmarkBook1M(b *testing.B) {
+	const n = 1_000_000
+	rng := rand.New(rand.NewPCG(3, 4))
+	snaps := make([]Snapshot, n)
+	outs := make([]Outcome, n)
+	day := cs.MustParseDate("2026-01-01")
+	for i := range n {
+		id := "C" + strconv.Itoa(1_000_000+i)
+		score := float64(rng.IntN(10001)) / 100
+		churn := rng.Float64() < 0.3*(1-score/100)
+		g := "green"
+		switch {
+		case score <= 50:
+			g = "red"
+		case score <= 75:
+			g = "yellow"
+		}
+		m, _ := cs.MoneyFromMinor(int64(rng.IntN(1_000_000)), "USD")
+		snaps[i] = Snapshot{ID: id, Date: day, Score: score, Grade: g, MRR: m}
+		outs[n-1-i] = Outcome{ID: id, Churned: churn}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		rep, err := Book(snaps, outs, BookOptions{Grades: []string{"red", "yellow", "green"}})
+		if err != nil || len(rep.Errors) > 0 {
+			b.Fatal(err, rep.Errors)
+		}
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "snapshots/s")
 }

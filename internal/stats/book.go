@@ -154,6 +154,8 @@ func Book(snaps []Snapshot, outcomes []Outcome, opt BookOptions) (BookReport, er
 	var risk []float64
 	var labels []bool
 	var eval []int32 // the evaluated snapshot of each customer, by ID
+	var evalChurn []bool
+	var hist []int32 // one customer's kept snapshots, reused
 	for a := 0; a < len(idx); {
 		b := a + 1
 		for b < len(idx) && snaps[idx[b]].ID == snaps[idx[a]].ID {
@@ -171,7 +173,7 @@ func Book(snaps []Snapshot, outcomes []Outcome, opt BookOptions) (BookReport, er
 		used[oi] = true
 		o := outcomes[oi]
 		// Keep the history: drop same-date duplicates and snapshots after the outcome.
-		hist := make([]int32, 0, b-a)
+		hist = hist[:0]
 		for k := a; k < b; k++ {
 			s := snaps[idx[k]]
 			switch {
@@ -189,6 +191,7 @@ func Book(snaps []Snapshot, outcomes []Outcome, opt BookOptions) (BookReport, er
 		}
 		last := snaps[hist[len(hist)-1]]
 		eval = append(eval, hist[len(hist)-1])
+		evalChurn = append(evalChurn, o.Churned)
 		rep.N++
 		if o.Churned {
 			rep.Churners++
@@ -233,7 +236,7 @@ func Book(snaps []Snapshot, outcomes []Outcome, opt BookOptions) (BookReport, er
 		}
 		rep.LeadTime.Median = percentile(ds, 0.5)
 	}
-	rep.Grades = gradeTable(snaps, eval, outcomes, out, opt.Grades, rep)
+	rep.Grades = gradeTable(snaps, eval, evalChurn, opt.Grades, rep)
 	r, err := Rank(risk, labels)
 	if err != nil {
 		return rep, fmt.Errorf("stats: backtest of %d customers (%d with a known grade): %w", rep.N, len(risk), err)
@@ -257,29 +260,27 @@ func Book(snaps []Snapshot, outcomes []Outcome, opt BookOptions) (BookReport, er
 
 // gradeTable counts accounts, churners and MRR per grade, accumulating money in int64
 // minor units per (grade, currency) and converting once at the end.
-func gradeTable(snaps []Snapshot, eval []int32, outcomes []Outcome, out map[string]int, order []string, rep BookReport) []GradeRow {
+func gradeTable(snaps []Snapshot, eval []int32, churned []bool, order []string, rep BookReport) []GradeRow {
 	type acc struct {
 		accounts, churners int
-		mrr, churned       map[cs.Currency]int64
+		mrr, churned       moneySum
 	}
 	rows := make(map[string]*acc)
-	for _, i := range eval {
+	for k, i := range eval {
 		s := snaps[i]
 		a := rows[s.Grade]
 		if a == nil {
-			a = &acc{mrr: map[cs.Currency]int64{}, churned: map[cs.Currency]int64{}}
+			a = &acc{mrr: newMoneySum(), churned: newMoneySum()}
 			rows[s.Grade] = a
 		}
-		ch := outcomes[out[s.ID]].Churned
+		ch := churned[k]
 		a.accounts++
 		if ch {
 			a.churners++
 		}
-		if m, ok := s.MRR.Minor(); ok && s.MRR.Currency() != "" {
-			a.mrr[s.MRR.Currency()] += m
-			if ch {
-				a.churned[s.MRR.Currency()] += m
-			}
+		a.mrr.add(s.MRR)
+		if ch {
+			a.churned.add(s.MRR)
 		}
 	}
 	var labels []string
@@ -302,7 +303,7 @@ func gradeTable(snaps []Snapshot, eval []int32, outcomes []Outcome, out map[stri
 	table := make([]GradeRow, 0, len(labels))
 	for _, g := range labels {
 		a := rows[g]
-		row := GradeRow{Grade: g, Accounts: a.accounts, Churners: a.churners, MRR: moneys(a.mrr), ChurnedMRR: moneys(a.churned)}
+		row := GradeRow{Grade: g, Accounts: a.accounts, Churners: a.churners, MRR: a.mrr.totals(), ChurnedMRR: a.churned.totals()}
 		row.ChurnRate = float64(a.churners) / float64(a.accounts)
 		if w, err := Wilson(a.churners, a.accounts); err == nil {
 			row.ChurnLow, row.ChurnHigh = w.Low, w.High
@@ -313,17 +314,63 @@ func gradeTable(snaps []Snapshot, eval []int32, outcomes []Outcome, out map[stri
 	return table
 }
 
-func moneys(m map[cs.Currency]int64) []cs.Money {
-	cur := make([]cs.Currency, 0, len(m))
-	for c := range m {
+// moneySum totals amounts per currency exactly: in int64 minor units while they fit,
+// and in cs.Money for an amount with sub-minor precision or a sum that would
+// overflow, so no amount is ever rounded or dropped.
+type moneySum struct {
+	minor map[cs.Currency]int64
+	exact map[cs.Currency]cs.Money
+}
+
+func newMoneySum() moneySum {
+	return moneySum{minor: map[cs.Currency]int64{}, exact: map[cs.Currency]cs.Money{}}
+}
+
+func (t moneySum) add(m cs.Money) {
+	c := m.Currency()
+	if c == "" {
+		return // MRR unknown: nothing to add
+	}
+	if v, ok := minor(m); ok {
+		s := t.minor[c]
+		if r := s + v; (v >= 0) == (r >= s) { // no int64 overflow
+			t.minor[c] = r
+			return
+		}
+	}
+	if e, ok := t.exact[c]; ok {
+		if sum, err := e.Add(m); err == nil {
+			t.exact[c] = sum
+		}
+		return
+	}
+	t.exact[c] = m
+}
+
+// totals returns one amount per currency, in currency order.
+func (t moneySum) totals() []cs.Money {
+	var cur []cs.Currency
+	for c := range t.minor {
 		cur = append(cur, c)
+	}
+	for c := range t.exact {
+		if _, ok := t.minor[c]; !ok {
+			cur = append(cur, c)
+		}
 	}
 	slices.Sort(cur)
 	ms := make([]cs.Money, 0, len(cur))
 	for _, c := range cur {
-		if v, err := cs.MoneyFromMinor(m[c], c); err == nil {
-			ms = append(ms, v)
+		total, err := cs.MoneyFromMinor(t.minor[c], c)
+		if err != nil {
+			continue // unreachable: c came from a valid Money
 		}
+		if e, ok := t.exact[c]; ok {
+			if sum, err := total.Add(e); err == nil {
+				total = sum
+			}
+		}
+		ms = append(ms, total)
 	}
 	return ms
 }
@@ -339,4 +386,34 @@ func CompareBooks(a, b BookReport, reps int, seed uint64) (Interval, error) {
 		return CompareBootstrap(a.ranking, b.ranking, reps, seed)
 	}
 	return CompareDeLong(a.ranking, b.ranking)
+}
+
+// minor returns m in minor units like cs.Money.Minor, without its big.Int
+// allocations when the coefficient has at most 18 digits (every realistic MRR); ok
+// is false for the zero Money or an amount that is not a whole number of minor units
+// (moneySum then adds it exactly).
+func minor(m cs.Money) (int64, bool) {
+	c := m.Currency()
+	if c == "" {
+		return 0, false
+	}
+	a := m.Amount()
+	if a.NumDigits() > 18 {
+		return m.Minor()
+	}
+	v := a.CoefficientInt64()
+	e := int(a.Exponent()) + c.Digits()
+	for ; e > 0; e-- {
+		if v > math.MaxInt64/10 || v < math.MinInt64/10 {
+			return m.Minor()
+		}
+		v *= 10
+	}
+	for ; e < 0; e++ {
+		if v%10 != 0 {
+			return 0, false
+		}
+		v /= 10
+	}
+	return v, true
 }

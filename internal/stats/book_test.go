@@ -219,3 +219,54 @@ func TestCompareBooks(t *testing.T) {
 		t.Errorf("CompareBooks of different customers err = %v, want ErrLength", err)
 	}
 }
+
+func TestMoneySumExact(t *testing.T) {
+	// Whole cents take the int64 path; a sub-cent amount and an amount near the int64
+	// limit take the exact path; the totals are exact either way.
+	ms := newMoneySum()
+	for _, s := range []string{"10.25 USD", "0.005 USD", "92233720368547758.07 USD", "1 USD", "5 EUR", "-2.5 EUR"} {
+		ms.add(cs.MustParseMoney(s))
+	}
+	ms.add(cs.Money{}) // unknown MRR adds nothing
+	got := ms.totals()
+	want := []string{"2.5 EUR", "92233720368547769.325 USD"}
+	if len(got) != len(want) {
+		t.Fatalf("totals %v, want %v", got, want)
+	}
+	for i := range want {
+		if !got[i].Equal(cs.MustParseMoney(want[i])) {
+			t.Errorf("total %d = %v, want %v", i, got[i], want[i])
+		}
+	}
+}
+
+func TestMinorMatchesMoney(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		n := rapid.Int64Range(-1e15, 1e15).Draw(t, "n")
+		scale := rapid.IntRange(0, 5).Draw(t, "scale")
+		cur := rapid.SampledFrom([]cs.Currency{"USD", "JPY", "BHD"}).Draw(t, "cur")
+		m := cs.MustParseMoney(decimalString(n, scale) + " " + string(cur))
+		got, ok := minor(m)
+		want, wok := m.Minor()
+		if ok != wok || (ok && got != want) {
+			t.Fatalf("minor(%v) = %d, %v; Money.Minor = %d, %v", m, got, ok, want, wok)
+		}
+	})
+}
+
+func decimalString(n int64, scale int) string {
+	s := strconv.FormatInt(n, 10)
+	if scale == 0 {
+		return s
+	}
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	for len(s) <= scale {
+		s = "0" + s
+	}
+	s = s[:len(s)-scale] + "." + s[len(s)-scale:]
+	if neg {
+		s = "-" + s
+	}
+	return s
+}
