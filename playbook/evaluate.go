@@ -241,9 +241,8 @@ func (pb *Playbook) AppendTasks(dst []Task, s *Situation, h *History) ([]Task, e
 	if s.Now.IsZero() || !s.Now.Valid() {
 		return dst, &Error{Path: "situation.now", Err: cs.ErrInvalidDate, Msg: fmt.Sprintf("customer %q", s.Customer.ID)}
 	}
-	if s.layout != pb.layout {
-		s.prepare(pb.layout)
-	}
+	// Always prepared afresh: the caller may have changed s since the last call.
+	s.prepare(pb.layout)
 	ti, st := tierIndex(s.Tier), s.Customer.Stage
 	customerKey := false
 	var ch *customerHistory

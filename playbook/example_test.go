@@ -196,9 +196,9 @@ func ExampleParse() {
 func ExampleNew() {
 	pb, err := playbook.New(playbook.Play{
 		ID: "low-nps", Name: "Detractor follow-up", Priority: playbook.Should,
-		Tiers: []string{"high", "low"},
-		When:  playbook.All(playbook.Num("signal.nps", playbook.Le, 6), playbook.Not(playbook.Is("event.case_closed", true))),
-		Actions: []playbook.Action{{Title: "Call the detractor", Channel: "call", Owner: "csm", DueDays: 5}},
+		Tiers:        []string{"high", "low"},
+		When:         playbook.All(playbook.Num("signal.nps", playbook.Le, 6), playbook.Not(playbook.Is("event.case_closed", true))),
+		Actions:      []playbook.Action{{Title: "Call the detractor", Channel: "call", Owner: "csm", DueDays: 5}},
 		CooldownDays: 30,
 	})
 	if err != nil {

@@ -22,9 +22,11 @@ var trendNames = []string{"down", "same", "up"}
 // for missing values): a comparison on a missing value is false. The fields are
 // plain so that any scoring package can fill them; see the From* helpers.
 //
-// A Situation is prepared (its numbers copied into a dense layout) the first time a
-// condition of a given layout reads it, so it must not be shared between goroutines
-// while evaluated; conditions and playbooks themselves are safe for concurrent use.
+// A Situation is prepared (its numbers copied into a dense layout) when evaluated:
+// by Playbook.Evaluate on every call, by Condition.Eval the first time a condition
+// of a given layout reads it (see Invalidate). It must therefore not be shared
+// between goroutines while evaluated; conditions and playbooks themselves are safe
+// for concurrent use.
 type Situation struct {
 	Customer *cs.Customer // required; its ID, stage, MRR, renewal date, signals and attributes are read
 	Now      cs.Date      // today; days_to_renewal and cooldowns count from it
@@ -86,10 +88,15 @@ func known(v float64, ok bool) float64 {
 // prepare fills s.nums for l, and s.Previous's too.
 func (s *Situation) prepare(l *layout) {
 	s.fill(l)
-	if s.Previous != nil && s.Previous.layout != l {
+	if s.Previous != nil {
 		s.Previous.fill(l)
 	}
 }
+
+// Invalidate discards the numbers a Condition copied from s at its first Eval.
+// Call it after changing s (or its customer) before evaluating it again with
+// Condition.Eval; Playbook.Evaluate always reads s afresh.
+func (s *Situation) Invalidate() { s.layout = nil }
 
 func (s *Situation) fill(l *layout) {
 	n := len(numFields) + len(l.signals)
