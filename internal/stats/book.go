@@ -100,18 +100,18 @@ type BookReport struct {
 func Book(snaps []Snapshot, outcomes []Outcome, opt BookOptions) (BookReport, error) {
 	var rep BookReport
 	rejectS := func(i int, field, value string, err error) {
-		rep.Errors = append(rep.Errors, fmt.Errorf("stats: snapshots[%d]: %w", i, &cs.FieldError{Record: snaps[i].ID, Field: field, Value: value, Err: err}))
+		rep.Errors = append(rep.Errors, fmt.Errorf("stats: %w", &cs.FieldError{File: fmt.Sprintf("snapshots[%d]", i), Record: snaps[i].ID, Field: field, Value: value, Err: err}))
 	}
 	out := make(map[string]int, len(outcomes))
 	badOutcome := make([]bool, len(outcomes))
 	for i, o := range outcomes {
 		if o.ID == "" {
-			rep.Errors = append(rep.Errors, fmt.Errorf("stats: outcomes[%d]: %w", i, &cs.FieldError{Field: "id", Err: cs.ErrMissing}))
+			rep.Errors = append(rep.Errors, fmt.Errorf("stats: %w", &cs.FieldError{File: fmt.Sprintf("outcomes[%d]", i), Field: "id", Err: cs.ErrMissing}))
 			badOutcome[i] = true
 			continue
 		}
 		if j, dup := out[o.ID]; dup {
-			rep.Errors = append(rep.Errors, fmt.Errorf("stats: outcomes[%d]: %w", i, &cs.FieldError{Record: o.ID, Field: "id", Value: o.ID, Err: fmt.Errorf("%w: also outcomes[%d]", cs.ErrDuplicate, j)}))
+			rep.Errors = append(rep.Errors, fmt.Errorf("stats: %w", &cs.FieldError{File: fmt.Sprintf("outcomes[%d]", i), Record: o.ID, Field: "id", Value: o.ID, Err: fmt.Errorf("%w: also outcomes[%d]", cs.ErrDuplicate, j)}))
 			badOutcome[i] = true
 			continue
 		}
@@ -220,7 +220,7 @@ func Book(snaps []Snapshot, outcomes []Outcome, opt BookOptions) (BookReport, er
 	}
 	for i, o := range outcomes {
 		if !used[i] && !badOutcome[i] {
-			rep.Errors = append(rep.Errors, fmt.Errorf("stats: outcomes[%d]: %w", i, &cs.FieldError{Record: o.ID, Field: "id", Value: o.ID, Err: ErrUnknownID}))
+			rep.Errors = append(rep.Errors, fmt.Errorf("stats: %w", &cs.FieldError{File: fmt.Sprintf("outcomes[%d]", i), Record: o.ID, Field: "id", Value: o.ID, Err: ErrUnknownID}))
 		}
 	}
 	rep.Flag = slices.Clone(flag)

@@ -19,6 +19,13 @@
 // Flags:
 //   - Confuse, Confusion (Add, N, Precision, Recall, BaseRate, Lift), Lift.
 //
+// Backtesting a scored book (used by health's Backtest):
+//   - Snapshot, Outcome, BookOptions, Book → BookReport (N, BaseRate, AUC, ROC,
+//     Grades as GradeRow with Wilson bounds, lift and MRR per currency, flag precision,
+//     recall and lift, LeadTime, per-record Errors); CompareBooks for two scores of the
+//     same customers.
+//   - ReadOutcomes: the outcomes CSV (id,churned[,date]) with one error per bad line.
+//
 // Fitting:
 //   - Matrix, FitOptions, Logistic → Model (Linear, Probability), CheckFit, MinRows,
 //     DefaultLambda; Folds, CrossValidate → CVResult.
@@ -34,8 +41,15 @@
 // seeded by the caller. A Ranking and a Model are immutable and safe for concurrent
 // use; nothing reads a clock.
 //
+// Book evaluates each customer on its latest snapshot not after its outcome; one bad
+// record (an empty ID, a non-finite score, a missing or duplicate outcome, an outcome
+// for an unknown ID, a snapshot dated after its outcome) is reported in
+// BookReport.Errors and the others are still counted, never dropped or counted twice.
+// MRR is summed exactly, in int64 minor units with an exact decimal fallback.
+//
 // Errors start with "stats:" and wrap ErrLength, ErrOneClass, ErrTooFewRows,
-// ErrConstantFeature, ErrOption or cs.ErrNotFinite. A fit that the data cannot
+// ErrConstantFeature, ErrOption, ErrUnknownID, ErrNotBool or a root
+// sentinel (cs.ErrNotFinite, cs.ErrMissing, cs.ErrDuplicate, cs.ErrDateOrder, ...). A fit that the data cannot
 // support (one class, fewer than MinRows rows, a constant column) fails rather than
 // returning a meaningless model.
 //

@@ -2,7 +2,9 @@ package stats_test
 
 import (
 	"fmt"
+	"strings"
 
+	"github.com/successkit/cs"
 	"github.com/successkit/cs/internal/stats"
 )
 
@@ -100,4 +102,56 @@ func ExampleFolds() {
 	f, _ := stats.Folds(y, 2, 1)
 	fmt.Println(len(f))
 	// Output: 6
+}
+
+func ExampleBook() {
+	day := cs.MustParseDate("2026-03-01")
+	snaps := []stats.Snapshot{
+		{ID: "a", Date: day, Score: 30, Grade: "red", MRR: cs.MustParseMoney("100 USD")},
+		{ID: "b", Date: day, Score: 45, Grade: "red", MRR: cs.MustParseMoney("50 USD")},
+		{ID: "c", Date: day, Score: 60, Grade: "yellow", MRR: cs.MustParseMoney("80 USD")},
+		{ID: "d", Date: day, Score: 90, Grade: "green", MRR: cs.MustParseMoney("200 USD")},
+	}
+	outs := []stats.Outcome{{ID: "a", Churned: true}, {ID: "b"}, {ID: "c", Churned: true}, {ID: "d"}, {ID: "zz"}}
+	rep, err := stats.Book(snaps, outs, stats.BookOptions{Grades: []string{"red", "yellow", "green"}})
+	fmt.Printf("n %d base %.2f AUC %.2f precision %.2f recall %.2f %v\n", rep.N, rep.BaseRate, rep.AUC.Estimate, rep.Precision, rep.Recall, err)
+	for _, g := range rep.Grades {
+		fmt.Println(g.Grade, g.Accounts, g.Churners, g.MRR)
+	}
+	fmt.Println(rep.Errors)
+	// Output:
+	// n 4 base 0.50 AUC 0.75 precision 0.50 recall 0.50 <nil>
+	// red 2 1 [150.00 USD]
+	// yellow 1 1 [80.00 USD]
+	// green 1 0 [200.00 USD]
+	// [stats: outcomes[4]: customer "zz": id: "zz": unknown customer ID]
+}
+
+func ExampleCompareBooks() {
+	outs := []stats.Outcome{{ID: "a", Churned: true}, {ID: "b"}, {ID: "c", Churned: true}, {ID: "d"}}
+	scores := func(s ...float64) []stats.Snapshot {
+		var out []stats.Snapshot
+		for i, v := range s {
+			out = append(out, stats.Snapshot{ID: outs[i].ID, Score: v, Grade: "red"})
+		}
+		return out
+	}
+	a, _ := stats.Book(scores(30, 45, 60, 90), outs, stats.BookOptions{})
+	b, _ := stats.Book(scores(10, 45, 20, 90), outs, stats.BookOptions{})
+	d, _ := stats.CompareBooks(b, a, 0, 0)
+	fmt.Printf("B − A: %.2f\n", d.Estimate)
+	// Output: B − A: 0.25
+}
+
+func ExampleReadOutcomes() {
+	in := "id,churned\na,1\nb,false\nc,maybe\n"
+	outs, errs := stats.ReadOutcomes(strings.NewReader(in), "outcomes.csv")
+	for _, o := range outs {
+		fmt.Println(o.ID, o.Churned)
+	}
+	fmt.Println(errs)
+	// Output:
+	// a true
+	// b false
+	// [stats: outcomes.csv:4: customer "c": churned: "maybe": not 0/1/true/false]
 }
