@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	cs "github.com/successkit/cs"
+	"github.com/successkit/cs/effort"
 )
 
 func customer(id, mrr string, stage cs.Stage, sig cs.Signals) *cs.Customer {
@@ -160,5 +161,22 @@ func TestPlayErrors(t *testing.T) {
 		if !errors.As(err, &pe) || pe.Path != tt.path {
 			t.Errorf("Parse(%s) = %v, want path %s", tt.json, err, tt.path)
 		}
+	}
+}
+
+// Effort results reach the conditions through SetEffort and through signals.
+func TestSetEffort(t *testing.T) {
+	cond, _ := Compile(All(Num("effort.friction", Ge, 60), Num("effort.fcr", Lt, 0.5), Known("effort.ces")))
+	s := NewSituation(&cs.Customer{ID: "C1", Signals: cs.Signals{"friction": 70, "fcr_rate": 0.2, "ces": 3}}, now)
+	if cond.Eval(s) {
+		t.Fatal("true before effort is set")
+	}
+	s.SetEffortFromSignals()
+	if !cond.Eval(s) {
+		t.Fatal("false after SetEffortFromSignals")
+	}
+	s.SetEffort(effort.CustomerEffort{CustomerID: "C1", HasFriction: true, Friction: effort.CustomerFriction{Friction: 80, Resolved: 2, FCRRate: 0.5}})
+	if cond.Eval(s) || s.FCR != 0.5 || s.CESKnown {
+		t.Fatalf("after SetEffort: %+v", s)
 	}
 }
