@@ -459,7 +459,7 @@ func compileLeaf(e *Expr, path string, l *layout) (pred, int, error) {
 	}
 	switch info.kind {
 	case kNum:
-		slot := l.slot(numSlotName(e.Field))
+		slot := l.slot(e.Field)
 		p, err := numPred(e.Op, slot, vals, info, path)
 		return p, slot, err
 	case kStr:
@@ -468,8 +468,6 @@ func compileLeaf(e *Expr, path string, l *layout) (pred, int, error) {
 		return boolPred(e.Op, boolGetter(e.Field), vals), -1, nil
 	}
 }
-
-func numSlotName(field string) string { return field }
 
 func numPred(op Op, i int, vals []any, info fieldInfo, path string) (pred, error) {
 	if op == Exists {

@@ -125,13 +125,6 @@ func (s *Situation) fill(l *layout) {
 	s.layout = l
 }
 
-func (s *Situation) customerID() string {
-	if s.Customer == nil {
-		return ""
-	}
-	return s.Customer.ID
-}
-
 func (s *Situation) stage() cs.Stage {
 	if s.Customer == nil {
 		return cs.StageUnknown
