@@ -34,6 +34,7 @@ type Error struct {
 	Msg  string // detail; may be empty
 }
 
+// Error formats the path, the cause and the detail.
 func (e *Error) Error() string {
 	s := "playbook: " + e.Path + ": " + e.Err.Error()
 	if e.Msg != "" {

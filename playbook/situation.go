@@ -7,8 +7,8 @@ import (
 	cs "github.com/successkit/cs"
 )
 
-// Tier names a touch model tier (DOMAIN.md §3): "high", "low" or "tech". Community
-// touch overlays the tiers and is the Situation's Community flag, not a tier.
+// tierNames are the touch model tiers (DOMAIN.md §3). Community touch overlays
+// the tiers and is the Situation's Community flag, not a tier.
 var tierNames = []string{"high", "low", "tech"}
 
 // trendNames are the health trend directions, after Gainsight's up / down / same
