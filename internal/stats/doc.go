@@ -29,6 +29,9 @@
 // Fitting:
 //   - Matrix, FitOptions, Logistic → Model (Linear, Probability), CheckFit, MinRows,
 //     DefaultLambda; Folds, CrossValidate → CVResult.
+//   - WeightOptions, FitWeights → WeightFit: non-negative scorecard weights learned
+//     from measure points (0–100) and churn, with in-sample and k-fold CV AUC (used by
+//     health's Fit).
 //
 // # Contracts
 //
@@ -48,7 +51,7 @@
 // MRR is summed exactly, in int64 minor units with an exact decimal fallback.
 //
 // Errors start with "stats:" and wrap ErrLength, ErrOneClass, ErrTooFewRows,
-// ErrConstantFeature, ErrOption, ErrUnknownID, ErrNotBool or a root
+// ErrConstantFeature, ErrOption, ErrUnknownID, ErrNotBool, ErrNoSignal or a root
 // sentinel (cs.ErrNotFinite, cs.ErrMissing, cs.ErrDuplicate, cs.ErrDateOrder, ...). A fit that the data cannot
 // support (one class, fewer than MinRows rows, a constant column) fails rather than
 // returning a meaningless model.

@@ -27,3 +27,7 @@ var (
 	// ErrNotBool: a churned value that is not one of 0, 1, true, false.
 	ErrNotBool = errors.New("not 0/1/true/false")
 )
+
+// ErrNoSignal: a weight fit in which no measure predicts churn (every learned weight
+// is zero), so there is no scorecard to return.
+var ErrNoSignal = errors.New("no measure predicts churn")

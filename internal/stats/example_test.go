@@ -155,3 +155,18 @@ func ExampleReadOutcomes() {
 	// b false
 	// [stats: outcomes.csv:4: customer "c": churned: "maybe": not 0/1/true/false]
 }
+
+func ExampleFitWeights() {
+	// Points of two measures (usage, support) for 24 customers; churn follows a
+	// low usage score, with a few exceptions.
+	pts := stats.Matrix{Rows: 24, Cols: 2}
+	var churned []bool
+	for i := range 24 {
+		usage, support := float64(i*37%101), float64(i*53%101)
+		pts.Data = append(pts.Data, usage, support)
+		churned = append(churned, (usage < 40) != (i%7 == 0))
+	}
+	f, err := stats.FitWeights(pts, churned, stats.WeightOptions{Folds: 2, Seed: 1})
+	fmt.Printf("weights %.3f, AUC %.3f, CV AUC %.3f %v\n", f.Weights, f.AUC, f.CV.AUC, err)
+	// Output: weights [1.000 0.000], AUC 0.807, CV AUC 0.814 <nil>
+}
