@@ -106,3 +106,14 @@ func BenchmarkEvaluate50x1M(b *testing.B) {
 	b.ReportMetric(float64(b.N)*1e6/b.Elapsed().Seconds(), "situations/s")
 	b.ReportMetric(float64(total)/float64(b.N), "tasks/op")
 }
+
+// BenchmarkParseDefault decodes and compiles the default playbook.
+func BenchmarkParseDefault(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Parse(defaultJSON); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "playbooks/s")
+}

@@ -153,7 +153,9 @@ func TestPlayErrors(t *testing.T) {
 		{`{"plays":[{"id":"a","name":"a","priority":"must","when":{"field":"tier","op":"exists"},"actions":[]}]}`, "plays[0].actions"},
 		{`{"plays":[{"id":"a","name":"a","priority":"must","when":{"field":"tier","op":"exists"},"actions":[{"title":"t","channel":"call","owner":"csm"}],"cooldown_days":-1}]}`, "plays[0].cooldown_days"},
 		{`{"plays":[{"id":"a","name":"a","priority":"must","when":{"field":"tier","op":"exists"},"actions":[{"title":"t","channel":"call","owner":"csm"}]},{"id":"b","name":"b","priority":"must","when":{"field":"tie","op":"exists"},"actions":[{"title":"t","channel":"call","owner":"csm"}]}]}`, "plays[1].when.field"},
-		{`{"plays":[{"id":"a","priority":"urgent"}]}`, "$"},
+		{`{"plays":[{"id":"a","priority":"urgent"}]}`, "plays[0].priority"},
+		{`{"plays":[{"id":"a","colour":"red"}]}`, "plays[0]"},
+		{`{"plays":{}}`, "$"},
 	}
 	for _, tt := range tests {
 		_, err := Parse([]byte(tt.json))

@@ -3,6 +3,7 @@ package playbook
 import (
 	"bytes"
 	"cmp"
+	"errors"
 	_ "embed"
 	"encoding/json"
 	"fmt"
@@ -45,7 +46,7 @@ func (p Priority) MarshalText() ([]byte, error) {
 func (p *Priority) UnmarshalText(b []byte) error {
 	i := slices.Index(priorityNames[1:], string(b))
 	if i < 0 {
-		return fmt.Errorf("playbook: priority %q: %w (want must, should or could)", b, ErrSyntax)
+		return &Error{Path: "priority", Err: ErrSyntax, Msg: fmt.Sprintf("%q (want must, should or could)", b)}
 	}
 	*p = Priority(i + 1)
 	return nil
@@ -140,17 +141,38 @@ func (pb *Playbook) Plays() []Play {
 }
 
 // Parse decodes a playbook document (unknown keys are errors) and compiles it.
+// Errors are *Error values with the JSON path of the offending play or value.
 func Parse(data []byte) (*Playbook, error) {
-	var doc Document
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&doc); err != nil {
+	var doc struct {
+		About string            `json:"about"`
+		Plays []json.RawMessage `json:"plays"`
+	}
+	if err := decodeStrict(data, &doc); err != nil {
 		return nil, &Error{Path: "$", Err: ErrSyntax, Msg: err.Error()}
 	}
-	if dec.More() {
-		return nil, &Error{Path: "$", Err: ErrSyntax, Msg: "trailing data after the document"}
+	plays := make([]Play, len(doc.Plays))
+	for i, raw := range doc.Plays {
+		if err := decodeStrict(raw, &plays[i]); err != nil {
+			var pe *Error
+			if errors.As(err, &pe) {
+				return nil, &Error{Path: fmt.Sprintf("plays[%d].%s", i, pe.Path), Err: pe.Err, Msg: pe.Msg}
+			}
+			return nil, &Error{Path: fmt.Sprintf("plays[%d]", i), Err: ErrSyntax, Msg: err.Error()}
+		}
 	}
-	return New(doc.Plays...)
+	return New(plays...)
+}
+
+func decodeStrict(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if dec.More() {
+		return errors.New("trailing data")
+	}
+	return nil
 }
 
 // New validates and compiles plays. Errors are *Error values whose path starts at
