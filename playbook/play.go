@@ -3,9 +3,9 @@ package playbook
 import (
 	"bytes"
 	"cmp"
-	"errors"
 	_ "embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
