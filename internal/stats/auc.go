@@ -158,3 +158,19 @@ func (r Ranking) ROC() []Point {
 	}
 	return pts
 }
+
+// Thin returns at most max points of a ROC curve for display: the first and the last
+// point and evenly spaced ones between them (by index), in order. A curve of at most
+// max points, or max < 2, is returned unchanged. Thinning loses detail, not
+// correctness: every returned point is a point of the curve.
+func Thin(pts []Point, max int) []Point {
+	if max < 2 || len(pts) <= max {
+		return pts
+	}
+	out := make([]Point, max)
+	last := len(pts) - 1
+	for i := range max {
+		out[i] = pts[i*last/(max-1)]
+	}
+	return out
+}

@@ -177,3 +177,26 @@ func seq(n int) []int {
 	}
 	return s
 }
+
+func TestThin(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		n := rapid.IntRange(0, 200).Draw(t, "n")
+		pts := make([]Point, n)
+		for i := range pts {
+			pts[i] = Point{Threshold: float64(-i), FPR: float64(i), TPR: float64(i)}
+		}
+		m := rapid.IntRange(0, 50).Draw(t, "max")
+		got := Thin(pts, m)
+		if m >= 2 && len(got) > m {
+			t.Fatalf("Thin(%d points, %d) returned %d", n, m, len(got))
+		}
+		if n > 0 && (got[0] != pts[0] || got[len(got)-1] != pts[n-1]) {
+			t.Fatalf("Thin dropped an end point")
+		}
+		for i := 1; i < len(got); i++ {
+			if got[i].FPR <= got[i-1].FPR {
+				t.Fatalf("Thin out of order at %d", i)
+			}
+		}
+	})
+}

@@ -7,7 +7,7 @@
 //
 // Ranking a score against outcomes:
 //   - Rank → Ranking (sorted once); Ranking.AUC, Ranking.ROC → []Point, AUC for a
-//     one-off; Ranking.Len, Ranking.Positives.
+//     one-off; Ranking.Len, Ranking.Positives; Thin for a display-sized curve.
 //
 // Intervals (all 95%, as Interval with its Method):
 //   - Ranking.DeLong: analytic, one linear pass; CompareDeLong for the difference of

@@ -170,3 +170,17 @@ func ExampleFitWeights() {
 	fmt.Printf("weights %.3f, AUC %.3f, CV AUC %.3f %v\n", f.Weights, f.AUC, f.CV.AUC, err)
 	// Output: weights [1.000 0.000], AUC 0.807, CV AUC 0.814 <nil>
 }
+
+func ExampleThin() {
+	risk := []float64{9, 8, 7, 6, 5, 4, 3, 2, 1, 0}
+	churned := []bool{true, false, true, true, false, false, true, false, false, false}
+	r, _ := stats.Rank(risk, churned)
+	for _, p := range stats.Thin(r.ROC(), 4) {
+		fmt.Printf("%v %.2f %.2f\n", p.Threshold, p.FPR, p.TPR)
+	}
+	// Output:
+	// +Inf 0.00 0.00
+	// 7 0.17 0.50
+	// 4 0.50 0.75
+	// 0 1.00 1.00
+}
