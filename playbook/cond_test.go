@@ -173,3 +173,25 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestMatchString(t *testing.T) {
+	s := &Situation{Customer: &cs.Customer{ID: "C", Attributes: cs.Attributes{"plan": "growth"}}, Now: now, Community: true}
+	tests := []struct {
+		e    Expr
+		want string
+	}{
+		{Known("community"), "community exists (got present)"},                   // exists shows presence, not a number
+		{Is("community", true), "community == true (got true)"},                  // flags print as booleans
+		{Known("signal.nps"), "signal.nps exists (got missing)"},                 // a missing signal
+		{OneOf("attr.plan", "growth"), `attr.plan in ["growth"] (got "growth")`}, // text is quoted
+	}
+	for _, tt := range tests {
+		c, err := Compile(tt.e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := c.Explain(s)[0].String(); got != tt.want {
+			t.Errorf("Explain(%s) = %q, want %q", tt.e, got, tt.want)
+		}
+	}
+}

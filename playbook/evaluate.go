@@ -29,12 +29,17 @@ func (m Match) String() string {
 	w := string(m.Want)
 	switch {
 	case !m.Known:
+	case m.Op == Exists:
+		got = "present"
 	case m.Text != "":
 		got = strconv.Quote(m.Text)
 	case w == "true" || w == "false" || w == "[true]" || w == "[false]" || w == "[true,false]" || w == "[false,true]":
 		got = strconv.FormatBool(m.Flag)
 	default:
 		got = strconv.FormatFloat(m.Num, 'g', -1, 64)
+	}
+	if m.Op == Exists {
+		return fmt.Sprintf("%s exists (got %s)", m.Field, got)
 	}
 	return fmt.Sprintf("%s %s %s (got %s)", m.Field, m.Op, m.Want, got)
 }
