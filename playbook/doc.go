@@ -25,7 +25,7 @@
 //   - New, Parse → Playbook; Default and DefaultJSON (the shipped playbook,
 //     default.json); Playbook.Plays.
 //   - Playbook.Evaluate, Playbook.EvaluateAll, Playbook.AppendTasks → Task with its
-//     Reason; History (Record, Fires, Open, Close).
+//     Reason; History (Record, Fires, FireLog → Fire, Open, Close).
 //
 // Planning: Plan with a Capacity per owner role → Schedule (Do, Deferred with
 // the reason, Used).

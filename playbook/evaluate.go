@@ -211,6 +211,33 @@ func (h *History) Close(t Task) bool {
 	return true
 }
 
+// Fire is one recorded fire of a play for a customer.
+type Fire struct {
+	CustomerID string  `json:"customer_id"`
+	PlayID     string  `json:"play_id"`
+	Date       cs.Date `json:"date"`
+}
+
+// FireLog returns every recorded fire sorted by customer ID, play ID and date: the
+// list to join with later health and renewal data into Outcomes for Assess.
+func (h *History) FireLog() []Fire {
+	var out []Fire
+	if h == nil {
+		return out
+	}
+	for id, c := range h.customers {
+		for _, pf := range c.fires {
+			for _, d := range pf.dates {
+				out = append(out, Fire{CustomerID: id, PlayID: pf.play, Date: d})
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b Fire) int {
+		return cmp.Or(cmp.Compare(a.CustomerID, b.CustomerID), cmp.Compare(a.PlayID, b.PlayID), a.Date.Compare(b.Date))
+	})
+	return out
+}
+
 // Open returns the open tasks sorted by key.
 func (h *History) Open() []Task {
 	var out []Task

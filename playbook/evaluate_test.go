@@ -105,6 +105,10 @@ func TestHistory(t *testing.T) {
 	if got := h.Fires("C1", "p"); len(got) != 2 {
 		t.Fatalf("fires = %v", got)
 	}
+	log := h.FireLog()
+	if len(log) != 2 || log[0] != (Fire{"C1", "p", cs.MustParseDate("2026-06-01")}) || log[1].Date != cs.MustParseDate("2026-06-08") {
+		t.Fatalf("FireLog = %v", log)
+	}
 }
 
 // A bad situation is an error for that record only.

@@ -210,3 +210,20 @@ func ExampleNew() {
 	fmt.Println(tasks[0].Key, tasks[0].Reason.Condition)
 	// Output: C9/low-nps#0 {"all":[{"field":"signal.nps","op":"<=","value":6},{"not":{"field":"event.case_closed","op":"==","value":true}}]}
 }
+
+func ExampleHistory() {
+	pb := playbook.Default()
+	var h playbook.History
+	c := &cs.Customer{ID: "C1", Stage: cs.StageExpansion, Signals: cs.Signals{"seat_utilization": 0.93}}
+	day1 := &playbook.Situation{Customer: c, Now: cs.MustParseDate("2026-06-01"), Tier: "low"}
+	tasks, _ := pb.Evaluate(day1, &h)
+	h.Record(tasks)
+	for _, t := range h.Open() {
+		fmt.Println("open", t.Key, "due", t.Due)
+	}
+	h.Close(tasks[0])
+	fmt.Println(len(h.Open()), "open;", h.FireLog())
+	// Output:
+	// open C1/expansion-seats#0 due 2026-06-15
+	// 0 open; [{C1 expansion-seats 2026-06-01}]
+}
