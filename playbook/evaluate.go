@@ -375,6 +375,19 @@ func (pb *Playbook) appendFired(dst []Task, fired []int, s *Situation, ch *custo
 	}
 	keys := kb.String()
 	matches := make([]Match, 0, leaves)
+	// Due dates repeat across plays (3, 7, 14 days...): compute each once.
+	var dues [32]cs.Date
+	var known uint32
+	today := s.Now.Unix()
+	due := func(n int) cs.Date {
+		if n >= 0 && n < len(dues) {
+			if known&(1<<n) == 0 {
+				dues[n], known = cs.DateFromUnix(today+n), known|1<<n
+			}
+			return dues[n]
+		}
+		return cs.DateFromUnix(today + n)
+	}
 	start, t := 0, 0
 	for _, i := range fired {
 		c := &pb.plays[i]
@@ -396,7 +409,7 @@ func (pb *Playbook) appendFired(dst []Task, fired []int, s *Situation, ch *custo
 			open := ch.isOpen(key)
 			dst = append(dst, Task{
 				Key: key, CustomerID: id, PlayID: c.play.ID, PlayName: c.play.Name,
-				Priority: c.play.Priority, Action: a, Fired: s.Now, Due: s.Now.AddDays(a.DueDays),
+				Priority: c.play.Priority, Action: a, Fired: s.Now, Due: due(a.DueDays),
 				MRR: s.Customer.MRR, Update: open, Reason: r, order: i<<8 | j,
 			})
 		}

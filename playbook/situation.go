@@ -109,15 +109,14 @@ func (s *Situation) fill(l *layout) {
 		c = &cs.Customer{}
 	}
 	s.nums[0] = known(s.HealthScore, s.HealthKnown)
-	d, ok := c.DaysToRenewal(s.Now)
-	s.nums[1] = known(float64(d), ok && !s.Now.IsZero())
+	today := s.Now.Unix()
+	s.nums[1] = known(float64(c.RenewalDate.Unix()-today), !c.RenewalDate.IsZero() && !s.Now.IsZero())
 	s.nums[2] = known(c.MRR.Float64(), c.HasMRR())
 	s.nums[3] = known(s.Friction, s.FrictionKnown)
 	s.nums[4] = known(s.FCR, s.FCRKnown)
 	s.nums[5] = known(s.CES, s.CESKnown)
 	s.nums[6] = float64(s.DecliningFor)
-	t, ok := c.TenureDays(s.Now)
-	s.nums[7] = known(float64(t), ok && !s.Now.IsZero())
+	s.nums[7] = known(float64(today-c.ContractStart.Unix()), !c.ContractStart.IsZero() && !s.Now.IsZero())
 	for i, name := range l.signals {
 		v, ok := c.Signals.Get(name)
 		s.nums[len(numFields)+i] = known(v, ok)
