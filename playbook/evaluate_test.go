@@ -2,6 +2,7 @@ package playbook
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -184,5 +185,32 @@ func TestSetEffort(t *testing.T) {
 	s.SetEffort(effort.CustomerEffort{CustomerID: "C1", HasFriction: true, Friction: effort.CustomerFriction{Friction: 80, Resolved: 2, FCRRate: 0.5}})
 	if cond.Eval(s) || s.FCR != 0.5 || s.CESKnown {
 		t.Fatalf("after SetEffort: %+v", s)
+	}
+}
+
+// The default playbook documents every play and reads only the sample book's
+// signal names (formats.md).
+func TestDefaultVocabulary(t *testing.T) {
+	vocabulary := []string{"usage", "usage_trend", "seats_used", "seats_purchased", "seat_utilization", "logins_30d",
+		"days_since_login", "feature_adoption", "nps", "ces", "tickets_90d", "friction"}
+	var walk func(e Expr, id string)
+	walk = func(e Expr, id string) {
+		for _, k := range append(append([]Expr{}, e.All...), e.Any...) {
+			walk(k, id)
+		}
+		for _, k := range []*Expr{e.Not, e.Entering} {
+			if k != nil {
+				walk(*k, id)
+			}
+		}
+		if name, ok := strings.CutPrefix(e.Field, "signal."); ok && !slices.Contains(vocabulary, name) {
+			t.Errorf("%s reads signal %q, not in the sample book's vocabulary", id, name)
+		}
+	}
+	for _, p := range Default().Plays() {
+		if p.Purpose == "" || p.Name == "" {
+			t.Errorf("%s: no name or purpose", p.ID)
+		}
+		walk(p.When, p.ID)
 	}
 }
