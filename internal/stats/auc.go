@@ -32,8 +32,8 @@ type scored struct {
 
 // Rank validates scores and labels (same length, finite scores, both classes
 // present) and sorts them. labels[i] is true when row i had the positive outcome.
-// Rank copies nothing the caller may later change except through the returned value's
-// own slices; scores and labels are retained and must not be modified afterwards.
+// The Ranking keeps references to scores and labels (it does not copy them): the
+// caller must not modify them while the Ranking is in use.
 func Rank(scores []float64, labels []bool) (Ranking, error) {
 	if len(scores) != len(labels) {
 		return Ranking{}, fmt.Errorf("stats: %d scores but %d labels: %w", len(scores), len(labels), ErrLength)

@@ -69,8 +69,11 @@ func BenchmarkBook1M(b *testing.B) {
 		}
 		m, _ := cs.MoneyFromMinor(int64(rng.IntN(1_000_000)), "USD")
 		snaps[i] = Snapshot{ID: id, Date: day, Score: score, Grade: g, MRR: m}
-		outs[n-1-i] = Outcome{ID: id, Churned: churn}
+		outs[i] = Outcome{ID: id, Churned: churn}
 	}
+	// Neither list arrives sorted by ID.
+	rng.Shuffle(n, func(i, j int) { snaps[i], snaps[j] = snaps[j], snaps[i] })
+	rng.Shuffle(n, func(i, j int) { outs[i], outs[j] = outs[j], outs[i] })
 	b.ReportAllocs()
 	for b.Loop() {
 		rep, err := Book(snaps, outs, BookOptions{Grades: []string{"red", "yellow", "green"}})

@@ -102,20 +102,36 @@ func Book(snaps []Snapshot, outcomes []Outcome, opt BookOptions) (BookReport, er
 	rejectS := func(i int, field, value string, err error) {
 		rep.Errors = append(rep.Errors, fmt.Errorf("stats: %w", &cs.FieldError{File: fmt.Sprintf("snapshots[%d]", i), Record: snaps[i].ID, Field: field, Value: value, Err: err}))
 	}
-	out := make(map[string]int, len(outcomes))
-	badOutcome := make([]bool, len(outcomes))
+	// Outcomes sorted by (ID, index): a repeated ID sits next to its first occurrence,
+	// and the join with the snapshots is a merge of two sorted lists, with no hash map.
+	oidx := make([]int32, 0, len(outcomes))
 	for i, o := range outcomes {
 		if o.ID == "" {
 			rep.Errors = append(rep.Errors, fmt.Errorf("stats: %w", &cs.FieldError{File: fmt.Sprintf("outcomes[%d]", i), Field: "id", Err: cs.ErrMissing}))
-			badOutcome[i] = true
 			continue
 		}
-		if j, dup := out[o.ID]; dup {
-			rep.Errors = append(rep.Errors, fmt.Errorf("stats: %w", &cs.FieldError{File: fmt.Sprintf("outcomes[%d]", i), Record: o.ID, Field: "id", Value: o.ID, Err: fmt.Errorf("%w: also outcomes[%d]", cs.ErrDuplicate, j)}))
-			badOutcome[i] = true
+		oidx = append(oidx, int32(i))
+	}
+	okeys := make([]idKey, len(oidx))
+	for k, i := range oidx {
+		okeys[k] = newIDKey(outcomes[i].ID, 0, i)
+	}
+	sortIDKeys(okeys)
+	for k := range okeys {
+		oidx[k] = okeys[k].i
+	}
+	uniq := oidx[:0] // compacted in place: writes never overtake reads
+	first := int32(-1)
+	for _, i := range oidx {
+		if first >= 0 && outcomes[i].ID == outcomes[first].ID {
+			rep.Errors = append(rep.Errors, fmt.Errorf("stats: %w", &cs.FieldError{File: fmt.Sprintf("outcomes[%d]", i), Record: outcomes[i].ID, Field: "id", Value: outcomes[i].ID, Err: fmt.Errorf("%w: also outcomes[%d]", cs.ErrDuplicate, first)}))
 			continue
 		}
-		out[o.ID] = i
+		first = i
+		uniq = append(uniq, i)
+	}
+	unknown := func(i int32) {
+		rep.Errors = append(rep.Errors, fmt.Errorf("stats: %w", &cs.FieldError{File: fmt.Sprintf("outcomes[%d]", i), Record: outcomes[i].ID, Field: "id", Value: outcomes[i].ID, Err: ErrUnknownID}))
 	}
 	// Order the valid snapshots by (ID, date, index): each customer's history becomes
 	// one run, independent of the input order.
@@ -132,15 +148,15 @@ func Book(snaps []Snapshot, outcomes []Outcome, opt BookOptions) (BookReport, er
 			idx = append(idx, int32(i))
 		}
 	}
-	slices.SortFunc(idx, func(a, b int32) int {
-		if c := cmp.Compare(snaps[a].ID, snaps[b].ID); c != 0 {
-			return c
-		}
-		if c := snaps[a].Date.Compare(snaps[b].Date); c != 0 {
-			return c
-		}
-		return cmp.Compare(a, b)
-	})
+	keys := make([]idKey, len(idx))
+	for k, i := range idx {
+		keys[k] = newIDKey(snaps[i].ID, snaps[i].Date.Unix(), i)
+	}
+	sortIDKeys(keys)
+	for k := range keys {
+		idx[k] = keys[k].i
+	}
+	keys = nil
 	flag := opt.Flag
 	if len(flag) == 0 {
 		if len(opt.Grades) > 0 {
@@ -150,7 +166,7 @@ func Book(snaps []Snapshot, outcomes []Outcome, opt BookOptions) (BookReport, er
 		}
 	}
 	isFlag := func(g string) bool { return slices.Contains(flag, g) }
-	used := make([]bool, len(outcomes))
+	p := 0 // the next unmatched outcome in uniq
 	var risk []float64
 	var labels []bool
 	var eval []int32 // the evaluated snapshot of each customer, by ID
@@ -162,16 +178,19 @@ func Book(snaps []Snapshot, outcomes []Outcome, opt BookOptions) (BookReport, er
 			b++
 		}
 		id := snaps[idx[a]].ID
-		oi, ok := out[id]
-		if !ok {
+		for p < len(uniq) && outcomes[uniq[p]].ID < id {
+			unknown(uniq[p])
+			p++
+		}
+		if p == len(uniq) || outcomes[uniq[p]].ID != id {
 			for k := a; k < b; k++ {
 				rejectS(int(idx[k]), "outcome", id, cs.ErrMissing)
 			}
 			a = b
 			continue
 		}
-		used[oi] = true
-		o := outcomes[oi]
+		o := outcomes[uniq[p]]
+		p++
 		// Keep the history: drop same-date duplicates and snapshots after the outcome.
 		hist = hist[:0]
 		for k := a; k < b; k++ {
@@ -218,10 +237,8 @@ func Book(snaps []Snapshot, outcomes []Outcome, opt BookOptions) (BookReport, er
 			}
 		}
 	}
-	for i, o := range outcomes {
-		if !used[i] && !badOutcome[i] {
-			rep.Errors = append(rep.Errors, fmt.Errorf("stats: %w", &cs.FieldError{File: fmt.Sprintf("outcomes[%d]", i), Record: o.ID, Field: "id", Value: o.ID, Err: ErrUnknownID}))
-		}
+	for ; p < len(uniq); p++ {
+		unknown(uniq[p])
 	}
 	rep.Flag = slices.Clone(flag)
 	if rep.N > 0 {
@@ -416,4 +433,43 @@ func minor(m cs.Money) (int64, bool) {
 		v /= 10
 	}
 	return v, true
+}
+
+// idKey orders records by (ID, day, index). The ID's first eight bytes, packed big
+// endian, decide most comparisons from the key itself, so sorting a million keys
+// touches the ID strings' memory only for IDs that share a prefix.
+type idKey struct {
+	pfx uint64
+	day int32
+	i   int32
+	id  string
+}
+
+func newIDKey(id string, day int, i int32) idKey {
+	var p uint64
+	for k := range 8 {
+		p <<= 8
+		if k < len(id) {
+			p |= uint64(id[k])
+		}
+	}
+	return idKey{pfx: p, day: int32(day), i: i, id: id}
+}
+
+// sortIDKeys sorts by ID (byte-wise, as strings compare), then day, then index. The
+// zero-padded prefix orders like the string: a shorter ID that is a prefix of a longer
+// one has an equal or smaller prefix and is then ordered by the full comparison.
+func sortIDKeys(keys []idKey) {
+	slices.SortFunc(keys, func(a, b idKey) int {
+		if a.pfx != b.pfx {
+			return cmp.Compare(a.pfx, b.pfx)
+		}
+		if c := cmp.Compare(a.id, b.id); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.day, b.day); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.i, b.i)
+	})
 }

@@ -42,7 +42,10 @@ type Model struct {
 	Weights    []float64 `json:"weights"`
 	Loss       float64   `json:"loss"` // the penalised mean log-loss at the solution
 	Iterations int       `json:"iterations"`
-	Converged  bool      `json:"converged"`
+	// Converged reports that the projected gradient fell below the tolerance, or
+	// that no further decrease of the loss is representable in float64; false means
+	// MaxIter stopped the solver first.
+	Converged bool `json:"converged"`
 }
 
 // Linear returns the linear predictor Intercept + Σ Weights[j]·x[j], summed in
@@ -221,7 +224,10 @@ func Logistic(x Matrix, y []bool, opt FitOptions) (Model, error) {
 			t /= 2
 		}
 		if !accepted {
-			m.Converged = true // no further descent is representable
+			// No step of 2⁻⁶⁰ or more decreases the loss: the iterate is optimal to
+			// the precision of float64, and the projected gradient test only missed
+			// its tolerance by rounding.
+			m.Converged = true
 			break
 		}
 		copy(theta, trial)
