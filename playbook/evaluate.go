@@ -432,7 +432,7 @@ func compareTasks(a, b Task) int {
 	if c := cmp.Compare(a.CustomerID, b.CustomerID); c != 0 {
 		return c
 	}
-	return cmp.Compare(a.order, b.order)
+	return cmp.Or(cmp.Compare(a.order, b.order), cmp.Compare(a.Key, b.Key))
 }
 
 // EvaluateAll evaluates every situation against the same history and returns all

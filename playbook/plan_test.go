@@ -1,9 +1,13 @@
 package playbook
 
 import (
+	"fmt"
 	"math"
+	"reflect"
 	"strings"
 	"testing"
+
+	"pgregory.net/rapid"
 
 	cs "github.com/successkit/cs"
 )
@@ -62,4 +66,48 @@ func TestPlanConserves(t *testing.T) {
 	if len(s.Do)+len(s.Deferred) != len(tasks) || s.Used["csm"].Hours > 3.5 {
 		t.Errorf("plan %+v", s)
 	}
+}
+
+// Whatever the tasks and capacities: every task is done or deferred exactly once,
+// no role exceeds its slots or hours, and the plan does not depend on the order
+// of the tasks.
+func TestPlanProperties(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		n := rapid.IntRange(0, 30).Draw(t, "n")
+		var tasks []Task
+		for i := range n {
+			tk := task(fmt.Sprintf("C%02d", i), rapid.SampledFrom([]Priority{Must, Should, Could}).Draw(t, "p"),
+				rapid.SampledFrom(Roles).Draw(t, "role"), float64(rapid.IntRange(0, 4).Draw(t, "h")), fmt.Sprintf("%d USD", rapid.IntRange(0, 9).Draw(t, "mrr")))
+			tasks = append(tasks, tk)
+		}
+		capacity := map[string]Capacity{}
+		for _, r := range Roles {
+			if rapid.Bool().Draw(t, "listed") {
+				capacity[r] = Capacity{Slots: rapid.IntRange(0, 5).Draw(t, "slots"), Hours: float64(rapid.IntRange(0, 8).Draw(t, "hours"))}
+			}
+		}
+		s, err := Plan(tasks, capacity)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(s.Do)+len(s.Deferred) != len(tasks) {
+			t.Fatalf("%d done + %d deferred != %d", len(s.Do), len(s.Deferred), len(tasks))
+		}
+		for role, u := range s.Used {
+			c, ok := capacity[role]
+			if !ok {
+				if role != "automated" && u.Tasks > 0 {
+					t.Fatalf("role %s without capacity got %d tasks", role, u.Tasks)
+				}
+				continue
+			}
+			if c.Slots > 0 && u.Tasks > c.Slots || c.Hours > 0 && u.Hours > c.Hours || c.Slots == 0 && c.Hours == 0 && u.Tasks > 0 {
+				t.Fatalf("role %s: used %+v, capacity %+v", role, u, c)
+			}
+		}
+		s2, _ := Plan(rapid.Permutation(tasks).Draw(t, "perm"), capacity)
+		if !reflect.DeepEqual(s, s2) {
+			t.Fatal("Plan depends on the order of the tasks")
+		}
+	})
 }
