@@ -1,6 +1,7 @@
 package retention
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -39,11 +40,14 @@ type Options struct {
 	Rates []Rate
 }
 
+// srcPos locates a record read from a file: its 1-based line and 0-based data row.
+type srcPos struct{ line, row int }
+
 // RecordError reports a bad record by its index in the input (and, from ReadMRR,
 // its line). The customer it belongs to is left out of the book entirely, since a
 // customer with a record missing would be misclassified.
 type RecordError struct {
-	Index    int    // 0-based index in the records passed to NewBook
+	Index    int    // 0-based index in the records passed to NewBook; from ReadMRR, the data row
 	Line     int    // 1-based CSV line, 0 when the record did not come from a file
 	Customer string // the record's customer ID (may be empty if that is the fault)
 	Err      error  // the cause, wrapping a sentinel
@@ -100,18 +104,26 @@ type line struct {
 // for faults of the whole input: no usable record, two currencies with no reporting
 // currency, a missing or non-positive rate.
 func NewBook(recs []Record, opt Options) (*Book, error) {
-	return newBook(recs, nil, opt)
+	return newBookWith(recs, nil, nil, opt)
 }
 
-func newBook(recs []Record, lines []int, opt Options) (*Book, error) {
+// newBookWith builds a book from records read at lines (nil when not from a file)
+// and the errors of lines that could not be read at all, whose customers are left out.
+func newBookWith(recs []Record, pos []srcPos, pre []*RecordError, opt Options) (*Book, error) {
 	b := &Book{currency: opt.Currency}
 	bad := map[string]bool{}
-	report := func(i int, err error) {
-		ln := 0
-		if lines != nil {
-			ln = lines[i]
+	for _, e := range pre {
+		b.errs = append(b.errs, e)
+		if e.Customer != "" {
+			bad[e.Customer] = true
 		}
-		b.errs = append(b.errs, &RecordError{Index: i, Line: ln, Customer: recs[i].Customer, Err: err})
+	}
+	report := func(i int, err error) {
+		e := &RecordError{Index: i, Customer: recs[i].Customer, Err: err}
+		if pos != nil {
+			e.Index, e.Line = pos[i].row, pos[i].line
+		}
+		b.errs = append(b.errs, e)
 		bad[recs[i].Customer] = true
 	}
 	// Currencies and rates.
@@ -168,6 +180,9 @@ func newBook(recs []Record, lines []int, opt Options) (*Book, error) {
 	// The range comes from every record, bad ones too, so that a bad record never
 	// shifts the other customers' months.
 	if hi < lo {
+		if len(b.errs) > 0 {
+			return nil, fmt.Errorf("retention: no usable record: %w", errors.Join(b.errs...))
+		}
 		return nil, fmt.Errorf("retention: no records: %w", cs.ErrMissing)
 	}
 	if hi-lo >= 12*200 {
@@ -268,8 +283,12 @@ func newBook(recs []Record, lines []int, opt Options) (*Book, error) {
 		remap[idx[id]] = int32(k)
 	}
 	b.digits = int32(b.currency.Digits())
-	slices.SortFunc(b.errs, func(x, y error) int {
-		return x.(*RecordError).Index - y.(*RecordError).Index
+	slices.SortStableFunc(b.errs, func(x, y error) int {
+		ex, ey := x.(*RecordError), y.(*RecordError)
+		if ex.Line != ey.Line {
+			return ex.Line - ey.Line
+		}
+		return ex.Index - ey.Index
 	})
 	if !b.buildFast(recs, cust, remap) {
 		b.buildExact(recs, cust, remap)
