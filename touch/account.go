@@ -1,0 +1,46 @@
+package touch
+
+import (
+	cs "github.com/successkit/cs"
+)
+
+// Account is one customer as Assign sees it: its value, its ARR, what is known
+// about its trend and health, and its State from the previous assignment.
+//
+// Value is required and must not be negative; every other field may be missing,
+// and missing is explicit (the zero Money, HealthKnown false, a signal absent).
+type Account struct {
+	ID string `json:"id"`
+	// Value is the account's value in the policy's Basis (LTV by default), in the
+	// policy currency or one the policy has a rate for. A fraction of a minor
+	// unit is rounded half to even before comparing.
+	Value cs.Money `json:"value"`
+	// ARR is the annual recurring revenue counted against the tiers' ARR
+	// capacity and summed in the tier table; the zero Money counts as nothing.
+	ARR cs.Money `json:"arr,omitzero"`
+	// PreviousValue is the value at the previous period, read to find rising
+	// tech-touch accounts (upgrade candidates); the zero Money if unknown.
+	PreviousValue cs.Money `json:"previous_value,omitzero"`
+	// Health is the account's health score, 0..100, read by the community
+	// rules when HealthKnown.
+	Health      float64 `json:"health,omitzero"`
+	HealthKnown bool    `json:"health_known,omitempty"`
+	// Signals are read by name: usage_trend (upgrade candidates), usage, nps and
+	// tickets_90d (community touch); see the shared signal vocabulary.
+	Signals cs.Signals `json:"signals,omitempty"`
+	// State is what the previous assignment left: the tier, the owner and the
+	// hysteresis streak. The zero State means a new account.
+	State State `json:"state,omitzero"`
+}
+
+// State is an account's assignment carried from one period to the next: its tier,
+// its CSM, and the hysteresis streak (how many consecutive periods its value has
+// pointed to Toward, a tier other than Tier). Result.Carry and Assignment.State
+// produce it; the zero State means "never assigned".
+type State struct {
+	Tier   Tier    `json:"tier,omitzero"`
+	Owner  string  `json:"owner,omitempty"`
+	Toward Tier    `json:"toward,omitzero"`
+	Streak int     `json:"streak,omitzero"`
+	AsOf   cs.Date `json:"as_of,omitzero"` // the period that produced the state
+}

@@ -1,0 +1,740 @@
+package touch
+
+import (
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"math"
+	"math/big"
+	"math/bits"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/shopspring/decimal"
+	cs "github.com/successkit/cs"
+)
+
+// Assign assigns every account to a tier and an owner for the period asOf, under
+// the policy's thresholds, hysteresis, fit gate, cost gate and capacity:
+//
+//  1. The value alone gives a tier: High from high.min_value, Low from
+//     low.min_value, Tech below.
+//  2. Hysteresis: an account with a previous tier keeps it unless its value
+//     crossed a threshold by the margin, or has pointed to the same other tier
+//     for the policy's number of consecutive periods (State.Streak, counted once
+//     per asOf: assigning the same period again does not count it twice).
+//  3. The fit gate (Policy.PoorFit) caps a poor-fit account at Tech; the cost
+//     gate skips every tier whose cost to serve exceeds the maximum share of the
+//     account's value.
+//  4. Capacity: accounts are taken in descending value, ties by ascending ID.
+//     Each takes the highest tier it may have that has room, on its current
+//     owner if that CSM still serves the tier and has room, else on the CSM the
+//     tier's Method picks; when a tier cannot take an account it closes, and
+//     that account and every later one that seeks the tier spill to the next
+//     one down. Closing at the first misfit keeps the order of values: a more
+//     valuable account never gets less attention than a less valuable one for
+//     capacity reasons. Tech touch is the floor: an account it cannot take
+//     stays in Tech without an owner (ReasonUnserved).
+//
+// Assign reads no clock: asOf names the period, and must be a valid date not
+// before any account's State.AsOf.
+//
+// A bad account (empty or duplicate ID, missing or negative value, a value in a
+// currency without a rate, a non-finite health or signal, a state from a later
+// period) is left out of Result.Accounts and listed in Result.Rejected; the
+// others are assigned as if it were absent, and the returned error joins one
+// *Error per rejected account, naming accounts[i] and the field. Both duplicates
+// of a duplicate ID are rejected, so that the result does not depend on input
+// order. The error is nil when every account was assigned; the Result is nil
+// only when asOf is invalid or the policy has no currency.
+func (a *Assigner) Assign(accounts []Account, asOf cs.Date) (*Result, error) {
+	if asOf.IsZero() || !asOf.Valid() {
+		return nil, &Error{Path: "as_of", Value: asOf.String(), Err: cs.ErrInvalidDate}
+	}
+	if a.currency == "" && len(accounts) > 0 {
+		return nil, &Error{Path: "currency", Err: fmt.Errorf("the policy has no currency; set Policy.Currency: %w", cs.ErrMissing)}
+	}
+	if len(accounts) > math.MaxInt32 {
+		return nil, &Error{Path: "accounts", Value: strconv.Itoa(len(accounts)), Err: fmt.Errorf("more than %d accounts: %w", math.MaxInt32, ErrInvalid)}
+	}
+	n := len(accounts)
+	w := &run{
+		a:     a,
+		accts: accounts,
+		asOf:  asOf,
+		vals:  make([]int64, n),
+		arrs:  make([]int64, n),
+		prevs: make([]int64, n),
+		flags: make([]uint8, n),
+	}
+	w.check()
+	w.dedupe()
+	order := w.sortByValue()
+	res := &Result{AsOf: asOf, Basis: a.policy.Basis, Currency: a.currency}
+	w.fill(order, res)
+	w.summarise(res)
+	return res, w.reject(res)
+}
+
+// per-account flags of a run.
+const (
+	fBad      uint8 = 1 << iota // rejected
+	fValExact                   // Value is in the policy currency, a whole number of minor units
+	fARRExact                   // likewise for ARR
+)
+
+// run is the scratch state of one Assign call.
+type run struct {
+	a     *Assigner
+	accts []Account
+	asOf  cs.Date
+	vals  []int64 // value, minor units of the policy currency
+	arrs  []int64 // ARR, minor units; 0 when unknown
+	prevs []int64 // previous value, minor units; -1 when unknown
+	flags []uint8
+	errs  []rejection
+	loads [4]tierLoad // indexed by Tier
+}
+
+type rejection struct {
+	idx int
+	err *Error
+}
+
+func (w *run) bad(i int, field, value string, err error) {
+	if w.flags[i]&fBad != 0 {
+		return // one error per account is enough to reject it
+	}
+	w.flags[i] |= fBad
+	w.errs = append(w.errs, rejection{i, &Error{
+		Path: "accounts[" + strconv.Itoa(i) + "]" + field, Record: w.accts[i].ID, Value: value, Err: err,
+	}})
+}
+
+// check validates every account and converts its amounts to minor units.
+func (w *run) check() {
+	for i := range w.accts {
+		acc := &w.accts[i]
+		if acc.ID == "" {
+			w.bad(i, ".id", "", fmt.Errorf("empty ID: %w", cs.ErrMissing))
+			continue
+		}
+		if acc.Value.Currency() == "" {
+			w.bad(i, ".value", "", cs.ErrMissing)
+			continue
+		}
+		v, exact, err := w.a.minorOf(acc.Value)
+		if err != nil {
+			w.bad(i, ".value", acc.Value.String(), err)
+			continue
+		}
+		w.vals[i] = v
+		if exact {
+			w.flags[i] |= fValExact
+		}
+		if acc.ARR.Currency() != "" {
+			v, exact, err := w.a.minorOf(acc.ARR)
+			if err != nil {
+				w.bad(i, ".arr", acc.ARR.String(), err)
+				continue
+			}
+			w.arrs[i] = v
+			if exact {
+				w.flags[i] |= fARRExact
+			}
+		} else if !acc.ARR.IsZero() {
+			w.bad(i, ".arr", acc.ARR.Amount().String(), cs.ErrUnknownCurrency)
+			continue
+		}
+		w.prevs[i] = -1
+		if acc.PreviousValue.Currency() != "" {
+			v, _, err := w.a.minorOf(acc.PreviousValue)
+			if err != nil {
+				w.bad(i, ".previous_value", acc.PreviousValue.String(), err)
+				continue
+			}
+			w.prevs[i] = v
+		}
+		if acc.HealthKnown && (!finite(acc.Health) || acc.Health < 0 || acc.Health > 100) {
+			w.bad(i, ".health", strconv.FormatFloat(acc.Health, 'g', -1, 64), fmt.Errorf("want 0..100: %w", cs.ErrNotFinite))
+			continue
+		}
+		if len(acc.Signals) > 0 {
+			for _, name := range readSignals {
+				if f, ok := acc.Signals[name]; ok && !finite(f) {
+					w.bad(i, ".signals."+name, strconv.FormatFloat(f, 'g', -1, 64), cs.ErrNotFinite)
+					break
+				}
+			}
+			if w.flags[i]&fBad != 0 {
+				continue
+			}
+		}
+		st := &acc.State
+		switch {
+		case !st.Tier.Valid():
+			w.bad(i, ".state.tier", st.Tier.String(), ErrUnknownTier)
+		case !st.Toward.Valid():
+			w.bad(i, ".state.toward", st.Toward.String(), ErrUnknownTier)
+		case st.Streak < 0:
+			w.bad(i, ".state.streak", strconv.Itoa(st.Streak), cs.ErrNegative)
+		case !st.AsOf.IsZero() && st.AsOf.After(w.asOf):
+			w.bad(i, ".state.as_of", st.AsOf.String(), fmt.Errorf("after the assignment date %s: %w", w.asOf, cs.ErrDateOrder))
+		}
+	}
+}
+
+// readSignals are the signals Assign reads (the shared vocabulary).
+var readSignals = []string{"usage", "usage_trend", "nps", "tickets_90d"}
+
+// minorOf converts m to minor units of the policy currency, rounding half to
+// even; exact reports that m was already in the policy currency and a whole
+// number of minor units, so that it can be shown as given.
+func (a *Assigner) minorOf(m cs.Money) (n int64, exact bool, err error) {
+	if m.IsNegative() {
+		return 0, false, cs.ErrNegative
+	}
+	amt := m.Amount()
+	if c := m.Currency(); c != a.currency {
+		rate, ok := a.rates[c]
+		if !ok {
+			return 0, false, fmt.Errorf("%s to %s: %w (%w)", c, a.currency, ErrNoRate, cs.ErrCurrencyMismatch)
+		}
+		conv, err := m.Convert(a.currency, rate)
+		if err != nil {
+			return 0, false, err
+		}
+		amt = conv.Amount()
+	} else if v, ok := toMinor(amt, a.digits, false); ok {
+		return v, true, nil
+	}
+	v, ok := toMinor(amt, a.digits, true)
+	if !ok {
+		return 0, false, fmt.Errorf("%w: larger than 10^18 minor units", ErrInvalid)
+	}
+	return v, false, nil
+}
+
+// dedupe rejects every account whose ID occurs more than once. IDs are hashed
+// and the hashes radix-sorted, which is several times faster than a map of a
+// million strings; equal hashes are then compared as strings.
+func (w *run) dedupe() {
+	seed := maphash.MakeSeed()
+	keys := make([]kv, 0, len(w.accts))
+	for i := range w.accts {
+		if w.accts[i].ID != "" {
+			keys = append(keys, kv{maphash.String(seed, w.accts[i].ID), int32(i)})
+		}
+	}
+	radixSort(keys, make([]kv, len(keys)))
+	for lo := 0; lo < len(keys); {
+		hi := lo + 1
+		for hi < len(keys) && keys[hi].k == keys[lo].k {
+			hi++
+		}
+		if hi-lo > 1 {
+			grp := keys[lo:hi]
+			slices.SortFunc(grp, func(x, y kv) int {
+				if c := strings.Compare(w.accts[x.i].ID, w.accts[y.i].ID); c != 0 {
+					return c
+				}
+				return int(x.i - y.i)
+			})
+			for j := 1; j < len(grp); j++ {
+				if w.accts[grp[j].i].ID == w.accts[grp[j-1].i].ID {
+					w.dup(int(grp[j-1].i), int(grp[j].i))
+					w.dup(int(grp[j].i), int(grp[j-1].i))
+				}
+			}
+		}
+		lo = hi
+	}
+}
+
+func (w *run) dup(i, other int) {
+	w.bad(i, ".id", w.accts[i].ID, fmt.Errorf("also at accounts[%d]: %w", other, cs.ErrDuplicate))
+}
+
+// sortByValue returns the indexes of the valid accounts in descending value,
+// ties by ascending ID: a radix sort on the value, then a comparison sort of the
+// (usually short) runs of equal values.
+func (w *run) sortByValue() []kv {
+	keys := make([]kv, 0, len(w.accts))
+	for i := range w.accts {
+		if w.flags[i]&fBad == 0 {
+			keys = append(keys, kv{uint64(math.MaxInt64 - w.vals[i]), int32(i)})
+		}
+	}
+	radixSort(keys, make([]kv, len(keys)))
+	for lo := 0; lo < len(keys); {
+		hi := lo + 1
+		for hi < len(keys) && keys[hi].k == keys[lo].k {
+			hi++
+		}
+		if hi-lo > 1 {
+			slices.SortFunc(keys[lo:hi], func(x, y kv) int {
+				return strings.Compare(w.accts[x.i].ID, w.accts[y.i].ID)
+			})
+		}
+		lo = hi
+	}
+	return keys
+}
+
+// kv is a sort key and an account index.
+type kv struct {
+	k uint64
+	i int32
+}
+
+// radixSort sorts keys by k, stably, with tmp as scratch of the same length:
+// least significant byte first, skipping bytes on which every key agrees.
+func radixSort(keys, tmp []kv) {
+	if len(keys) < 2 {
+		return
+	}
+	if len(keys) < 256 {
+		slices.SortStableFunc(keys, func(x, y kv) int {
+			switch {
+			case x.k < y.k:
+				return -1
+			case x.k > y.k:
+				return 1
+			}
+			return 0
+		})
+		return
+	}
+	var count [8][256]int
+	for _, e := range keys {
+		k := e.k
+		for b := range 8 {
+			count[b][byte(k>>(8*b))]++
+		}
+	}
+	src, dst := keys, tmp
+	for b := range 8 {
+		c := &count[b]
+		if c[byte(src[0].k>>(8*b))] == len(src) {
+			continue // every key has the same byte here
+		}
+		sum := 0
+		for d := range c {
+			c[d], sum = sum, sum+c[d]
+		}
+		shift := 8 * b
+		for _, e := range src {
+			d := byte(e.k >> shift)
+			dst[c[d]] = e
+			c[d]++
+		}
+		src, dst = dst, src
+	}
+	if &src[0] != &keys[0] {
+		copy(keys, src)
+	}
+}
+
+// tierOf is the tier the boundaries b (Tech|Low, Low|High) give value v.
+func tierOf(v int64, b0, b1 int64) Tier {
+	switch {
+	case v >= b1:
+		return High
+	case v >= b0:
+		return Low
+	}
+	return Tech
+}
+
+// marginTier is the tier of v seen from p with the hysteresis margin: a
+// boundary above p must be passed by the margin, one below p fallen under by it.
+func (a *Assigner) marginTier(v int64, p Tier) Tier {
+	b0, b1 := a.down[0], a.down[1]
+	if p < Low {
+		b0 = a.up[0]
+	}
+	if p < High {
+		b1 = a.up[1]
+	}
+	return tierOf(v, b0, b1)
+}
+
+// slot is one CSM's (or a pool's) load during a run.
+type slot struct {
+	accounts int64
+	arr      u128
+}
+
+// fits reports whether the slot can take one more account of the given ARR.
+func (s *slot) fits(r *tierRule, arr int64) bool {
+	if s.accounts >= r.maxAccounts {
+		return false
+	}
+	if r.maxARR == math.MaxInt64 {
+		return true
+	}
+	return s.arr.hi == 0 && s.arr.lo <= uint64(r.maxARR) && uint64(arr) <= uint64(r.maxARR)-s.arr.lo
+}
+
+// tierLoad is a tier's running totals during a run.
+type tierLoad struct {
+	slots       []slot
+	closed      bool
+	next        int // round robin: the slot to try first
+	accounts    int
+	arr, value  u128
+	overflow    int
+	overflowARR u128
+}
+
+// pick returns the slot that takes an account of tier rule r, owned so far by
+// owner, or -1 when the tier does not model capacity; ok is false when no CSM of
+// the tier can take it.
+func (l *tierLoad) pick(r *tierRule, owner string, arr int64) (int, bool) {
+	if !r.limited {
+		return -1, true
+	}
+	if owner != "" {
+		if j, ok := r.index[owner]; ok && l.slots[j].fits(r, arr) {
+			return j, true
+		}
+	}
+	best := -1
+	switch r.method {
+	case RoundRobin:
+		for k := range l.slots {
+			j := (l.next + k) % len(l.slots)
+			if l.slots[j].fits(r, arr) {
+				best = j
+				break
+			}
+		}
+		if best >= 0 {
+			l.next = (best + 1) % len(l.slots)
+		}
+	case LeastARR:
+		for j := range l.slots {
+			if l.slots[j].fits(r, arr) && (best < 0 || l.slots[j].arr.less(l.slots[best].arr)) {
+				best = j
+			}
+		}
+	default:
+		for j := range l.slots {
+			if l.slots[j].fits(r, arr) && (best < 0 || l.slots[j].accounts < l.slots[best].accounts) {
+				best = j
+			}
+		}
+	}
+	return best, best >= 0
+}
+
+// fill walks the accounts in value order and assigns each.
+func (w *run) fill(order []kv, res *Result) {
+	a := w.a
+	var loads [4]tierLoad
+	for _, t := range []Tier{High, Low, Tech} {
+		loads[t].slots = make([]slot, len(a.rules[t].csms))
+	}
+	hyst := a.periods > 0 || a.up != a.plain || a.down != a.plain
+	res.Accounts = make([]Assignment, len(order))
+	for k, e := range order {
+		i := int(e.i)
+		acc := &w.accts[i]
+		v, arr := w.vals[i], w.arrs[i]
+		st := &acc.State
+		out := &res.Accounts[k]
+		out.ID, out.Previous = acc.ID, st.Tier
+
+		// 1-2. Thresholds and hysteresis.
+		plain := tierOf(v, a.plain[0], a.plain[1])
+		want, streak := plain, 0
+		switch {
+		case st.Tier == None:
+			out.Reasons |= ReasonNew
+		case plain == st.Tier || !hyst:
+		default:
+			streak = 1
+			if st.Toward == plain {
+				streak = st.Streak
+				if st.AsOf != w.asOf {
+					streak++
+				}
+			}
+			if a.periods > 0 && streak >= a.periods {
+				out.Reasons |= ReasonPeriods
+			} else if m := a.marginTier(v, st.Tier); m != st.Tier {
+				want = m
+				out.Reasons |= ReasonMargin
+			} else {
+				want = st.Tier
+				out.Reasons |= ReasonHeld
+			}
+		}
+
+		// 3. The fit gate.
+		if a.policy.PoorFit != nil {
+			if why := a.policy.PoorFit(acc); why != "" {
+				out.FitReason = why
+				out.Reasons |= ReasonPoorFit
+				want = Tech
+			}
+		}
+
+		// 3-4. The cost gate and capacity, from the tier sought down.
+		t := want
+		owner := ""
+		for {
+			r := &a.rules[t]
+			l := &loads[t]
+			if t > Tech && v < r.minAfford {
+				out.Reasons |= ReasonCost
+				t--
+				continue
+			}
+			if !l.closed {
+				j, ok := l.pick(r, st.Owner, arr)
+				if ok {
+					if j >= 0 {
+						owner = r.csms[j]
+						l.slots[j].accounts++
+						l.slots[j].arr.add(arr)
+					}
+					break
+				}
+				l.closed = true
+			}
+			l.overflow++
+			l.overflowARR.add(arr)
+			if t == Tech {
+				out.Reasons |= ReasonUnserved
+				break
+			}
+			out.Reasons |= ReasonCapacity
+			t--
+		}
+		l := &loads[t]
+		l.accounts++
+		l.arr.add(arr)
+		l.value.add(v)
+
+		out.Tier, out.Owner = t, owner
+		out.Changed = st.Tier != None && t != st.Tier
+		if t == plain {
+			out.Reasons |= ReasonThreshold
+		} else {
+			out.Toward, out.Streak = plain, streak
+		}
+		out.Value = w.money(acc.Value, v, w.flags[i]&fValExact != 0)
+		if acc.ARR.Currency() != "" {
+			out.ARR = w.money(acc.ARR, arr, w.flags[i]&fARRExact != 0)
+		}
+		out.Community = a.communityOf(acc)
+		if t == Tech && out.FitReason == "" && !a.policy.Upgrade.Off {
+			if c, ok := a.candidate(acc, out.Value, v, w.prevs[i]); ok {
+				res.Candidates = append(res.Candidates, c)
+			}
+		}
+	}
+	w.loads = loads
+}
+
+// money returns the amount n in the policy currency, reusing given when it is
+// already exactly that.
+func (w *run) money(given cs.Money, n int64, exact bool) cs.Money {
+	if exact {
+		return given
+	}
+	m, _ := cs.MoneyFromMinor(n, w.a.currency)
+	return m
+}
+
+// communityOf applies the community-touch rules to an account.
+func (a *Assigner) communityOf(acc *Account) Community {
+	c := &a.community
+	if c.Off {
+		return 0
+	}
+	var f Community
+	if len(acc.Signals) > 0 {
+		if u, ok := acc.Signals["usage"]; ok && acc.HealthKnown && acc.Health >= c.MinHealth && u >= c.MinUsage {
+			f |= CommunityAdvocate
+		}
+		if s, ok := acc.Signals["nps"]; ok && s >= c.MinNPS {
+			f |= CommunityPromoter
+		}
+		if s, ok := acc.Signals["tickets_90d"]; ok && s >= c.MinTickets {
+			f |= CommunityPeerHelp
+		}
+	}
+	return f
+}
+
+// candidate reports whether a tech-touch account is rising, with the evidence.
+func (a *Assigner) candidate(acc *Account, value cs.Money, v, prev int64) (Candidate, bool) {
+	c := Candidate{}
+	if prev >= 0 {
+		if prev == 0 {
+			c.ValueRising = v > 0
+		} else if v > prev {
+			// (v − prev) ÷ prev ≥ g, exactly: (v − prev) × 10^s ≥ prev × g × 10^s.
+			c.ValueGrowth = float64(v-prev) / float64(prev)
+			c.ValueRising = a.grewBy(uint64(v-prev), uint64(prev))
+		} else {
+			c.ValueGrowth = float64(v-prev) / float64(prev)
+		}
+	}
+	if u, ok := acc.Signals["usage_trend"]; ok {
+		c.UsageTrend, c.UsageKnown = u, true
+		c.UsageRising = u >= a.usageTrend
+	}
+	if !c.ValueRising && !c.UsageRising {
+		return Candidate{}, false
+	}
+	c.ID, c.Value = acc.ID, value
+	if prev >= 0 {
+		if acc.PreviousValue.Currency() == a.currency {
+			c.PreviousValue = acc.PreviousValue
+		} else {
+			c.PreviousValue, _ = cs.MoneyFromMinor(prev, a.currency)
+		}
+	}
+	return c, true
+}
+
+// grewBy reports whether rise ÷ base ≥ the policy's value growth, exactly.
+func (a *Assigner) grewBy(rise, base uint64) bool {
+	g := a.valueGrowth
+	num, exp := g.CoefficientInt64(), -int(g.Exponent())
+	if g.NumDigits() > 18 || exp > 18 || exp < 0 {
+		return decimal.NewFromUint64(rise).GreaterThanOrEqual(decimal.NewFromUint64(base).Mul(g))
+	}
+	h1, l1 := bits.Mul64(rise, uint64(pow10[exp]))
+	h2, l2 := bits.Mul64(base, uint64(num))
+	return h1 > h2 || (h1 == h2 && l1 >= l2)
+}
+
+// summarise writes the tier table.
+func (w *run) summarise(res *Result) {
+	a := w.a
+	cur := a.currency
+	for _, t := range Tiers() {
+		r := &a.rules[t]
+		l := &w.loads[t]
+		s := TierSummary{
+			Tier: t, Accounts: l.accounts, Headcount: r.headcount,
+			ARR: l.arr.money(cur), Value: l.value.money(cur), OverflowARR: l.overflowARR.money(cur),
+			Overflow: l.overflow,
+		}
+		if r.cost > 0 {
+			var c u128
+			c.hi, c.lo = bits.Mul64(uint64(r.cost), uint64(l.accounts))
+			s.Cost = c.money(cur)
+		}
+		if r.headcount > 0 {
+			s.AccountsPerCSM = float64(l.accounts) / float64(r.headcount)
+			s.ARRPerCSM, _ = divRound(s.ARR, r.headcount)
+		}
+		s.Capacity, s.Left = Capacity{Accounts: -1}, Capacity{Accounts: -1}
+		if r.limited {
+			var capAcc, leftAcc int64
+			var capARR, leftARR u128
+			for j := range l.slots {
+				sl := &l.slots[j]
+				load := CSMLoad{Name: r.csms[j], Pooled: r.pooled, Headcount: 1, Accounts: int(sl.accounts), ARR: sl.arr.money(cur)}
+				if r.pooled {
+					load.Headcount = r.headcount
+				}
+				s.CSMs = append(s.CSMs, load)
+				capAcc = satAdd(capAcc, r.maxAccounts)
+				leftAcc = satAdd(leftAcc, r.maxAccounts-sl.accounts)
+				capARR.add(r.maxARR)
+				left := u128{lo: uint64(r.maxARR)}
+				left.sub(sl.arr)
+				leftARR.addU(left)
+			}
+			if r.maxAccounts != math.MaxInt64 {
+				s.Capacity.Accounts, s.Left.Accounts = int(capAcc), int(leftAcc)
+			}
+			if r.maxARR != math.MaxInt64 {
+				s.Capacity.ARR, s.Left.ARR = capARR.money(cur), leftARR.money(cur)
+			}
+		}
+		res.Tiers = append(res.Tiers, s)
+	}
+}
+
+// divRound returns m ÷ n rounded half to even to the minor unit.
+func divRound(m cs.Money, n int) (cs.Money, bool) {
+	if n <= 0 || m.Currency() == "" {
+		return cs.Money{}, false
+	}
+	q := m.Amount().DivRound(decimal.NewFromInt(int64(n)), int32(m.Currency().Digits())+2)
+	out, err := cs.NewMoney(q, m.Currency())
+	if err != nil {
+		return cs.Money{}, false
+	}
+	return out.RoundBank(), true
+}
+
+// reject lists the rejected accounts by ID, then index, and joins their errors.
+func (w *run) reject(res *Result) error {
+	if len(w.errs) == 0 {
+		return nil
+	}
+	slices.SortFunc(w.errs, func(x, y rejection) int {
+		if c := strings.Compare(w.accts[x.idx].ID, w.accts[y.idx].ID); c != 0 {
+			return c
+		}
+		return x.idx - y.idx
+	})
+	errs := make([]error, len(w.errs))
+	for k, r := range w.errs {
+		res.Rejected = append(res.Rejected, Rejected{Index: r.idx, ID: w.accts[r.idx].ID, Error: r.err.Error()})
+		errs[k] = r.err
+	}
+	return errors.Join(errs...)
+}
+
+func satAdd(a, b int64) int64 {
+	if a > math.MaxInt64-b {
+		return math.MaxInt64
+	}
+	return a + b
+}
+
+// u128 is an unsigned 128-bit sum of minor units, so that totals of a million
+// large amounts never overflow.
+type u128 struct{ hi, lo uint64 }
+
+func (x *u128) add(n int64) {
+	var c uint64
+	x.lo, c = bits.Add64(x.lo, uint64(n), 0)
+	x.hi += c
+}
+
+func (x *u128) addU(y u128) {
+	var c uint64
+	x.lo, c = bits.Add64(x.lo, y.lo, 0)
+	x.hi += y.hi + c
+}
+
+func (x *u128) sub(y u128) {
+	var b uint64
+	x.lo, b = bits.Sub64(x.lo, y.lo, 0)
+	x.hi -= y.hi + b
+}
+
+func (x u128) less(y u128) bool { return x.hi < y.hi || (x.hi == y.hi && x.lo < y.lo) }
+
+// money returns x minor units of cur.
+func (x u128) money(cur cs.Currency) cs.Money {
+	if x.hi == 0 && x.lo <= math.MaxInt64 {
+		m, _ := cs.MoneyFromMinor(int64(x.lo), cur)
+		return m
+	}
+	b := new(big.Int).SetUint64(x.hi)
+	b.Lsh(b, 64).Or(b, new(big.Int).SetUint64(x.lo))
+	m, _ := cs.NewMoney(decimal.NewFromBigInt(b, -int32(cur.Digits())), cur)
+	return m
+}

@@ -1,0 +1,597 @@
+package touch
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/shopspring/decimal"
+	cs "github.com/successkit/cs"
+)
+
+// Documented defaults that a zero field of a Policy stands for. They come from
+// the field conventions in DOMAIN.md §3 and are never hard-coded elsewhere.
+var (
+	// DefaultMaxCostShare is the largest share of an account's value its cost to
+	// serve may take when Policy.MaxCostShare is zero: "CS cost should stay under
+	// 15-20% of ACV" (DOMAIN.md §3, field conventions).
+	DefaultMaxCostShare = decimal.RequireFromString("0.20")
+	// DefaultValueGrowth is the rise of an account's value over the previous
+	// period that makes a tech-touch account an upgrade candidate when
+	// Upgrade.ValueGrowth is zero (20%).
+	DefaultValueGrowth = decimal.RequireFromString("0.20")
+)
+
+// Documented defaults of the upgrade and community rules, for zero fields.
+const (
+	DefaultUsageTrend = 0.10 // signal usage_trend at or above which usage counts as rising
+	DefaultMinHealth  = 70.0 // health score (0..100) of a community advocate
+	DefaultMinUsage   = 0.60 // signal usage (0..1) of a community advocate
+	DefaultMinNPS     = 9.0  // NPS answer of a promoter (Reichheld's 9-10)
+	DefaultMinTickets = 3.0  // signal tickets_90d from which peers could answer the questions
+)
+
+// Policy says how accounts are assigned to the touch tiers. It is a plain struct
+// with JSON field names as tagged; every zero field has a documented default, and
+// the zero Policy assigns every account to tech touch (no thresholds set). Compile
+// validates a Policy and returns an Assigner.
+//
+// Money settings are in the policy's Currency. Account values in other currencies
+// are converted with Rates, and only with them: a value in a currency without a
+// rate is an error, never a guess (DOMAIN.md §6: never add two currencies).
+type Policy struct {
+	// Basis is the value the thresholds compare: LTV (the default, as seed 003
+	// sizes tiers by LTV), ARR or MRR. It tells FromCustomers where to read
+	// values; Assign compares whatever values the accounts carry.
+	Basis Basis `json:"basis,omitzero"`
+	// Currency of the thresholds, capacities and costs; empty: the currency of
+	// the first money setting (high.min_value, then low.min_value, ...).
+	Currency cs.Currency `json:"currency,omitempty"`
+	// Rates converts account values and ARR: units of Currency per unit of the
+	// key currency, such as {"EUR": "1.08"}. Rates must be positive.
+	Rates map[cs.Currency]decimal.Decimal `json:"rates,omitempty"`
+
+	High TierPolicy `json:"high,omitzero"` // high touch: thresholds and CSMs
+	Low  TierPolicy `json:"low,omitzero"`  // low touch
+	Tech TierPolicy `json:"tech,omitzero"` // tech touch, the floor: takes no min_value
+
+	// MaxCostShare is the largest share of an account's value that the cost to
+	// serve of its tier may take; an account is never given a tier it cannot pay
+	// for. Zero means DefaultMaxCostShare. It must be in (0, 1].
+	MaxCostShare decimal.Decimal `json:"max_cost_share,omitzero"`
+
+	Hysteresis Hysteresis      `json:"hysteresis,omitzero"` // keeps tiers from flapping
+	Upgrade    Upgrade         `json:"upgrade,omitzero"`    // tech-touch upgrade candidates
+	Community  CommunityPolicy `json:"community,omitzero"`  // the community-touch overlay
+
+	// PoorFit is the fit gate: it returns a non-empty reason for an account the
+	// company cannot make successful (seed 001: define them explicitly); such an
+	// account gets tech touch and no human capacity, with the reason recorded.
+	// nil means every account fits. It is called from Assign, possibly from
+	// several goroutines at once, and must not modify the account. It has no
+	// JSON form.
+	PoorFit func(a *Account) string `json:"-"`
+}
+
+// TierPolicy is one tier's threshold, CSMs, capacity and cost to serve.
+//
+// Capacity is counted per CSM: MaxAccounts accounts and MaxARR of ARR each, either
+// limit zero meaning "no limit of that kind". A tier with neither CSMs nor a
+// Headcount does not model capacity: it takes every account and records no owner.
+type TierPolicy struct {
+	// MinValue is the smallest value that belongs in the tier. The zero Money
+	// (no currency) means "no threshold": no account qualifies by value. High's
+	// must be above Low's; Tech, the floor, takes none.
+	MinValue cs.Money `json:"min_value,omitzero"`
+	// CSMs names the tier's CSMs. A name may serve one tier only.
+	CSMs []string `json:"csms,omitempty"`
+	// Pooled makes the CSMs one pool that owns the accounts jointly (low touch's
+	// "pooled CSM covering many accounts"); the owner recorded is Pool.
+	Pooled bool `json:"pooled,omitempty"`
+	// Headcount is the size of a pool whose members are not named; it implies
+	// Pooled and needs CSMs to be empty.
+	Headcount int `json:"headcount,omitempty"`
+	// Pool is the owner recorded for pooled accounts; empty means "<tier>-pool".
+	Pool string `json:"pool,omitempty"`
+	// MaxAccounts is the largest number of accounts per CSM (DOMAIN.md §3: high
+	// touch 20-80, low 150-400, tech 500-2,000 pooled); 0: no limit.
+	MaxAccounts int `json:"max_accounts,omitempty"`
+	// MaxARR is the largest ARR per CSM (DOMAIN.md §3: about $2M); zero: no limit.
+	MaxARR cs.Money `json:"max_arr,omitzero"`
+	// CostToServe is what serving one account in this tier costs over the
+	// horizon of the value basis (the customer's lifetime for LTV, a year for
+	// ARR, a month for MRR). Zero: free, always affordable.
+	CostToServe cs.Money `json:"cost_to_serve,omitzero"`
+	// Method picks a named CSM when the current owner cannot keep an account.
+	Method Method `json:"method,omitzero"`
+}
+
+// Hysteresis keeps accounts from flapping between tiers. An account with a
+// previous tier keeps it unless its value crosses a threshold by Margin (a share
+// of the threshold: 0.1 means 10% above it to move up, 10% below it to move
+// down), or lies across a threshold for Periods consecutive periods. A zero
+// Margin turns the margin rule off, a zero Periods the period rule; the zero
+// Hysteresis moves accounts as soon as their value crosses a threshold.
+type Hysteresis struct {
+	Margin  decimal.Decimal `json:"margin,omitzero"`  // in [0, 1)
+	Periods int             `json:"periods,omitzero"` // ≥ 0
+}
+
+// Upgrade finds tech-touch accounts whose value or usage is rising: candidates for
+// low touch, the seeds' growth path (seed 003). Zero fields take the defaults.
+type Upgrade struct {
+	Off bool `json:"off,omitempty"` // list no candidates
+	// ValueGrowth is the rise of value over Account.PreviousValue (0.2 = +20%)
+	// that counts as rising; zero: DefaultValueGrowth.
+	ValueGrowth decimal.Decimal `json:"value_growth,omitzero"`
+	// UsageTrend is the signal usage_trend that counts as rising; zero:
+	// DefaultUsageTrend.
+	UsageTrend float64 `json:"usage_trend,omitzero"`
+}
+
+// CommunityPolicy sets the community-touch overlay rules. Zero fields take the
+// defaults. The rules read Account.Health and the signals usage, nps and
+// tickets_90d (the shared signal vocabulary); a missing value never matches.
+type CommunityPolicy struct {
+	Off        bool    `json:"off,omitempty"`        // flag no account
+	MinHealth  float64 `json:"min_health,omitzero"`  // advocate: health at least this; 0: DefaultMinHealth
+	MinUsage   float64 `json:"min_usage,omitzero"`   // advocate: usage at least this; 0: DefaultMinUsage
+	MinNPS     float64 `json:"min_nps,omitzero"`     // promoter: nps at least this; 0: DefaultMinNPS
+	MinTickets float64 `json:"min_tickets,omitzero"` // peer help: tickets_90d at least this; 0: DefaultMinTickets
+}
+
+// ParsePolicy decodes a Policy from JSON. Unknown fields are errors (wrapping
+// cs.ErrUnknownField) naming their JSON path; so are values of the wrong type.
+// ParsePolicy only decodes: Compile validates.
+func ParsePolicy(data []byte) (Policy, error) {
+	var p Policy
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&p); err != nil {
+		return Policy{}, decodeError(err)
+	}
+	if dec.More() {
+		return Policy{}, &Error{Path: "$", Err: fmt.Errorf("trailing data after the policy: %w", cs.ErrUnknownField)}
+	}
+	if _, err := dec.Token(); err == nil {
+		return Policy{}, &Error{Path: "$", Err: fmt.Errorf("trailing data after the policy: %w", cs.ErrUnknownField)}
+	}
+	return p, nil
+}
+
+// decodeError turns an encoding/json error into an Error with a JSON path.
+func decodeError(err error) error {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		path := te.Field
+		if path == "" {
+			path = "$"
+		}
+		return &Error{Path: path, Err: fmt.Errorf("want %s, got JSON %s: %w", te.Type, te.Value, cs.ErrNotNumber)}
+	}
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
+		n, _ := strconv.Unquote(name)
+		return &Error{Path: n, Err: cs.ErrUnknownField}
+	}
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return &Error{Path: "$", Err: fmt.Errorf("offset %d: %w", se.Offset, err)}
+	}
+	// Errors from the fields' own UnmarshalText (money, tiers, words) and
+	// io.ErrUnexpectedEOF.
+	return &Error{Path: "$", Err: err}
+}
+
+// tierRule is one tier of a compiled policy, in minor units of the policy
+// currency.
+type tierRule struct {
+	tier        Tier
+	csms        []string       // named CSMs, or one pool name, or none
+	index       map[string]int // CSM name → slot, for sticky owners
+	pooled      bool
+	headcount   int   // CSMs behind the slots (len(csms), or the pool's size)
+	maxAccounts int64 // per slot; math.MaxInt64 without limit
+	maxARR      int64 // per slot
+	limited     bool  // whether capacity is modelled at all
+	minAfford   int64 // smallest value that pays for the tier's cost to serve
+	cost        int64 // cost to serve per account, minor units
+	method      Method
+}
+
+// Assigner is a compiled Policy: validated, with every amount in minor units of
+// the policy currency. It is immutable and safe for concurrent use by several
+// goroutines (the PoorFit predicate must be too).
+type Assigner struct {
+	policy   Policy
+	currency cs.Currency
+	digits   int
+	rates    map[cs.Currency]decimal.Decimal
+	rules    [4]tierRule // indexed by Tier; None unused
+
+	// Thresholds by boundary: b[0] between Tech and Low, b[1] between Low and
+	// High; math.MaxInt64 when the boundary is unset. up and down are the
+	// boundaries shifted by the hysteresis margin for moves up and down.
+	plain, up, down [2]int64
+	periods         int
+	valueGrowth     decimal.Decimal
+	usageTrend      float64
+	community       CommunityPolicy
+}
+
+// Compile validates p and compiles it. Every error is an *Error naming the JSON
+// path of the setting, joined when there are several: thresholds out of order
+// (ErrThresholdOrder), negative capacities or amounts (cs.ErrNegative), money in
+// a currency other than the policy's (cs.ErrCurrencyMismatch), a CSM named twice
+// (cs.ErrDuplicate), shares out of range (ErrInvalid).
+func Compile(p Policy) (*Assigner, error) {
+	var errs []error
+	bad := func(path, value string, err error) {
+		errs = append(errs, &Error{Path: path, Value: value, Err: err})
+	}
+	a := &Assigner{policy: p}
+	if int(p.Basis) >= len(basisNames) {
+		bad("basis", p.Basis.String(), cs.ErrUnknownField)
+	}
+
+	// The currency: given, or that of the first money setting.
+	cur := p.Currency
+	moneys := []struct {
+		path string
+		m    cs.Money
+	}{
+		{"high.min_value", p.High.MinValue}, {"low.min_value", p.Low.MinValue}, {"tech.min_value", p.Tech.MinValue},
+		{"high.max_arr", p.High.MaxARR}, {"low.max_arr", p.Low.MaxARR}, {"tech.max_arr", p.Tech.MaxARR},
+		{"high.cost_to_serve", p.High.CostToServe}, {"low.cost_to_serve", p.Low.CostToServe}, {"tech.cost_to_serve", p.Tech.CostToServe},
+	}
+	if cur == "" {
+		for _, m := range moneys {
+			if m.m.Currency() != "" {
+				cur = m.m.Currency()
+				break
+			}
+		}
+	}
+	if cur != "" && !cur.Known() {
+		bad("currency", string(cur), cs.ErrUnknownCurrency)
+		cur = ""
+	}
+	a.currency = cur
+	a.digits = max(cur.Digits(), 0)
+	minor := func(path string, m cs.Money) (int64, bool) {
+		switch {
+		case m.Currency() == "" && m.IsZero():
+			return 0, false
+		case m.Currency() != cur:
+			bad(path, m.String(), fmt.Errorf("policy currency is %q: %w", string(cur), cs.ErrCurrencyMismatch))
+			return 0, false
+		case m.IsNegative():
+			bad(path, m.String(), cs.ErrNegative)
+			return 0, false
+		}
+		n, ok := toMinor(m.Amount(), a.digits, false)
+		if !ok {
+			bad(path, m.String(), fmt.Errorf("not a whole number of minor units below 10^18: %w", ErrInvalid))
+			return 0, false
+		}
+		return n, true
+	}
+
+	// Rates.
+	if len(p.Rates) > 0 {
+		a.rates = make(map[cs.Currency]decimal.Decimal, len(p.Rates))
+		for _, c := range sortedCurrencies(p.Rates) {
+			r := p.Rates[c]
+			path := "rates." + string(c)
+			switch {
+			case !c.Known():
+				bad(path, string(c), cs.ErrUnknownCurrency)
+			case r.Sign() <= 0:
+				bad(path, r.String(), fmt.Errorf("rate must be positive: %w", ErrInvalid))
+			case c == cur && !r.Equal(decimal.NewFromInt(1)):
+				bad(path, r.String(), fmt.Errorf("the policy currency's own rate must be 1: %w", ErrInvalid))
+			default:
+				a.rates[c] = r
+			}
+		}
+	}
+
+	// Cost share.
+	share := p.MaxCostShare
+	if share.IsZero() {
+		share = DefaultMaxCostShare
+	}
+	if share.Sign() <= 0 || share.GreaterThan(decimal.NewFromInt(1)) {
+		bad("max_cost_share", share.String(), fmt.Errorf("want a share in (0, 1]: %w", ErrInvalid))
+		share = DefaultMaxCostShare
+	}
+
+	// Tiers.
+	seen := map[string]string{}
+	for _, t := range []Tier{High, Low, Tech} {
+		tp := p.tierPolicy(t)
+		name := t.String()
+		r := tierRule{tier: t, method: tp.Method, maxAccounts: math.MaxInt64, maxARR: math.MaxInt64}
+		if int(tp.Method) >= len(methodNames) {
+			bad(name+".method", tp.Method.String(), cs.ErrUnknownField)
+		}
+		switch {
+		case tp.MaxAccounts < 0:
+			bad(name+".max_accounts", strconv.Itoa(tp.MaxAccounts), cs.ErrNegative)
+		case tp.MaxAccounts > 0:
+			r.maxAccounts = int64(tp.MaxAccounts)
+		}
+		if n, ok := minor(name+".max_arr", tp.MaxARR); ok {
+			r.maxARR = n
+		}
+		if n, ok := minor(name+".cost_to_serve", tp.CostToServe); ok && n > 0 {
+			r.cost = n
+			// cost ≤ share × value  ⇔  value ≥ cost ÷ share, rounded up to a
+			// whole minor unit since values are whole minor units.
+			need := decimal.NewFromInt(n).Div(share).Ceil()
+			if need.GreaterThanOrEqual(decimal.NewFromInt(math.MaxInt64)) {
+				r.minAfford = math.MaxInt64
+			} else {
+				r.minAfford = need.IntPart()
+			}
+		}
+		for i, c := range tp.CSMs {
+			path := fmt.Sprintf("%s.csms[%d]", name, i)
+			if c == "" {
+				bad(path, "", fmt.Errorf("empty CSM name: %w", cs.ErrMissing))
+				continue
+			}
+			if prev, dup := seen[c]; dup {
+				bad(path, c, fmt.Errorf("already serves %s: %w", prev, cs.ErrDuplicate))
+				continue
+			}
+			seen[c] = path
+		}
+		switch {
+		case tp.Headcount < 0:
+			bad(name+".headcount", strconv.Itoa(tp.Headcount), cs.ErrNegative)
+		case tp.Headcount > 0 && len(tp.CSMs) > 0:
+			bad(name+".headcount", strconv.Itoa(tp.Headcount), fmt.Errorf("give named csms or a headcount, not both: %w", ErrInvalid))
+		}
+		pool := tp.Pool
+		if pool == "" {
+			pool = name + "-pool"
+		}
+		switch {
+		case tp.Headcount > 0 || (tp.Pooled && len(tp.CSMs) > 0):
+			r.pooled = true
+			r.headcount = max(tp.Headcount, len(tp.CSMs))
+			r.csms = []string{pool}
+			r.limited = true
+			// The pool's capacity is its members' together.
+			r.maxAccounts = mulSat(r.maxAccounts, int64(r.headcount))
+			r.maxARR = mulSat(r.maxARR, int64(r.headcount))
+		case len(tp.CSMs) > 0:
+			r.csms = slices.Clone(tp.CSMs)
+			r.headcount = len(tp.CSMs)
+			r.limited = true
+		}
+		if len(r.csms) > 0 {
+			r.index = make(map[string]int, len(r.csms))
+			for i, c := range r.csms {
+				if _, ok := r.index[c]; !ok {
+					r.index[c] = i
+				}
+			}
+		}
+		a.rules[t] = r
+	}
+
+	// Thresholds: High's above Low's; Tech takes none.
+	if !(p.Tech.MinValue.Currency() == "" && p.Tech.MinValue.IsZero()) {
+		bad("tech.min_value", p.Tech.MinValue.String(), fmt.Errorf("tech touch is the floor and takes no threshold: %w", ErrThresholdOrder))
+	}
+	a.plain = [2]int64{math.MaxInt64, math.MaxInt64}
+	lo, loOK := minor("low.min_value", p.Low.MinValue)
+	hi, hiOK := minor("high.min_value", p.High.MinValue)
+	if loOK {
+		a.plain[0] = lo
+	}
+	if hiOK {
+		a.plain[1] = hi
+	}
+	if loOK && hiOK && hi <= lo {
+		bad("high.min_value", p.High.MinValue.String(), fmt.Errorf("must be above low.min_value %s: %w", p.Low.MinValue, ErrThresholdOrder))
+	}
+
+	// Hysteresis.
+	h := p.Hysteresis
+	if h.Margin.Sign() < 0 || h.Margin.GreaterThanOrEqual(decimal.NewFromInt(1)) {
+		bad("hysteresis.margin", h.Margin.String(), fmt.Errorf("want a share in [0, 1): %w", ErrInvalid))
+		h.Margin = decimal.Zero
+	}
+	if h.Periods < 0 {
+		bad("hysteresis.periods", strconv.Itoa(h.Periods), cs.ErrNegative)
+	}
+	a.periods = max(h.Periods, 0)
+	one := decimal.NewFromInt(1)
+	for i, b := range a.plain {
+		a.up[i], a.down[i] = b, b
+		if b == math.MaxInt64 || h.Margin.IsZero() {
+			continue
+		}
+		a.up[i] = satInt(decimal.NewFromInt(b).Mul(one.Add(h.Margin)).Ceil())
+		a.down[i] = satInt(decimal.NewFromInt(b).Mul(one.Sub(h.Margin)).Ceil())
+	}
+	if h.Margin.IsZero() {
+		// The margin rule is off: a crossing alone never moves an account when
+		// the period rule is on; with both off, every crossing moves it.
+		if a.periods > 0 {
+			a.up = [2]int64{math.MaxInt64, math.MaxInt64}
+			a.down = [2]int64{math.MinInt64, math.MinInt64}
+		}
+	}
+
+	// Upgrade and community rules.
+	u := p.Upgrade
+	a.valueGrowth = u.ValueGrowth
+	if a.valueGrowth.IsZero() {
+		a.valueGrowth = DefaultValueGrowth
+	}
+	if a.valueGrowth.Sign() < 0 {
+		bad("upgrade.value_growth", u.ValueGrowth.String(), cs.ErrNegative)
+	}
+	a.usageTrend = u.UsageTrend
+	if a.usageTrend == 0 {
+		a.usageTrend = DefaultUsageTrend
+	}
+	if !finite(u.UsageTrend) {
+		bad("upgrade.usage_trend", strconv.FormatFloat(u.UsageTrend, 'g', -1, 64), cs.ErrNotFinite)
+	}
+	c := p.Community
+	for _, f := range []struct {
+		path string
+		v    *float64
+		def  float64
+	}{
+		{"community.min_health", &c.MinHealth, DefaultMinHealth},
+		{"community.min_usage", &c.MinUsage, DefaultMinUsage},
+		{"community.min_nps", &c.MinNPS, DefaultMinNPS},
+		{"community.min_tickets", &c.MinTickets, DefaultMinTickets},
+	} {
+		if !finite(*f.v) {
+			bad(f.path, strconv.FormatFloat(*f.v, 'g', -1, 64), cs.ErrNotFinite)
+		}
+		if *f.v == 0 {
+			*f.v = f.def
+		}
+	}
+	a.community = c
+
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return a, nil
+}
+
+// MustCompile is Compile for tests and fixed policies: it panics on an error.
+func MustCompile(p Policy) *Assigner {
+	a, err := Compile(p)
+	if err != nil {
+		panic(err)
+	}
+	return a
+}
+
+// Policy returns the policy the Assigner was compiled from. Its Rates map and
+// CSMs slices are shared with the Assigner and must not be modified.
+func (a *Assigner) Policy() Policy { return a.policy }
+
+// Currency returns the policy currency: every amount of a Result is in it.
+func (a *Assigner) Currency() cs.Currency { return a.currency }
+
+func (p *Policy) tierPolicy(t Tier) *TierPolicy {
+	switch t {
+	case High:
+		return &p.High
+	case Low:
+		return &p.Low
+	}
+	return &p.Tech
+}
+
+func sortedCurrencies(m map[cs.Currency]decimal.Decimal) []cs.Currency {
+	keys := make([]cs.Currency, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
+
+func mulSat(a, b int64) int64 {
+	if a == math.MaxInt64 || b == 0 {
+		if b == 0 {
+			return 0
+		}
+		return a
+	}
+	if a > math.MaxInt64/b {
+		return math.MaxInt64
+	}
+	return a * b
+}
+
+func satInt(d decimal.Decimal) int64 {
+	if d.GreaterThanOrEqual(decimal.NewFromInt(math.MaxInt64)) {
+		return math.MaxInt64
+	}
+	return d.IntPart()
+}
+
+var pow10 = [...]int64{1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18}
+
+// toMinor returns d in minor units of a currency with the given digits. With
+// round, a fraction of a minor unit is rounded half to even; without, it is
+// refused. ok is false when the result does not fit |n| < 10^18. It does not
+// allocate for coefficients of up to 18 digits.
+func toMinor(d decimal.Decimal, digits int, round bool) (n int64, ok bool) {
+	if d.NumDigits() > 18 {
+		// Rare: a long coefficient; take the exact, allocating route.
+		s := d.Shift(int32(digits))
+		if round {
+			s = s.RoundBank(0)
+		} else if !s.IsInteger() {
+			return 0, false
+		}
+		if s.Abs().GreaterThanOrEqual(decimal.New(1, 18)) {
+			return 0, false
+		}
+		return s.IntPart(), true
+	}
+	c := d.CoefficientInt64()
+	e := int(d.Exponent()) + digits
+	switch {
+	case e > 0:
+		if e > 18 || (c != 0 && abs64(c) >= pow10[18-e]) {
+			return 0, c == 0
+		}
+		return c * pow10[e], true
+	case e < 0:
+		if -e > 18 {
+			// |d| < 10^18 × 10^-19: rounds to 0 (half to even never reaches 1).
+			if !round && c != 0 {
+				return 0, false
+			}
+			return 0, true
+		}
+		p := pow10[-e]
+		q, r := c/p, c%p
+		if r == 0 {
+			return q, true
+		}
+		if !round {
+			return 0, false
+		}
+		// Half to even on |c|; q and r carry c's sign.
+		ar, half := abs64(r), p/2
+		if ar > half || (ar == half && q%2 != 0) {
+			if c < 0 {
+				q--
+			} else {
+				q++
+			}
+		}
+		return q, true
+	}
+	return c, true
+}
+
+func abs64(x int64) int64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}

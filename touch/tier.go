@@ -1,0 +1,306 @@
+package touch
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	cs "github.com/successkit/cs"
+)
+
+// Tier is a touch model tier (DOMAIN.md §3, seeds 000 and 003): how much human
+// attention an account gets. The zero Tier, None, means "no tier": an account that
+// was never assigned. Tiers are ordered by attention, so Tech < Low < High and a
+// comparison such as t >= Low means "served by a human".
+//
+// A Tier marshals to and from the words "high", "low" and "tech" (the names the
+// playbook package's tier field uses); None marshals to the empty text.
+//
+// Community touch is not a Tier: it overlays the three (see CommunityReason).
+type Tier uint8
+
+// The tiers, in ascending order of human attention.
+const (
+	None Tier = iota // no tier: never assigned
+	Tech             // tech touch: no human in the loop (email, in-app, FAQ)
+	Low              // low touch (mid touch): pooled CSMs, one-to-many
+	High             // high touch: a named CSM, one-to-one
+)
+
+var tierNames = [...]string{None: "", Tech: "tech", Low: "low", High: "high"}
+
+// Tiers returns the three tiers from the most attention to the least: High, Low,
+// Tech. It is the order in which accounts are filled and summaries are listed.
+func Tiers() []Tier { return []Tier{High, Low, Tech} }
+
+// ParseTier returns the tier named by one of the words "high", "low" or "tech".
+// The empty string gives None. The error wraps ErrUnknownTier.
+func ParseTier(s string) (Tier, error) {
+	for t, name := range tierNames {
+		if name == s {
+			return Tier(t), nil
+		}
+	}
+	return None, fmt.Errorf("touch: tier %q (want high, low or tech): %w", s, ErrUnknownTier)
+}
+
+// String returns the tier's word, "" for None, or "Tier(n)" for an undefined value.
+func (t Tier) String() string {
+	if int(t) < len(tierNames) {
+		return tierNames[t]
+	}
+	return fmt.Sprintf("Tier(%d)", uint8(t))
+}
+
+// Valid reports whether t is None, Tech, Low or High.
+func (t Tier) Valid() bool { return int(t) < len(tierNames) }
+
+// MarshalText encodes the tier's word; an undefined Tier is an error wrapping
+// ErrUnknownTier.
+func (t Tier) MarshalText() ([]byte, error) {
+	if !t.Valid() {
+		return nil, fmt.Errorf("touch: tier %d: %w", uint8(t), ErrUnknownTier)
+	}
+	return []byte(tierNames[t]), nil
+}
+
+// UnmarshalText decodes the form of ParseTier.
+func (t *Tier) UnmarshalText(b []byte) error {
+	v, err := ParseTier(string(b))
+	if err != nil {
+		return err
+	}
+	*t = v
+	return nil
+}
+
+// Basis is the measure of an account's value that thresholds, capacity order and
+// the cost gate compare. The zero Basis is LTV, as the seeds size the tiers by LTV
+// (seed 003: "how much may be spent to retain a customer"). It marshals as
+// "ltv", "arr" or "mrr".
+type Basis uint8
+
+// The value bases.
+const (
+	LTV Basis = iota // lifetime value, supplied by the caller (for example from retention)
+	ARR              // annual recurring revenue: the customer's MRR × 12
+	MRR              // monthly recurring revenue
+)
+
+var basisNames = [...]string{LTV: "ltv", ARR: "arr", MRR: "mrr"}
+
+// String returns "ltv", "arr" or "mrr", or "Basis(n)" for an undefined value.
+func (b Basis) String() string {
+	if int(b) < len(basisNames) {
+		return basisNames[b]
+	}
+	return fmt.Sprintf("Basis(%d)", uint8(b))
+}
+
+// MarshalText encodes the basis's word.
+func (b Basis) MarshalText() ([]byte, error) {
+	if int(b) >= len(basisNames) {
+		return nil, fmt.Errorf("touch: basis %d: %w", uint8(b), cs.ErrUnknownField)
+	}
+	return []byte(basisNames[b]), nil
+}
+
+// UnmarshalText decodes "ltv", "arr" or "mrr"; the empty text gives LTV.
+func (b *Basis) UnmarshalText(text []byte) error {
+	if len(text) == 0 {
+		*b = LTV
+		return nil
+	}
+	for i, name := range basisNames {
+		if name == string(text) {
+			*b = Basis(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("touch: basis %q (want ltv, arr or mrr): %w", string(text), cs.ErrUnknownField)
+}
+
+// Method chooses the CSM of an account inside a tier with named CSMs when its
+// current owner cannot keep it. Every method is sticky first: an account keeps its
+// owner while that CSM serves the tier and has room. The zero Method is
+// LeastAccounts.
+type Method uint8
+
+// The assignment methods.
+const (
+	LeastAccounts Method = iota // the CSM with the fewest accounts, ties by CSM order
+	LeastARR                    // the CSM with the least ARR, ties by CSM order
+	RoundRobin                  // the CSMs in turn, in CSM order, skipping full ones
+)
+
+var methodNames = [...]string{LeastAccounts: "least_accounts", LeastARR: "least_arr", RoundRobin: "round_robin"}
+
+// String returns "least_accounts", "least_arr" or "round_robin".
+func (m Method) String() string {
+	if int(m) < len(methodNames) {
+		return methodNames[m]
+	}
+	return fmt.Sprintf("Method(%d)", uint8(m))
+}
+
+// MarshalText encodes the method's word.
+func (m Method) MarshalText() ([]byte, error) {
+	if int(m) >= len(methodNames) {
+		return nil, fmt.Errorf("touch: method %d: %w", uint8(m), cs.ErrUnknownField)
+	}
+	return []byte(methodNames[m]), nil
+}
+
+// UnmarshalText decodes the words of String; the empty text gives LeastAccounts.
+func (m *Method) UnmarshalText(text []byte) error {
+	if len(text) == 0 {
+		*m = LeastAccounts
+		return nil
+	}
+	for i, name := range methodNames {
+		if name == string(text) {
+			*m = Method(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("touch: method %q (want least_accounts, least_arr or round_robin): %w", string(text), cs.ErrUnknownField)
+}
+
+// flagWords writes the words of the set bits of v, in bit order, joined by ",".
+func flagWords(v uint32, words []string) string {
+	var b strings.Builder
+	for i, w := range words {
+		if v&(1<<i) != 0 {
+			if b.Len() > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(w)
+		}
+	}
+	return b.String()
+}
+
+// Reasons is the set of reasons an account got its tier, recorded on every
+// Assignment. It marshals to JSON as a list of words in the order of the
+// constants below, such as ["threshold","capacity"].
+type Reasons uint32
+
+// The reasons.
+const (
+	// ReasonThreshold: the account's value lies in the tier's threshold band.
+	ReasonThreshold Reasons = 1 << iota
+	// ReasonNew: the account had no previous tier, so hysteresis did not apply.
+	ReasonNew
+	// ReasonHeld: the value left the previous tier's band, but not by the margin
+	// nor for enough periods, so the account kept its previous tier.
+	ReasonHeld
+	// ReasonMargin: the value crossed a threshold by the hysteresis margin.
+	ReasonMargin
+	// ReasonPeriods: the value stayed across a threshold for the policy's number
+	// of consecutive periods.
+	ReasonPeriods
+	// ReasonCapacity: a higher tier was full, so the account spilled to this one.
+	ReasonCapacity
+	// ReasonCost: a higher tier costs more to serve than the policy's maximum
+	// share of the account's value.
+	ReasonCost
+	// ReasonPoorFit: the fit gate marked the account as one the company cannot
+	// make successful (DOMAIN.md §1, seed 001); it gets no human capacity.
+	ReasonPoorFit
+	// ReasonUnserved: the tech tier's own capacity was full; the account stays in
+	// tech touch without an owner and counts as the tier's overflow.
+	ReasonUnserved
+)
+
+var reasonWords = []string{"threshold", "new", "held", "margin", "periods", "capacity", "cost", "poor_fit", "unserved"}
+
+// Has reports whether every reason of q is in r.
+func (r Reasons) Has(q Reasons) bool { return r&q == q }
+
+// String returns the reasons' words joined by commas, "" for none.
+func (r Reasons) String() string { return flagWords(uint32(r), reasonWords) }
+
+// MarshalJSON encodes the reasons as a list of words.
+func (r Reasons) MarshalJSON() ([]byte, error) { return marshalWords(uint32(r), reasonWords), nil }
+
+// UnmarshalJSON decodes a list of words; an unknown word wraps cs.ErrUnknownField.
+func (r *Reasons) UnmarshalJSON(b []byte) error {
+	v, err := unmarshalWords(b, reasonWords, "reason")
+	*r = Reasons(v)
+	return err
+}
+
+// Community is the community-touch overlay of an account: the set of reasons it
+// is invited to the community (members' site, user groups, meet-ups). Community
+// touch crosses all three tiers and is never a tier of its own (DOMAIN.md §3,
+// seed 003). The zero value means "not flagged". It marshals to JSON as a list of
+// words.
+type Community uint8
+
+// The community reasons.
+const (
+	// CommunityAdvocate: a healthy, engaged account, invited to share its
+	// know-how; seed 003: high-touch customers who share know-how lift the others.
+	CommunityAdvocate Community = 1 << iota
+	// CommunityPromoter: an NPS promoter (9 or 10), a natural speaker at user
+	// meet-ups.
+	CommunityPromoter
+	// CommunityPeerHelp: an account asking many support questions that peers
+	// could answer, pointed to the community instead of (or beside) support.
+	CommunityPeerHelp
+)
+
+var communityWords = []string{"advocate", "promoter", "peer_help"}
+
+// Flagged reports whether any community reason is set.
+func (c Community) Flagged() bool { return c != 0 }
+
+// Has reports whether every reason of q is in c.
+func (c Community) Has(q Community) bool { return c&q == q }
+
+// String returns the reasons' words joined by commas, "" for none.
+func (c Community) String() string { return flagWords(uint32(c), communityWords) }
+
+// MarshalJSON encodes the reasons as a list of words.
+func (c Community) MarshalJSON() ([]byte, error) {
+	return marshalWords(uint32(c), communityWords), nil
+}
+
+// UnmarshalJSON decodes a list of words; an unknown word wraps cs.ErrUnknownField.
+func (c *Community) UnmarshalJSON(b []byte) error {
+	v, err := unmarshalWords(b, communityWords, "community reason")
+	*c = Community(v)
+	return err
+}
+
+func marshalWords(v uint32, words []string) []byte {
+	b := []byte{'['}
+	for i, w := range words {
+		if v&(1<<i) != 0 {
+			if len(b) > 1 {
+				b = append(b, ',')
+			}
+			b = append(b, '"')
+			b = append(b, w...)
+			b = append(b, '"')
+		}
+	}
+	return append(b, ']')
+}
+
+func unmarshalWords(b []byte, words []string, what string) (uint32, error) {
+	var list []string
+	if err := json.Unmarshal(b, &list); err != nil {
+		return 0, fmt.Errorf("touch: %ss: %w", what, err)
+	}
+	var v uint32
+	for _, s := range list {
+		i := slices.Index(words, s)
+		if i < 0 {
+			return 0, fmt.Errorf("touch: %s %q: %w", what, s, cs.ErrUnknownField)
+		}
+		v |= 1 << i
+	}
+	return v, nil
+}
