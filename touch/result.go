@@ -39,8 +39,9 @@ type Assignment struct {
 	Reasons   Reasons   `json:"reasons"`              // why the account has its tier
 	FitReason string    `json:"fit_reason,omitempty"` // the fit gate's reason, for ReasonPoorFit
 	Community Community `json:"community,omitzero"`   // community-touch overlay
-	// Value and ARR are in the policy currency (converted at the policy's rate
-	// and rounded to the minor unit when they were in another currency).
+	// Value and ARR are in the policy currency, as compared: converted at the
+	// policy's rate when in another currency, and rounded half to even to the
+	// minor unit when they had a fraction of it.
 	Value cs.Money `json:"value"`
 	ARR   cs.Money `json:"arr,omitzero"`
 	// Toward is the tier the value alone points to when it differs from Tier,
