@@ -1,14 +1,11 @@
 package touch
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/shopspring/decimal"
 	cs "github.com/successkit/cs"
@@ -143,49 +140,6 @@ type CommunityPolicy struct {
 	MinUsage   float64 `json:"min_usage,omitzero"`   // advocate: usage at least this; 0: DefaultMinUsage
 	MinNPS     float64 `json:"min_nps,omitzero"`     // promoter: nps at least this; 0: DefaultMinNPS
 	MinTickets float64 `json:"min_tickets,omitzero"` // peer help: tickets_90d at least this; 0: DefaultMinTickets
-}
-
-// ParsePolicy decodes a Policy from JSON. Unknown fields are errors (wrapping
-// cs.ErrUnknownField) naming their JSON path; so are values of the wrong type.
-// ParsePolicy only decodes: Compile validates.
-func ParsePolicy(data []byte) (Policy, error) {
-	var p Policy
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&p); err != nil {
-		return Policy{}, decodeError(err)
-	}
-	if dec.More() {
-		return Policy{}, &Error{Path: "$", Err: fmt.Errorf("trailing data after the policy: %w", cs.ErrUnknownField)}
-	}
-	if _, err := dec.Token(); err == nil {
-		return Policy{}, &Error{Path: "$", Err: fmt.Errorf("trailing data after the policy: %w", cs.ErrUnknownField)}
-	}
-	return p, nil
-}
-
-// decodeError turns an encoding/json error into an Error with a JSON path.
-func decodeError(err error) error {
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		path := te.Field
-		if path == "" {
-			path = "$"
-		}
-		return &Error{Path: path, Err: fmt.Errorf("want %s, got JSON %s: %w", te.Type, te.Value, cs.ErrNotNumber)}
-	}
-	msg := err.Error()
-	if name, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
-		n, _ := strconv.Unquote(name)
-		return &Error{Path: n, Err: cs.ErrUnknownField}
-	}
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		return &Error{Path: "$", Err: fmt.Errorf("offset %d: %w", se.Offset, err)}
-	}
-	// Errors from the fields' own UnmarshalText (money, tiers, words) and
-	// io.ErrUnexpectedEOF.
-	return &Error{Path: "$", Err: err}
 }
 
 // tierRule is one tier of a compiled policy, in minor units of the policy
