@@ -1,0 +1,70 @@
+package cs
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+// readAll collects every customer and error of a CSV text.
+func readAll(t *testing.T, text string) ([]Customer, []error) {
+	t.Helper()
+	var cs []Customer
+	var errs []error
+	for c, err := range ReadCustomersCSV(strings.NewReader(text), "customers.csv") {
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		cs = append(cs, c)
+	}
+	return cs, errs
+}
+
+const csvHeader = "id,name,segment,stage,contract_start,renewal_date,mrr,currency,signal.usage,attr.plan\n"
+
+func TestReadCustomersCSVRowErrors(t *testing.T) {
+	for _, tc := range []struct {
+		why  string
+		row  string
+		want string // the error message, "" for a good row
+		is   error
+	}{
+		{"a complete good row", "c1,Acme,smb,adoption,2026-01-01,2027-01-01,1200.50,USD,0.8,growth", "", nil},
+		{"every optional cell empty", "c1,,,,,,,,,", "", nil},
+		{"the issue's example of a comma decimal", `c1,,,,,,"12,00",USD,,`,
+			`customers.csv:2: customer "c1": mrr: "12,00": not a decimal`, ErrNotDecimal},
+		{"negative MRR is refused", "c1,,,,,,-5,USD,,", `customers.csv:2: customer "c1": mrr: "-5": negative`, ErrNegative},
+		{"NaN signal is refused", "c1,,,,,,,,NaN,", `customers.csv:2: customer "c1": signal.usage: "NaN": not finite`, ErrNotFinite},
+		{"infinite signal is refused", "c1,,,,,,,,-Inf,", `customers.csv:2: customer "c1": signal.usage: "-Inf": not finite`, ErrNotFinite},
+		{"overflowing signal is refused", "c1,,,,,,,,1e400,", `customers.csv:2: customer "c1": signal.usage: "1e400": out of range`, ErrRange},
+		{"text signal is refused", "c1,,,,,,,,high,", `customers.csv:2: customer "c1": signal.usage: "high": not a number`, ErrNotNumber},
+		{"mrr without currency", "c1,,,,,,10,,,", `customers.csv:2: customer "c1": currency: missing (mrr "10" has no currency)`, ErrMissing},
+		{"currency without mrr", "c1,,,,,,,USD,,", `customers.csv:2: customer "c1": mrr: missing (currency "USD" has no mrr)`, ErrMissing},
+		{"unknown currency", "c1,,,,,,10,usd,,", `customers.csv:2: customer "c1": currency: "usd": unknown currency`, ErrUnknownCurrency},
+		{"renewal before start", "c1,,,,2026-05-01,2026-04-30,,,,",
+			`customers.csv:2: customer "c1": renewal_date: "2026-04-30": date out of order: before contract_start 2026-05-01`, ErrDateOrder},
+		{"impossible date", "c1,,,,2026-02-29,,,,,", `customers.csv:2: customer "c1": contract_start: "2026-02-29": not a date (want YYYY-MM-DD)`, ErrInvalidDate},
+		{"unknown stage", "c1,,,Adoption,,,,,,", `customers.csv:2: customer "c1": stage: "Adoption": unknown lifecycle stage`, ErrInvalidStage},
+		{"missing id", ",Acme,,,,,,,,", `customers.csv:2: id: missing`, ErrMissing},
+		{"too few cells", "c1,Acme", `customers.csv:2: record: wrong number of fields: 2 cells, header has 10`, nil},
+	} {
+		cs, errs := readAll(t, csvHeader+tc.row+"\n")
+		if tc.want == "" {
+			if len(errs) != 0 || len(cs) != 1 {
+				t.Errorf("%s: ReadCustomersCSV(%q) = %v, %v; want one customer", tc.why, tc.row, cs, errs)
+			}
+			continue
+		}
+		if len(errs) != 1 || len(cs) != 0 {
+			t.Errorf("%s: ReadCustomersCSV(%q) = %v, %v; want one error", tc.why, tc.row, cs, errs)
+			continue
+		}
+		if got := errs[0].Error(); got != tc.want {
+			t.Errorf("%s: ReadCustomersCSV(%q) error = %s, want %s", tc.why, tc.row, got, tc.want)
+		}
+		if tc.is != nil && !errors.Is(errs[0], tc.is) {
+			t.Errorf("%s: ReadCustomersCSV(%q) error %v does not wrap %v", tc.why, tc.row, errs[0], tc.is)
+		}
+	}
+}
