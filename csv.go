@@ -7,6 +7,7 @@ import (
 	"io"
 	"iter"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -406,4 +407,248 @@ func parseSignal(s string) (float64, error) {
 		return 0, ErrNotFinite
 	}
 	return f, nil
+}
+
+// CSVLayout is the set of columns a CSVWriter writes beyond the base columns. The
+// file's header is the Extra columns, the base columns, then "signal.<name>" for each
+// of Signals and "attr.<name>" for each of Attributes, in the order given.
+// LayoutOf builds the usual layout: the union over a book, names sorted.
+type CSVLayout struct {
+	Extra      []string // leading columns outside the customer layout, such as "as_of"
+	Signals    []string // signal names
+	Attributes []string // attribute names
+}
+
+// LayoutOf returns the layout holding every signal and attribute name present in
+// any of the customers, each list sorted, with no Extra columns.
+func LayoutOf(customers []Customer) CSVLayout {
+	signals := map[string]struct{}{}
+	attrs := map[string]struct{}{}
+	for i := range customers {
+		for k := range customers[i].Signals {
+			signals[k] = struct{}{}
+		}
+		for k := range customers[i].Attributes {
+			attrs[k] = struct{}{}
+		}
+	}
+	return CSVLayout{Signals: sortedKeys(signals), Attributes: sortedKeys(attrs)}
+}
+
+// Header returns the header row of the layout.
+func (l CSVLayout) Header() []string {
+	h := make([]string, 0, len(l.Extra)+8+len(l.Signals)+len(l.Attributes))
+	h = append(h, l.Extra...)
+	h = append(h, BaseColumns()...)
+	for _, s := range l.Signals {
+		h = append(h, SignalPrefix+s)
+	}
+	for _, a := range l.Attributes {
+		h = append(h, AttrPrefix+a)
+	}
+	return h
+}
+
+// CSVWriter writes customers in the customer CSV layout, one row per Write, with
+// the header first. It quotes as RFC 4180 requires and ends lines with "\n". Signals
+// are formatted with strconv 'g' and the shortest precision that reads back to the
+// same float64, MRR with the amount part of Money.String, so ReadCustomersCSV reads
+// back equal customers. One limit of CSV itself: a CR LF inside a text cell is read
+// back as LF (as encoding/csv does), so text should use "\n" for line breaks.
+//
+// A CSVWriter buffers its output: call Flush at the end. It is not safe for
+// concurrent use.
+type CSVWriter struct {
+	w      io.Writer
+	layout CSVLayout
+	header bool
+	buf    []byte
+	err    error
+}
+
+// NewCSVWriter returns a writer of the layout to w.
+func NewCSVWriter(w io.Writer, layout CSVLayout) *CSVWriter {
+	return &CSVWriter{w: w, layout: layout, buf: make([]byte, 0, 64<<10)}
+}
+
+// Write writes the customer, with the raw cells of the layout's Extra columns. It
+// refuses, with a *FieldError naming the customer and field, a customer that fails
+// Customer.Validate, a signal or attribute the layout lacks (ErrUnknownField), and
+// a count of extra cells other than the layout's.
+func (w *CSVWriter) Write(c *Customer, extra ...string) error {
+	if w.err != nil {
+		return w.err
+	}
+	if len(extra) != len(w.layout.Extra) {
+		return &FieldError{Record: c.ID, Field: "extra", Err: fmt.Errorf("%w: %d extra cells for %d extra columns", csv.ErrFieldCount, len(extra), len(w.layout.Extra))}
+	}
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	if err := w.covered(c); err != nil {
+		return err
+	}
+	if !w.header {
+		w.writeHeader()
+	}
+	b := w.buf
+	for _, e := range extra {
+		b = appendCell(b, e)
+		b = append(b, ',')
+	}
+	b = appendCell(b, c.ID)
+	b = append(b, ',')
+	b = appendCell(b, c.Name)
+	b = append(b, ',')
+	b = appendCell(b, c.Segment)
+	b = append(b, ',')
+	b = append(b, stageNames[c.Stage]...)
+	b = append(b, ',')
+	if !c.ContractStart.IsZero() {
+		b = c.ContractStart.appendTo(b)
+	}
+	b = append(b, ',')
+	if !c.RenewalDate.IsZero() {
+		b = c.RenewalDate.appendTo(b)
+	}
+	b = append(b, ',')
+	if c.HasMRR() {
+		b = append(b, c.MRR.formatAmount()...)
+		b = append(b, ',')
+		b = append(b, c.MRR.currency...)
+	} else {
+		b = append(b, ',')
+	}
+	for _, s := range w.layout.Signals {
+		b = append(b, ',')
+		if v, ok := c.Signals[s]; ok {
+			b = strconv.AppendFloat(b, v, 'g', -1, 64)
+		}
+	}
+	for _, a := range w.layout.Attributes {
+		b = append(b, ',')
+		if v, ok := c.Attributes[a]; ok {
+			b = appendCell(b, v)
+		}
+	}
+	b = append(b, '\n')
+	w.buf = b
+	if len(b) >= 32<<10 {
+		return w.flush()
+	}
+	return nil
+}
+
+// covered checks that the layout has a column for every signal and attribute of c.
+func (w *CSVWriter) covered(c *Customer) error {
+	var missing []string
+	for k := range c.Signals {
+		if !contains(w.layout.Signals, k) {
+			missing = append(missing, SignalPrefix+k)
+		}
+	}
+	for k := range c.Attributes {
+		if !contains(w.layout.Attributes, k) {
+			missing = append(missing, AttrPrefix+k)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	slices.Sort(missing)
+	errs := make([]error, len(missing))
+	for i, m := range missing {
+		errs[i] = &FieldError{Record: c.ID, Field: m, Err: fmt.Errorf("%w: the CSV layout has no such column", ErrUnknownField)}
+	}
+	return errors.Join(errs...)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (w *CSVWriter) writeHeader() {
+	w.header = true
+	for i, h := range w.layout.Header() {
+		if i > 0 {
+			w.buf = append(w.buf, ',')
+		}
+		w.buf = appendCell(w.buf, h)
+	}
+	w.buf = append(w.buf, '\n')
+}
+
+// Flush writes the buffered rows (and the header, if no row was written) to the
+// underlying writer and returns the first write error.
+func (w *CSVWriter) Flush() error {
+	if w.err != nil {
+		return w.err
+	}
+	if !w.header {
+		w.writeHeader()
+	}
+	return w.flush()
+}
+
+func (w *CSVWriter) flush() error {
+	if _, err := w.w.Write(w.buf); err != nil {
+		w.err = fmt.Errorf("cs: write CSV: %w", err)
+		return w.err
+	}
+	w.buf = w.buf[:0]
+	return nil
+}
+
+// appendCell appends s as one CSV cell, quoted when RFC 4180 requires it or when a
+// leading space could be trimmed by a lenient reader.
+func appendCell(b []byte, s string) []byte {
+	if !needsQuotes(s) {
+		return append(b, s...)
+	}
+	b = append(b, '"')
+	for {
+		i := strings.IndexByte(s, '"')
+		if i < 0 {
+			break
+		}
+		b = append(b, s[:i+1]...)
+		b = append(b, '"')
+		s = s[i+1:]
+	}
+	b = append(b, s...)
+	return append(b, '"')
+}
+
+func needsQuotes(s string) bool {
+	if s == "" {
+		return false
+	}
+	if s[0] == ' ' || s[0] == '\t' || s == `\.` {
+		return true
+	}
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case ',', '"', '\r', '\n':
+			return true
+		}
+	}
+	return false
+}
+
+// WriteCustomersCSV writes the customers in the customer CSV layout with the
+// columns of LayoutOf(customers), in slice order, and flushes. It stops at the first
+// customer Write refuses and returns that error.
+func WriteCustomersCSV(w io.Writer, customers []Customer) error {
+	cw := NewCSVWriter(w, LayoutOf(customers))
+	for i := range customers {
+		if err := cw.Write(&customers[i]); err != nil {
+			return err
+		}
+	}
+	return cw.Flush()
 }

@@ -1,7 +1,12 @@
 package cs
 
 import (
+	"bytes"
+
 	"errors"
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"pgregory.net/rapid"
 	"strings"
 	"testing"
 )
@@ -67,4 +72,25 @@ func TestReadCustomersCSVRowErrors(t *testing.T) {
 			t.Errorf("%s: ReadCustomersCSV(%q) error %v does not wrap %v", tc.why, tc.row, errs[0], tc.is)
 		}
 	}
+}
+
+// Property (issue 2): CSV write then read returns equal customers.
+func TestCSVRoundTripProperty(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		book := genBook().Draw(t, "book")
+		var buf bytes.Buffer
+		if err := WriteCustomersCSV(&buf, book); err != nil {
+			t.Fatalf("WriteCustomersCSV: %v", err)
+		}
+		var got []Customer
+		for c, err := range ReadCustomersCSV(bytes.NewReader(buf.Bytes()), "book.csv") {
+			if err != nil {
+				t.Fatalf("ReadCustomersCSV of\n%s\n: %v", buf.String(), err)
+			}
+			got = append(got, c)
+		}
+		if diff := cmp.Diff(book, got, moneyComparer, cmpopts.EquateEmpty()); diff != "" {
+			t.Fatalf("round trip (-want +got):\n%s\nfile:\n%s", diff, buf.String())
+		}
+	})
 }

@@ -217,6 +217,11 @@ func (d Date) appendTo(b []byte) []byte {
 	return append(b, byte('0'+d.Day/10), byte('0'+d.Day%10))
 }
 
+// debugString formats any Date, valid or not, for error messages.
+func (d Date) debugString() string {
+	return fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day)
+}
+
 // MarshalText encodes d as "YYYY-MM-DD", the zero Date as empty text. An invalid
 // non-zero Date is an error wrapping ErrInvalidDate.
 func (d Date) MarshalText() ([]byte, error) {
@@ -224,7 +229,7 @@ func (d Date) MarshalText() ([]byte, error) {
 		return []byte{}, nil
 	}
 	if !d.Valid() {
-		return nil, fmt.Errorf("cs: date %04d-%02d-%02d: %w", d.Year, int(d.Month), d.Day, ErrInvalidDate)
+		return nil, fmt.Errorf("cs: date %s: %w", d.debugString(), ErrInvalidDate)
 	}
 	return d.appendTo(make([]byte, 0, 10)), nil
 }

@@ -81,9 +81,9 @@ func ParseDecimal(s string) (decimal.Decimal, error) {
 	if !isPlainDecimal(s) {
 		return decimal.Decimal{}, ErrNotDecimal
 	}
-	// Fast path: up to 18 significant digits fit an int64 with no allocation of a
-	// big.Int beyond the one decimal keeps.
-	if len(s) <= 19 {
+	// Fast path: up to 18 digits fit an int64 with no allocation of a big.Int
+	// beyond the one decimal keeps. (19 digits may overflow: 9999999999999999999.)
+	if len(s)-strings.Count(s[:1], "-")-strings.Count(s[:1], "+")-strings.Count(s, ".") <= 18 {
 		var n int64
 		exp := int32(0)
 		neg := false
