@@ -114,4 +114,3 @@ func genBook() *rapid.Generator[[]Customer] {
 		return book
 	})
 }
-
