@@ -159,7 +159,7 @@ func (o CSVOptions) ReadCSV(r io.Reader, name string) iter.Seq2[CSVRecord, error
 			var pe *csv.ParseError
 			switch {
 			case errors.As(err, &pe):
-				if !yield(CSVRecord{Line: pe.StartLine}, &FieldError{File: name, Line: pe.StartLine, Field: "record", Err: pe.Err}) {
+				if !yield(CSVRecord{Line: pe.StartLine}, &FieldError{File: name, Line: pe.StartLine, Field: "record", Err: fmt.Errorf("%w: %w", ErrSyntax, pe.Err)}) {
 					return
 				}
 				continue

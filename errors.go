@@ -37,6 +37,12 @@ var (
 	ErrInvalidRate = errors.New("invalid exchange rate")
 	// ErrRange: an integer or amount too large for the representation asked for.
 	ErrRange = errors.New("out of range")
+	// ErrSyntax: a record that cannot be parsed at all: malformed CSV quoting, or a
+	// JSON Lines line that is not one JSON object.
+	ErrSyntax = errors.New("syntax error")
+	// ErrWrongType: a JSON value of the wrong type, such as a number where a string
+	// is expected.
+	ErrWrongType = errors.New("wrong type")
 )
 
 // FieldError locates a bad input value: the file and line it came from (when it came
