@@ -33,13 +33,20 @@ type Account struct {
 	State State `json:"state,omitzero"`
 }
 
-// State is an account's assignment carried from one period to the next: its tier,
-// its CSM, and the hysteresis streak (how many consecutive periods its value has
-// pointed to Toward, a tier other than Tier). Result.Carry and Assignment.State
-// produce it; the zero State means "never assigned".
+// State is an account's assignment carried from one period to the next: the tier
+// it was served in and its CSM, the tier its value earned (Due), and the
+// hysteresis streak (how many consecutive periods its value has pointed to
+// Toward, a tier other than Due). Result.Carry and Assignment.State produce it;
+// the zero State means "never assigned".
+//
+// Hysteresis works on Due, not on Tier: an account that capacity, cost or the
+// fit gate kept below the tier its value earned still seeks that tier next
+// period, so that assigning a result again changes nothing. A zero Due (a state
+// built by hand) means Tier.
 type State struct {
 	Tier   Tier    `json:"tier,omitzero"`
 	Owner  string  `json:"owner,omitempty"`
+	Due    Tier    `json:"due,omitzero"`
 	Toward Tier    `json:"toward,omitzero"`
 	Streak int     `json:"streak,omitzero"`
 	AsOf   cs.Date `json:"as_of,omitzero"` // the period that produced the state

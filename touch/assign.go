@@ -20,10 +20,12 @@ import (
 //
 //  1. The value alone gives a tier: High from high.min_value, Low from
 //     low.min_value, Tech below.
-//  2. Hysteresis: an account with a previous tier keeps it unless its value
-//     crossed a threshold by the margin, or has pointed to the same other tier
-//     for the policy's number of consecutive periods (State.Streak, counted once
-//     per asOf: assigning the same period again does not count it twice).
+//  2. Hysteresis: an account keeps the tier its value earned last period
+//     (State.Due, else State.Tier) unless its value crossed a threshold by the
+//     margin, or has pointed to the same other tier for the policy's number of
+//     consecutive periods (State.Streak, counted once per asOf: assigning the
+//     same period again does not count it twice). The outcome is the
+//     account's Due tier.
 //  3. The fit gate (Policy.PoorFit) caps a poor-fit account at Tech; the cost
 //     gate skips every tier whose cost to serve exceeds the maximum share of the
 //     account's value.
@@ -175,6 +177,8 @@ func (w *run) check() {
 		switch {
 		case !st.Tier.Valid():
 			w.bad(i, ".state.tier", st.Tier.String(), ErrUnknownTier)
+		case !st.Due.Valid():
+			w.bad(i, ".state.due", st.Due.String(), ErrUnknownTier)
 		case !st.Toward.Valid():
 			w.bad(i, ".state.toward", st.Toward.String(), ErrUnknownTier)
 		case st.Streak < 0:
@@ -446,13 +450,18 @@ func (w *run) fill(order []kv, res *Result) {
 		out := &res.Accounts[k]
 		out.ID, out.Previous = acc.ID, st.Tier
 
-		// 1-2. Thresholds and hysteresis.
+		// 1-2. Thresholds and hysteresis, from the tier the value earned last
+		// period (not the one capacity left the account in).
 		plain := tierOf(v, a.plain[0], a.plain[1])
+		base := st.Due
+		if base == None {
+			base = st.Tier
+		}
 		want, streak := plain, 0
 		switch {
-		case st.Tier == None:
+		case base == None:
 			out.Reasons |= ReasonNew
-		case plain == st.Tier || !hyst:
+		case plain == base || !hyst:
 		default:
 			streak = 1
 			if st.Toward == plain {
@@ -460,16 +469,21 @@ func (w *run) fill(order []kv, res *Result) {
 				if st.AsOf != w.asOf {
 					streak++
 				}
+				streak = max(streak, 1)
 			}
 			if a.periods > 0 && streak >= a.periods {
 				out.Reasons |= ReasonPeriods
-			} else if m := a.marginTier(v, st.Tier); m != st.Tier {
+			} else if m := a.marginTier(v, base); m != base {
 				want = m
 				out.Reasons |= ReasonMargin
 			} else {
-				want = st.Tier
+				want = base
 				out.Reasons |= ReasonHeld
 			}
+		}
+		out.Due = want
+		if want != plain {
+			out.Toward, out.Streak = plain, streak
 		}
 
 		// 3. The fit gate.
@@ -522,8 +536,6 @@ func (w *run) fill(order []kv, res *Result) {
 		out.Changed = st.Tier != None && t != st.Tier
 		if t == plain {
 			out.Reasons |= ReasonThreshold
-		} else {
-			out.Toward, out.Streak = plain, streak
 		}
 		out.Value = w.money(acc.Value, v, w.flags[i]&fValExact != 0)
 		if acc.ARR.Currency() != "" {

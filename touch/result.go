@@ -44,8 +44,12 @@ type Assignment struct {
 	// minor unit when they had a fraction of it.
 	Value cs.Money `json:"value"`
 	ARR   cs.Money `json:"arr,omitzero"`
-	// Toward is the tier the value alone points to when it differs from Tier,
-	// and Streak the consecutive periods it has done so (the hysteresis count).
+	// Due is the tier the account's value earns under the thresholds and
+	// hysteresis, before the fit gate, the cost gate and capacity; Tier is
+	// below it when one of those kept the account down.
+	Due Tier `json:"due"`
+	// Toward is the tier the value alone points to when hysteresis kept Due
+	// elsewhere, and Streak the consecutive periods it has done so.
 	Toward Tier `json:"toward,omitzero"`
 	Streak int  `json:"streak,omitzero"`
 }
@@ -140,7 +144,7 @@ func (r *Result) Changes() []Assignment {
 
 // State returns the state the assignment leaves for the next period.
 func (a *Assignment) State(asOf cs.Date) State {
-	return State{Tier: a.Tier, Owner: a.Owner, Toward: a.Toward, Streak: a.Streak, AsOf: asOf}
+	return State{Tier: a.Tier, Owner: a.Owner, Due: a.Due, Toward: a.Toward, Streak: a.Streak, AsOf: asOf}
 }
 
 // Carry sets the State of every account found in r (by ID) to the state r left

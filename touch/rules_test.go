@@ -161,12 +161,20 @@ func TestGates(t *testing.T) {
 	}
 	want := map[string]outcome{
 		"pays-high": {High, false, "threshold,new", None, 0},
-		"pays-low":  {Low, false, "new,cost", High, 0},
-		"pays-none": {Tech, false, "new,cost", Low, 0},
-		"bad-fit":   {Tech, false, "new,poor_fit", High, 0},
+		"pays-low":  {Low, false, "new,cost", None, 0},
+		"pays-none": {Tech, false, "new,cost", None, 0},
+		"bad-fit":   {Tech, false, "new,poor_fit", None, 0},
 	}
 	if diff := cmp.Diff(want, outcomes(r)); diff != "" {
 		t.Errorf("Assign (-want +got):\n%s", diff)
+	}
+	// The gates keep the accounts below the tier their value earns, Due, which
+	// the next period starts from.
+	wantDue := map[string]Tier{"pays-high": High, "pays-low": High, "pays-none": Low, "bad-fit": High}
+	for _, x := range r.Accounts {
+		if x.Due != wantDue[x.ID] {
+			t.Errorf("%s: Due = %s, want %s", x.ID, x.Due, wantDue[x.ID])
+		}
 	}
 	if got := r.Accounts[0].FitReason; r.Accounts[0].ID != "bad-fit" || got != "wants on-premise hosting" {
 		t.Errorf("Accounts[0] = %s with fit reason %q", r.Accounts[0].ID, got)
