@@ -1,0 +1,424 @@
+package health
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+
+	"github.com/successkit/cs"
+)
+
+// Status says how a measure entered a result.
+type Status uint8
+
+// The statuses of a MeasureResult.
+const (
+	// StatusPresent: the measure had a value and scored it.
+	StatusPresent Status = iota
+	// StatusMissing: no usable value; the weight went to the other measures
+	// (MissingRedistribute) or the result is Unknown (MissingRequired).
+	StatusMissing
+	// StatusImputed: no usable value; scored neutral or zero by policy.
+	StatusImputed
+	// StatusOverridden: an active override set the points.
+	StatusOverridden
+)
+
+var statusNames = [...]string{"present", "missing", "imputed", "overridden"}
+
+// String returns the status word ("present", "missing", "imputed", "overridden").
+func (s Status) String() string {
+	if int(s) < len(statusNames) {
+		return statusNames[s]
+	}
+	return "status(" + strconv.Itoa(int(s)) + ")"
+}
+
+// MarshalText encodes the status word.
+func (s Status) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnknownCause says why a result is Unknown.
+type UnknownCause uint8
+
+// The causes of an Unknown result.
+const (
+	// KnownScore: the result is not Unknown.
+	KnownScore UnknownCause = iota
+	// CauseRequired: a measure with MissingRequired had no value.
+	CauseRequired
+	// CauseCoverage: the share of weight present is zero or below the profile's
+	// minimum coverage.
+	CauseCoverage
+)
+
+// MarshalText encodes the cause as a word ("", "required", "coverage").
+func (u UnknownCause) MarshalText() ([]byte, error) {
+	switch u {
+	case CauseRequired:
+		return []byte("required"), nil
+	case CauseCoverage:
+		return []byte("coverage"), nil
+	}
+	return nil, nil
+}
+
+// MeasureResult explains one measure of a result.
+type MeasureResult struct {
+	Name   string `json:"name"`
+	Group  string `json:"group"`
+	Signal string `json:"signal,omitempty"` // or the attribute read
+	// HasRaw reports whether the customer had a value (Raw or Text); a value the
+	// curve ignores (out of a bounded ramp, in no band, an unlisted category
+	// under UnknownMissing) has HasRaw set and Status StatusMissing.
+	HasRaw bool    `json:"has_raw"`
+	Raw    float64 `json:"raw"`            // the signal's value (or a Func's points)
+	Text   string  `json:"text,omitempty"` // the attribute's value (categorical measures)
+	Status Status  `json:"status"`
+	// Points is the measure's score 0..100 (0 when missing).
+	Points float64 `json:"points"`
+	// Grade is the label of Points under the measure's display scheme ("" when
+	// missing).
+	Grade string `json:"grade,omitempty"`
+	// Weight is the measure's nominal share of the overall score (group share ×
+	// share within the group) when every measure is present.
+	Weight float64 `json:"weight"`
+	// Effective is the share actually used after redistribution (0 if missing).
+	Effective float64 `json:"effective"`
+	// Contribution is Effective × Points: the points this measure adds to the
+	// overall score before vetoes and overrides.
+	Contribution float64 `json:"contribution"`
+	// Override is the override that set Points when Status is StatusOverridden
+	// (the zero Override otherwise).
+	Override Override `json:"override,omitzero"`
+}
+
+// GroupResult is a group's share of a result.
+type GroupResult struct {
+	Name string `json:"name"`
+	// Present reports whether any measure of the group counted.
+	Present bool `json:"present"`
+	// Score is the weighted mean of the group's counted measures (0 if none).
+	Score float64 `json:"score"`
+	// Weight is the group's nominal share; Effective its share after
+	// redistribution across groups (0 if no measure counted).
+	Weight    float64 `json:"weight"`
+	Effective float64 `json:"effective"`
+
+	den float64 // Σ weights of counted measures
+}
+
+// Result is the score of one customer with its explanation. Every field is
+// data; Reasons renders the explanation as short sentences.
+//
+// When Unknown is true, Score is 0 and Grade is "", whatever the measures say:
+// a result below the minimum coverage is never a guess.
+type Result struct {
+	CustomerID  string  `json:"customer_id"`
+	Profile     string  `json:"profile"`
+	Version     string  `json:"version,omitempty"`
+	Fingerprint string  `json:"fingerprint"`
+	AsOf        cs.Date `json:"as_of"`
+
+	// Score is the overall score in [0,100] after vetoes and overrides.
+	Score float64 `json:"score"`
+	// Grade is Score's label in the profile's scheme; GradeIndex its band index
+	// (0 is the lowest band), -1 when Unknown.
+	Grade      string       `json:"grade"`
+	GradeIndex int          `json:"grade_index"`
+	Unknown    bool         `json:"unknown"`
+	Cause      UnknownCause `json:"cause,omitempty"`
+	// Coverage is the share of the nominal weight whose measures had a value
+	// (overridden measures count as present, imputed ones do not).
+	Coverage float64 `json:"coverage"`
+	// Computed is the rolled-up score before vetoes and the overall override;
+	// ComputedUnknown whether the computation alone was Unknown.
+	Computed        float64 `json:"computed"`
+	ComputedUnknown bool    `json:"computed_unknown,omitempty"`
+	// Vetoes is the bit set of the profile's vetoes that lowered the score (bit
+	// i for vetoes[i]); VetoNames lists them.
+	Vetoes uint64 `json:"vetoes,omitempty"`
+	// Overridden reports whether an overall override set Score; Override is
+	// that override (audit trail). The computed score stays in Computed.
+	Overridden bool     `json:"overridden,omitempty"`
+	Override   Override `json:"override,omitzero"`
+	// Weakest is the index in Measures of the measure that pulls the score down
+	// most (largest Effective × (100 − Points)), -1 if none counted. Ties go to
+	// the first in canonical order.
+	Weakest int `json:"weakest"`
+
+	Groups   []GroupResult   `json:"groups"`
+	Measures []MeasureResult `json:"measures"`
+
+	prof *profile
+}
+
+// WeakestMeasure returns the measure pulling the score down most and true, or
+// false when no measure counted.
+func (r *Result) WeakestMeasure() (MeasureResult, bool) {
+	if r.Weakest < 0 || r.Weakest >= len(r.Measures) {
+		return MeasureResult{}, false
+	}
+	return r.Measures[r.Weakest], true
+}
+
+// VetoNames returns the names of the vetoes that lowered the score, in
+// configuration order.
+func (r *Result) VetoNames() []string {
+	if r.prof == nil || r.Vetoes == 0 {
+		return nil
+	}
+	var names []string
+	for i := range r.prof.vetoes {
+		if r.Vetoes&(1<<uint(i)) != 0 {
+			names = append(names, r.prof.vetoes[i].name)
+		}
+	}
+	return names
+}
+
+// Score scores one customer as of a date, applying the overrides active that
+// day. It returns an error (and a zero Result) when no profile matches, when an
+// override is invalid, or when a signal the profile reads is NaN or infinite.
+// Score allocates the result's two slices; use ScoreInto to reuse them.
+func (s *Scorer) Score(c *cs.Customer, asOf cs.Date, overrides ...Override) (Result, error) {
+	var r Result
+	err := s.ScoreInto(&r, c, asOf, overrides...)
+	if err != nil {
+		return Result{}, err
+	}
+	return r, nil
+}
+
+// ScoreInto is Score writing into r, reusing r's Groups and Measures slices: a
+// loop that keeps one Result scores without allocating. r is overwritten
+// entirely; on error its content is unspecified.
+func (s *Scorer) ScoreInto(r *Result, c *cs.Customer, asOf cs.Date, overrides ...Override) error {
+	pi := s.match(c)
+	if pi < 0 {
+		return fmt.Errorf("health: customer %q (segment %q): %w", c.ID, c.Segment, ErrNoProfile)
+	}
+	p := &s.profiles[pi]
+	overall := -1
+	for i := range overrides {
+		o := &overrides[i]
+		if err := o.check(p); err != nil {
+			return fmt.Errorf("health: customer %q: overrides[%d]: %w", c.ID, i, err)
+		}
+		if o.Measure == "" && o.Active(asOf) && (overall < 0 || !o.SetAt.Before(overrides[overall].SetAt)) {
+			overall = i
+		}
+	}
+	groups, measures := r.Groups[:0], r.Measures[:0]
+	*r = Result{
+		CustomerID: c.ID, Profile: p.name, Version: s.version, Fingerprint: s.fingerprint, AsOf: asOf,
+		Weakest: -1, GradeIndex: -1, prof: p,
+	}
+	r.Groups, r.Measures = groups, measures
+	unknown := KnownScore
+	overallNum, overallDen, coverage := 0.0, 0.0, 0.0
+	for gi := range p.groups {
+		g := &p.groups[gi]
+		num, den := 0.0, 0.0
+		for mi := g.start; mi < g.end; mi++ {
+			m := &p.measures[mi]
+			mr := MeasureResult{Name: m.name, Group: m.group, Signal: m.signal, Weight: m.nominal}
+			if m.kind == kindCategories {
+				mr.Signal = m.attribute
+			}
+			pts, ok, err := m.score(c, &mr)
+			if err != nil {
+				return err
+			}
+			if oi := measureOverride(overrides, m.name, asOf); oi >= 0 {
+				pts, ok = overrides[oi].Points, true
+				mr.Status, mr.Override = StatusOverridden, overrides[oi]
+			}
+			switch {
+			case ok:
+				coverage += m.nominal
+			case m.missing == MissingRedistribute:
+				mr.Status = StatusMissing
+			case m.missing == MissingRequired:
+				mr.Status = StatusMissing
+				unknown = CauseRequired
+			case m.missing == MissingNeutral:
+				mr.Status, pts, ok = StatusImputed, m.neutral, true
+			default: // MissingZero
+				mr.Status, pts, ok = StatusImputed, 0, true
+			}
+			if ok {
+				mr.Points = pts
+				mr.Grade = m.grades.labels[m.grades.grade(pts)]
+				num = float64(m.weight*pts) + num
+				den += m.weight
+			}
+			r.Measures = append(r.Measures, mr)
+		}
+		gr := GroupResult{Name: g.name, Weight: g.share, den: den}
+		if den > 0 {
+			gr.Present = true
+			gr.Score = clamp100(num / den)
+			overallNum = float64(g.weight*gr.Score) + overallNum
+			overallDen += g.weight
+		}
+		r.Groups = append(r.Groups, gr)
+	}
+	r.Coverage = coverage
+	if unknown == KnownScore && (!(overallDen > 0) || !(coverage > 0) || coverage < p.minCoverage) {
+		unknown = CauseCoverage
+	}
+	if overallDen > 0 {
+		r.Computed = clamp100(overallNum / overallDen)
+		s.explain(r, p, overallDen)
+	}
+	score := r.Computed
+	if unknown != KnownScore {
+		r.ComputedUnknown = true
+		r.Computed = 0
+		score = 0
+	} else {
+		score = r.applyVetoes(p, score)
+	}
+	if overall >= 0 {
+		r.Overridden, r.Override = true, overrides[overall]
+		score, unknown = overrides[overall].Points, KnownScore
+	}
+	if unknown != KnownScore {
+		r.Unknown, r.Cause = true, unknown
+		return nil
+	}
+	r.Score = score
+	r.GradeIndex = p.grades.grade(score)
+	r.Grade = p.grades.labels[r.GradeIndex]
+	return nil
+}
+
+// explain fills the effective weights, contributions and the weakest measure.
+func (s *Scorer) explain(r *Result, p *profile, overallDen float64) {
+	worst := -1.0
+	for gi := range p.groups {
+		g := &p.groups[gi]
+		gr := &r.Groups[gi]
+		if !gr.Present {
+			continue
+		}
+		gr.Effective = g.weight / overallDen
+		for mi := g.start; mi < g.end; mi++ {
+			mr := &r.Measures[mi]
+			if mr.Status == StatusMissing {
+				continue
+			}
+			mr.Effective = gr.Effective * (p.measures[mi].weight / gr.den)
+			mr.Contribution = mr.Effective * mr.Points
+			if loss := mr.Effective * (100 - mr.Points); loss > worst {
+				worst, r.Weakest = loss, mi
+			}
+		}
+	}
+}
+
+// applyVetoes lowers score by every veto whose condition holds; it never raises
+// it. Vetoes look at the measures' points as scored (overrides included).
+func (r *Result) applyVetoes(p *profile, score float64) float64 {
+	for vi := range p.vetoes {
+		v := &p.vetoes[vi]
+		limit := math.Inf(1)
+		for mi := v.start; mi < v.end; mi++ {
+			mr := &r.Measures[mi]
+			if mr.Status == StatusMissing {
+				continue
+			}
+			switch {
+			case v.min:
+				limit = min(limit, mr.Points)
+			case v.useBelow && mr.Points < v.below, !v.useBelow && mr.Grade == v.grade:
+				limit = min(limit, v.cap)
+			}
+		}
+		if limit < score {
+			score = limit
+			r.Vetoes |= 1 << uint(vi)
+		}
+	}
+	return score
+}
+
+// score reads the measure's input from c into mr and returns its points, false
+// when the value is missing or ignored by the curve.
+func (m *measure) score(c *cs.Customer, mr *MeasureResult) (float64, bool, error) {
+	switch m.kind {
+	case kindCategories:
+		v, ok := c.Attributes[m.attribute]
+		if !ok {
+			return 0, false, nil
+		}
+		mr.HasRaw, mr.Text = true, v
+		p, ok := m.cats[v]
+		if !ok {
+			if m.unknownMissing {
+				return 0, false, nil
+			}
+			p = m.unknownPoints
+		}
+		return p, true, nil
+	case kindFunc:
+		p, ok := m.fn(c)
+		if !ok {
+			return 0, false, nil
+		}
+		if !(p >= 0 && p <= 100) {
+			return 0, false, fmt.Errorf("health: customer %q: measure %q: func returned %s points, outside [0,100]: %w",
+				c.ID, m.name, num(p), cs.ErrRange)
+		}
+		mr.HasRaw, mr.Raw = true, p
+		return p, true, nil
+	}
+	v, ok := c.Signals[m.signal]
+	if !ok {
+		return 0, false, nil
+	}
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, false, fmt.Errorf("health: customer %q: signal.%s: %s: %w", c.ID, m.signal, num(v), cs.ErrNotFinite)
+	}
+	mr.HasRaw, mr.Raw = true, v
+	return m.points(v)
+}
+
+// points applies a numeric curve to a finite value.
+func (m *measure) points(v float64) (float64, bool, error) {
+	switch m.kind {
+	case kindRamp:
+		if m.bounded && (v < m.lo || v > m.hi) {
+			return 0, false, nil
+		}
+		return clamp100((v - m.bad) / m.span * 100), true, nil
+	case kindBands:
+		for i := range m.bands {
+			b := &m.bands[i]
+			if (v > b.lo || b.loIn && v == b.lo) && (v < b.hi || b.hiIn && v == b.hi) {
+				return b.points, true, nil
+			}
+		}
+		return 0, false, nil
+	default: // kindSteps
+		p := m.below
+		for _, t := range m.steps {
+			if v < t.At {
+				break
+			}
+			p = t.Points
+		}
+		return p, true, nil
+	}
+}
+
+// clamp100 limits x to [0,100].
+func clamp100(x float64) float64 {
+	if x < 0 {
+		return 0
+	}
+	if x > 100 {
+		return 100
+	}
+	return x
+}
