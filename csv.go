@@ -181,14 +181,13 @@ func readError(name string, err error) error {
 
 // csvParser holds a compiled header and the state of one read.
 type csvParser struct {
-	file      string
-	cols      []column
-	nSignals  int
-	nExtra    int
-	dupCheck  bool
-	seen      map[string]int // ID → line of its first row
-	errs      []error
-	signalBuf []float64
+	file     string
+	cols     []column
+	nSignals int
+	nExtra   int
+	dupCheck bool
+	seen     map[string]int // ID → line of its first row
+	errs     []error
 }
 
 func (o CSVOptions) compile(file string, header []string) (*csvParser, error) {

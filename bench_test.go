@@ -1,0 +1,81 @@
+package cs
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"testing"
+)
+
+// benchBook returns n customers with 10 signals each, as the benchmark
+// asks: 8 base columns and 10 signal columns.
+func benchBook(n int) []Customer {
+	book := make([]Customer, n)
+	start := MustParseDate("2024-01-15")
+	currencies := []string{"USD", "USD", "USD", "EUR", "JPY"}
+	for i := range book {
+		cur := Currency(currencies[i%len(currencies)])
+		mrr, _ := MoneyFromMinor(int64(1000+i*37%500000), cur)
+		s := start.AddDays(i % 700)
+		book[i] = Customer{
+			ID:            fmt.Sprintf("cust-%07d", i),
+			Name:          fmt.Sprintf("Customer %d Inc.", i),
+			Segment:       []string{"smb", "mid_market", "enterprise"}[i%3],
+			Stage:         Stage(1 + i%5),
+			ContractStart: s,
+			RenewalDate:   s.AddMonths(12),
+			MRR:           mrr,
+			Signals: Signals{
+				"usage": float64(i%100) / 100, "usage_trend": -0.25 + float64(i%50)/100,
+				"seats_used": float64(i % 40), "seats_purchased": 50,
+				"seat_utilization": float64(i%40) / 50, "logins_30d": float64(i % 300),
+				"days_since_login": float64(i % 60), "feature_adoption": float64(i%10) / 10,
+				"nps": float64(i % 11), "tickets_90d": float64(i % 7),
+			},
+		}
+	}
+	return book
+}
+
+func benchCSV(b *testing.B, n int) []byte {
+	var buf bytes.Buffer
+	if err := WriteCustomersCSV(&buf, benchBook(n)); err != nil {
+		b.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// BenchmarkReadCustomersCSV reads 8 base and 10 signal columns; the budget
+// is 500,000 rows/s on one core.
+func BenchmarkReadCustomersCSV(b *testing.B) {
+	const rows = 10000
+	data := benchCSV(b, rows)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		n := 0
+		for _, err := range ReadCustomersCSV(bytes.NewReader(data), "bench.csv") {
+			if err != nil {
+				b.Fatal(err)
+			}
+			n++
+		}
+		if n != rows {
+			b.Fatalf("read %d rows, want %d", n, rows)
+		}
+	}
+	b.ReportMetric(float64(rows*b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// BenchmarkWriteCustomersCSV writes the same book.
+func BenchmarkWriteCustomersCSV(b *testing.B) {
+	const rows = 10000
+	book := benchBook(rows)
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := WriteCustomersCSV(io.Discard, book); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(rows*b.N)/b.Elapsed().Seconds(), "rows/s")
+}
