@@ -68,7 +68,6 @@ func readMRR(r io.Reader) (recs []Record, pos []srcPos, bad []*RecordError, err 
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
 			bad = append(bad, &RecordError{Index: len(recs) + len(bad), Line: pe.Line, Err: pe.Err})
@@ -77,6 +76,8 @@ func readMRR(r io.Reader) (recs []Record, pos []srcPos, bad []*RecordError, err 
 		if err != nil {
 			return nil, nil, nil, fmt.Errorf("retention: mrr: %w", err)
 		}
+		// Only a row read without error has field positions.
+		line, _ := cr.FieldPos(0)
 		idx := len(recs) + len(bad)
 		if len(row) != len(head) {
 			bad = append(bad, &RecordError{Index: idx, Line: line, Err: fmt.Errorf("%d fields, want %d: %w", len(row), len(head), cs.ErrMissing)})

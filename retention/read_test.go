@@ -141,3 +141,46 @@ func TestCohorts(t *testing.T) {
 		t.Error("an age beyond the book should be undefined")
 	}
 }
+
+// FuzzReadMRR checks that no input panics, that every error names the package, and
+// that a book read without error satisfies the movement identity on its last month.
+func FuzzReadMRR(f *testing.F) {
+	f.Add("customer_id,subscription_id,month,mrr,currency\na,s,2026-01,10,USD\na,s,2026-02,12.50,USD\nb,s,2026-02,3,USD\n")
+	f.Add("month,mrr,currency,customer_id,subscription_id\n2026-01,10,EUR,a,s\n2026-01,10,USD,b,s\n")
+	f.Add("\xef\xbb\xbfcustomer_id,subscription_id,month,mrr,currency\na,s,2026-1,10,USD\n\"b\",s,2026-01,-1,USD\nc,s,2026-01,1e3,USD\n")
+	f.Add("customer_id,subscription_id,month,mrr,currency\na,s,2026-01,10,USD\na,s,2026-01,10,USD\n,s,2026-02,1,USD\n")
+	f.Add("customer_id,subscription_id,month,mrr,currency\na,s,0001-01,0.001,JPY\na,s,9999-12,1,JPY\n")
+	f.Fuzz(func(t *testing.T, in string) {
+		b, err := ReadMRR(strings.NewReader(in), Options{})
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "retention: ") {
+				t.Fatalf("error %q lacks the package prefix", err)
+			}
+			return
+		}
+		for _, e := range b.Errors() {
+			var re *RecordError
+			if !errors.As(e, &re) || re.Line < 2 {
+				t.Fatalf("record error %v without a data line", e)
+			}
+		}
+		f, l := b.Months()
+		if f == l {
+			return
+		}
+		p, err := b.Period(l.Add(-1), l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum, err := cs.Sum(p.StartMRR, p.FX, p.New, p.Expansion, p.Reactivation)
+		if err == nil {
+			var lost cs.Money
+			if lost, err = cs.Sum(p.Contraction, p.Churn); err == nil {
+				sum, err = sum.Sub(lost)
+			}
+		}
+		if err != nil || !sum.Equal(p.EndMRR) {
+			t.Fatalf("movements sum to %v (%v), want end %s", sum, err, p.EndMRR)
+		}
+	})
+}

@@ -147,3 +147,19 @@ func TestInflowSeed(t *testing.T) {
 		t.Errorf("Limit at r = 1 = %v, want undefined", l)
 	}
 }
+
+// The maximised log-likelihoods of the paper's two cohorts, −1680.27 (regular) and
+// −1611.16 (high end), as reproduced by an independent fit (abdullahau/
+// customer-analytics, "Beta-discrete-Weibull (BdW) Model" notebook: γ = 0.7041,
+// δ = 1.1820, LL = −1680.2652; γ = 0.6678, δ = 3.8040, LL = −1611.158).
+func TestFitSBGLogLik(t *testing.T) {
+	for i, want := range []float64{-1680.2652, -1611.158} {
+		m, err := FitSBG(paperCohorts[i].survivors)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if math.Abs(m.LogLik-want) > 0.01 {
+			t.Errorf("%s: LogLik = %.4f, want %.4f", paperCohorts[i].name, m.LogLik, want)
+		}
+	}
+}
