@@ -296,8 +296,9 @@ func (m Money) Float64() float64 {
 }
 
 // String formats m as "<amount> <code>", with at least the currency's minor digits
-// ("1200.50 USD", "1500 JPY") and more only if the amount has them ("0.125 USD"), so
-// ParseMoney(m.String()) equals m. The zero Money formats as "0".
+// ("1200.50 USD", "1500 JPY") and more only if the amount has more significant
+// digits ("0.125 USD"; 1.500 USD is "1.50 USD"), so ParseMoney(m.String()) equals m
+// and equal amounts format alike. The zero Money formats as "0".
 func (m Money) String() string {
 	if m.currency == "" {
 		return m.amount.String()
@@ -305,12 +306,26 @@ func (m Money) String() string {
 	return m.formatAmount() + " " + string(m.currency)
 }
 
+// formatAmount writes at least the currency's minor digits, and more only when the
+// amount has more significant ones: 1.500 USD is "1.50", 0.125 USD "0.125". So the
+// text does not depend on the exponent the amount happens to carry.
 func (m Money) formatAmount() string {
 	d := m.currency.Digits()
-	if d >= 0 && m.amount.Exponent() >= -int32(d) {
+	if d < 0 || m.amount.Exponent() >= -int32(d) {
+		if d < 0 {
+			return m.amount.String()
+		}
 		return m.amount.StringFixed(int32(d))
 	}
-	return m.amount.String()
+	s := m.amount.String() // trailing zeros trimmed
+	frac := 0
+	if i := strings.IndexByte(s, '.'); i >= 0 {
+		frac = len(s) - i - 1
+	}
+	if frac < d {
+		return m.amount.StringFixed(int32(d))
+	}
+	return s
 }
 
 // MarshalText encodes m as String does; the zero Money encodes as empty text, so a
