@@ -22,7 +22,7 @@ var (
 	// Seed 001: ride-hailing is not a subscription, yet people use it continuously
 	// and pay per ride, the outcome.
 	rideHailing = Offering{Name: "ride-hailing", Pricing: PerOutcome, UsesPerMonth: ptr(8.0)}
-	// Seed 000: a phone contract that charges a cancellation fee in every month but
+	// Seed 001: a phone contract that charges a cancellation fee in every month but
 	// one of its two-year cycle.
 	phoneContract = Offering{Name: "phone contract", Pricing: Subscription,
 		CancelAnyTime: ptr(true), CancellationFee: money("9500 JPY"),

@@ -1,0 +1,71 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// TestGolden runs the command in process and compares its output with
+// testdata/<name>.golden; go test -update rewrites them.
+func TestGolden(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+	}{
+		// The offerings the articles name, text and JSON.
+		{"articles", nil},
+		{"articles_json", []string{"-format", "json"}},
+		// A user's offering: fails on self-serve cancelling and the initial cost.
+		{"mine", []string{"-offerings", "testdata/mine.json"}},
+		// Looser thresholds pass the initial cost; the later date fails criterion 3.
+		{"mine_lenient", []string{"-offerings", "testdata/mine.json", "-thresholds", "testdata/lenient.json", "-as-of", "2026-09-30", "-format", "json"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var out bytes.Buffer
+			if err := run(tc.args, &out); err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join("testdata", tc.name+".golden")
+			if *update {
+				if err := os.WriteFile(path, out.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := out.String(); got != string(want) {
+				t.Errorf("run(%q) =\n%s\nwant\n%s", tc.args, got, want)
+			}
+		})
+	}
+}
+
+// TestErrors checks that bad input is an error naming the file, flag or JSON path.
+func TestErrors(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-offerings", "testdata/bad.json"}, "offerings[0].uses_per_month"},
+		{[]string{"-offerings", "testdata/missing.json"}, "missing.json"},
+		{[]string{"-thresholds", "testdata/badthresholds.json"}, "max_notice_dayz"},
+		{[]string{"-as-of", "2026-02-30"}, "-as-of"},
+		{[]string{"-as-of", "2026-01-01"}, "last_release"},
+		{[]string{"-format", "yaml"}, "-format"},
+		{[]string{"stray"}, "unexpected argument"},
+	} {
+		var out bytes.Buffer
+		err := run(tc.args, &out)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.HasPrefix(err.Error(), "retentionmodel: ") {
+			t.Errorf("run(%q) = %v, want an error naming %q", tc.args, err, tc.want)
+		}
+	}
+}
