@@ -24,10 +24,10 @@
 // Each customer is simulated month by month from its own PCG random stream
 // (math/rand/v2, seeded with Config.Seed and the customer's number).
 //
-// Size and revenue. Purchased seats are log-normal, exp(N(ln 18, 1.1)), between 1
-// and 20,000 at the start, so a few customers are very large and most are small. The
-// segment follows the seats (smb below 50, mid_market below 500, enterprise above),
-// the plan follows the segment (starter, growth, enterprise), and MRR is seats ×
+// Size and revenue. 75% of customers are smb, 22% mid_market and 3% enterprise;
+// purchased seats are log-normal within the segment: medians 15 (1..49), 120
+// (50..499) and 600 (500 and more), σ = 0.8, 0.6 and 0.5 on the log scale, so a few
+// customers are very large and most are small. The plan follows the segment (starter, growth, enterprise), and MRR is seats ×
 // a price per seat and month (starter 12 USD / 11 EUR / 1,800 JPY, growth 29 / 27 /
 // 4,400, enterprise 55 / 51 / 8,300). 80% of customers pay in USD, 12% in EUR and
 // 8% in JPY. Contracts are monthly or annual (35% annual in smb, 85% in mid_market,
@@ -46,7 +46,7 @@
 // login and feature adoption follow engagement.
 //
 // Seats and subscriptions. An account assigning ≥ 95% of its seats buys 10–40% more
-// with probability 0.3 a month (expansion); one assigning < 65% gives back 10–30%
+// with probability 0.15 a month (expansion); one assigning < 65% gives back 10–30%
 // with probability 0.4 at a renewal (contraction). Some customers buy an add-on
 // subscription worth 15–35% of the main one (0.4%, 1.2% and 2% a month in smb,
 // mid_market and enterprise) and cancel it with probability 2.5% a month, keeping the

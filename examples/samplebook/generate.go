@@ -221,19 +221,24 @@ func (c *cust) draw() {
 	default:
 		c.region = [...]string{"na", "na", "na", "na", "na", "na", "na", "latam", "apac", "emea"}[r.IntN(10)]
 	}
-	c.seats = int(math.Round(math.Exp(math.Log(18) + 1.1*r.NormFloat64())))
-	c.seats = min(max(c.seats, 1), 20000)
+	// The segment comes first, then log-normal seats within the segment's range.
+	lognormal := func(median, sigma float64, lo, hi int) int {
+		n := int(math.Round(math.Exp(math.Log(median) + sigma*r.NormFloat64())))
+		return min(max(n, lo), hi)
+	}
 	u := r.Float64()
-	switch {
-	case c.seats < 50:
+	switch v := r.Float64(); {
+	case v < 0.75:
 		c.segment = "smb"
+		c.seats = lognormal(15, 0.8, 1, 49)
 		c.plan = "starter"
 		if u < 0.3 {
 			c.plan = "growth"
 		}
 		c.annual = r.Float64() < 0.35
-	case c.seats < 500:
+	case v < 0.97:
 		c.segment = "mid_market"
+		c.seats = lognormal(110, 0.6, 50, 499)
 		c.plan = "growth"
 		if u < 0.3 {
 			c.plan = "enterprise"
@@ -241,6 +246,7 @@ func (c *cust) draw() {
 		c.annual = r.Float64() < 0.85
 	default:
 		c.segment = "enterprise"
+		c.seats = lognormal(600, 0.5, 500, 20000)
 		c.plan = "enterprise"
 		if u < 0.15 {
 			c.plan = "growth"
@@ -334,7 +340,7 @@ func (c *cust) month(m int) {
 	renewal := tenure > 0 && (!c.annual || tenure%12 == 0)
 	util := float64(c.assigned) / float64(c.seats)
 	switch {
-	case util >= 0.95 && r.Float64() < 0.3:
+	case util >= 0.95 && r.Float64() < 0.15:
 		c.seats += max(1, int(float64(c.seats)*(0.1+0.3*r.Float64())))
 	case util < 0.65 && renewal && c.seats > 1 && r.Float64() < 0.4:
 		c.seats = max(1, int(float64(c.seats)*(0.7+0.2*r.Float64())))

@@ -1,0 +1,108 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/successkit/cs"
+	"github.com/successkit/cs/examples/samplebook"
+)
+
+type options struct {
+	customers string
+	asof      cs.Date
+	seed      uint64
+	format    string
+	write     string
+}
+
+func parseFlags(args []string) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("portfolio", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&o.customers, "customers", "", "read customers from this CSV file (cs layout) instead of the sample book")
+	asof := fs.String("asof", "", "report date YYYY-MM-DD (default: the sample book's date)")
+	fs.Uint64Var(&o.seed, "seed", samplebook.DefaultSeed, "seed of the sample book")
+	fs.StringVar(&o.format, "format", "text", "output format: text or json")
+	fs.StringVar(&o.write, "write", "", "write the sample book's CSV files into this directory and stop")
+	if err := fs.Parse(args); err != nil {
+		return o, fmt.Errorf("portfolio: %w", err)
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("portfolio: unexpected argument %q", fs.Arg(0))
+	}
+	if *asof != "" {
+		d, err := cs.ParseDate(*asof)
+		if err != nil {
+			return o, fmt.Errorf("portfolio: -asof %q: %w", *asof, err)
+		}
+		o.asof = d
+	}
+	switch o.format {
+	case "text", "json":
+	default:
+		return o, fmt.Errorf("portfolio: -format %q: want text or json", o.format)
+	}
+	if o.customers != "" && o.asof.IsZero() {
+		return o, fmt.Errorf("portfolio: -asof is required with -customers: the report's date is never read from the clock")
+	}
+	if o.customers != "" && o.write != "" {
+		return o, fmt.Errorf("portfolio: -write writes the sample book; it cannot be used with -customers")
+	}
+	if o.seed == 0 {
+		return o, fmt.Errorf("portfolio: -seed 0: want a positive seed")
+	}
+	return o, nil
+}
+
+// input is the book the report is made from.
+type input struct {
+	source    string
+	book      *samplebook.Book // nil when customers come from a file
+	customers []cs.Customer
+	rejected  []string // one message per row that could not be read
+}
+
+func load(o options) (*input, error) {
+	if o.customers == "" {
+		b, err := samplebook.Generate(samplebook.Config{Seed: o.seed})
+		if err != nil {
+			return nil, fmt.Errorf("portfolio: %w", err)
+		}
+		return &input{source: "sample book, seed " + strconv.FormatUint(o.seed, 10), book: b, customers: b.Customers}, nil
+	}
+	f, err := os.Open(o.customers)
+	if err != nil {
+		return nil, fmt.Errorf("portfolio: %w", err)
+	}
+	defer f.Close()
+	in := &input{source: filepath.Base(o.customers)}
+	for c, err := range cs.ReadCustomersCSV(f, filepath.Base(o.customers)) {
+		if err != nil {
+			in.rejected = append(in.rejected, err.Error())
+			continue
+		}
+		in.customers = append(in.customers, c)
+	}
+	if len(in.customers) == 0 && len(in.rejected) > 0 {
+		return nil, fmt.Errorf("portfolio: no customer could be read: %s", in.rejected[0])
+	}
+	return in, nil
+}
+
+func writeBook(in *input, dir string, w io.Writer) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("portfolio: %w", err)
+	}
+	if err := in.book.WriteDir(dir); err != nil {
+		return fmt.Errorf("portfolio: %w", err)
+	}
+	for _, f := range samplebook.Files() {
+		fmt.Fprintln(w, "wrote", filepath.Join(dir, f))
+	}
+	return nil
+}
