@@ -1,0 +1,32 @@
+package retention
+
+import (
+	"go/parser"
+	"go/token"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// The library's non-test files import only the standard library, the root package
+// and shopspring/decimal (STYLE.md).
+func TestImports(t *testing.T) {
+	allowed := map[string]bool{"github.com/successkit/cs": true, "github.com/shopspring/decimal": true}
+	files, _ := filepath.Glob("*.go")
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		af, err := parser.ParseFile(token.NewFileSet(), f, nil, parser.ImportsOnly)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, im := range af.Imports {
+			p, _ := strconv.Unquote(im.Path.Value)
+			if strings.Contains(strings.Split(p, "/")[0], ".") && !allowed[p] {
+				t.Errorf("%s imports %s", f, p)
+			}
+		}
+	}
+}
