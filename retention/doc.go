@@ -89,8 +89,8 @@
 //
 // # Sources
 //
-//   - The four criteria: Razavi, "The Retention Model" (2019), as seeds 000, 001 and
-//     004 state them (DOMAIN.md §2).
+//   - The four criteria: Hiroko Razavi, カスタマーサクセスとは何か ("What is customer
+//     success", 2019), as seeds 000, 001 and 004 state them (DOMAIN.md §2).
 //   - Movements, gross and net MRR churn, logo churn, LTV: ChartMogul's metric
 //     definitions (DOMAIN.md §6); GRR and NRR: SaaS Capital; quick ratio:
 //     Baremetrics.
