@@ -196,10 +196,20 @@ func (d Date) Before(e Date) bool { return d.Compare(e) < 0 }
 // After reports whether d is after e.
 func (d Date) After(e Date) bool { return d.Compare(e) > 0 }
 
-// In returns midnight at the start of d in loc (the first instant of the day, which
-// is not 00:00 where a daylight-saving change skips midnight).
+// In returns the first instant of d in loc: midnight, or, where a daylight-saving
+// change skips midnight (America/Sao_Paulo on 2011-10-16), the instant the clocks
+// jump, so DateOf(d.In(loc)) is d. For a day that a zone skipped entirely
+// (Pacific/Apia, 2011-12-30) it returns the first instant after it.
 func (d Date) In(loc *time.Location) time.Time {
-	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc)
+	t := time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc)
+	if DateOf(t).Before(d) {
+		// time.Date read the missing midnight with the offset in force after the
+		// change, which lands before it; the day starts when that zone period ends.
+		if _, end := t.ZoneBounds(); !end.IsZero() {
+			return end
+		}
+	}
+	return t
 }
 
 // String formats d as "YYYY-MM-DD"; the zero Date formats as "".
