@@ -80,7 +80,8 @@ type Book struct {
 	digits   int32
 	firstPay []int32 // per customer: index of the first month with MRR > 0, or -1
 
-	fast []int64 // len(ids)*n minor units, or nil in exact mode
+	fast []int64  // len(ids)*n minor units, or nil in exact mode
+	zero cs.Money // 0 in the reporting currency, as MoneyFromMinor gives it
 
 	// exact mode: one line per (customer, currency) in native amounts.
 	lines    []line
@@ -164,12 +165,17 @@ func newBookWith(recs []Record, pos []srcPos, pre []*RecordError, opt Options) (
 		case r.Month < NewMonth(1, 1) || r.Month > NewMonth(9999, 12):
 			report(i, fmt.Errorf("customer %q: month %d: %w", r.Customer, int32(r.Month), ErrMonth))
 		}
-		c, ok := idx[r.Customer]
-		if !ok {
-			c = int32(len(idx))
-			idx[r.Customer] = c
+		// Files usually hold a customer's rows together: skip the map lookup then.
+		if i > 0 && cust[i-1] >= 0 && r.Customer == recs[i-1].Customer {
+			cust[i] = cust[i-1]
+		} else {
+			c, ok := idx[r.Customer]
+			if !ok {
+				c = int32(len(idx))
+				idx[r.Customer] = c
+			}
+			cust[i] = c
 		}
-		cust[i] = c
 		if r.Month < lo {
 			lo = r.Month
 		}
@@ -283,6 +289,7 @@ func newBookWith(recs []Record, pos []srcPos, pre []*RecordError, opt Options) (
 		remap[idx[id]] = int32(k)
 	}
 	b.digits = int32(b.currency.Digits())
+	b.zero, _ = cs.MoneyFromMinor(0, b.currency)
 	slices.SortStableFunc(b.errs, func(x, y error) int {
 		ex, ey := x.(*RecordError), y.(*RecordError)
 		if ex.Line != ey.Line {

@@ -65,6 +65,11 @@ func (fastOps) sign(x int64) int {
 }
 
 func (o fastOps) money(x int64) cs.Money {
+	if x == 0 {
+		// Most movements are zero; Money is immutable, so one zero serves them all
+		// and saves a big.Int allocation each.
+		return o.b.zero
+	}
 	m, _ := cs.MoneyFromMinor(x, o.b.currency)
 	return m
 }
