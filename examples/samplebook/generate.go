@@ -91,6 +91,16 @@ func dayIn(m, d int) cs.Date {
 	return cs.NewDate(e.Year, e.Month, d)
 }
 
+// randomDay returns a uniformly drawn day among the first n of month m, never after
+// the book date when m is its month.
+func (c *cust) randomDay(m, n int) cs.Date {
+	limit := monthEnd(m).Day
+	if m == c.g.last {
+		limit = c.g.cfg.AsOf.Day
+	}
+	return dayIn(m, 1+c.r.IntN(min(n, limit)))
+}
+
 // gen holds what is shared by the customers of one book.
 type gen struct {
 	cfg         Config
@@ -195,8 +205,9 @@ func (g *gen) customer(i int, id string) {
 	if r.Float64() < 2.0/3 {
 		c.startMonth = g.first - 1 - r.IntN(36)
 	}
-	c.start = dayIn(c.startMonth, 1+r.IntN(28))
+	c.start = c.randomDay(c.startMonth, 28)
 	simStart := max(c.startMonth, g.first-6)
+	c.subscribe()
 	for m := simStart; m <= g.last+g.cfg.HorizonMonths; m++ {
 		c.month(m)
 	}
@@ -265,12 +276,11 @@ func (c *cust) draw() {
 	c.phi = math.Exp(0.5 * r.NormFloat64())
 }
 
-// subscribe starts a contract with a new main subscription in month m.
-func (c *cust) subscribe(m int) {
+// subscribe starts a contract with a new main subscription.
+func (c *cust) subscribe() {
 	c.subs++
 	price := seatPrice[c.plan][c.currency]
 	c.main = sub{id: c.id + "-S" + strconv.Itoa(c.subs), minor: int64(c.seats) * price, active: true}
-	c.startMonth = m
 	c.termSurvival = 1
 	c.churned = false
 }
@@ -283,9 +293,6 @@ func (c *cust) month(m int) {
 	if m < c.startMonth {
 		return
 	}
-	if m == c.startMonth && c.main.id == "" {
-		c.subscribe(m)
-	}
 	if c.churned {
 		// A churned customer may come back once, paying for fewer seats at first.
 		if !c.reactivated && m <= g.last && r.Float64() < 0.03 {
@@ -293,8 +300,9 @@ func (c *cust) month(m int) {
 			c.seats = max(1, c.seats*6/10)
 			c.mu += 0.5
 			c.e = c.mu
-			c.start = dayIn(m, 1+r.IntN(28))
-			c.subscribe(m)
+			c.start = c.randomDay(m, 28)
+			c.startMonth = m
+			c.subscribe()
 		} else {
 			if history {
 				c.snapshot(m)
@@ -326,7 +334,7 @@ func (c *cust) month(m int) {
 
 	c.supportCases(m, usage, history)
 	if r.Float64() < 0.12 {
-		day := dayIn(m, 1+r.IntN(28))
+		day := c.randomDay(m, 31)
 		score := int(math.Round(2 + 8*usage + 1.8*r.NormFloat64() - 0.4*c.friction(monthEnd(m))))
 		score = min(max(score, 0), 10)
 		c.nps, c.hasNPS = score, true
@@ -412,6 +420,9 @@ func (c *cust) churn(m int, usage float64, renewal bool) {
 	c.churned = true
 	c.main.active, c.addon.active = false, false
 	c.churnDate = dayIn(m, c.start.Day)
+	if c.churnDate.After(g.cfg.AsOf) && m == g.last {
+		c.churnDate = g.cfg.AsOf
+	}
 	if m > g.last {
 		if m <= g.last+g.cfg.HorizonMonths && c.activeAtAsOf() {
 			g.book.Outcomes = append(g.book.Outcomes, Outcome{ID: c.id, Churned: true, Date: c.churnDate})
@@ -485,15 +496,11 @@ func (c *cust) supportCases(m int, usage float64, history bool) {
 	r, g := c.r, c.g
 	lambda := (0.12 + 0.025*math.Sqrt(float64(c.seats))) * c.phi * (1.5 - usage)
 	n := min(poisson(r, lambda), 12)
-	limit := monthEnd(m)
-	if m == g.last {
-		limit = g.cfg.AsOf
-	}
 	cutoff := at(g.cfg.AsOf, 23, 59).Add(59 * time.Second)
 	for range n {
 		c.caseN++
 		caseID := c.id + "-K" + zeroPad(c.caseN, 4)
-		opened := at(dayIn(m, 1+r.IntN(limit.Day)), 8+r.IntN(10), r.IntN(60))
+		opened := at(c.randomDay(m, 31), 8+r.IntN(10), r.IntN(60))
 		b := g.book
 		keep := func(t time.Time) bool { return history && !t.After(cutoff) }
 		if keep(opened) {
@@ -686,7 +693,7 @@ func (c *cust) snapshot(m int) {
 		cu.Stage = cs.StageOnboarding
 	case c.annual && d.DaysUntil(renew) <= 90:
 		cu.Stage = cs.StageRenewal
-	case sig["seat_utilization"] >= 0.9 || sig["usage_trend"] > 0.15:
+	case sig["seat_utilization"] >= 1 || sig["usage_trend"] > 0.2:
 		cu.Stage = cs.StageExpansion
 	default:
 		cu.Stage = cs.StageAdoption
