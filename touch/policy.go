@@ -1,6 +1,7 @@
 package touch
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -548,4 +549,41 @@ func abs64(x int64) int64 {
 		return -x
 	}
 	return x
+}
+
+// MarshalJSON encodes the tier policy with its JSON field names, leaving out the
+// settings that are not set. A money setting that is set to zero in a currency,
+// such as a threshold of "0 USD", is kept: it differs from no setting.
+func (tp TierPolicy) MarshalJSON() ([]byte, error) {
+	set := func(m cs.Money) *cs.Money {
+		if m.Currency() == "" && m.IsZero() {
+			return nil
+		}
+		return &m
+	}
+	return json.Marshal(struct {
+		MinValue    *cs.Money `json:"min_value,omitempty"`
+		CSMs        []string  `json:"csms,omitempty"`
+		Pooled      bool      `json:"pooled,omitempty"`
+		Headcount   int       `json:"headcount,omitempty"`
+		Pool        string    `json:"pool,omitempty"`
+		MaxAccounts int       `json:"max_accounts,omitempty"`
+		MaxARR      *cs.Money `json:"max_arr,omitempty"`
+		CostToServe *cs.Money `json:"cost_to_serve,omitempty"`
+		Method      Method    `json:"method,omitzero"`
+	}{set(tp.MinValue), tp.CSMs, tp.Pooled, tp.Headcount, tp.Pool, tp.MaxAccounts, set(tp.MaxARR), set(tp.CostToServe), tp.Method})
+}
+
+// IsZero reports whether h has neither a margin nor a number of periods: the
+// hysteresis that is off, which JSON leaves out.
+func (h Hysteresis) IsZero() bool { return h.Margin.IsZero() && h.Periods == 0 }
+
+// IsZero reports whether u is all defaults, which JSON leaves out.
+func (u Upgrade) IsZero() bool { return !u.Off && u.ValueGrowth.IsZero() && u.UsageTrend == 0 }
+
+// IsZero reports whether no setting of tp is set, which JSON leaves out.
+func (tp TierPolicy) IsZero() bool {
+	unset := func(m cs.Money) bool { return m.Currency() == "" && m.IsZero() }
+	return unset(tp.MinValue) && len(tp.CSMs) == 0 && !tp.Pooled && tp.Headcount == 0 && tp.Pool == "" &&
+		tp.MaxAccounts == 0 && unset(tp.MaxARR) && unset(tp.CostToServe) && tp.Method == LeastAccounts
 }

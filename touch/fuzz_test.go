@@ -1,0 +1,99 @@
+package touch
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+)
+
+// policySeeds are the seed corpus of FuzzParsePolicy: valid policies using every
+// setting, and the malformed inputs the decoder must name by JSON path.
+var policySeeds = []string{
+	`{}`,
+	`{"currency":"USD","high":{"min_value":"100000 USD","csms":["ann","ben"],"max_accounts":40,"max_arr":"2000000 USD","cost_to_serve":"12000 USD","method":"least_arr"},"low":{"min_value":"20000 USD","headcount":3,"max_accounts":300},"tech":{"headcount":1,"max_accounts":2000}}`,
+	`{"basis":"arr","currency":"EUR","rates":{"USD":"0.92","JPY":"0.0061"},"max_cost_share":"0.15","hysteresis":{"margin":"0.1","periods":2}}`,
+	`{"low":{"min_value":"0 USD","csms":["a","b"],"pooled":true,"pool":"team"},"upgrade":{"value_growth":"0.3","usage_trend":0.2},"community":{"min_health":80,"min_nps":9}}`,
+	`{"high":{"min_value":"10 USD"},"low":{"min_value":"20 USD"}}`, // out of order: Compile's error
+	`{"high":{"max_accounts":-1}}`,
+	`{"high":{"min_vlaue":"1 USD"}}`, // unknown field
+	`{"rates":{"EUR":"-1"}}`,
+	`{"hysteresis":{"margin":"abc"}}`,
+	`{"high":{"method":"lottery"}}`,
+	`{"high":[]}`,
+	`{"community":{"off":"yes"}}`,
+	`{} {}`,
+	`[1,2]`,
+	`null`,
+	``,
+	`{"high":{"csms":["x"]},"low":{"csms":["x"]}}`, // a CSM in two tiers
+}
+
+// FuzzParsePolicy checks the decoder on any input: it never panics; an error is
+// an *Error whose message starts with the package name; a decoded policy
+// survives MarshalPolicy and ParsePolicy unchanged, and Compile either accepts
+// it or explains why in the same form.
+func FuzzParsePolicy(f *testing.F) {
+	for _, s := range policySeeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := ParsePolicy(data)
+		if err != nil {
+			var e *Error
+			if !errors.As(err, &e) || !strings.HasPrefix(err.Error(), "touch: ") {
+				t.Fatalf("ParsePolicy(%q) error %T %q is not a touch *Error", data, err, err)
+			}
+			return
+		}
+		b, err := MarshalPolicy(p)
+		if err != nil {
+			// A decoded policy may hold values no word names only if the
+			// decoder let one through.
+			t.Fatalf("MarshalPolicy of ParsePolicy(%q): %v", data, err)
+		}
+		p2, err := ParsePolicy(b)
+		if err != nil {
+			t.Fatalf("ParsePolicy(MarshalPolicy(ParsePolicy(%q))) = %v\n%s", data, err, b)
+		}
+		b2, err := MarshalPolicy(p2)
+		if err != nil || !bytes.Equal(b, b2) {
+			t.Fatalf("round trip of %q: %s then %s (%v)", data, b, b2, err)
+		}
+		a, err := Compile(p)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "touch: ") {
+				t.Fatalf("Compile(ParsePolicy(%q)) error %q lacks the package name", data, err)
+			}
+			var e *Error
+			if !errors.As(err, &e) || e.Path == "" {
+				t.Fatalf("Compile(ParsePolicy(%q)) error %q names no JSON path", data, err)
+			}
+			return
+		}
+		if _, err := a.Assign([]Account{acct("x", "1000", "100"), acct("y", "5", "")}, asOf); err != nil && a.Currency() == "USD" {
+			t.Fatalf("Assign under ParsePolicy(%q): %v", data, err)
+		}
+	})
+}
+
+// FuzzParseTier checks that ParseTier accepts exactly the tier words and that
+// they round-trip through text.
+func FuzzParseTier(f *testing.F) {
+	for _, s := range []string{"high", "low", "tech", "", "High", "community", "mid"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		tier, err := ParseTier(s)
+		if err != nil {
+			if !errors.Is(err, ErrUnknownTier) {
+				t.Fatalf("ParseTier(%q) error %v does not wrap ErrUnknownTier", s, err)
+			}
+			return
+		}
+		b, err := tier.MarshalText()
+		if err != nil || string(b) != s {
+			t.Fatalf("ParseTier(%q) = %v, marshals to %q (%v)", s, tier, b, err)
+		}
+	})
+}
