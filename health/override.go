@@ -36,7 +36,7 @@ func (o *Override) Active(asOf cs.Date) bool {
 func (o *Override) check(p *profile) error {
 	switch {
 	case !(o.Points >= 0 && o.Points <= 100):
-		return fmt.Errorf("points %s outside [0,100]: %w", num(o.Points), ErrInvalidOverride)
+		return fmt.Errorf("points %s outside [0,100]: %w", ftoa(o.Points), ErrInvalidOverride)
 	case o.Reason == "":
 		return fmt.Errorf("reason: %w: %w", cs.ErrMissing, ErrInvalidOverride)
 	case o.Author == "":

@@ -87,9 +87,10 @@ type MeasureResult struct {
 	// Contribution is Effective × Points: the points this measure adds to the
 	// overall score before vetoes and overrides.
 	Contribution float64 `json:"contribution"`
-	// Override is the override that set Points when Status is StatusOverridden
-	// (the zero Override otherwise).
-	Override Override `json:"override,omitzero"`
+	// Override points to the override that set Points when Status is
+	// StatusOverridden (nil otherwise): the element of the overrides passed to
+	// Score, not a copy, so explaining a measure costs no allocation.
+	Override *Override `json:"override,omitempty"`
 }
 
 // GroupResult is a group's share of a result.
@@ -209,6 +210,12 @@ func (s *Scorer) ScoreInto(r *Result, c *cs.Customer, asOf cs.Date, overrides ..
 		}
 	}
 	groups, measures := r.Groups[:0], r.Measures[:0]
+	if cap(groups) < len(p.groups) {
+		groups = make([]GroupResult, 0, len(p.groups))
+	}
+	if cap(measures) < len(p.measures) {
+		measures = make([]MeasureResult, 0, len(p.measures))
+	}
 	*r = Result{
 		CustomerID: c.ID, Profile: p.name, Version: s.version, Fingerprint: s.fingerprint, AsOf: asOf,
 		Weakest: -1, GradeIndex: -1, prof: p,
@@ -231,7 +238,7 @@ func (s *Scorer) ScoreInto(r *Result, c *cs.Customer, asOf cs.Date, overrides ..
 			}
 			if oi := measureOverride(overrides, m.name, asOf); oi >= 0 {
 				pts, ok = overrides[oi].Points, true
-				mr.Status, mr.Override = StatusOverridden, overrides[oi]
+				mr.Status, mr.Override = StatusOverridden, &overrides[oi]
 			}
 			switch {
 			case ok:
@@ -368,7 +375,7 @@ func (m *measure) score(c *cs.Customer, mr *MeasureResult) (float64, bool, error
 		}
 		if !(p >= 0 && p <= 100) {
 			return 0, false, fmt.Errorf("health: customer %q: measure %q: func returned %s points, outside [0,100]: %w",
-				c.ID, m.name, num(p), cs.ErrRange)
+				c.ID, m.name, ftoa(p), cs.ErrRange)
 		}
 		mr.HasRaw, mr.Raw = true, p
 		return p, true, nil
@@ -378,7 +385,7 @@ func (m *measure) score(c *cs.Customer, mr *MeasureResult) (float64, bool, error
 		return 0, false, nil
 	}
 	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return 0, false, fmt.Errorf("health: customer %q: signal.%s: %s: %w", c.ID, m.signal, num(v), cs.ErrNotFinite)
+		return 0, false, fmt.Errorf("health: customer %q: signal.%s: %s: %w", c.ID, m.signal, ftoa(v), cs.ErrNotFinite)
 	}
 	mr.HasRaw, mr.Raw = true, v
 	return m.points(v)
@@ -391,7 +398,7 @@ func (m *measure) points(v float64) (float64, bool, error) {
 		if m.bounded && (v < m.lo || v > m.hi) {
 			return 0, false, nil
 		}
-		return clamp100((v - m.bad) / m.span * 100), true, nil
+		return rampPoints(v, m.bad, m.span), true, nil
 	case kindBands:
 		for i := range m.bands {
 			b := &m.bands[i]
@@ -412,13 +419,16 @@ func (m *measure) points(v float64) (float64, bool, error) {
 	}
 }
 
+// rampPoints is a ramp's points for a finite value: linear from 0 at bad to 100
+// at bad+span, clamped. Dividing by span (rather than multiplying by its
+// inverse) makes the good value score exactly 100.
+func rampPoints(v, bad, span float64) float64 {
+	return clamp100((v - bad) / span * 100)
+}
+
 // clamp100 limits x to [0,100].
+// It uses the min and max built-ins, which compile without branches: clamping
+// is frequent and unpredictable in large books.
 func clamp100(x float64) float64 {
-	if x < 0 {
-		return 0
-	}
-	if x > 100 {
-		return 100
-	}
-	return x
+	return min(max(x, 0), 100)
 }

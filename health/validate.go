@@ -31,7 +31,7 @@ func (v *validator) add(path, format string, args ...any) {
 	v.errs = append(v.errs, &ConfigError{Path: path, Msg: fmt.Sprintf(format, args...)})
 }
 
-func num(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
+func ftoa(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
 
 func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
 
@@ -49,13 +49,13 @@ func join(path, field string) string {
 // points checks a number of points lies in [0,100].
 func (v *validator) points(path string, p float64) {
 	if !finite(p) || p < 0 || p > 100 {
-		v.add(path, "points %s outside [0,100]", num(p))
+		v.add(path, "points %s outside [0,100]", ftoa(p))
 	}
 }
 
 func (v *validator) weight(path string, w float64) {
 	if !finite(w) || w < 0 {
-		v.add(path, "weight %s is not a non-negative number", num(w))
+		v.add(path, "weight %s is not a non-negative number", ftoa(w))
 	}
 }
 
@@ -101,7 +101,7 @@ func (v *validator) profile(path string, p *Profile) {
 		v.points(join(path, "neutral"), *p.Neutral)
 	}
 	if !finite(p.MinCoverage) || p.MinCoverage < 0 || p.MinCoverage > 1 {
-		v.add(join(path, "min_coverage"), "%s outside [0,1]", num(p.MinCoverage))
+		v.add(join(path, "min_coverage"), "%s outside [0,1]", ftoa(p.MinCoverage))
 	}
 	if p.Grades != nil {
 		v.grades(join(path, "grades"), p.Grades)
@@ -166,9 +166,9 @@ func (v *validator) measure(path string, m *Measure) {
 	if m.Ramp != nil {
 		curves++
 		if !finite(m.Ramp.Bad) || !finite(m.Ramp.Good) {
-			v.add(join(path, "ramp"), "bad %s and good %s must be finite", num(m.Ramp.Bad), num(m.Ramp.Good))
+			v.add(join(path, "ramp"), "bad %s and good %s must be finite", ftoa(m.Ramp.Bad), ftoa(m.Ramp.Good))
 		} else if m.Ramp.Bad == m.Ramp.Good {
-			v.add(join(path, "ramp"), "bad and good are both %s", num(m.Ramp.Bad))
+			v.add(join(path, "ramp"), "bad and good are both %s", ftoa(m.Ramp.Bad))
 		}
 	}
 	if m.Bands != nil {
@@ -230,16 +230,16 @@ func (v *validator) bands(path string, bs []Band) {
 		if b.Min != nil && b.Max != nil {
 			switch {
 			case *b.Max < *b.Min:
-				v.add(bp, "upper bound %s is below lower bound %s", num(*b.Max), num(*b.Min))
+				v.add(bp, "upper bound %s is below lower bound %s", ftoa(*b.Max), ftoa(*b.Min))
 			case *b.Max == *b.Min && !(b.MinInclusive && b.MaxInclusive):
-				v.add(bp, "empty band: bounds are both %s but not both inclusive", num(*b.Min))
+				v.add(bp, "empty band: bounds are both %s but not both inclusive", ftoa(*b.Min))
 			}
 		}
 		if i > 0 {
 			prev := &bs[i-1]
 			if prev.Max != nil && b.Min != nil && finite(*prev.Max) {
 				if *b.Min < *prev.Max || *b.Min == *prev.Max && prev.MaxInclusive && b.MinInclusive {
-					v.add(bp, "lower bound %s overlaps the band before (upper bound %s)", num(*b.Min), num(*prev.Max))
+					v.add(bp, "lower bound %s overlaps the band before (upper bound %s)", ftoa(*b.Min), ftoa(*prev.Max))
 				}
 			}
 		}
@@ -255,9 +255,9 @@ func (v *validator) steps(path string, s *Steps) {
 		tp := idx(path, "thresholds", i)
 		v.points(join(tp, "points"), t.Points)
 		if !finite(t.At) {
-			v.add(join(tp, "at"), "%s is not finite", num(t.At))
+			v.add(join(tp, "at"), "%s is not finite", ftoa(t.At))
 		} else if i > 0 && !(t.At > s.Thresholds[i-1].At) {
-			v.add(join(tp, "at"), "%s is not above the threshold before (%s)", num(t.At), num(s.Thresholds[i-1].At))
+			v.add(join(tp, "at"), "%s is not above the threshold before (%s)", ftoa(t.At), ftoa(s.Thresholds[i-1].At))
 		}
 	}
 }
@@ -299,13 +299,13 @@ func (v *validator) grades(path string, g *GradeScheme) {
 		labels[b.Label] = true
 		switch {
 		case !finite(b.Max) || b.Max < 0 || b.Max > 100:
-			v.add(join(bp, "max"), "%s outside [0,100]", num(b.Max))
+			v.add(join(bp, "max"), "%s outside [0,100]", ftoa(b.Max))
 		case i > 0 && !(b.Max > g.Bands[i-1].Max):
-			v.add(join(bp, "max"), "%s is not above the band before (%s)", num(b.Max), num(g.Bands[i-1].Max))
+			v.add(join(bp, "max"), "%s is not above the band before (%s)", ftoa(b.Max), ftoa(g.Bands[i-1].Max))
 		}
 	}
 	if last := g.Bands[len(g.Bands)-1].Max; last != 100 {
-		v.add(idx(path, "bands", len(g.Bands)-1)+".max", "the last band ends at %s, want 100", num(last))
+		v.add(idx(path, "bands", len(g.Bands)-1)+".max", "the last band ends at %s, want 100", ftoa(last))
 	}
 }
 

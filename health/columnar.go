@@ -1,0 +1,464 @@
+package health
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"runtime"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+
+	"github.com/successkit/cs"
+)
+
+// MaxPlanMeasures is the most measures a Plan accepts: the columnar kernel keeps
+// one row's points in a fixed array on the stack.
+const MaxPlanMeasures = 64
+
+// CauseInvalid marks a Scored row the columnar path refused (a NaN or infinite
+// value where the presence bitmap says a value is present); the error returned
+// by Plan.Score names the row.
+const CauseInvalid UnknownCause = 3
+
+// Columns is a book in columnar form: one slice of values per signal, all of
+// the same length, and an optional presence bitmap per column. It is read-only
+// to this package.
+//
+// Missing values are explicit: bit i%64 of Present[j][i/64] set means account
+// i has signal Names[j]; a nil Present, or a nil Present[j], means every value
+// of that column is present. A value marked present must be finite: NaN is
+// refused at this boundary (the row is reported as an error), never read as
+// "missing".
+type Columns struct {
+	Names   []string
+	Values  [][]float64
+	Present [][]uint64
+}
+
+// Len returns the number of accounts, the length of the first column.
+func (c *Columns) Len() int {
+	if len(c.Values) == 0 {
+		return 0
+	}
+	return len(c.Values[0])
+}
+
+// SetPresent returns a presence bitmap for n accounts with every bit set; clear
+// bit i with bits[i/64] &^= 1 << (i % 64).
+func SetPresent(n int) []uint64 {
+	bits := make([]uint64, (n+63)/64)
+	for i := range bits {
+		bits[i] = ^uint64(0)
+	}
+	return bits
+}
+
+// Scored is one account's result on the columnar path: the overall score and
+// its band index in the profile's grade scheme, or Cause ≠ KnownScore and Grade
+// -1 when Unknown. It is the result of Scorer.Score without explanation,
+// overrides or profile selection, and agrees with it bit for bit.
+type Scored struct {
+	Score float64
+	Grade int8
+	Cause UnknownCause
+}
+
+// Unknown reports whether the account has no score.
+func (s Scored) Unknown() bool { return s.Cause != KnownScore }
+
+// RecordError is the error of one bad record in batch work: its index in the
+// input (0-based), its customer ID when known, and the cause.
+type RecordError struct {
+	Index int
+	ID    string
+	Err   error
+}
+
+// Error formats the record's index, ID and cause.
+func (e *RecordError) Error() string {
+	msg := e.Err.Error()
+	prefix := "health: record " + strconv.Itoa(e.Index)
+	if e.ID != "" {
+		prefix += " (" + strconv.Quote(e.ID) + ")"
+	}
+	return prefix + ": " + trimPkg(msg)
+}
+
+// Unwrap returns the cause.
+func (e *RecordError) Unwrap() error { return e.Err }
+
+func trimPkg(msg string) string {
+	if len(msg) > 8 && msg[:8] == "health: " {
+		return msg[8:]
+	}
+	return msg
+}
+
+// Plan is a profile compiled against a set of columns: each measure's signal is
+// resolved to a column index once, so scoring a row is arithmetic on flat
+// arrays. A Plan is immutable and safe for concurrent use.
+type Plan struct {
+	prof    *profile
+	names   []string
+	col     []int // per measure
+	nGroups int
+	vetoes  []planVeto
+}
+
+type planVeto struct {
+	veto
+	grades []int // per measure in scope: band index of the veto's grade, -1 if none
+}
+
+// Plan compiles the named profile for columns named names (in column order).
+// Only numeric measures (ramp, bands, steps) can be planned; a categorical or
+// Func measure, a signal without a column, or more than MaxPlanMeasures
+// measures is an error wrapping ErrColumns.
+func (s *Scorer) Plan(profileName string, names []string) (*Plan, error) {
+	pi := slices.IndexFunc(s.profiles, func(p profile) bool { return p.name == profileName })
+	if pi < 0 {
+		return nil, fmt.Errorf("health: profile %q not in the configuration: %w", profileName, ErrColumns)
+	}
+	p := &s.profiles[pi]
+	if len(p.measures) > MaxPlanMeasures {
+		return nil, fmt.Errorf("health: profile %q has %d measures, the columnar path takes at most %d: %w",
+			p.name, len(p.measures), MaxPlanMeasures, ErrColumns)
+	}
+	pl := &Plan{prof: p, names: slices.Clone(names), nGroups: len(p.groups)}
+	for i := range p.measures {
+		m := &p.measures[i]
+		if m.kind == kindCategories || m.kind == kindFunc {
+			return nil, fmt.Errorf("health: measure %q is not numeric; the columnar path reads signals only: %w", m.name, ErrColumns)
+		}
+		j := slices.Index(names, m.signal)
+		if j < 0 {
+			return nil, fmt.Errorf("health: measure %q: signal %q has no column: %w", m.name, m.signal, ErrColumns)
+		}
+		pl.col = append(pl.col, j)
+	}
+	for _, v := range p.vetoes {
+		pv := planVeto{veto: v}
+		for mi := v.start; mi < v.end; mi++ {
+			g := -1
+			t := &p.measures[mi].grades
+			for k := 0; k < t.n; k++ {
+				if t.labels[k] == v.grade {
+					g = k
+				}
+			}
+			pv.grades = append(pv.grades, g)
+		}
+		pl.vetoes = append(pl.vetoes, pv)
+	}
+	return pl, nil
+}
+
+// chunkRows is the unit of work of the parallel columnar path: a multiple of 64
+// so that workers never share a presence word.
+const chunkRows = 1 << 14
+
+// Score scores every account of cols into out (len(out) must equal cols.Len())
+// using up to workers goroutines (workers ≤ 0 means GOMAXPROCS). Results are
+// bit-identical whatever the worker count. A row with a NaN or infinite present
+// value gets Cause CauseInvalid and one *RecordError in the returned error
+// (joined, in row order); the other rows are scored. Cancelling ctx stops the
+// work between chunks and returns ctx's error; out is then partly written.
+// Score allocates nothing per account.
+func (pl *Plan) Score(ctx context.Context, cols *Columns, out []Scored, workers int) error {
+	n := cols.Len()
+	if err := pl.check(cols, n, len(out)); err != nil {
+		return err
+	}
+	chunks := (n + chunkRows - 1) / chunkRows
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = min(workers, chunks)
+	if workers <= 1 {
+		var errs []error
+		sc := pl.newScratch()
+		for c := range chunks {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			lo := c * chunkRows
+			errs = pl.scoreRows(cols, out, lo, min(lo+chunkRows, n), errs, sc)
+		}
+		return errors.Join(errs...)
+	}
+	chunkErrs := make([][]error, chunks)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	var cancelled atomic.Bool
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sc := pl.newScratch()
+			for {
+				c := int(next.Add(1) - 1)
+				if c >= chunks {
+					return
+				}
+				if ctx.Err() != nil {
+					cancelled.Store(true)
+					return
+				}
+				lo := c * chunkRows
+				chunkErrs[c] = pl.scoreRows(cols, out, lo, min(lo+chunkRows, n), nil, sc)
+			}
+		}()
+	}
+	wg.Wait()
+	if cancelled.Load() {
+		return ctx.Err()
+	}
+	var errs []error
+	for _, e := range chunkErrs {
+		errs = append(errs, e...)
+	}
+	return errors.Join(errs...)
+}
+
+func (pl *Plan) check(cols *Columns, n, nOut int) error {
+	switch {
+	case !slices.Equal(cols.Names, pl.names):
+		return fmt.Errorf("health: columns %q, the plan was made for %q: %w", cols.Names, pl.names, ErrColumns)
+	case len(cols.Values) != len(pl.names):
+		return fmt.Errorf("health: %d value columns for %d names: %w", len(cols.Values), len(pl.names), ErrColumns)
+	case cols.Present != nil && len(cols.Present) != len(pl.names):
+		return fmt.Errorf("health: %d presence columns for %d names: %w", len(cols.Present), len(pl.names), ErrColumns)
+	case nOut != n:
+		return fmt.Errorf("health: output has %d rows for %d accounts: %w", nOut, n, ErrColumns)
+	}
+	for j, v := range cols.Values {
+		if len(v) != n {
+			return fmt.Errorf("health: column %q has %d rows, want %d: %w", pl.names[j], len(v), n, ErrColumns)
+		}
+		if cols.Present != nil && cols.Present[j] != nil && len(cols.Present[j]) < (n+63)/64 {
+			return fmt.Errorf("health: presence of column %q has %d words, want %d: %w", pl.names[j], len(cols.Present[j]), (n+63)/64, ErrColumns)
+		}
+	}
+	return nil
+}
+
+// block is the number of rows the columnar kernel scores together: each
+// measure's curve runs over a block of one column before the next measure, so
+// the inner loop is tight and reads memory sequentially.
+const block = 512
+
+// scratch holds a worker's per-block accumulators; one per worker per call.
+type scratch struct {
+	num, den, cov [block]float64 // overall
+	gnum, gden    [block]float64 // current group
+	state         [block]uint8   // rowOK, rowRequired or rowBad
+	badMeasure    [block]int16
+	pts           [][block]float64 // per measure, only when the profile has vetoes
+	counted       [][block]bool
+}
+
+const (
+	rowOK uint8 = iota
+	rowRequired
+	rowBad
+)
+
+func (pl *Plan) newScratch() *scratch {
+	sc := &scratch{}
+	if len(pl.vetoes) > 0 {
+		sc.pts = make([][block]float64, len(pl.col))
+		sc.counted = make([][block]bool, len(pl.col))
+	}
+	return sc
+}
+
+// scoreRows scores rows [lo,hi) and appends one error per bad row to errs.
+// Per row, its arithmetic is that of ScoreInto, operation for operation and in
+// the same order, so both paths give the same bits.
+func (pl *Plan) scoreRows(cols *Columns, out []Scored, lo, hi int, errs []error, sc *scratch) []error {
+	for b := lo; b < hi; b += block {
+		errs = pl.scoreBlock(cols, out, b, min(b+block, hi), errs, sc)
+	}
+	return errs
+}
+
+func (pl *Plan) scoreBlock(cols *Columns, out []Scored, lo, hi int, errs []error, sc *scratch) []error {
+	p := pl.prof
+	n := hi - lo
+	num, den, cov := sc.num[:n], sc.den[:n], sc.cov[:n]
+	gnum, gden := sc.gnum[:n], sc.gden[:n]
+	state := sc.state[:n]
+	clear(num)
+	clear(den)
+	clear(cov)
+	clear(state)
+	for gi := range p.groups {
+		g := &p.groups[gi]
+		clear(gnum)
+		clear(gden)
+		for mi := g.start; mi < g.end; mi++ {
+			m := &p.measures[mi]
+			j := pl.col[mi]
+			vals := cols.Values[j][lo:hi]
+			var pres []uint64
+			if cols.Present != nil {
+				pres = cols.Present[j]
+			}
+			var pts []float64
+			var counted []bool
+			if sc.pts != nil {
+				pts, counted = sc.pts[mi][:n], sc.counted[mi][:n]
+			}
+			pl.scoreMeasure(m, int16(mi), vals, pres, lo, gnum, gden, cov, state, sc.badMeasure[:n], pts, counted)
+		}
+		w := g.weight
+		for r := range n {
+			if d := gden[r]; d > 0 {
+				num[r] = float64(w*clamp100(gnum[r]/d)) + num[r]
+				den[r] += w
+			}
+		}
+	}
+	o := out[lo:hi]
+	minCov := p.minCoverage
+	for r := range n {
+		switch state[r] {
+		case rowBad:
+			mi := sc.badMeasure[r]
+			m := &p.measures[mi]
+			o[r] = Scored{Grade: -1, Cause: CauseInvalid}
+			errs = append(errs, &RecordError{Index: lo + r, Err: fmt.Errorf("health: signal.%s: %s: %w",
+				m.signal, ftoa(cols.Values[pl.col[mi]][lo+r]), cs.ErrNotFinite)})
+			continue
+		case rowRequired:
+			o[r] = Scored{Grade: -1, Cause: CauseRequired}
+			continue
+		}
+		d, c := den[r], cov[r]
+		if !(d > 0) || !(c > 0) || c < minCov {
+			o[r] = Scored{Grade: -1, Cause: CauseCoverage}
+			continue
+		}
+		score := clamp100(num[r] / d)
+		if len(pl.vetoes) > 0 {
+			score = pl.veto(sc, r, score)
+		}
+		o[r] = Scored{Score: score, Grade: int8(p.grades.grade(score))}
+	}
+	return errs
+}
+
+// scoreMeasure adds one measure's points for a block of rows to the group
+// accumulators. The clamped ramp, the workload of large books, has its own
+// loop; the other curves go through measure.points.
+func (pl *Plan) scoreMeasure(m *measure, mi int16, vals []float64, pres []uint64, lo int,
+	gnum, gden, cov []float64, state []uint8, badMeasure []int16, pts []float64, counted []bool) {
+	w, nominal := m.weight, m.nominal
+	impute, imputed := 0.0, false
+	switch m.missing {
+	case MissingNeutral:
+		impute, imputed = m.neutral, true
+	case MissingZero:
+		imputed = true
+	}
+	required := m.missing == MissingRequired
+	gnum, gden, cov = gnum[:len(vals)], gden[:len(vals)], cov[:len(vals)]
+	fast := m.kind == kindRamp && !m.bounded && pts == nil
+	bad, span := m.bad, m.span
+	for r, v := range vals {
+		row := lo + r
+		if pres != nil && pres[row>>6]&(1<<(uint(row)&63)) == 0 {
+			switch {
+			case imputed:
+				gnum[r] = float64(w*impute) + gnum[r]
+				gden[r] += w
+				if pts != nil {
+					pts[r], counted[r] = impute, true
+				}
+			case required:
+				state[r] = max(state[r], rowRequired)
+				if counted != nil {
+					counted[r] = false
+				}
+			default:
+				if counted != nil {
+					counted[r] = false
+				}
+			}
+			continue
+		}
+		if v-v != 0 { // NaN or ±Inf
+			if state[r] != rowBad {
+				state[r], badMeasure[r] = rowBad, mi
+			}
+			if counted != nil {
+				counted[r] = false
+			}
+			continue
+		}
+		var p float64
+		if fast {
+			p = rampPoints(v, bad, span)
+		} else {
+			var ok bool
+			p, ok, _ = m.points(v)
+			if !ok {
+				switch {
+				case imputed:
+					p = impute
+				case required:
+					state[r] = max(state[r], rowRequired)
+					if counted != nil {
+						counted[r] = false
+					}
+					continue
+				default:
+					if counted != nil {
+						counted[r] = false
+					}
+					continue
+				}
+			} else {
+				cov[r] += nominal
+			}
+			if pts != nil {
+				pts[r], counted[r] = p, true
+			}
+			gnum[r] = float64(w*p) + gnum[r]
+			gden[r] += w
+			continue
+		}
+		cov[r] += nominal
+		gnum[r] = float64(w*p) + gnum[r]
+		gden[r] += w
+	}
+}
+
+// veto applies the profile's vetoes to row r of the block.
+func (pl *Plan) veto(sc *scratch, r int, score float64) float64 {
+	ms := pl.prof.measures
+	for vi := range pl.vetoes {
+		v := &pl.vetoes[vi]
+		limit := math.Inf(1)
+		for mi := v.start; mi < v.end; mi++ {
+			if !sc.counted[mi][r] {
+				continue
+			}
+			p := sc.pts[mi][r]
+			switch {
+			case v.min:
+				limit = min(limit, p)
+			case v.useBelow && p < v.below,
+				!v.useBelow && ms[mi].grades.grade(p) == v.grades[mi-v.start]:
+				limit = min(limit, v.cap)
+			}
+		}
+		if limit < score {
+			score = limit
+		}
+	}
+	return score
+}
