@@ -373,6 +373,9 @@ func (k *Checker) stop(o Offering) (Finding, error) {
 			f.fail(fmt.Sprintf("cancelling costs %s %s", fee, when), "drop the cancellation fee")
 		case rc == nil:
 			f.missing("recurring_charge", "say what the recurring charge is, to compare the cancellation fee with it")
+		case rc.IsZero():
+			f.fact("recurring_charge", "0")
+			f.fail(fmt.Sprintf("cancelling costs %s %s while nothing recurs", fee, when), "drop the cancellation fee")
 		default:
 			r, err := moneyRatio(*fee, *rc, "cancellation_fee")
 			if err != nil {
@@ -421,9 +424,15 @@ func (k *Checker) stop(o Offering) (Finding, error) {
 	case ic.IsZero():
 		f.fact("initial_cost", "0")
 		f.pass("starting costs nothing")
-	case rc == nil || rc.IsZero():
+	case rc == nil:
 		f.fact("initial_cost", ic.String())
 		f.missing("recurring_charge", "say what the recurring charge is, to compare the initial cost with it")
+	case rc.IsZero():
+		// Everything is paid up front: the one-off purchase criterion 2 rules out.
+		f.fact("initial_cost", ic.String())
+		f.fact("recurring_charge", "0")
+		f.fail(fmt.Sprintf("starting costs %s while nothing recurs", ic),
+			fmt.Sprintf("move the initial cost into the recurring charge (at most %s× a month's charge up front)", fmtFloat(k.th.MaxInitialCostRatio)))
 	default:
 		r, err := moneyRatio(*ic, *rc, "initial_cost")
 		if err != nil {
@@ -445,9 +454,6 @@ func (k *Checker) stop(o Offering) (Finding, error) {
 func moneyRatio(a, b cs.Money, field string) (float64, error) {
 	if _, err := a.Cmp(b); err != nil {
 		return 0, fmt.Errorf("retention: offering.%s %s against recurring_charge %s: %w", field, a, b, cs.ErrCurrencyMismatch)
-	}
-	if b.IsZero() {
-		return math.Inf(1), nil
 	}
 	r, _ := a.Amount().DivRound(b.Amount(), 6).Float64()
 	return r, nil

@@ -171,6 +171,15 @@ func TestCheckThresholds(t *testing.T) {
 			o.InitialCost = money("10 USD")
 			o.RecurringCharge = nil
 		}, 2, Unknown},
+		// Nothing recurs: an initial cost or a fee is all up front, never "very low".
+		{"initial with zero charge", Thresholds{MaxInitialCostRatio: 100}, func(o *Offering) {
+			o.InitialCost = money("10 USD")
+			o.RecurringCharge = &cs.Money{}
+		}, 2, NotMet},
+		{"fee with zero charge", Thresholds{MaxCancellationFeeRatio: 100}, func(o *Offering) {
+			o.CancellationFee = money("10 USD")
+			o.RecurringCharge = &cs.Money{}
+		}, 2, NotMet},
 		// Up to date: last release 90 days ago meets, 91 does not.
 		{"release 90 days", Thresholds{}, func(o *Offering) { o.LastRelease = ptr(asOf.AddDays(-90)) }, 3, Met},
 		{"release 91 days", Thresholds{}, func(o *Offering) { o.LastRelease = ptr(asOf.AddDays(-91)) }, 3, NotMet},

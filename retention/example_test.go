@@ -289,3 +289,30 @@ func ExampleDefaultThresholds() {
 	// Output:
 	// {MinUsesPerMonth:4 MaxNoticeDays:31 MaxCancellationFeeRatio:0 MaxInitialCostRatio:1 MaxDaysSinceRelease:90 MinReleasesPerYear:4}
 }
+
+func ExampleBook_MRR() {
+	b, _ := retention.ReadMRR(strings.NewReader(chartMogul), retention.Options{})
+	m, ok := b.MRR("b", retention.MustParseMonth("2026-01"))
+	fmt.Println(m, ok, b.Exact())
+	_, ok = b.MRR("zz", retention.MustParseMonth("2026-01"))
+	fmt.Println(ok)
+	// Output:
+	// 30.00 USD true false
+	// false
+}
+
+func ExampleMonthOf() {
+	fmt.Println(retention.MonthOf(cs.MustParseDate("2026-06-30")), retention.NewMonth(2026, 7))
+	// Output:
+	// 2026-06 2026-07
+}
+
+func ExampleAssessment_Changes() {
+	k, _ := retention.NewChecker(retention.Thresholds{MinUsesPerMonth: 8})
+	a, _ := k.Check(retention.Offering{Name: "CD sales", Pricing: retention.Ownership}, cs.MustParseDate("2026-06-30"))
+	fmt.Println(a.Verdict, k.Thresholds().MinUsesPerMonth)
+	fmt.Println(a.Changes()[0])
+	// Output:
+	// not met 8
+	// charge for the outcome (per use or by subscription) instead of selling ownership
+}
