@@ -137,9 +137,13 @@ func (o CSVOptions) ReadCSV(r io.Reader, name string) iter.Seq2[CSVRecord, error
 		cr.FieldsPerRecord = -1 // checked here, to say how many cells were expected
 		header, err := cr.Read()
 		if err != nil {
-			if errors.Is(err, io.EOF) {
+			var pe *csv.ParseError
+			switch {
+			case errors.Is(err, io.EOF):
 				err = &FieldError{File: name, Line: 1, Field: "header", Err: ErrMissing}
-			} else {
+			case errors.As(err, &pe):
+				err = &FieldError{File: name, Line: 1, Field: "header", Err: fmt.Errorf("%w: %w", ErrSyntax, pe.Err)}
+			default:
 				err = readError(name, err)
 			}
 			yield(CSVRecord{Line: 1}, err)
@@ -155,7 +159,6 @@ func (o CSVOptions) ReadCSV(r io.Reader, name string) iter.Seq2[CSVRecord, error
 			if errors.Is(err, io.EOF) {
 				return
 			}
-			line, _ := cr.FieldPos(0)
 			var pe *csv.ParseError
 			switch {
 			case errors.As(err, &pe):
@@ -164,9 +167,10 @@ func (o CSVOptions) ReadCSV(r io.Reader, name string) iter.Seq2[CSVRecord, error
 				}
 				continue
 			case err != nil:
-				yield(CSVRecord{Line: line}, readError(name, err))
+				yield(CSVRecord{}, readError(name, err))
 				return
 			}
+			line, _ := cr.FieldPos(0)
 			rec, err := p.row(line, cells)
 			if !yield(rec, err) {
 				return
@@ -452,8 +456,7 @@ func (l CSVLayout) Header() []string {
 // the header first. It quotes as RFC 4180 requires and ends lines with "\n". Signals
 // are formatted with strconv 'g' and the shortest precision that reads back to the
 // same float64, MRR with the amount part of Money.String, so ReadCustomersCSV reads
-// back equal customers. One limit of CSV itself: a CR LF inside a text cell is read
-// back as LF (as encoding/csv does), so text should use "\n" for line breaks.
+// back equal customers, whatever the text holds (line breaks, quotes, CR LF).
 //
 // A CSVWriter buffers its output: call Flush at the end. It is not safe for
 // concurrent use.
@@ -604,22 +607,24 @@ func (w *CSVWriter) flush() error {
 }
 
 // appendCell appends s as one CSV cell, quoted when RFC 4180 requires it or when a
-// leading space could be trimmed by a lenient reader.
+// leading space could be trimmed by a lenient reader. Inside quotes a CR LF is
+// written as CR CR LF, because encoding/csv reads a line ending CR LF as LF: so the
+// cell reads back exactly.
 func appendCell(b []byte, s string) []byte {
 	if !needsQuotes(s) {
 		return append(b, s...)
 	}
 	b = append(b, '"')
-	for {
-		i := strings.IndexByte(s, '"')
-		if i < 0 {
-			break
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '"':
+			b = append(b, '"', '"')
+		case c == '\r' && i+1 < len(s) && s[i+1] == '\n':
+			b = append(b, '\r', '\r')
+		default:
+			b = append(b, c)
 		}
-		b = append(b, s[:i+1]...)
-		b = append(b, '"')
-		s = s[i+1:]
 	}
-	b = append(b, s...)
 	return append(b, '"')
 }
 
