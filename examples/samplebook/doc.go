@@ -72,6 +72,12 @@
 // in a year, and the latent risk is visible in the signals: churners have lower
 // usage, falling usage, more friction and lower CES than the others.
 //
+// Stages. At each month-end a customer is onboarding in its first 90 days, renewal
+// when an annual contract renews within 90 days, expansion when every purchased seat
+// is assigned or usage rose by more than 20% in three months, adoption otherwise, and
+// churned once it has left. Renewal dates are contract anniversaries (monthly or
+// yearly) counted with cs.Date.AddMonths from the contract start.
+//
 // The drivers of DOMAIN.md §5 (repeat contacts, transfers, channel switches,
 // repeated information, generic answers) and the CES 1.0 and 2.0 scales come from
 // "The Effortless Experience" (Dixon, Toman & DeLisi, 2013, seed 001); the MRR
