@@ -1,0 +1,246 @@
+package retention
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"testing"
+
+	"github.com/shopspring/decimal"
+	"github.com/successkit/cs"
+	"pgregory.net/rapid"
+)
+
+// minorUnitsSlow is the obvious reference: shift by the digits and check that the
+// result is a whole number that fits an int64.
+func minorUnitsSlow(d decimal.Decimal, digits int32) (int64, bool) {
+	s := d.Shift(digits)
+	if !s.IsInteger() {
+		return 0, false
+	}
+	bi := s.BigInt()
+	if !bi.IsInt64() {
+		return 0, false
+	}
+	return bi.Int64(), true
+}
+
+// TestMinorUnits checks the fast conversion against the reference, at the edges
+// of int64 and of the exponent table.
+func TestMinorUnits(t *testing.T) {
+	for _, tc := range []struct {
+		s      string
+		digits int32
+	}{
+		{"12.34", 2},                 // exact cents
+		{"12.345", 2},                // a fraction of a cent: exact mode
+		{"12.3400", 2},               // trailing zeros
+		{"12", 2},                    // scale up
+		{"0", 2},                     // zero
+		{"1000", 0},                  // JPY
+		{"92233720368547758.07", 2},  // max int64 in cents
+		{"92233720368547758.08", 2},  // one cent more
+		{"1e17", 2},                  // large positive exponent
+		{"1e30", 2},                  // beyond int64
+		{"0.0000000000000000001", 2}, // tiny
+		{"-5.5", 2},                  // negative
+	} {
+		d := decimal.RequireFromString(tc.s)
+		got, gok := minorUnits(d, tc.digits)
+		want, wok := minorUnitsSlow(d, tc.digits)
+		if got != want || gok != wok {
+			t.Errorf("minorUnits(%s, %d) = %d, %v; want %d, %v", tc.s, tc.digits, got, gok, want, wok)
+		}
+	}
+}
+
+func TestPropMinorUnits(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		d := decimal.New(rapid.Int64().Draw(t, "coef"), rapid.Int32Range(-22, 22).Draw(t, "exp"))
+		digits := rapid.Int32Range(0, 3).Draw(t, "digits")
+		got, gok := minorUnits(d, digits)
+		want, wok := minorUnitsSlow(d, digits)
+		if got != want || gok != wok {
+			t.Fatalf("minorUnits(%s, %d) = %d, %v; want %d, %v", d, digits, got, gok, want, wok)
+		}
+	})
+}
+
+// Books whose amounts do not fit the int64 path work in exact decimals and give the
+// same identity; sums that overflow int64 fall back to exact arithmetic.
+func TestExactFallbacks(t *testing.T) {
+	// A fraction of a cent keeps the book exact from the start.
+	b := mustBook(t, []Record{rec("a", "s", jan, "10.005"), rec("a", "s", feb, "10.015")}, Options{})
+	if !b.Exact() {
+		t.Error("a fraction of a cent should make the book exact")
+	}
+	p := mustPeriod(t, b, jan, feb)
+	if !p.Expansion.Equal(usd("0.01")) {
+		t.Errorf("Expansion = %s, want 0.01 USD", p.Expansion)
+	}
+	// Two customers whose cents each fit an int64 but whose sum does not.
+	big := "90000000000000000.00"
+	recs := []Record{rec("a", "s", jan, big), rec("a", "s", feb, big), rec("b", "s", jan, big), rec("b", "s", feb, "1")}
+	b = mustBook(t, recs, Options{})
+	if b.Exact() {
+		t.Fatal("amounts that fit an int64 one by one should take the fast path")
+	}
+	p = mustPeriod(t, b, jan, feb)
+	if want := usd("180000000000000000"); !p.StartMRR.Equal(want) {
+		t.Errorf("StartMRR = %s, want %s", p.StartMRR, want)
+	}
+	if want := usd("89999999999999999"); !p.Contraction.Equal(want) {
+		t.Errorf("Contraction = %s, want %s", p.Contraction, want)
+	}
+	wantRatio(t, "GRR", p.GRR(), "50.00%")
+	ms, err := b.Movements(jan, feb)
+	if err != nil || len(ms) != 2 || !ms[1].Contraction.Equal(usd("89999999999999999")) {
+		t.Errorf("Movements = %+v, %v", ms, err)
+	}
+	co := b.Cohorts()
+	if len(co) != 1 || !co[0].Ages[0].MRR.Equal(usd("180000000000000000")) {
+		t.Errorf("Cohorts = %+v", co)
+	}
+	// A single record beyond int64 cents.
+	const huge = "1000000000000000000000000000000"
+	b = mustBook(t, []Record{rec("a", "s", jan, huge), rec("a", "s", feb, huge)}, Options{})
+	if !b.Exact() {
+		t.Error("10^30 USD should make the book exact")
+	}
+	if m, ok := b.MRR("a", feb); !ok || !m.Equal(usd(huge)) {
+		t.Errorf("MRR = %s, %v", m, ok)
+	}
+}
+
+// TestBookRecordErrors checks that a bad record is reported with its index and
+// its customer left out, while the others are kept.
+func TestBookRecordErrors(t *testing.T) {
+	recs := []Record{
+		rec("a", "s", jan, "10"),
+		rec("b", "s", jan, "-1"),    // negative
+		rec("", "s", jan, "1"),      // no customer
+		rec("c", "s", jan, "5"),     // duplicated below
+		rec("c", "s", jan, "6"),     //
+		{Customer: "d", Month: jan}, // no currency
+		rec("e", "s", feb, "7"),
+	}
+	b, err := NewBook(recs, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(b.Customers()); got != "[a e]" {
+		t.Errorf("Customers = %s, want [a e]", got)
+	}
+	want := []struct {
+		idx  int
+		sent error
+	}{{1, cs.ErrNegative}, {2, cs.ErrMissing}, {4, cs.ErrDuplicate}, {5, cs.ErrMissing}}
+	errs := b.Errors()
+	if len(errs) != len(want) {
+		t.Fatalf("Errors = %v, want %d", errs, len(want))
+	}
+	for i, w := range want {
+		var re *RecordError
+		if !errors.As(errs[i], &re) || re.Index != w.idx || !errors.Is(errs[i], w.sent) {
+			t.Errorf("Errors[%d] = %v, want records[%d] wrapping %v", i, errs[i], w.idx, w.sent)
+		}
+	}
+	if _, err := NewBook(nil, Options{}); !errors.Is(err, cs.ErrMissing) {
+		t.Errorf("NewBook(nil) = %v, want ErrMissing", err)
+	}
+	if _, err := NewBook([]Record{rec("", "s", jan, "1")}, Options{}); err == nil {
+		t.Error("NewBook with no usable record: want an error")
+	}
+	if _, err := NewBook([]Record{rec("a", "s", jan, "1")}, Options{Currency: "XXQ"}); !errors.Is(err, cs.ErrUnknownCurrency) {
+		t.Errorf("unknown reporting currency: err = %v", err)
+	}
+}
+
+func TestMonthText(t *testing.T) {
+	m := MustParseMonth("0001-01")
+	for _, s := range []string{"0001-01", "2026-12", "9999-12"} {
+		if err := m.UnmarshalText([]byte(s)); err != nil {
+			t.Fatal(err)
+		}
+		b, _ := m.MarshalText()
+		if string(b) != s {
+			t.Errorf("round trip %s = %s", s, b)
+		}
+	}
+	for _, s := range []string{"2026-00", "2026-13", "26-01", "2026/01", "0000-01", "2026-1", "+202-01"} {
+		if err := m.UnmarshalText([]byte(s)); !errors.Is(err, ErrMonth) {
+			t.Errorf("UnmarshalText(%q) = %v, want ErrMonth", s, err)
+		}
+	}
+}
+
+// TestValueErrors checks the refusals of the money functions.
+func TestValueErrors(t *testing.T) {
+	one := decimal.NewFromInt(1)
+	five := NewRatio(decimal.NewFromInt(5), decimal.NewFromInt(100))
+	for _, tc := range []struct {
+		name string
+		err  error
+		want error
+	}{
+		{"LTV margin 0", func() error { _, err := LTV(usd("100"), decimal.Zero, five); return err }(), ErrOption},
+		{"LTV margin 1.5", func() error { _, err := LTV(usd("100"), decimal.RequireFromString("1.5"), five); return err }(), ErrOption},
+		{"LTV negative ARPA", func() error { _, err := LTV(usd("-1"), one, five); return err }(), cs.ErrNegative},
+		{"LTV negative churn", func() error { _, err := LTV(usd("1"), one, NewRatio(decimal.NewFromInt(-1), one)); return err }(), ErrUndefined},
+		{"LTV undefined churn", func() error { _, err := LTV(usd("1"), one, Ratio{}); return err }(), ErrUndefined},
+		{"CAC two currencies", func() error { _, err := CACPayback(usd("1"), cs.MustParseMoney("1 EUR"), one); return err }(), cs.ErrCurrencyMismatch},
+		{"CAC negative", func() error { _, err := CACPayback(usd("-1"), usd("1"), one); return err }(), cs.ErrNegative},
+		{"CAC margin", func() error { _, err := CACPayback(usd("1"), usd("1"), decimal.Zero); return err }(), ErrOption},
+		{"Value negative", func() error { _, err := (SBG{Alpha: 1, Beta: 1}).Value(usd("-1"), 0.1, 0); return err }(), cs.ErrNegative},
+		{"Value no currency", func() error { _, err := (SBG{Alpha: 1, Beta: 1}).Value(cs.Money{}, 0.1, 0); return err }(), cs.ErrUnknownCurrency},
+		{"Value bad model", func() error { _, err := (SBG{}).Value(usd("1"), 0.1, 0); return err }(), ErrOption},
+		{"DERL NaN", func() error { _, err := (SBG{Alpha: 1, Beta: 1}).DERL(math.NaN(), 0); return err }(), ErrOption},
+		{"DERL n < 0", func() error { _, err := (SBG{Alpha: 1, Beta: 1}).DERL(0.1, -1); return err }(), ErrOption},
+		{"Inflow negative", func() error { _, err := (Inflow{New: decimal.NewFromInt(-1)}).Active(1); return err }(), ErrOption},
+		{"Inflow r > 1", func() error { _, err := (Inflow{Retention: decimal.NewFromInt(2)}).Limit(); return err }(), ErrOption},
+		{"Inflow t 0", func() error { _, err := (Inflow{}).Active(0); return err }(), ErrOption},
+		{"Inflow periods < 0", func() error { _, err := (Inflow{}).Simulate(-1); return err }(), ErrOption},
+	} {
+		if !errors.Is(tc.err, tc.want) {
+			t.Errorf("%s: err = %v, want %v", tc.name, tc.err, tc.want)
+		}
+	}
+	// Retention 1: the closed form is New × t and the limit undefined.
+	f := Inflow{New: decimal.NewFromInt(10), Retention: one}
+	a, _ := f.Active(4)
+	sim, _ := f.Simulate(4)
+	if a.Cmp(ratioInt(40, 1)) != 0 || !sim[3].Equal(decimal.NewFromInt(40)) {
+		t.Errorf("r = 1: Active(4) = %v, Simulate = %v; want 40", a, sim)
+	}
+}
+
+// TestRatioCmp checks exact comparison, negative denominators and undefined ratios.
+func TestRatioCmp(t *testing.T) {
+	d := decimal.NewFromInt
+	for _, tc := range []struct {
+		a, b Ratio
+		want int
+	}{
+		{NewRatio(d(1), d(3)), NewRatio(d(2), d(6)), 0},   // equal quotients
+		{NewRatio(d(1), d(3)), NewRatio(d(1), d(2)), -1},  // smaller
+		{NewRatio(d(1), d(-2)), NewRatio(d(0), d(1)), -1}, // negative denominator
+		{NewRatio(d(1), d(-2)), NewRatio(d(1), d(-3)), -1},
+		{Ratio{}, NewRatio(d(1), d(2)), 0}, // undefined
+	} {
+		if got := tc.a.Cmp(tc.b); got != tc.want {
+			t.Errorf("%v.Cmp(%v) = %d, want %d", tc.a, tc.b, got, tc.want)
+		}
+	}
+}
+
+func TestVerdictText(t *testing.T) {
+	for v, want := range map[Verdict]string{Unknown: "unknown", Met: "met", NotMet: "not met", 9: "Verdict(9)"} {
+		b, _ := v.MarshalText()
+		if v.String() != want || string(b) != want {
+			t.Errorf("Verdict %d = %q, %q; want %q", v, v.String(), b, want)
+		}
+	}
+	if s := Convention(7).String(); s != "Convention(7)" {
+		t.Errorf("Convention(7) = %q", s)
+	}
+}
