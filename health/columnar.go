@@ -106,6 +106,7 @@ type Plan struct {
 	col     []int // per measure
 	nGroups int
 	vetoes  []planVeto
+	chunk   int // rows per unit of parallel work: chunkRows (tests use less)
 }
 
 type planVeto struct {
@@ -127,7 +128,7 @@ func (s *Scorer) Plan(profileName string, names []string) (*Plan, error) {
 		return nil, fmt.Errorf("health: profile %q has %d measures, the columnar path takes at most %d: %w",
 			p.name, len(p.measures), MaxPlanMeasures, ErrColumns)
 	}
-	pl := &Plan{prof: p, names: slices.Clone(names), nGroups: len(p.groups)}
+	pl := &Plan{prof: p, names: slices.Clone(names), nGroups: len(p.groups), chunk: chunkRows}
 	for i := range p.measures {
 		m := &p.measures[i]
 		if m.kind == kindCategories || m.kind == kindFunc {
@@ -172,7 +173,8 @@ func (pl *Plan) Score(ctx context.Context, cols *Columns, out []Scored, workers 
 	if err := pl.check(cols, n, len(out)); err != nil {
 		return err
 	}
-	chunks := (n + chunkRows - 1) / chunkRows
+	chunk := pl.chunk
+	chunks := (n + chunk - 1) / chunk
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
@@ -184,8 +186,8 @@ func (pl *Plan) Score(ctx context.Context, cols *Columns, out []Scored, workers 
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			lo := c * chunkRows
-			errs = pl.scoreRows(cols, out, lo, min(lo+chunkRows, n), errs, sc)
+			lo := c * chunk
+			errs = pl.scoreRows(cols, out, lo, min(lo+chunk, n), errs, sc)
 		}
 		return errors.Join(errs...)
 	}
@@ -207,8 +209,8 @@ func (pl *Plan) Score(ctx context.Context, cols *Columns, out []Scored, workers 
 					cancelled.Store(true)
 					return
 				}
-				lo := c * chunkRows
-				chunkErrs[c] = pl.scoreRows(cols, out, lo, min(lo+chunkRows, n), nil, sc)
+				lo := c * chunk
+				chunkErrs[c] = pl.scoreRows(cols, out, lo, min(lo+chunk, n), nil, sc)
 			}
 		}()
 	}

@@ -33,7 +33,13 @@ func twoGroups() Config {
 	}}}
 }
 
-func mustCompile(t testing.TB, c Config, opts ...Option) *Scorer {
+// fataler is what mustCompile needs of testing.TB and *rapid.T.
+type fataler interface {
+	Helper()
+	Fatal(args ...any)
+}
+
+func mustCompile(t fataler, c Config, opts ...Option) *Scorer {
 	t.Helper()
 	s, err := Compile(c, opts...)
 	if err != nil {
