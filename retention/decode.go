@@ -37,7 +37,10 @@ func DecodeOffering(r io.Reader) (Offering, error) {
 }
 
 // DecodeOfferings reads a JSON array of Offerings with the rules of DecodeOffering;
-// paths read offerings[i].field.
+// paths read offerings[i].field. Input that is not a JSON array of values is an
+// error and no offering is returned. A bad offering does not stop the others: the
+// result holds every good offering in input order, and the error joins one error
+// per bad offering (each naming offerings[i]), nil when all are good.
 func DecodeOfferings(r io.Reader) ([]Offering, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
@@ -47,13 +50,17 @@ func DecodeOfferings(r io.Reader) ([]Offering, error) {
 	if err := decodeOne(data, &raws); err != nil {
 		return nil, fmt.Errorf("retention: offerings: want an array of objects: %w", err)
 	}
-	out := make([]Offering, len(raws))
+	out := make([]Offering, 0, len(raws))
+	var errs []error
 	for i, raw := range raws {
-		if out[i], err = decodeOffering(raw, "offerings["+strconv.Itoa(i)+"]"); err != nil {
-			return nil, err
+		o, err := decodeOffering(raw, "offerings["+strconv.Itoa(i)+"]")
+		if err != nil {
+			errs = append(errs, err)
+			continue
 		}
+		out = append(out, o)
 	}
-	return out, nil
+	return out, errors.Join(errs...)
 }
 
 // decodeOne decodes exactly one JSON value from data into v.

@@ -84,10 +84,14 @@ func TestDecodeOfferingErrors(t *testing.T) {
 			t.Errorf("DecodeOffering(%s) = %v, want %v naming %s", tc.in, err, tc.want, tc.path)
 		}
 	}
-	// In a list the path carries the index.
-	_, err := DecodeOfferings(strings.NewReader(`[{"name":"a"},{"name":"b","uses_per_month":-1}]`))
-	if !errors.Is(err, cs.ErrNegative) || !strings.Contains(err.Error(), "offerings[1].uses_per_month") {
-		t.Errorf("DecodeOfferings = %v, want offerings[1].uses_per_month negative", err)
+	// In a list the path carries the index, and the good offerings are kept.
+	got, err := DecodeOfferings(strings.NewReader(`[{"name":"a"},{"name":"b","uses_per_month":-1},{"name":"c"},{"nam":"d"}]`))
+	if !errors.Is(err, cs.ErrNegative) || !errors.Is(err, cs.ErrUnknownField) ||
+		!strings.Contains(err.Error(), "offerings[1].uses_per_month") || !strings.Contains(err.Error(), "offerings[3].nam") {
+		t.Errorf("DecodeOfferings = %v, want offerings[1].uses_per_month negative and offerings[3].nam unknown", err)
+	}
+	if len(got) != 2 || got[0].Name != "a" || got[1].Name != "c" {
+		t.Errorf("DecodeOfferings kept %+v, want a and c", got)
 	}
 	if _, err := DecodeOfferings(strings.NewReader(`{"name":"a"}`)); !errors.Is(err, ErrJSON) {
 		t.Errorf("DecodeOfferings(object) = %v, want ErrJSON", err)

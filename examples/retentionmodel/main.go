@@ -17,13 +17,16 @@
 // -thresholds a JSON object of retention.Thresholds (omitted fields keep their
 // defaults); -as-of is the date the age of the last release is measured from
 // (2026-06-30 by default, the sample book's date, so the output is reproducible).
-// -format json prints the assessments as a JSON array.
+// -format json prints the assessments as a JSON array. An offering that cannot be
+// read or checked is reported on standard error, after the others have been
+// printed, and the command exits with status 2.
 package main
 
 import (
 	"bytes"
 	_ "embed"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -70,9 +73,14 @@ func run(args []string, stdout io.Writer) error {
 			return fmt.Errorf("retentionmodel: %w", err)
 		}
 	}
+	// A bad offering is reported after the others have been checked and printed.
+	var bad []error
 	list, err := retention.DecodeOfferings(bytes.NewReader(src))
 	if err != nil {
-		return fmt.Errorf("retentionmodel: %s: %w", orDefault(*offerings, "offerings.json"), err)
+		if list == nil {
+			return fmt.Errorf("retentionmodel: %s: %w", orDefault(*offerings, "offerings.json"), err)
+		}
+		bad = append(bad, fmt.Errorf("%s: %w", orDefault(*offerings, "offerings.json"), err))
 	}
 	var th retention.Thresholds
 	if *thresholds != "" {
@@ -84,18 +92,29 @@ func run(args []string, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("retentionmodel: %s: %w", *thresholds, err)
 	}
-	out := make([]retention.Assessment, len(list))
-	for i, o := range list {
-		if out[i], err = k.Check(o, date); err != nil {
-			return fmt.Errorf("retentionmodel: offerings[%d] %q: %w", i, o.Name, err)
+	out := make([]retention.Assessment, 0, len(list))
+	for _, o := range list {
+		a, err := k.Check(o, date)
+		if err != nil {
+			bad = append(bad, fmt.Errorf("offering %q: %w", o.Name, err))
+			continue
 		}
+		out = append(out, a)
 	}
 	if *format == "json" {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		err = enc.Encode(out)
+	} else {
+		err = writeText(stdout, k.Thresholds(), out)
 	}
-	return writeText(stdout, k.Thresholds(), out)
+	if err != nil {
+		return fmt.Errorf("retentionmodel: %w", err)
+	}
+	if len(bad) > 0 {
+		return fmt.Errorf("retentionmodel: %w", errors.Join(bad...))
+	}
+	return nil
 }
 
 func orDefault(s, d string) string {

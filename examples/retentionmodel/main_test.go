@@ -48,6 +48,19 @@ func TestGolden(t *testing.T) {
 	}
 }
 
+// TestPartial checks that a bad offering is reported while the good ones are
+// still checked and printed.
+func TestPartial(t *testing.T) {
+	var out bytes.Buffer
+	err := run([]string{"-offerings", "testdata/partial.json", "-as-of", "2026-06-01"}, &out)
+	if err == nil || !strings.Contains(err.Error(), "offerings[1].pricing") || !strings.Contains(err.Error(), `offering "future release"`) {
+		t.Errorf("err = %v, want offerings[1].pricing and the future release named", err)
+	}
+	if got := out.String(); !strings.Contains(got, "good — retention model: unknown") || strings.Contains(got, "future release —") {
+		t.Errorf("output lacks the good offering or shows the bad one:\n%s", got)
+	}
+}
+
 // TestErrors checks that bad input is an error naming the file, flag or JSON path.
 func TestErrors(t *testing.T) {
 	for _, tc := range []struct {
