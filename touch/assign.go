@@ -66,9 +66,7 @@ func (a *Assigner) Assign(accounts []Account, asOf cs.Date) (*Result, error) {
 		accts: accounts,
 		asOf:  asOf,
 		vals:  make([]int64, n),
-		arrs:  make([]int64, n),
-		prevs: make([]int64, n),
-		flags: make([]uint8, n),
+		recs:  make([]rec, n),
 	}
 	w.check()
 	w.dedupe()
@@ -81,10 +79,28 @@ func (a *Assigner) Assign(accounts []Account, asOf cs.Date) (*Result, error) {
 
 // per-account flags of a run.
 const (
-	fBad      uint8 = 1 << iota // rejected
-	fValExact                   // Value is in the policy currency, a whole number of minor units
-	fARRExact                   // likewise for ARR
+	fBad         uint8 = 1 << iota // rejected
+	fValExact                      // Value is in the policy currency, a whole number of minor units
+	fARRExact                      // likewise for ARR
+	fSamePeriod                    // State.AsOf is the assignment date
+	fPoorFit                       // the fit gate refused the account
+	fValueRising                   // value rose by the upgrade growth over PreviousValue
+	fUsageRising                   // usage_trend at or above the upgrade trend
 )
+
+// rec is what the fill reads of an account, gathered in input order by check so
+// that the fill, which walks the accounts in value order, touches 24 bytes per
+// account rather than the whole Account.
+type rec struct {
+	arr       int64 // ARR, minor units; 0 when unknown
+	streak    int32
+	owner     int32 // csmRef of State.Owner; -1 for none or a CSM the policy lacks
+	tier      Tier  // State.Tier
+	due       Tier  // State.Due, else State.Tier
+	toward    Tier
+	flags     uint8
+	community Community
+}
 
 // run is the scratch state of one Assign call.
 type run struct {
@@ -92,11 +108,11 @@ type run struct {
 	accts []Account
 	asOf  cs.Date
 	vals  []int64 // value, minor units of the policy currency
-	arrs  []int64 // ARR, minor units; 0 when unknown
-	prevs []int64 // previous value, minor units; -1 when unknown
-	flags []uint8
+	recs  []rec
+	fits  map[int32]string // the fit gate's reasons, by account index
 	errs  []rejection
 	loads [4]tierLoad // indexed by Tier
+	sink  int         // keeps the fill's look-ahead loads
 }
 
 type rejection struct {
@@ -105,19 +121,25 @@ type rejection struct {
 }
 
 func (w *run) bad(i int, field, value string, err error) {
-	if w.flags[i]&fBad != 0 {
+	if w.recs[i].flags&fBad != 0 {
 		return // one error per account is enough to reject it
 	}
-	w.flags[i] |= fBad
+	w.recs[i].flags |= fBad
 	w.errs = append(w.errs, rejection{i, &Error{
 		Path: "accounts[" + strconv.Itoa(i) + "]" + field, Record: w.accts[i].ID, Value: value, Err: err,
 	}})
 }
 
-// check validates every account and converts its amounts to minor units.
+// check validates every account, converts its amounts to minor units and
+// gathers what the fill needs into its rec: the state, the fit gate's verdict,
+// the community overlay and the upgrade evidence. It runs in input order, so
+// that the one pass over the whole Accounts is sequential.
 func (w *run) check() {
+	a := w.a
 	for i := range w.accts {
 		acc := &w.accts[i]
+		rc := &w.recs[i]
+		rc.owner = -1
 		if acc.ID == "" {
 			w.bad(i, ".id", "", fmt.Errorf("empty ID: %w", cs.ErrMissing))
 			continue
@@ -126,37 +148,37 @@ func (w *run) check() {
 			w.bad(i, ".value", "", cs.ErrMissing)
 			continue
 		}
-		v, exact, err := w.a.minorOf(acc.Value)
+		v, exact, err := a.minorOf(acc.Value)
 		if err != nil {
 			w.bad(i, ".value", acc.Value.String(), err)
 			continue
 		}
 		w.vals[i] = v
 		if exact {
-			w.flags[i] |= fValExact
+			rc.flags |= fValExact
 		}
 		if acc.ARR.Currency() != "" {
-			v, exact, err := w.a.minorOf(acc.ARR)
+			n, exact, err := a.minorOf(acc.ARR)
 			if err != nil {
 				w.bad(i, ".arr", acc.ARR.String(), err)
 				continue
 			}
-			w.arrs[i] = v
+			rc.arr = n
 			if exact {
-				w.flags[i] |= fARRExact
+				rc.flags |= fARRExact
 			}
 		} else if !acc.ARR.IsZero() {
 			w.bad(i, ".arr", acc.ARR.Amount().String(), cs.ErrUnknownCurrency)
 			continue
 		}
-		w.prevs[i] = -1
+		prev := int64(-1)
 		if acc.PreviousValue.Currency() != "" {
-			v, _, err := w.a.minorOf(acc.PreviousValue)
+			n, _, err := a.minorOf(acc.PreviousValue)
 			if err != nil {
 				w.bad(i, ".previous_value", acc.PreviousValue.String(), err)
 				continue
 			}
-			w.prevs[i] = v
+			prev = n
 		}
 		if acc.HealthKnown && (!finite(acc.Health) || acc.Health < 0 || acc.Health > 100) {
 			w.bad(i, ".health", strconv.FormatFloat(acc.Health, 'g', -1, 64), fmt.Errorf("want 0..100: %w", cs.ErrNotFinite))
@@ -169,7 +191,7 @@ func (w *run) check() {
 					break
 				}
 			}
-			if w.flags[i]&fBad != 0 {
+			if rc.flags&fBad != 0 {
 				continue
 			}
 		}
@@ -183,8 +205,43 @@ func (w *run) check() {
 			w.bad(i, ".state.toward", st.Toward.String(), ErrUnknownTier)
 		case st.Streak < 0:
 			w.bad(i, ".state.streak", strconv.Itoa(st.Streak), cs.ErrNegative)
+		case st.Streak > math.MaxInt32:
+			w.bad(i, ".state.streak", strconv.Itoa(st.Streak), ErrInvalid)
 		case !st.AsOf.IsZero() && st.AsOf.After(w.asOf):
 			w.bad(i, ".state.as_of", st.AsOf.String(), fmt.Errorf("after the assignment date %s: %w", w.asOf, cs.ErrDateOrder))
+		}
+		if rc.flags&fBad != 0 {
+			continue
+		}
+		rc.tier, rc.due, rc.toward, rc.streak = st.Tier, st.Due, st.Toward, int32(st.Streak)
+		if rc.due == None {
+			rc.due = st.Tier
+		}
+		if st.AsOf == w.asOf {
+			rc.flags |= fSamePeriod
+		}
+		if st.Owner != "" {
+			if ref, ok := a.owners[st.Owner]; ok {
+				rc.owner = ref
+			}
+		}
+		if a.policy.PoorFit != nil {
+			if why := a.policy.PoorFit(acc); why != "" {
+				rc.flags |= fPoorFit
+				if w.fits == nil {
+					w.fits = map[int32]string{}
+				}
+				w.fits[int32(i)] = why
+			}
+		}
+		rc.community = a.communityOf(acc)
+		if !a.policy.Upgrade.Off {
+			if prev >= 0 && ((prev == 0 && v > 0) || (prev > 0 && v > prev && a.grewBy(uint64(v-prev), uint64(prev)))) {
+				rc.flags |= fValueRising
+			}
+			if u, ok := acc.Signals["usage_trend"]; ok && u >= a.usageTrend {
+				rc.flags |= fUsageRising
+			}
 		}
 	}
 }
@@ -205,6 +262,13 @@ func (a *Assigner) minorOf(m cs.Money) (n int64, exact bool, err error) {
 		if !ok {
 			return 0, false, fmt.Errorf("%s to %s: %w (%w)", c, a.currency, ErrNoRate, cs.ErrCurrencyMismatch)
 		}
+		if f, ok := a.fast[c]; ok {
+			if src, ok := toMinor(amt, f.digits, false); ok {
+				if v, ok := f.convert(src, a.digits); ok {
+					return v, false, nil
+				}
+			}
+		}
 		conv, err := m.Convert(a.currency, rate)
 		if err != nil {
 			return 0, false, err
@@ -218,6 +282,42 @@ func (a *Assigner) minorOf(m cs.Money) (n int64, exact bool, err error) {
 		return 0, false, fmt.Errorf("%w: larger than 10^18 minor units", ErrInvalid)
 	}
 	return v, false, nil
+}
+
+// fastRate is an exchange rate as coef × 10^exp, for conversions in integers;
+// digits are the minor digits of the currency converted from.
+type fastRate struct {
+	coef   uint64
+	exp    int
+	digits int
+}
+
+// convert returns src minor units of the rate's currency in minor units of a
+// currency with dst digits, rounded half to even, exactly as Money.Convert then
+// rounding would; ok is false when the integers would overflow.
+func (f fastRate) convert(src int64, dst int) (int64, bool) {
+	hi, lo := bits.Mul64(uint64(src), f.coef)
+	switch scale := f.exp + dst - f.digits; {
+	case scale >= 0:
+		if hi != 0 || scale > 18 || lo >= uint64(pow10[18])/uint64(pow10[scale]) {
+			return 0, false
+		}
+		return int64(lo) * pow10[scale], true
+	case scale >= -18:
+		p := uint64(pow10[-scale])
+		if hi >= p {
+			return 0, false
+		}
+		q, r := bits.Div64(hi, lo, p)
+		if r > p-r || (r == p-r && q%2 != 0) {
+			q++
+		}
+		if q >= uint64(pow10[18]) {
+			return 0, false
+		}
+		return int64(q), true
+	}
+	return 0, false
 }
 
 // dedupe rejects every account whose ID occurs more than once. IDs are hashed
@@ -266,7 +366,7 @@ func (w *run) dup(i, other int) {
 func (w *run) sortByValue() []kv {
 	keys := make([]kv, 0, len(w.accts))
 	for i := range w.accts {
-		if w.flags[i]&fBad == 0 {
+		if w.recs[i].flags&fBad == 0 {
 			keys = append(keys, kv{uint64(math.MaxInt64 - w.vals[i]), int32(i)})
 		}
 	}
@@ -393,14 +493,14 @@ type tierLoad struct {
 }
 
 // pick returns the slot that takes an account of tier rule r, owned so far by
-// owner, or -1 when the tier does not model capacity; ok is false when no CSM of
+// owner (a csmRef, or -1), or -1 when the tier does not model capacity; ok is false when no CSM of
 // the tier can take it.
-func (l *tierLoad) pick(r *tierRule, owner string, arr int64) (int, bool) {
+func (l *tierLoad) pick(r *tierRule, owner int32, arr int64) (int, bool) {
 	if !r.limited {
 		return -1, true
 	}
-	if owner != "" {
-		if j, ok := r.index[owner]; ok && l.slots[j].fits(r, arr) {
+	if owner >= 0 && Tier(owner>>24) == r.tier {
+		if j := int(owner & 0xffffff); l.slots[j].fits(r, arr) {
 			return j, true
 		}
 	}
@@ -442,21 +542,25 @@ func (w *run) fill(order []kv, res *Result) {
 	}
 	hyst := a.periods > 0 || a.up != a.plain || a.down != a.plain
 	res.Accounts = make([]Assignment, len(order))
+	const ahead = 8 // accounts whose lines are touched before they are needed
+	var sink int
 	for k, e := range order {
+		if k+ahead < len(order) {
+			// Touch the account and its rec a few steps ahead: the walk in
+			// value order is random in memory, and the loads overlap.
+			j := order[k+ahead].i
+			sink += len(w.accts[j].ID) + int(w.recs[j].flags)
+		}
 		i := int(e.i)
-		acc := &w.accts[i]
-		v, arr := w.vals[i], w.arrs[i]
-		st := &acc.State
+		rc := &w.recs[i]
+		v, arr := int64(math.MaxInt64-e.k), rc.arr
 		out := &res.Accounts[k]
-		out.ID, out.Previous = acc.ID, st.Tier
+		out.Previous = rc.tier
 
 		// 1-2. Thresholds and hysteresis, from the tier the value earned last
 		// period (not the one capacity left the account in).
 		plain := tierOf(v, a.plain[0], a.plain[1])
-		base := st.Due
-		if base == None {
-			base = st.Tier
-		}
+		base := rc.due
 		want, streak := plain, 0
 		switch {
 		case base == None:
@@ -464,9 +568,9 @@ func (w *run) fill(order []kv, res *Result) {
 		case plain == base || !hyst:
 		default:
 			streak = 1
-			if st.Toward == plain {
-				streak = st.Streak
-				if st.AsOf != w.asOf {
+			if rc.toward == plain {
+				streak = int(rc.streak)
+				if rc.flags&fSamePeriod == 0 {
 					streak++
 				}
 				streak = max(streak, 1)
@@ -486,13 +590,11 @@ func (w *run) fill(order []kv, res *Result) {
 			out.Toward, out.Streak = plain, streak
 		}
 
-		// 3. The fit gate.
-		if a.policy.PoorFit != nil {
-			if why := a.policy.PoorFit(acc); why != "" {
-				out.FitReason = why
-				out.Reasons |= ReasonPoorFit
-				want = Tech
-			}
+		// 3. The fit gate, evaluated by check.
+		if rc.flags&fPoorFit != 0 {
+			out.FitReason = w.fits[e.i]
+			out.Reasons |= ReasonPoorFit
+			want = Tech
 		}
 
 		// 3-4. The cost gate and capacity, from the tier sought down.
@@ -507,7 +609,7 @@ func (w *run) fill(order []kv, res *Result) {
 				continue
 			}
 			if !l.closed {
-				j, ok := l.pick(r, st.Owner, arr)
+				j, ok := l.pick(r, rc.owner, arr)
 				if ok {
 					if j >= 0 {
 						owner = r.csms[j]
@@ -533,22 +635,23 @@ func (w *run) fill(order []kv, res *Result) {
 		l.value.add(v)
 
 		out.Tier, out.Owner = t, owner
-		out.Changed = st.Tier != None && t != st.Tier
+		out.Changed = rc.tier != None && t != rc.tier
 		if t == plain {
 			out.Reasons |= ReasonThreshold
 		}
-		out.Value = w.money(acc.Value, v, w.flags[i]&fValExact != 0)
+		out.Community = rc.community
+		acc := &w.accts[i]
+		out.ID = acc.ID
+		out.Value = w.money(acc.Value, v, rc.flags&fValExact != 0)
 		if acc.ARR.Currency() != "" {
-			out.ARR = w.money(acc.ARR, arr, w.flags[i]&fARRExact != 0)
+			out.ARR = w.money(acc.ARR, arr, rc.flags&fARRExact != 0)
 		}
-		out.Community = a.communityOf(acc)
-		if t == Tech && out.FitReason == "" && !a.policy.Upgrade.Off {
-			if c, ok := a.candidate(acc, out.Value, v, w.prevs[i]); ok {
-				res.Candidates = append(res.Candidates, c)
-			}
+		if t == Tech && rc.flags&(fValueRising|fUsageRising) != 0 && rc.flags&fPoorFit == 0 {
+			res.Candidates = append(res.Candidates, a.candidate(acc, out.Value, v, rc.flags))
 		}
 	}
 	w.loads = loads
+	w.sink = sink
 }
 
 // money returns the amount n in the policy currency, reusing given when it is
@@ -582,36 +685,23 @@ func (a *Assigner) communityOf(acc *Account) Community {
 	return f
 }
 
-// candidate reports whether a tech-touch account is rising, with the evidence.
-func (a *Assigner) candidate(acc *Account, value cs.Money, v, prev int64) (Candidate, bool) {
-	c := Candidate{}
-	if prev >= 0 {
-		if prev == 0 {
-			c.ValueRising = v > 0
-		} else if v > prev {
-			// (v − prev) ÷ prev ≥ g, exactly: (v − prev) × 10^s ≥ prev × g × 10^s.
-			c.ValueGrowth = float64(v-prev) / float64(prev)
-			c.ValueRising = a.grewBy(uint64(v-prev), uint64(prev))
-		} else {
-			c.ValueGrowth = float64(v-prev) / float64(prev)
-		}
-	}
-	if u, ok := acc.Signals["usage_trend"]; ok {
-		c.UsageTrend, c.UsageKnown = u, true
-		c.UsageRising = u >= a.usageTrend
-	}
-	if !c.ValueRising && !c.UsageRising {
-		return Candidate{}, false
-	}
-	c.ID, c.Value = acc.ID, value
-	if prev >= 0 {
-		if acc.PreviousValue.Currency() == a.currency {
+// candidate writes the evidence of a rising tech-touch account; flags say
+// which of value and usage check found rising.
+func (a *Assigner) candidate(acc *Account, value cs.Money, v int64, flags uint8) Candidate {
+	c := Candidate{ID: acc.ID, Value: value, ValueRising: flags&fValueRising != 0, UsageRising: flags&fUsageRising != 0}
+	if acc.PreviousValue.Currency() != "" {
+		prev, exact, _ := a.minorOf(acc.PreviousValue) // check accepted it
+		if exact {
 			c.PreviousValue = acc.PreviousValue
 		} else {
 			c.PreviousValue, _ = cs.MoneyFromMinor(prev, a.currency)
 		}
+		if prev > 0 {
+			c.ValueGrowth = float64(v-prev) / float64(prev)
+		}
 	}
-	return c, true
+	c.UsageTrend, c.UsageKnown = acc.Signals["usage_trend"]
+	return c
 }
 
 // grewBy reports whether rise ÷ base ≥ the policy's value growth, exactly.

@@ -147,8 +147,7 @@ type CommunityPolicy struct {
 // currency.
 type tierRule struct {
 	tier        Tier
-	csms        []string       // named CSMs, or one pool name, or none
-	index       map[string]int // CSM name → slot, for sticky owners
+	csms        []string // named CSMs, or one pool name, or none
 	pooled      bool
 	headcount   int   // CSMs behind the slots (len(csms), or the pool's size)
 	maxAccounts int64 // per slot; math.MaxInt64 without limit
@@ -167,7 +166,9 @@ type Assigner struct {
 	currency cs.Currency
 	digits   int
 	rates    map[cs.Currency]decimal.Decimal
-	rules    [4]tierRule // indexed by Tier; None unused
+	fast     map[cs.Currency]fastRate // the rates that fit integers
+	rules    [4]tierRule              // indexed by Tier; None unused
+	owners   map[string]int32         // CSM or pool name → csmRef: tier<<24 | slot
 
 	// Thresholds by boundary: b[0] between Tech and Low, b[1] between Low and
 	// High; math.MaxInt64 when the boundary is unset. up and down are the
@@ -189,7 +190,7 @@ func Compile(p Policy) (*Assigner, error) {
 	bad := func(path, value string, err error) {
 		errs = append(errs, &Error{Path: path, Value: value, Err: err})
 	}
-	a := &Assigner{policy: p}
+	a := &Assigner{policy: p, owners: map[string]int32{}}
 	if int(p.Basis) >= len(basisNames) {
 		bad("basis", p.Basis.String(), cs.ErrUnknownField)
 	}
@@ -252,6 +253,12 @@ func Compile(p Policy) (*Assigner, error) {
 				bad(path, r.String(), fmt.Errorf("the policy currency's own rate must be 1: %w", ErrInvalid))
 			default:
 				a.rates[c] = r
+				if r.NumDigits() <= 18 && c.Digits() >= 0 {
+					if a.fast == nil {
+						a.fast = map[cs.Currency]fastRate{}
+					}
+					a.fast[c] = fastRate{coef: uint64(r.CoefficientInt64()), exp: int(r.Exponent()), digits: c.Digits()}
+				}
 			}
 		}
 	}
@@ -331,13 +338,20 @@ func Compile(p Policy) (*Assigner, error) {
 			r.headcount = len(tp.CSMs)
 			r.limited = true
 		}
-		if len(r.csms) > 0 {
-			r.index = make(map[string]int, len(r.csms))
-			for i, c := range r.csms {
-				if _, ok := r.index[c]; !ok {
-					r.index[c] = i
+		if len(r.csms) >= 1<<24 {
+			bad(name+".csms", strconv.Itoa(len(r.csms)), fmt.Errorf("more than %d CSMs: %w", 1<<24-1, ErrInvalid))
+			r.csms = nil
+		}
+		for i, c := range r.csms {
+			if ref, ok := a.owners[c]; ok {
+				// A named CSM twice is reported above; a pool sharing a
+				// name with a CSM or another pool is reported here.
+				if prev := Tier(ref >> 24); r.pooled || a.rules[prev].pooled {
+					bad(name+".pool", c, fmt.Errorf("also names a CSM or pool of %s: %w", prev, cs.ErrDuplicate))
 				}
+				continue
 			}
+			a.owners[c] = int32(t)<<24 | int32(i)
 		}
 		a.rules[t] = r
 	}

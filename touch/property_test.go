@@ -410,3 +410,28 @@ func TestPropResultJSONRoundTrip(t *testing.T) {
 		}
 	})
 }
+
+// The integer conversion agrees with the decimal route (Money.Convert, then
+// rounding half to even to the minor unit) whenever it answers.
+func TestPropFastConvert(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		from := rapid.SampledFrom([]cs.Currency{"EUR", "JPY", "USD", "KWD"}).Draw(t, "from")
+		to := rapid.SampledFrom([]cs.Currency{"EUR", "JPY", "USD", "KWD"}).Draw(t, "to")
+		rate := decimal.New(rapid.Int64Range(1, 1e12).Draw(t, "rate_coef"), int32(rapid.IntRange(-14, 4).Draw(t, "rate_exp")))
+		src := rapid.Int64Range(0, 1e15).Draw(t, "src")
+		f := fastRate{coef: uint64(rate.CoefficientInt64()), exp: int(rate.Exponent()), digits: from.Digits()}
+		got, ok := f.convert(src, to.Digits())
+		m, _ := cs.MoneyFromMinor(src, from)
+		conv, err := m.Convert(to, rate)
+		if err != nil {
+			return // a rate other than 1 between one currency and itself
+		}
+		want, wantOK := toMinor(conv.Amount(), to.Digits(), true)
+		if ok && (!wantOK || got != want) {
+			t.Fatalf("%d minor %s at %s to %s = %d, decimal route %d (ok %v)", src, from, rate, to, got, want, wantOK)
+		}
+		if !ok && wantOK && rate.NumDigits() <= 12 && src < 1e12 && rate.Exponent() >= -8 && rate.Exponent() <= 0 {
+			t.Fatalf("%d minor %s at %s to %s: no answer for a small case", src, from, rate, to)
+		}
+	})
+}
