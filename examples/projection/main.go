@@ -3,12 +3,16 @@
 // With no flags it prints the seed's projection (seed 004: 200 new customers a
 // year, half of each cohort kept → 200, 300, 350, … towards 400), the closed form
 // beside the cohort-by-cohort simulation, and then a shifted-beta-geometric fit
-// (Fader & Hardie 2007) of sample data: the "regular" cohort published in the
-// paper.
+// (Fader & Hardie 2007) of sample data: a synthetic monthly cohort of 1,000
+// following the pooled logo retention of the default sample book
+// (examples/samplebook) over 12 months.
 //
 //	go run ./examples/projection
 //	go run ./examples/projection -survivors 1000,869,743,653,593,551,517,491
 //	go run ./examples/projection -survivors 1000,631,468,382 -format json
+//
+// The sample's periods are months, and its discount rate is 10% a year unless
+// -discount says otherwise.
 //
 // -survivors fits the given counts (the cohort's size first, then the customers
 // left after each period) and prints α, β, the log-likelihood, the projected
@@ -31,6 +35,7 @@ import (
 
 	"github.com/shopspring/decimal"
 	"github.com/successkit/cs"
+	"github.com/successkit/cs/examples/samplebook"
 	"github.com/successkit/cs/retention"
 )
 
@@ -41,9 +46,70 @@ func main() {
 	}
 }
 
-// regular is the "regular" cohort of Fader & Hardie (2007), Table 1: survivors of
-// 1,000 customers over the 7 calibration years.
-var regular = []float64{1000, 631, 468, 382, 326, 289, 262, 241}
+// sampleRates are the illustrative constant rates (USD per unit) at which the
+// sample book's EUR and JPY rows are converted. Logo retention, which the fit
+// reads, does not depend on them; a real book supplies its own rates.
+var sampleRates = map[cs.Currency]string{"EUR": "1.08", "JPY": "0.0066"}
+
+// sampleAges is how many monthly retention steps the synthetic cohort follows.
+const sampleAges = 12
+
+// sampleCohort builds a synthetic cohort of 1,000 customers from the default
+// sample book (examples/samplebook): it follows the pooled month-on-month logo
+// retention of the cohorts that start inside the book's history (the first
+// month's cohort is left out, since it mixes customers of every tenure), each
+// step taken over the cohorts old enough to show it.
+func sampleCohort() ([]float64, error) {
+	sb, err := samplebook.Generate(samplebook.Config{})
+	if err != nil {
+		return nil, err
+	}
+	monthly := map[string]bool{}
+	for _, c := range sb.Customers {
+		monthly[c.ID] = c.Attributes["contract"] == "monthly"
+	}
+	var recs []retention.Record
+	for _, r := range sb.MRR {
+		if monthly[r.CustomerID] {
+			recs = append(recs, retention.Record{Customer: r.CustomerID, Subscription: r.SubscriptionID, Month: retention.MonthOf(r.Month), MRR: r.MRR})
+		}
+	}
+	opt := retention.Options{Currency: "USD"}
+	first, last := recs[0].Month, recs[0].Month
+	for _, r := range recs {
+		first, last = min(first, r.Month), max(last, r.Month)
+	}
+	for _, c := range []cs.Currency{"EUR", "JPY"} {
+		for m := first; m <= last; m++ {
+			opt.Rates = append(opt.Rates, retention.Rate{From: c, Month: m, Rate: decimal.RequireFromString(sampleRates[c])})
+		}
+	}
+	book, err := retention.NewBook(recs, opt)
+	if err != nil {
+		return nil, err
+	}
+	if errs := book.Errors(); len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	cohorts := book.Cohorts()
+	s := []float64{1000}
+	for k := 0; k < sampleAges; k++ {
+		var kept, base int
+		for _, c := range cohorts[1:] {
+			if len(c.Ages) > k+1 {
+				kept += c.Ages[k+1].Active
+				base += c.Ages[k].Active
+			}
+		}
+		if base == 0 {
+			break
+		}
+		// Reactivations can make a month's count rise; a survivor count cannot.
+		next := min(s[k], math.Round(s[k]*float64(kept)/float64(base)))
+		s = append(s, next)
+	}
+	return s, nil
+}
 
 // fitReport is the JSON form of a fit.
 type fitReport struct {
@@ -100,19 +166,31 @@ func run(args []string, stdout io.Writer) error {
 		}
 		pay = &m
 	}
-	rep := fitReport{Cohort: "regular cohort of Fader & Hardie (2007)", Survivors: regular, Discount: *discount}
+	rep := fitReport{Discount: *discount}
 	if *survivors != "" {
 		s, err := parseSurvivors(*survivors)
 		if err != nil {
 			return err
 		}
-		rep.Cohort, rep.Survivors = "", s
+		rep.Survivors = s
 	} else {
 		in, err := seed()
 		if err != nil {
 			return err
 		}
 		rep.Inflow = in
+		if rep.Survivors, err = sampleCohort(); err != nil {
+			return fmt.Errorf("projection: sample book: %w", err)
+		}
+		rep.Cohort = "the sample book's cohorts (monthly, pooled)"
+		// The sample's periods are months: unless told otherwise, discount at 10% a
+		// year, (1.1)^(1/12) − 1 a month.
+		set := false
+		fs.Visit(func(f *flag.Flag) { set = set || f.Name == "discount" })
+		if !set {
+			*discount = round6(math.Pow(1.1, 1.0/12) - 1)
+			rep.Discount = *discount
+		}
 	}
 	m, err := retention.FitSBG(rep.Survivors)
 	if err != nil {
@@ -194,9 +272,9 @@ func writeText(w io.Writer, rep fitReport) error {
 	}
 	name := rep.Cohort
 	if name == "" {
-		name = "given cohort"
+		name = "the given cohort"
 	}
-	fmt.Fprintf(&b, "Shifted-beta-geometric fit of the %s\n", name)
+	fmt.Fprintf(&b, "Shifted-beta-geometric fit of %s\n", name)
 	fmt.Fprintf(&b, "survivors  %s\n", joinFloats(rep.Survivors))
 	fmt.Fprintf(&b, "alpha      %.6f\nbeta       %.6f\nloglik     %.6f\n", rep.Alpha, rep.Beta, rep.LogLik)
 	n := len(rep.Survivors) - 1
@@ -204,7 +282,7 @@ func writeText(w io.Writer, rep fitReport) error {
 	for i, s := range rep.Survival {
 		fmt.Fprintf(&b, "%-6d %10.4f %10.1f\n", n+i+1, s, float64(s*rep.Survivors[0]))
 	}
-	fmt.Fprintf(&b, "DERL of a new customer at %s%% discount: %.4f periods\n", strconv.FormatFloat(rep.Discount*100, 'f', -1, 64), rep.DERL)
+	fmt.Fprintf(&b, "DERL of a new customer at %s%% discount a period: %.4f periods\n", strconv.FormatFloat(rep.Discount*100, 'f', -1, 64), rep.DERL)
 	if rep.Value != nil {
 		fmt.Fprintf(&b, "discounted value of a new customer paying %s a period: %s\n", rep.Payment, rep.Value)
 	}
