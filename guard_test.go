@@ -1,0 +1,61 @@
+package cs_test
+
+import (
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/successkit/cs"
+
+// allowed reports whether library code may depend on the package: the standard
+// library (told apart by go list), shopspring/decimal, or this module.
+func allowed(path string) bool {
+	return path == "github.com/shopspring/decimal" || path == module || strings.HasPrefix(path, module+"/")
+}
+
+// forbidden returns the non-standard packages of the list that library code may not
+// depend on, sorted.
+func forbidden(nonStandard []string) []string {
+	var bad []string
+	for _, p := range nonStandard {
+		if p != "" && !allowed(p) {
+			bad = append(bad, p)
+		}
+	}
+	slices.Sort(bad)
+	return slices.Compact(bad)
+}
+
+// The project's rule (STYLE.md): the non-test imports of every package of the module,
+// and everything they import in turn, are the standard library, shopspring/decimal
+// and the module's own packages. go-cmp and rapid are for tests only.
+func TestLibraryImportsOnlyStdlibAndDecimal(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go list")
+	}
+	// -deps lists the transitive non-test dependencies; -e keeps listing past a
+	// package that does not build, so the rule is checked whatever else is broken.
+	out, err := exec.Command("go", "list", "-e", "-deps", "-f", "{{if not .Standard}}{{.ImportPath}}{{end}}", "./...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	deps := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if !slices.Contains(deps, module) {
+		t.Fatalf("go list did not list the module itself: %q", deps)
+	}
+	if bad := forbidden(deps); len(bad) > 0 {
+		t.Errorf("library code depends on %v; only the standard library, github.com/shopspring/decimal and %s are allowed", bad, module)
+	}
+}
+
+// The guard itself must catch the test-only libraries and lookalikes.
+func TestForbiddenCatchesTestLibraries(t *testing.T) {
+	got := forbidden([]string{module, module + "/health", "github.com/shopspring/decimal",
+		"github.com/google/go-cmp/cmp", "pgregory.net/rapid", "github.com/successkit/csx", "github.com/shopspring/decimal/x"})
+	want := []string{"github.com/google/go-cmp/cmp", "github.com/shopspring/decimal/x", "github.com/successkit/csx", "pgregory.net/rapid"}
+	if !slices.Equal(got, want) {
+		t.Errorf("forbidden = %v, want %v", got, want)
+	}
+}
