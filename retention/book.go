@@ -22,7 +22,9 @@ type Record struct {
 
 // Rate is a caller-supplied exchange rate: Rate units of the book's reporting
 // currency per unit of From, valid for the whole of Month (for example the month's
-// average or closing rate; the caller chooses and the book never guesses one).
+// average or closing rate; the caller chooses and the book never guesses one). A
+// Rate with the zero Month is a standing rate: it applies to every month of the
+// book that has no rate of its own for From, so a constant rate is one Rate.
 type Rate struct {
 	From  cs.Currency
 	Month Month
@@ -214,13 +216,21 @@ func newBookWith(recs []Record, pos []srcPos, pre []*RecordError, opt Options) (
 	for i := range seen {
 		seen[i] = make([]bool, b.n)
 	}
+	standing := make([]decimal.Decimal, len(b.rates)) // the Month-zero rate of each currency
 	for i, rt := range opt.Rates {
 		ci, ok := b.curIdx[rt.From]
-		if !ok || rt.Month < b.first || int(rt.Month-b.first) >= b.n {
+		if !ok || rt.Month != 0 && (rt.Month < b.first || int(rt.Month-b.first) >= b.n) {
 			continue // a rate the book does not need
 		}
 		if ci == 0 || rt.Rate.Sign() <= 0 {
 			return nil, fmt.Errorf("retention: rates[%d]: %s %s at %s: %w", i, rt.From, rt.Month, rt.Rate, cs.ErrInvalidRate)
+		}
+		if rt.Month == 0 {
+			if !standing[ci].IsZero() {
+				return nil, fmt.Errorf("retention: rates[%d]: %s for every month: %w", i, rt.From, cs.ErrDuplicate)
+			}
+			standing[ci] = rt.Rate
+			continue
 		}
 		m := int(rt.Month - b.first)
 		if seen[ci][m] {
@@ -235,7 +245,11 @@ func newBookWith(recs []Record, pos []srcPos, pre []*RecordError, opt Options) (
 			continue
 		}
 		for m := 0; m < b.n; m++ {
-			if !seen[ci][m] {
+			switch {
+			case seen[ci][m]:
+			case !standing[ci].IsZero():
+				b.rates[ci][m] = standing[ci]
+			default:
 				return nil, fmt.Errorf("retention: %s to %s in %s: %w", c, b.currency, b.first.Add(m), ErrNoRate)
 			}
 		}

@@ -62,8 +62,8 @@
 // cohort's retention (S − lost) ÷ S by JoinedAndLeft ÷ S (DOMAIN.md §6: 85% vs 90%).
 //
 // Currencies never mix implicitly. A book with records in two currencies needs a
-// reporting currency and a caller-supplied rate per currency and month (ErrNoRate,
-// cs.ErrCurrencyMismatch otherwise). Each month's change is valued at that month's
+// reporting currency and a caller-supplied rate per currency and month, or a
+// standing rate for every month (ErrNoRate, cs.ErrCurrencyMismatch otherwise). Each month's change is valued at that month's
 // rate and the revaluation of the previous month's MRR is reported as FX, apart from
 // the movements; GRR, NRR and cohort NRR are at constant currency (the end month's
 // rates on both sides).

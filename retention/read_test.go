@@ -112,6 +112,18 @@ func TestFX(t *testing.T) {
 	}
 	wantRatio(t, "GRR", p.GRR(), "100.00%")
 	wantRatio(t, "NRR", p.NRR(), "105.88%")
+	// A standing rate (Month zero) fills the months without a rate of their own.
+	standing := []Rate{{From: "EUR", Rate: decimal.RequireFromString("1.20")}, rates[0]}
+	p = mustPeriod(t, mustBook(t, recs, Options{Currency: "USD", Rates: standing}), jan, feb)
+	if !p.StartMRR.Equal(usd("160")) || !p.FX.Equal(usd("10")) || !p.EndMRR.Equal(usd("180")) {
+		t.Errorf("standing rate: start %s, FX %s, end %s; want 160, 10, 180", p.StartMRR, p.FX, p.EndMRR)
+	}
+	if _, err := NewBook(recs, Options{Currency: "USD", Rates: append(standing, standing[0])}); !errors.Is(err, cs.ErrDuplicate) {
+		t.Errorf("two standing rates: err = %v, want ErrDuplicate", err)
+	}
+	if _, err := NewBook(recs, Options{Currency: "USD", Rates: []Rate{{From: "EUR"}}}); !errors.Is(err, cs.ErrInvalidRate) {
+		t.Errorf("zero standing rate: err = %v, want ErrInvalidRate", err)
+	}
 	rates[1].Rate = decimal.Zero
 	if _, err := NewBook(recs, Options{Currency: "USD", Rates: rates}); !errors.Is(err, cs.ErrInvalidRate) {
 		t.Errorf("zero rate: err = %v, want ErrInvalidRate", err)

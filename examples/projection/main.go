@@ -75,14 +75,9 @@ func sampleCohort() ([]float64, error) {
 		}
 	}
 	opt := retention.Options{Currency: "USD"}
-	first, last := recs[0].Month, recs[0].Month
-	for _, r := range recs {
-		first, last = min(first, r.Month), max(last, r.Month)
-	}
 	for _, c := range []cs.Currency{"EUR", "JPY"} {
-		for m := first; m <= last; m++ {
-			opt.Rates = append(opt.Rates, retention.Rate{From: c, Month: m, Rate: decimal.RequireFromString(sampleRates[c])})
-		}
+		// A Rate without a Month is a standing rate, for every month.
+		opt.Rates = append(opt.Rates, retention.Rate{From: c, Rate: decimal.RequireFromString(sampleRates[c])})
 	}
 	book, err := retention.NewBook(recs, opt)
 	if err != nil {
