@@ -69,8 +69,10 @@ func (a *Assigner) Assign(accounts []Account, asOf cs.Date) (*Result, error) {
 		recs:  make([]rec, n),
 	}
 	w.check()
-	w.dedupe()
-	order := w.sortByValue()
+	// dedupe and sortByValue share their two buffers.
+	keys, tmp := make([]kv, 0, n), make([]kv, n)
+	w.dedupe(keys, tmp)
+	order := w.sortByValue(keys, tmp)
 	res := &Result{AsOf: asOf, Basis: a.policy.Basis, Currency: a.currency}
 	w.fill(order, res)
 	w.summarise(res)
@@ -112,7 +114,6 @@ type run struct {
 	fits  map[int32]string // the fit gate's reasons, by account index
 	errs  []rejection
 	loads [4]tierLoad // indexed by Tier
-	sink  int         // keeps the fill's look-ahead loads
 }
 
 type rejection struct {
@@ -323,15 +324,14 @@ func (f fastRate) convert(src int64, dst int) (int64, bool) {
 // dedupe rejects every account whose ID occurs more than once. IDs are hashed
 // and the hashes radix-sorted, which is several times faster than a map of a
 // million strings; equal hashes are then compared as strings.
-func (w *run) dedupe() {
+func (w *run) dedupe(keys, tmp []kv) {
 	seed := maphash.MakeSeed()
-	keys := make([]kv, 0, len(w.accts))
 	for i := range w.accts {
 		if w.accts[i].ID != "" {
 			keys = append(keys, kv{maphash.String(seed, w.accts[i].ID), int32(i)})
 		}
 	}
-	radixSort(keys, make([]kv, len(keys)))
+	radixSort(keys, tmp[:len(keys)])
 	for lo := 0; lo < len(keys); {
 		hi := lo + 1
 		for hi < len(keys) && keys[hi].k == keys[lo].k {
@@ -363,14 +363,14 @@ func (w *run) dup(i, other int) {
 // sortByValue returns the indexes of the valid accounts in descending value,
 // ties by ascending ID: a radix sort on the value, then a comparison sort of the
 // (usually short) runs of equal values.
-func (w *run) sortByValue() []kv {
-	keys := make([]kv, 0, len(w.accts))
+func (w *run) sortByValue(keys, tmp []kv) []kv {
+	keys = keys[:0]
 	for i := range w.accts {
 		if w.recs[i].flags&fBad == 0 {
 			keys = append(keys, kv{uint64(math.MaxInt64 - w.vals[i]), int32(i)})
 		}
 	}
-	radixSort(keys, make([]kv, len(keys)))
+	radixSort(keys, tmp[:len(keys)])
 	for lo := 0; lo < len(keys); {
 		hi := lo + 1
 		for hi < len(keys) && keys[hi].k == keys[lo].k {
@@ -542,17 +542,16 @@ func (w *run) fill(order []kv, res *Result) {
 	}
 	hyst := a.periods > 0 || a.up != a.plain || a.down != a.plain
 	res.Accounts = make([]Assignment, len(order))
-	const ahead = 8 // accounts whose lines are touched before they are needed
-	var sink int
+	// The walk in value order is random in memory. Gather the records into
+	// that order first, in a loop short enough for the loads to overlap, so
+	// that the long loop below reads memory in sequence.
+	recs := make([]rec, len(order))
 	for k, e := range order {
-		if k+ahead < len(order) {
-			// Touch the account and its rec a few steps ahead: the walk in
-			// value order is random in memory, and the loads overlap.
-			j := order[k+ahead].i
-			sink += len(w.accts[j].ID) + int(w.recs[j].flags)
-		}
-		i := int(e.i)
-		rc := &w.recs[i]
+		recs[k] = w.recs[e.i]
+	}
+	var cands []int
+	for k, e := range order {
+		rc := &recs[k]
 		v, arr := int64(math.MaxInt64-e.k), rc.arr
 		out := &res.Accounts[k]
 		out.Previous = rc.tier
@@ -640,28 +639,35 @@ func (w *run) fill(order []kv, res *Result) {
 			out.Reasons |= ReasonThreshold
 		}
 		out.Community = rc.community
-		acc := &w.accts[i]
-		out.ID = acc.ID
-		out.Value = w.money(acc.Value, v, rc.flags&fValExact != 0)
-		if acc.ARR.Currency() != "" {
-			out.ARR = w.money(acc.ARR, arr, rc.flags&fARRExact != 0)
-		}
 		if t == Tech && rc.flags&(fValueRising|fUsageRising) != 0 && rc.flags&fPoorFit == 0 {
-			res.Candidates = append(res.Candidates, a.candidate(acc, out.Value, v, rc.flags))
+			cands = append(cands, k)
 		}
 	}
 	w.loads = loads
-	w.sink = sink
-}
 
-// money returns the amount n in the policy currency, reusing given when it is
-// already exactly that.
-func (w *run) money(given cs.Money, n int64, exact bool) cs.Money {
-	if exact {
-		return given
+	// The identities and amounts, again in a short loop.
+	for k, e := range order {
+		acc := &w.accts[e.i]
+		out := &res.Accounts[k]
+		out.ID = acc.ID
+		flags := recs[k].flags
+		if flags&fValExact != 0 {
+			out.Value = acc.Value
+		} else {
+			out.Value, _ = cs.MoneyFromMinor(int64(math.MaxInt64-e.k), w.a.currency)
+		}
+		if acc.ARR.Currency() != "" {
+			if flags&fARRExact != 0 {
+				out.ARR = acc.ARR
+			} else {
+				out.ARR, _ = cs.MoneyFromMinor(recs[k].arr, w.a.currency)
+			}
+		}
 	}
-	m, _ := cs.MoneyFromMinor(n, w.a.currency)
-	return m
+	for _, k := range cands {
+		e := order[k]
+		res.Candidates = append(res.Candidates, a.candidate(&w.accts[e.i], res.Accounts[k].Value, int64(math.MaxInt64-e.k), recs[k].flags))
+	}
 }
 
 // communityOf applies the community-touch rules to an account.

@@ -34,24 +34,24 @@ type Assignment struct {
 	Previous Tier   `json:"previous,omitzero"` // the tier of the account's State; None if new
 	// Changed reports whether an account that had a tier got another one; a new
 	// account is not "changed" (its Reasons hold ReasonNew).
-	Changed   bool      `json:"changed"`
-	Owner     string    `json:"owner,omitempty"`      // the CSM or pool; empty without one
-	Reasons   Reasons   `json:"reasons"`              // why the account has its tier
-	FitReason string    `json:"fit_reason,omitempty"` // the fit gate's reason, for ReasonPoorFit
-	Community Community `json:"community,omitzero"`   // community-touch overlay
-	// Value and ARR are in the policy currency, as compared: converted at the
-	// policy's rate when in another currency, and rounded half to even to the
-	// minor unit when they had a fraction of it.
-	Value cs.Money `json:"value"`
-	ARR   cs.Money `json:"arr,omitzero"`
+	Changed bool `json:"changed"`
 	// Due is the tier the account's value earns under the thresholds and
 	// hysteresis, before the fit gate, the cost gate and capacity; Tier is
 	// below it when one of those kept the account down.
 	Due Tier `json:"due"`
 	// Toward is the tier the value alone points to when hysteresis kept Due
 	// elsewhere, and Streak the consecutive periods it has done so.
-	Toward Tier `json:"toward,omitzero"`
-	Streak int  `json:"streak,omitzero"`
+	Toward    Tier      `json:"toward,omitzero"`
+	Community Community `json:"community,omitzero"` // community-touch overlay
+	Reasons   Reasons   `json:"reasons"`            // why the account has its tier
+	Streak    int       `json:"streak,omitzero"`
+	Owner     string    `json:"owner,omitempty"`      // the CSM or pool; empty without one
+	FitReason string    `json:"fit_reason,omitempty"` // the fit gate's reason, for ReasonPoorFit
+	// Value and ARR are in the policy currency, as compared: converted at the
+	// policy's rate when in another currency, and rounded half to even to the
+	// minor unit when they had a fraction of it.
+	Value cs.Money `json:"value"`
+	ARR   cs.Money `json:"arr,omitzero"`
 }
 
 // TierSummary is one line of the tier table.
