@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"flag"
 	"fmt"
 	"io"
@@ -14,10 +15,21 @@ import (
 
 type options struct {
 	customers string
+	files     map[string]*string // book file name → path given by flag
 	asof      cs.Date
 	seed      uint64
 	format    string
 	write     string
+}
+
+// fileFlags are the flags naming a user's book files beside -customers.
+var fileFlags = []struct{ flag, file, usage string }{
+	{"contacts", samplebook.ContactsFile, "support contacts CSV (with -customers)"},
+	{"events", samplebook.CaseEventsFile, "support case events CSV (with -customers)"},
+	{"surveys", samplebook.SurveysFile, "CES and NPS answers CSV (with -customers)"},
+	{"mrr", samplebook.MRRFile, "monthly MRR per subscription CSV (with -customers)"},
+	{"outcomes", samplebook.OutcomesFile, "churn outcomes CSV for the backtest (with -customers)"},
+	{"snapshots", samplebook.SnapshotsFile, "monthly customer snapshots CSV for the health trend (with -customers)"},
 }
 
 func parseFlags(args []string) (options, error) {
@@ -25,6 +37,10 @@ func parseFlags(args []string) (options, error) {
 	fs := flag.NewFlagSet("portfolio", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&o.customers, "customers", "", "read customers from this CSV file (cs layout) instead of the sample book")
+	o.files = map[string]*string{}
+	for _, f := range fileFlags {
+		o.files[f.file] = fs.String(f.flag, "", f.usage)
+	}
 	asof := fs.String("asof", "", "report date YYYY-MM-DD (default: the sample book's date)")
 	fs.Uint64Var(&o.seed, "seed", samplebook.DefaultSeed, "seed of the sample book")
 	fs.StringVar(&o.format, "format", "text", "output format: text or json")
@@ -50,6 +66,11 @@ func parseFlags(args []string) (options, error) {
 	if o.customers != "" && o.asof.IsZero() {
 		return o, fmt.Errorf("portfolio: -asof is required with -customers: the report's date is never read from the clock")
 	}
+	for _, f := range fileFlags {
+		if *o.files[f.file] != "" && o.customers == "" {
+			return o, fmt.Errorf("portfolio: -%s needs -customers: the sample book brings its own files", f.flag)
+		}
+	}
 	if o.customers != "" && o.write != "" {
 		return o, fmt.Errorf("portfolio: -write writes the sample book; it cannot be used with -customers")
 	}
@@ -64,7 +85,8 @@ type input struct {
 	source    string
 	book      *samplebook.Book // nil when customers come from a file
 	customers []cs.Customer
-	rejected  []string // one message per row that could not be read
+	rejected  []string          // one message per row that could not be read
+	files     map[string][]byte // the other files of the book by name, when present
 }
 
 func load(o options) (*input, error) {
@@ -73,14 +95,36 @@ func load(o options) (*input, error) {
 		if err != nil {
 			return nil, fmt.Errorf("portfolio: %w", err)
 		}
-		return &input{source: "sample book, seed " + strconv.FormatUint(o.seed, 10), book: b, customers: b.Customers}, nil
+		in := &input{source: "sample book, seed " + strconv.FormatUint(o.seed, 10), book: b, customers: b.Customers, files: map[string][]byte{}}
+		// The sample book goes through the same CSV readers as a user's files.
+		for _, name := range samplebook.Files() {
+			if name == samplebook.CustomersFile {
+				continue
+			}
+			var buf bytes.Buffer
+			if err := b.WriteCSV(&buf, name); err != nil {
+				return nil, fmt.Errorf("portfolio: %w", err)
+			}
+			in.files[name] = buf.Bytes()
+		}
+		return in, nil
 	}
 	f, err := os.Open(o.customers)
 	if err != nil {
 		return nil, fmt.Errorf("portfolio: %w", err)
 	}
 	defer f.Close()
-	in := &input{source: filepath.Base(o.customers)}
+	in := &input{source: filepath.Base(o.customers), files: map[string][]byte{}}
+	for name, path := range o.files {
+		if *path == "" {
+			continue
+		}
+		data, err := os.ReadFile(*path)
+		if err != nil {
+			return nil, fmt.Errorf("portfolio: %w", err)
+		}
+		in.files[name] = data
+	}
 	for c, err := range cs.ReadCustomersCSV(f, filepath.Base(o.customers)) {
 		if err != nil {
 			in.rejected = append(in.rejected, err.Error())

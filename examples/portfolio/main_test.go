@@ -74,3 +74,46 @@ func TestGolden(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) { golden(t, tc.name, runArgs(t, tc.args...)) })
 	}
 }
+
+// TestWrittenBookReadsBack writes the sample book with -write and reads it back
+// with the file flags: the report is the embedded run's, but for its source line.
+func TestWrittenBookReadsBack(t *testing.T) {
+	dir := t.TempDir()
+	out := runArgs(t, "-write", dir)
+	if n := bytes.Count(out, []byte("wrote ")); n != 7 {
+		t.Fatalf("-write printed %q, want 7 files", out)
+	}
+	args := []string{"-customers", filepath.Join(dir, "customers.csv"), "-asof", "2026-06-30"}
+	for _, f := range fileFlags {
+		args = append(args, "-"+f.flag, filepath.Join(dir, f.file))
+	}
+	fromFiles := runArgs(t, args...)
+	embedded := runArgs(t)
+	_, a, _ := bytes.Cut(fromFiles, []byte("\n"))
+	_, b, _ := bytes.Cut(embedded, []byte("\n"))
+	if !bytes.Equal(a, b) {
+		t.Errorf("report from the written files differs from the embedded run:\n%s", firstDiff(b, a))
+	}
+}
+
+func TestFlagErrors(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-format", "xml"}, `portfolio: -format "xml": want text or json`},
+		{[]string{"-asof", "2026-02-30"}, `portfolio: -asof "2026-02-30"`},
+		{[]string{"-customers", "x.csv"}, "portfolio: -asof is required with -customers"},
+		{[]string{"-mrr", "mrr.csv"}, "portfolio: -mrr needs -customers"},
+		{[]string{"-seed", "0"}, "portfolio: -seed 0"},
+		{[]string{"extra"}, `portfolio: unexpected argument "extra"`},
+		{[]string{"-nope"}, "portfolio: flag provided but not defined: -nope"},
+		{[]string{"-customers", "testdata/missing.csv", "-asof", "2026-06-30"}, "portfolio: open testdata/missing.csv"},
+	} {
+		var out bytes.Buffer
+		err := run(tc.args, &out)
+		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+			t.Errorf("run(%q) = %v, want an error starting %q", tc.args, err, tc.want)
+		}
+	}
+}

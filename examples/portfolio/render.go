@@ -32,23 +32,25 @@ func (t *textWriter) printf(format string, args ...any) {
 	}
 }
 
-// table prints rows with the first column aligned left and the others right.
-func (t *textWriter) table(header []string, rows [][]string) {
+// table prints rows aligned in columns: align has one letter per column, 'l' for
+// left (text) and 'r' for right (figures); columns beyond it are right-aligned.
+func (t *textWriter) table(align string, header []string, rows [][]string) {
 	widths := make([]int, len(header))
-	for _, r := range append([][]string{header}, rows...) {
+	all := append([][]string{header}, rows...)
+	for _, r := range all {
 		for i, c := range r {
 			widths[i] = max(widths[i], utf8.RuneCountInString(c))
 		}
 	}
-	for _, r := range append([][]string{header}, rows...) {
+	for _, r := range all {
 		var b strings.Builder
-		b.WriteString("  ")
 		for i, c := range r {
 			pad := strings.Repeat(" ", widths[i]-utf8.RuneCountInString(c))
-			if i == 0 {
+			b.WriteString("  ")
+			if i < len(align) && align[i] == 'l' {
 				b.WriteString(c + pad)
 			} else {
-				b.WriteString("  " + pad + c)
+				b.WriteString(pad + c)
 			}
 		}
 		t.printf("%s\n", strings.TrimRight(b.String(), " "))
@@ -56,7 +58,11 @@ func (t *textWriter) table(header []string, rows [][]string) {
 }
 
 // money formats an amount with thousands separators and its code: "1,234.50 USD".
+// A missing amount prints as "-".
 func money(m cs.Money) string {
+	if m.Currency() == "" {
+		return "-"
+	}
 	s := m.Amount().StringFixed(int32(max(m.Currency().Digits(), 0)))
 	return group3(s) + " " + string(m.Currency())
 }
@@ -112,7 +118,7 @@ func writeText(w io.Writer, r *report) error {
 		arr := g.MRR[0].MulInt(12)
 		rows = append(rows, []string{g.Name, count(g.Customers), money(g.MRR[0]), money(arr)})
 	}
-	t.table([]string{"currency", "customers", "MRR", "ARR"}, rows)
+	t.table("l", []string{"currency", "customers", "MRR", "ARR"}, rows)
 
 	groups := func(title, col string, gs []group) {
 		t.printf("\n%s\n", title)
@@ -121,7 +127,7 @@ func writeText(w io.Writer, r *report) error {
 		for _, g := range gs {
 			rows = append(rows, append([]string{g.Name, count(g.Customers)}, byCurrency(s.Currencies, g.MRR)...))
 		}
-		t.table(header, rows)
+		t.table("l", header, rows)
 	}
 	groups("Customers and MRR by segment", "segment", s.BySegment)
 	groups("Customers and MRR by stage", "stage", s.ByStage)
@@ -131,7 +137,14 @@ func writeText(w io.Writer, r *report) error {
 	for _, rw := range s.Renewals {
 		rows = append(rows, append([]string{"within " + strconv.Itoa(rw.Days) + " days", count(rw.Customers)}, byCurrency(s.Currencies, rw.MRR)...))
 	}
-	t.table(append([]string{"window", "customers"}, s.Currencies...), rows)
+	t.table("l", append([]string{"window", "customers"}, s.Currencies...), rows)
+
+	if r.Health != nil {
+		writeHealth(t, r.Health, s.Currencies)
+	}
+	if r.Effort != nil {
+		writeEffort(t, r.Effort)
+	}
 
 	if len(r.Rejected) > 0 {
 		t.printf("\nRows not read (%d)\n", len(r.Rejected))
@@ -140,4 +153,111 @@ func writeText(w io.Writer, r *report) error {
 		}
 	}
 	return t.err
+}
+
+func pct(x float64) string { return strconv.FormatFloat(x*100, 'f', 0, 64) + "%" }
+
+func fixed(x float64, digits int) string { return strconv.FormatFloat(x, 'f', digits, 64) }
+
+func moneyList(ms []cs.Money) string {
+	if len(ms) == 0 {
+		return "none"
+	}
+	parts := make([]string, len(ms))
+	for i, m := range ms {
+		parts[i] = money(m)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func writeHealth(t *textWriter, h *healthSection, currencies []string) {
+	t.printf("\nHealth (scorecard %s; active customers)\n", h.Scorecard)
+	var rows [][]string
+	for _, g := range h.Grades {
+		rows = append(rows, append([]string{g.Grade, count(g.Customers)}, byCurrency(currencies, g.MRR)...))
+	}
+	t.table("l", append([]string{"grade", "customers"}, currencies...), rows)
+	if h.RiskGrade != "" {
+		t.printf("MRR at risk (grade %s): %s\n", h.RiskGrade, moneyList(h.AtRisk))
+	}
+
+	if len(h.Worst) > 0 {
+		t.printf("\nAccounts pulling the book down (grade %s, largest share of their currency's MRR first) and why\n", h.RiskGrade)
+		rows = nil
+		for _, a := range h.Worst {
+			why := a.Weakest + " = " + strconv.FormatFloat(a.Raw, 'f', -1, 64)
+			if len(a.Vetoes) > 0 {
+				why += "; capped by " + strings.Join(a.Vetoes, ", ")
+			}
+			rows = append(rows, []string{a.ID, a.Name, fixed(a.Score, 1), money(a.MRR), fixed(a.Share*100, 2) + "%", why})
+		}
+		t.table("llrrrl", []string{"id", "name", "score", "MRR", "share", "weakest measure"}, rows)
+	}
+
+	if len(h.Trend) > 0 {
+		grades := make([]string, 0, len(h.Grades))
+		for _, g := range h.Grades {
+			grades = append(grades, g.Grade)
+		}
+		t.printf("\nHealth trend of the book (mean score and share of each grade, month by month)\n")
+		rows = nil
+		for _, p := range h.Trend {
+			row := []string{p.AsOf.String(), count(p.Scored), fixed(p.Mean, 1)}
+			for _, g := range grades {
+				row = append(row, pct(p.Shares[g]))
+			}
+			rows = append(rows, row)
+		}
+		t.table("l", append([]string{"month-end", "scored", "mean"}, grades...), rows)
+	}
+	writeErrors(t, "health", h.Errors)
+}
+
+func writeEffort(t *textWriter, e *effortSection) {
+	t.printf("\nCustomer effort: %s support cases of %s customers; %s CES answers in the last 90 days",
+		count(e.Cases), count(e.Customers), count(e.Answers))
+	if e.MeanCES2 > 0 {
+		t.printf(" (CES 2.0 mean %s, %s easy)", fixed(e.MeanCES2, 2), pct(e.ShareEasy))
+	}
+	t.printf("\n")
+	if len(e.HotSpots) > 0 {
+		t.printf("\nFriction hot spots (highest friction 0-100, recent cases weigh more)\n")
+		var rows [][]string
+		for _, h := range e.HotSpots {
+			var ds []string
+			for _, d := range h.Drivers {
+				ds = append(ds, d.Name+" "+fixed(d.Points, 0))
+			}
+			rows = append(rows, []string{h.ID, h.Name, fixed(h.Friction, 1), count(h.Cases), pct(h.FCRRate), strings.Join(ds, ", ")})
+		}
+		t.table("llrrrl", []string{"id", "name", "friction", "cases", "FCR", "main drivers (points)"}, rows)
+	}
+	t.printf("\nSilently dissatisfied: %s customers show trouble and have not spoken up in 90 days\n", count(e.SilentN))
+	if len(e.Silent) > 0 {
+		var rows [][]string
+		for _, s := range e.Silent {
+			var ev []string
+			for _, x := range s.Evidence {
+				ev = append(ev, x.Sign+" "+strconv.FormatFloat(round2(x.Value), 'f', -1, 64))
+			}
+			rows = append(rows, []string{s.ID, s.Name, money(s.MRR), strings.Join(ev, ", ")})
+		}
+		t.table("llrl", []string{"id", "name", "MRR", "evidence"}, rows)
+	}
+	writeErrors(t, "effort", e.Errors)
+}
+
+// writeErrors prints how many records a step refused and the first few.
+func writeErrors(t *textWriter, step string, errs []string) {
+	if len(errs) == 0 {
+		return
+	}
+	t.printf("%s: %d records refused", step, len(errs))
+	if len(errs) > 3 {
+		t.printf(" (first 3 shown)")
+	}
+	t.printf("\n")
+	for _, e := range errs[:min(3, len(errs))] {
+		t.printf("  %s\n", e)
+	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/successkit/cs"
@@ -11,10 +12,12 @@ import (
 // report is everything the program prints, in the order it prints it. The text
 // and JSON forms are two renderings of this one value.
 type report struct {
-	Source   string   `json:"source"`
-	AsOf     cs.Date  `json:"as_of"`
-	Summary  summary  `json:"summary"`
-	Rejected []string `json:"rejected,omitempty"`
+	Source   string         `json:"source"`
+	AsOf     cs.Date        `json:"as_of"`
+	Summary  summary        `json:"summary"`
+	Health   *healthSection `json:"health,omitempty"`
+	Effort   *effortSection `json:"effort,omitempty"`
+	Rejected []string       `json:"rejected,omitempty"`
 }
 
 // summary is the portfolio at a glance: counts and MRR by segment, stage and
@@ -175,5 +178,20 @@ func build(in *input, o options) (*report, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &report{Source: in.source, AsOf: asof, Summary: s, Rejected: in.rejected}, nil
+	rep := &report{Source: in.source, AsOf: asof, Summary: s, Rejected: in.rejected}
+	// The flow works on copies: the effort step adds signals to the customers.
+	customers := make([]cs.Customer, len(in.customers))
+	for i, c := range in.customers {
+		c.Signals = maps.Clone(c.Signals)
+		customers[i] = c
+	}
+	// Effort runs first so that health reads its signals (friction, fcr_rate, ces);
+	// the report prints health first, as the issue orders the flow.
+	if rep.Effort, err = runEffort(in, customers, asof); err != nil {
+		return nil, err
+	}
+	if rep.Health, err = runHealth(in, customers, asof, s); err != nil {
+		return nil, err
+	}
+	return rep, nil
 }
