@@ -1,46 +1,110 @@
 // Package cs is the shared vocabulary of the successkit customer-success library:
 // the customer, its recurring revenue as exact money, its signals and attributes,
-// civil dates for contract arithmetic, and the errors every package reports.
+// civil dates for contract arithmetic, the errors every package reports, and the
+// readers and writers of customer files.
 //
 // The subpackages build on it: health scores customers with explainable scorecards,
 // retention measures and projects recurring revenue, touch assigns customers to
 // service tiers, effort scores customer effort, and playbook turns a customer's
 // situation into prioritised tasks.
 //
+// # Index
+//
+// Money: Money, NewMoney, MoneyFromMinor, ParseMoney, MustParseMoney, ParseDecimal,
+// Sum; Money.Add, Sub, Cmp, Equal, Neg, Abs, Mul, MulInt, Round, RoundBank, Minor,
+// Convert, Float64, String. Currency, ParseCurrency, Currency.Digits and Known.
+//
+// Customers: Customer (Validate, HasMRR, ARR, DaysToRenewal, TenureDays,
+// MarshalJSON, UnmarshalJSON), Signals, Attributes, Stage (ParseStage, Stages).
+//
+// Dates: Date, ParseDate, MustParseDate, NewDate, DateOf, DateFromUnix;
+// Date.DaysUntil, AddDays, AddMonths, StartOfMonth, Compare, Before, After, In,
+// Unix, Valid, IsZero.
+//
+// Files: ReadCustomersCSV, CSVOptions.ReadCSV and CSVRecord (extra columns, such as
+// snapshots.csv's as_of); WriteCustomersCSV, CSVWriter, CSVLayout, LayoutOf,
+// BaseColumns; ReadCustomersJSONL, WriteCustomersJSONL, JSONLWriter.
+//
+// Errors: FieldError and the sentinels ErrCurrencyMismatch, ErrUnknownCurrency,
+// ErrNotDecimal, ErrNotNumber, ErrNotFinite, ErrNegative, ErrInvalidDate,
+// ErrDateOrder, ErrMissing, ErrUnknownField, ErrDuplicate, ErrInvalidStage,
+// ErrInvalidRate, ErrRange, ErrSyntax, ErrWrongType.
+//
 // # Money
 //
 // Money is an exact decimal amount (github.com/shopspring/decimal) with an ISO 4217
 // Currency. It never converts implicitly: adding, subtracting or comparing two
 // currencies is an error wrapping ErrCurrencyMismatch, and Convert takes the rate
-// from the caller. Rounding to the currency's minor unit is explicit (Round,
-// RoundBank). Parse and format with ParseMoney and String ("1200.50 USD"); Money
-// marshals to and from the same text in JSON and CSV.
+// from the caller. The zero Money means "no amount" and is the identity of Add and
+// Sub, so a running total may start from it. Rounding to the currency's minor unit
+// is explicit: Round (half away from zero) or RoundBank (half to even). Parse and
+// format with ParseMoney and String ("1200.50 USD"): String writes at least the
+// minor digits and more only when significant, so equal amounts format alike and
+// ParseMoney(m.String()) equals m for every amount. Money marshals to and from the
+// same text in JSON and CSV. Amounts are plain decimals: no exponent, no grouping,
+// no comma as decimal mark ("12,00" is ErrNotDecimal).
 //
 // # Customers
 //
 // Customer holds an account's ID, name, segment, lifecycle Stage, contract start
 // and renewal Dates, MRR, numeric Signals and categorical Attributes. Missing is
-// always explicit: the zero Date, the zero Money, StageUnknown, or a name absent
-// from Signals or Attributes. Customer.Validate refuses NaN and infinite signals,
-// negative MRR, unknown currencies and renewal dates before the contract start.
+// always explicit: the zero Date, the zero Money (HasMRR is false), StageUnknown, or
+// a name absent from Signals or Attributes; a zero signal is a measured zero.
+// Customer.Validate refuses an empty ID, NaN and infinite signals, negative MRR,
+// unknown currencies, empty attribute values and renewal dates before the contract
+// start; it allocates nothing for a valid customer.
 //
 // # Dates and time
 //
-// Date is a civil date. Days to renewal are calendar days (Date.DaysUntil), right
-// across daylight-saving changes and month ends. No function in this library reads
-// the clock: "now" or "today" is always an argument.
+// Date is a civil date of the proleptic Gregorian calendar, years 1 to 9999. Days
+// to renewal are calendar days (Date.DaysUntil), right across daylight-saving
+// changes, leap years and month ends, counted with Howard Hinnant's days_from_civil
+// algorithm ("chrono-Compatible Low-Level Date Algorithms", 2013). AddMonths clamps
+// to the end of a shorter month, as billing systems do. No function in this library
+// reads the clock: "now" or "today" is always an argument; convert an instant with
+// DateOf in the location whose calendar counts (23:30 UTC on June 30 is July 1 in
+// Tokyo).
+//
+// # Files
+//
+// The customer CSV layout is a header row, then one customer per row:
+//
+//	id,name,segment,stage,contract_start,renewal_date,mrr,currency,signal.<name>...,attr.<name>...
+//
+// An empty cell is missing. The reader matches columns by header name, in any
+// order; only id is required, mrr and currency come as a pair, and any other column
+// is ErrUnknownField unless listed in CSVOptions.Extra. Signals are float64 cells,
+// MRR a plain decimal amount with its currency code in the next column, dates
+// YYYY-MM-DD, stages their lower-case word. The writer puts the base columns first,
+// then the signal and attribute columns, each sorted, with the union of the names
+// over all customers; it formats floats with strconv 'g' and the shortest exact
+// precision, so write then read returns equal customers.
+//
+// JSON Lines holds one Customer.MarshalJSON object per line:
+//
+//	{"id":"c1","stage":"adoption","mrr":"1200.50 USD","signals":{"usage":0.82},"attributes":{"plan":"growth"}}
+//
+// Both readers are streaming iterators (iter.Seq2) that yield each good customer
+// and, for each bad row or line, one error made of *FieldError values naming file,
+// line, customer, field and the offending text; the rows after a bad one are still
+// read, and a customer ID seen on an earlier row is ErrDuplicate. They never panic,
+// whatever the bytes (fuzzed). Reading the customers.csv layout costs one
+// allocation per row for the line, one for the ID and a few for the signal map;
+// see BenchmarkReadCustomersCSV.
 //
 // # Errors
 //
-// Errors wrap the sentinel errors of this package (ErrNotDecimal, ErrNegative,
-// ErrCurrencyMismatch, ...) for errors.Is, and bad input values are reported as a
-// *FieldError carrying the file, line, record and field:
+// Errors wrap the sentinel errors of this package for errors.Is, and bad input
+// values are reported as a *FieldError carrying the file, line, record and field:
 //
-//	customers.csv:17: mrr: "12,00": not a decimal
+//	customers.csv:17: customer "c42": mrr: "12,00": not a decimal
+//
+// Errors not tied to a file start with the package name, "cs: ".
 //
 // # Concurrency
 //
-// Money, Date, Stage and Currency are immutable values, safe to share. A Customer is
-// a plain struct whose maps the caller owns; the library never modifies a Customer
-// it is given.
+// Money, Date, Stage, Currency, CSVOptions and CSVLayout are immutable values, safe
+// to share. A Customer is a plain struct whose maps the caller owns; the library
+// never modifies a Customer it is given. A CSVWriter or JSONLWriter, and each
+// sequence a reader returns, is for one goroutine at a time.
 package cs
