@@ -14,10 +14,10 @@ import (
 // in mrr.csv (customer_id,subscription_id,month,mrr,currency). A customer's MRR for a
 // month is the sum of its records for that month; a month with no record is 0.
 type Record struct {
-	Customer     string
-	Subscription string
-	Month        Month
-	MRR          cs.Money
+	Customer     string   // customer_id, not empty
+	Subscription string   // subscription_id; a customer's records in a month are summed
+	Month        Month    // the month the MRR is for
+	MRR          cs.Money // ≥ 0, in a known currency
 }
 
 // Rate is a caller-supplied exchange rate: Rate units of the book's reporting
@@ -26,9 +26,9 @@ type Record struct {
 // Rate with the zero Month is a standing rate: it applies to every month of the
 // book that has no rate of its own for From, so a constant rate is one Rate.
 type Rate struct {
-	From  cs.Currency
-	Month Month
-	Rate  decimal.Decimal
+	From  cs.Currency     // the currency converted
+	Month Month           // the month the rate is for; zero for a standing rate
+	Rate  decimal.Decimal // reporting-currency units per unit of From, > 0
 }
 
 // Options configures NewBook. The zero Options is a single-currency book: every

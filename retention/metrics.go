@@ -22,18 +22,18 @@ import (
 // change is valued at that month's rates and FX carries the revaluation of the
 // previous month's MRR, so exchange-rate swings never appear as movements.
 type Movements struct {
-	New          cs.Money
-	Expansion    cs.Money
-	Contraction  cs.Money
-	Churn        cs.Money
-	Reactivation cs.Money
-	FX           cs.Money
+	New          cs.Money // MRR of customers paying for the first time
+	Expansion    cs.Money // increases of paying customers' MRR
+	Contraction  cs.Money // decreases that leave MRR above zero
+	Churn        cs.Money // MRR lost by customers dropping to zero
+	Reactivation cs.Money // MRR of former customers paying again
+	FX           cs.Money // revaluation of MRR by rate changes (may be negative)
 }
 
 // CustomerMovements is one customer's MRR at the start and end of a period and its
 // movements in between.
 type CustomerMovements struct {
-	ID    string
+	ID    string   // customer ID
 	Start cs.Money // MRR in the period's first month, at that month's rates
 	End   cs.Money // MRR in the period's last month, at that month's rates
 	Movements
@@ -47,7 +47,7 @@ type CustomerMovements struct {
 // Its methods compute the rates of DOMAIN.md §6 as exact Ratios, undefined (never 0
 // or Inf) when the base is empty.
 type Period struct {
-	From, To Month
+	From, To Month    // the start and end months, From < To
 	StartMRR cs.Money // MRR in From, at From's rates
 	EndMRR   cs.Money // MRR in To, at To's rates
 	Movements

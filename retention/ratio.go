@@ -15,8 +15,8 @@ import (
 // no value, and this package never reports it as 0 or Inf. The zero Ratio is
 // undefined.
 type Ratio struct {
-	Num decimal.Decimal
-	Den decimal.Decimal
+	Num decimal.Decimal // numerator
+	Den decimal.Decimal // denominator; zero means undefined
 }
 
 // NewRatio returns num ÷ den.
