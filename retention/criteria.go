@@ -40,26 +40,28 @@ type FeeMonths struct {
 // Pricing means the description does not say, and a criterion that depends on it
 // is Unknown rather than guessed.
 type Offering struct {
-	Name    string  `json:"name"`
-	Pricing Pricing `json:"pricing,omitempty"`
+	Name    string  `json:"name"`              // what the offering is called, for reports
+	Pricing Pricing `json:"pricing,omitempty"` // how it is paid for; empty when not known
 	// UsesPerMonth is how many times a typical customer uses the offering in a month.
 	UsesPerMonth *float64 `json:"uses_per_month,omitempty"`
 
+	// CancelAnyTime: customers can end the contract whenever they choose.
 	CancelAnyTime *bool `json:"cancel_any_time,omitempty"`
 	// CancellationFee is charged on cancelling, in the months FeeMonths does not
 	// free (every month when FeeMonths is nil). Zero means no fee.
 	CancellationFee  *cs.Money  `json:"cancellation_fee,omitempty"`
-	FeeMonths        *FeeMonths `json:"fee_months,omitempty"`
-	NoticeDays       *int       `json:"notice_days,omitempty"`
-	SelfServeCancel  *bool      `json:"self_serve_cancel,omitempty"`
-	CancelEasyToFind *bool      `json:"cancel_easy_to_find,omitempty"`
+	FeeMonths        *FeeMonths `json:"fee_months,omitempty"`          // months of the cycle free of the fee; nil: none
+	NoticeDays       *int       `json:"notice_days,omitempty"`         // notice a cancellation needs, in days
+	SelfServeCancel  *bool      `json:"self_serve_cancel,omitempty"`   // customers can cancel without help
+	CancelEasyToFind *bool      `json:"cancel_easy_to_find,omitempty"` // the way to stop is obvious
 	// InitialCost is what starting costs (set-up fee, hardware, minimum commitment
-	// paid up front); RecurringCharge the typical charge per month.
-	InitialCost     *cs.Money `json:"initial_cost,omitempty"`
+	// paid up front).
+	InitialCost *cs.Money `json:"initial_cost,omitempty"`
+	// RecurringCharge is the typical charge per month.
 	RecurringCharge *cs.Money `json:"recurring_charge,omitempty"`
 
-	LastRelease     *cs.Date `json:"last_release,omitempty"`
-	ReleasesPerYear *float64 `json:"releases_per_year,omitempty"`
+	LastRelease     *cs.Date `json:"last_release,omitempty"`      // date of the latest release customers can see
+	ReleasesPerYear *float64 `json:"releases_per_year,omitempty"` // how often such releases come
 
 	// DataCollected: the provider collects the customer's own data (use, preferences).
 	DataCollected *bool `json:"data_collected,omitempty"`
@@ -172,8 +174,8 @@ func (v Verdict) MarshalText() ([]byte, error) { return []byte(v.String()), nil 
 
 // Fact is one input that decided a criterion: the Offering's JSON field and its value.
 type Fact struct {
-	Field string `json:"field"`
-	Value string `json:"value"`
+	Field string `json:"field"` // the Offering's JSON key
+	Value string `json:"value"` // its value as text
 }
 
 // Finding is the verdict on one criterion with its explanation: the reasons, the
@@ -181,21 +183,21 @@ type Fact struct {
 // criterion to be met (empty when it is Met).
 type Finding struct {
 	Criterion int      `json:"criterion"` // 1..4, in the order of DOMAIN.md §2
-	Name      string   `json:"name"`
-	Verdict   Verdict  `json:"verdict"`
-	Reasons   []string `json:"reasons"`
-	Facts     []Fact   `json:"facts"`
-	Changes   []string `json:"changes"`
+	Name      string   `json:"name"`      // the criterion in a few words
+	Verdict   Verdict  `json:"verdict"`   // met, not met or unknown
+	Reasons   []string `json:"reasons"`   // one per condition checked, in a fixed order
+	Facts     []Fact   `json:"facts"`     // the inputs the reasons rest on
+	Changes   []string `json:"changes"`   // what would have to change; empty when Met
 }
 
 // Assessment is the result of Check: a Finding per criterion and the overall
 // verdict: Met when all four are met, NotMet when any is not met, Unknown
 // otherwise.
 type Assessment struct {
-	Offering string     `json:"offering"`
-	AsOf     cs.Date    `json:"as_of"`
-	Verdict  Verdict    `json:"verdict"`
-	Criteria [4]Finding `json:"criteria"`
+	Offering string     `json:"offering"` // the Offering\'s Name
+	AsOf     cs.Date    `json:"as_of"`    // the date of the check
+	Verdict  Verdict    `json:"verdict"`  // the overall verdict
+	Criteria [4]Finding `json:"criteria"` // criteria 1 to 4
 }
 
 // Changes returns what would have to change, criterion by criterion.
