@@ -79,3 +79,24 @@ func BenchmarkWriteCustomersCSV(b *testing.B) {
 	}
 	b.ReportMetric(float64(rows*b.N)/b.Elapsed().Seconds(), "rows/s")
 }
+
+// The reader's allocation budget: the line, the ID, the MRR's big.Int and the signal
+// map, about 9 allocations a row for 10 signals; a regression to one allocation per
+// cell (18 and more) fails.
+func TestReadCustomersCSVAllocations(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WriteCustomersCSV(&buf, benchBook(200)); err != nil {
+		t.Fatal(err)
+	}
+	data := buf.Bytes()
+	perRow := testing.AllocsPerRun(5, func() {
+		for _, err := range ReadCustomersCSV(bytes.NewReader(data), "bench.csv") {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	}) / 200
+	if perRow > 12 {
+		t.Errorf("ReadCustomersCSV allocates %.1f times a row, want at most 12", perRow)
+	}
+}

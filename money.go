@@ -83,7 +83,14 @@ func ParseDecimal(s string) (decimal.Decimal, error) {
 	}
 	// Fast path: up to 18 digits fit an int64 with no allocation of a big.Int
 	// beyond the one decimal keeps. (19 digits may overflow: 9999999999999999999.)
-	if len(s)-strings.Count(s[:1], "-")-strings.Count(s[:1], "+")-strings.Count(s, ".") <= 18 {
+	digits := len(s)
+	if s[0] == '-' || s[0] == '+' {
+		digits--
+	}
+	if strings.IndexByte(s, '.') >= 0 {
+		digits--
+	}
+	if digits <= 18 {
 		var n int64
 		exp := int32(0)
 		neg := false
