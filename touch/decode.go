@@ -113,14 +113,25 @@ func fieldByTag(t reflect.Type, name string) ([]int, bool) {
 }
 
 // cleanJSONError drops encoding/json's own prefix and Go type names from an
-// error, keeping the cause.
+// error, and the package prefix of this package's word decoders (the Error
+// carrying it has one), keeping the cause.
 func cleanJSONError(err error) error {
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
 		return fmt.Errorf("JSON %s is the wrong type: %w", te.Value, cs.ErrUnknownField)
 	}
+	if strings.HasPrefix(err.Error(), "touch: ") {
+		return unprefixed{err}
+	}
 	return err
 }
+
+// unprefixed is an error of this package nested in an *Error, shown without its
+// own "touch: ".
+type unprefixed struct{ err error }
+
+func (u unprefixed) Error() string { return strings.TrimPrefix(u.err.Error(), "touch: ") }
+func (u unprefixed) Unwrap() error { return u.err }
 
 func join(path, key string) string {
 	if path == "" {
@@ -136,9 +147,14 @@ func orRoot(path string) string {
 	return path
 }
 
-// snippet quotes at most 40 bytes of a raw value in errors.
+// snippet gives at most 40 bytes of a raw value for errors, a JSON string
+// unquoted.
 func snippet(raw json.RawMessage) string {
 	s := strings.TrimSpace(string(raw))
+	var str string
+	if strings.HasPrefix(s, `"`) && json.Unmarshal(raw, &str) == nil {
+		s = str
+	}
 	if len(s) > 40 {
 		s = s[:40] + "..."
 	}
