@@ -82,8 +82,9 @@ func sbgLogLik(alpha, beta float64, s []float64) float64 {
 //
 // The error wraps ErrSurvivors for counts that cannot describe a cohort (fewer than
 // two, increasing, a first count of 0), cs.ErrNegative, cs.ErrNotFinite, or
-// ErrNoConvergence when the counts drive α or β to a boundary (a cohort that never
-// churns, or churns entirely in the first period).
+// ErrNoConvergence when the counts drive α or β to a boundary: a cohort that never
+// churns, churns entirely in the first period, or churns at a constant rate (α + β
+// beyond 10⁶, the geometric limit; the message gives that rate).
 func FitSBG(survivors []float64) (SBG, error) {
 	if err := survivorsCheck(survivors); err != nil {
 		return SBG{}, err
@@ -100,6 +101,11 @@ func FitSBG(survivors []float64) (SBG, error) {
 	}
 	x, fx, iter, ok := nelderMead(f, [2]float64{0, 0})
 	a, b := math.Exp(x[0]), math.Exp(x[1])
+	if a+b > 1e6 && b > a {
+		// The likelihood keeps rising along α/(α+β) = θ as α, β → ∞: the limit is
+		// the geometric model, one churn rate θ for everybody.
+		return SBG{}, fmt.Errorf("retention: survivors: no heterogeneity: churn is constant at θ ≈ %.4f a period, the geometric limit of the sBG (α, β → ∞): %w", a/(a+b), ErrNoConvergence)
+	}
 	if !ok || a < 1e-8 || b < 1e-8 || a > 1e8 || b > 1e8 {
 		return SBG{}, fmt.Errorf("retention: survivors: α = %g, β = %g after %d iterations: %w", a, b, iter, ErrNoConvergence)
 	}

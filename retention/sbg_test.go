@@ -3,6 +3,7 @@ package retention
 import (
 	"errors"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -112,16 +113,23 @@ func TestFitSBGErrors(t *testing.T) {
 		s    []float64
 		want error
 	}{
-		{[]float64{100}, ErrSurvivors},                // one count
-		{[]float64{100, 120}, ErrSurvivors},           // survivors increase
-		{[]float64{0, 0}, ErrSurvivors},               // empty cohort
-		{[]float64{100, -1}, cs.ErrNegative},          // negative
-		{[]float64{100, math.NaN()}, cs.ErrNotFinite}, // NaN
-		{[]float64{100, 100, 100}, ErrNoConvergence},  // nobody churns
-		{[]float64{100, 0, 0}, ErrNoConvergence},      // all churn at once
+		{[]float64{100}, ErrSurvivors},                                    // one count
+		{[]float64{100, 120}, ErrSurvivors},                               // survivors increase
+		{[]float64{0, 0}, ErrSurvivors},                                   // empty cohort
+		{[]float64{100, -1}, cs.ErrNegative},                              // negative
+		{[]float64{100, math.NaN()}, cs.ErrNotFinite},                     // NaN
+		{[]float64{100, 100, 100}, ErrNoConvergence},                      // nobody churns
+		{[]float64{100, 0, 0}, ErrNoConvergence},                          // all churn at once
+		{[]float64{1000, 900, 810, 729, 656.1, 590.49}, ErrNoConvergence}, // exactly geometric
+		{[]float64{1000, 900, 810, 729, 656, 590}, ErrNoConvergence},      // geometric, rounded
 	} {
 		if _, err := FitSBG(tc.s); !errors.Is(err, tc.want) {
 			t.Errorf("FitSBG(%v) err = %v, want %v", tc.s, err, tc.want)
+		}
+		if len(tc.s) > 4 {
+			if _, err := FitSBG(tc.s); err == nil || !strings.Contains(err.Error(), "θ ≈ 0.100") {
+				t.Errorf("FitSBG(%v) err = %v, want the constant rate 0.100x named", tc.s, err)
+			}
 		}
 	}
 }
