@@ -16,6 +16,7 @@ import (
 type options struct {
 	customers string
 	files     map[string]*string // book file name → path given by flag
+	policy    string             // touch policy JSON; empty: the embedded policy.json
 	asof      cs.Date
 	seed      uint64
 	format    string
@@ -41,6 +42,7 @@ func parseFlags(args []string) (options, error) {
 	for _, f := range fileFlags {
 		o.files[f.file] = fs.String(f.flag, "", f.usage)
 	}
+	fs.StringVar(&o.policy, "policy", "", "touch policy JSON (default: the embedded policy.json)")
 	asof := fs.String("asof", "", "report date YYYY-MM-DD (default: the sample book's date)")
 	fs.Uint64Var(&o.seed, "seed", samplebook.DefaultSeed, "seed of the sample book")
 	fs.StringVar(&o.format, "format", "text", "output format: text or json")

@@ -13,6 +13,10 @@
 //	-seed N              generate the sample book with another seed
 //	-format text|json    a readable report (default) or one JSON document
 //	-write DIR           write the sample book's CSV files into DIR and stop
+//	-policy file.json    the touch policy (default: the embedded policy.json)
+//	-contacts, -events, -surveys, -mrr, -outcomes, -snapshots file.csv
+//	                     the other files of a user's book, in the sample book's
+//	                     formats (with -customers); a step without its file is skipped
 //
 // The output depends only on the flags and the input: the program never reads the
 // clock.

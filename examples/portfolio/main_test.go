@@ -109,6 +109,7 @@ func TestFlagErrors(t *testing.T) {
 		{[]string{"extra"}, `portfolio: unexpected argument "extra"`},
 		{[]string{"-nope"}, "portfolio: flag provided but not defined: -nope"},
 		{[]string{"-customers", "testdata/missing.csv", "-asof", "2026-06-30"}, "portfolio: open testdata/missing.csv"},
+		{[]string{"-policy", "testdata/customers.csv"}, "portfolio: policy: touch:"},
 	} {
 		var out bytes.Buffer
 		err := run(tc.args, &out)

@@ -4,11 +4,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/successkit/cs"
+	"github.com/successkit/cs/touch"
 )
 
 func writeJSON(w io.Writer, r *report) error {
@@ -145,6 +148,9 @@ func writeText(w io.Writer, r *report) error {
 	if r.Effort != nil {
 		writeEffort(t, r.Effort)
 	}
+	if r.Touch != nil {
+		writeTouch(t, r.Touch)
+	}
 
 	if len(r.Rejected) > 0 {
 		t.printf("\nRows not read (%d)\n", len(r.Rejected))
@@ -260,4 +266,48 @@ func writeErrors(t *textWriter, step string, errs []string) {
 	for _, e := range errs[:min(3, len(errs))] {
 		t.printf("  %s\n", e)
 	}
+}
+
+func capacityText(c touch.Capacity) string {
+	if c.Accounts < 0 {
+		return "no limit"
+	}
+	return count(c.Accounts)
+}
+
+func writeTouch(t *textWriter, s *touchSection) {
+	t.printf("\nTouch tiers (by %s in %s", strings.ToUpper(s.Basis), s.Currency)
+	var rates []string
+	for _, cur := range slices.Sorted(maps.Keys(s.Rates)) {
+		rates = append(rates, cur+" at "+s.Rates[cur])
+	}
+	if len(rates) > 0 {
+		t.printf("; %s converted at the policy's rates", strings.Join(rates, ", "))
+	}
+	t.printf(")\n")
+	var rows [][]string
+	for _, tr := range s.Tiers {
+		perCSM, arrPerCSM := "-", "-"
+		if tr.Headcount > 0 {
+			perCSM, arrPerCSM = fixed(tr.AccountsPerCSM, 1), money(tr.ARRPerCSM)
+		}
+		rows = append(rows, []string{tr.Tier.String(), count(tr.Accounts), money(tr.ARR), count(tr.Headcount),
+			perCSM, arrPerCSM, capacityText(tr.Capacity), capacityText(tr.Left), count(tr.Overflow)})
+	}
+	t.table("l", []string{"tier", "accounts", "ARR", "CSMs", "accounts/CSM", "ARR/CSM", "capacity", "left", "overflow"}, rows)
+	t.printf("\nCSM load\n")
+	rows = nil
+	for _, tr := range s.Tiers {
+		for _, c := range tr.CSMs {
+			name := c.Name
+			if c.Pooled {
+				name += " (pool of " + strconv.Itoa(c.Headcount) + ")"
+			}
+			rows = append(rows, []string{name, tr.Tier.String(), count(c.Accounts), money(c.ARR)})
+		}
+	}
+	t.table("ll", []string{"CSM", "tier", "accounts", "ARR"}, rows)
+	t.printf("Community touch: %s accounts invited. Upgrade candidates (tech touch, value or usage rising): %s\n",
+		count(s.Community), count(s.CandidateN))
+	writeErrors(t, "touch", s.Errors)
 }

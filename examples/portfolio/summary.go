@@ -17,6 +17,7 @@ type report struct {
 	Summary  summary        `json:"summary"`
 	Health   *healthSection `json:"health,omitempty"`
 	Effort   *effortSection `json:"effort,omitempty"`
+	Touch    *touchSection  `json:"touch,omitempty"`
 	Rejected []string       `json:"rejected,omitempty"`
 }
 
@@ -191,6 +192,9 @@ func build(in *input, o options) (*report, error) {
 		return nil, err
 	}
 	if rep.Health, err = runHealth(in, customers, asof, s); err != nil {
+		return nil, err
+	}
+	if rep.Touch, err = runTouch(o, customers, asof, rep.Health); err != nil {
 		return nil, err
 	}
 	return rep, nil
