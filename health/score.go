@@ -51,16 +51,24 @@ const (
 	CauseCoverage
 )
 
-// MarshalText encodes the cause as a word ("", "required", "coverage").
-func (u UnknownCause) MarshalText() ([]byte, error) {
+// String returns the cause's word: "" for KnownScore, "required", "coverage"
+// or "invalid".
+func (u UnknownCause) String() string {
 	switch u {
+	case KnownScore:
+		return ""
 	case CauseRequired:
-		return []byte("required"), nil
+		return "required"
 	case CauseCoverage:
-		return []byte("coverage"), nil
+		return "coverage"
+	case CauseInvalid:
+		return "invalid"
 	}
-	return nil, nil
+	return "cause(" + strconv.Itoa(int(u)) + ")"
 }
+
+// MarshalText encodes the cause's word.
+func (u UnknownCause) MarshalText() ([]byte, error) { return []byte(u.String()), nil }
 
 // MeasureResult explains one measure of a result.
 type MeasureResult struct {
