@@ -2,6 +2,7 @@ package retention
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"testing"
 
@@ -249,4 +250,63 @@ func TestPropInflowClosedForm(t *testing.T) {
 			t.Fatalf("active %s above the limit %v", sim[len(sim)-1], l)
 		}
 	})
+}
+
+// FitSBG recovers the parameters of exact sBG survivor curves; survival falls and
+// retention rises with tenure; DERL grows with the renewals already made.
+func TestPropSBG(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		m := SBG{
+			Alpha: float64(rapid.IntRange(30, 500).Draw(t, "alpha%")) / 100,
+			Beta:  float64(rapid.IntRange(50, 1000).Draw(t, "beta%")) / 100,
+		}
+		n := rapid.IntRange(5, 13).Draw(t, "periods")
+		s := make([]float64, n+1)
+		for k := range s {
+			s[k] = 1000 * m.Survival(k)
+		}
+		got, err := FitSBG(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if math.Abs(got.Alpha/m.Alpha-1) > 1e-3 || math.Abs(got.Beta/m.Beta-1) > 1e-3 {
+			t.Fatalf("FitSBG(S of α %v, β %v) = α %v, β %v", m.Alpha, m.Beta, got.Alpha, got.Beta)
+		}
+		prevD := 0.0
+		for k := 1; k <= 20; k++ {
+			if m.Survival(k) >= m.Survival(k-1) || (k > 1 && m.Retention(k) <= m.Retention(k-1)) {
+				t.Fatalf("S or r not monotone at %d", k)
+			}
+			d, err := m.DERL(0.1, k)
+			if err != nil || d <= prevD {
+				t.Fatalf("DERL(0.1, %d) = %v, %v after %v", k, d, err, prevD)
+			}
+			prevD = d
+		}
+	})
+}
+
+// A Book is safe for concurrent use: readers in parallel get the same reports
+// (run with -race).
+func TestBookConcurrent(t *testing.T) {
+	recs := synthBook(200, 6, 2)
+	b, err := NewBook(recs, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, last := b.Months()
+	want := fmt.Sprint(b.Period(first, last))
+	done := make(chan string)
+	for range 4 {
+		go func() {
+			_ = b.Cohorts()
+			_, _ = b.Movements(first, last)
+			done <- fmt.Sprint(b.Period(first, last))
+		}()
+	}
+	for range 4 {
+		if got := <-done; got != want {
+			t.Errorf("concurrent Period = %s, want %s", got, want)
+		}
+	}
 }
