@@ -2,6 +2,9 @@ package cs
 
 import (
 	"bytes"
+	"encoding/csv"
+	"io"
+	"testing/iotest"
 
 	"errors"
 	"github.com/google/go-cmp/cmp"
@@ -94,3 +97,99 @@ func TestCSVRoundTripProperty(t *testing.T) {
 		}
 	})
 }
+
+// Property: the reader matches columns by name, so any order of the columns reads
+// the same customers.
+func TestCSVColumnOrderProperty(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		book := genBook().Draw(t, "book")
+		var buf bytes.Buffer
+		if err := WriteCustomersCSV(&buf, book); err != nil {
+			t.Fatal(err)
+		}
+		records, err := csv.NewReader(&buf).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		perm := rapid.Permutation(seq(len(records[0]))).Draw(t, "perm")
+		// Re-encoded with appendCell: encoding/csv's writer would turn a CR LF in a
+		// cell into LF.
+		var b []byte
+		for _, rec := range records {
+			for i, j := range perm {
+				if i > 0 {
+					b = append(b, ',')
+				}
+				b = appendCell(b, rec[j])
+			}
+			b = append(b, '\n')
+		}
+		out := bytes.NewReader(b)
+		var got []Customer
+		for c, err := range ReadCustomersCSV(out, "shuffled.csv") {
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, c)
+		}
+		if diff := cmp.Diff(book, got, moneyComparer, cmpopts.EquateEmpty()); diff != "" {
+			t.Fatalf("columns %v (-want +got):\n%s", perm, diff)
+		}
+	})
+}
+
+func seq(n int) []int {
+	s := make([]int, n)
+	for i := range s {
+		s[i] = i
+	}
+	return s
+}
+
+// A failing reader ends the sequence with one error; a failing writer is reported;
+// a caller may stop ranging early.
+func TestCSVIOErrorsAndEarlyStop(t *testing.T) {
+	boom := errors.New("disk on fire")
+	r := io.MultiReader(strings.NewReader(csvHeader+"c1,,,,,,,,,\n"), iotest.ErrReader(boom))
+	var ids []string
+	var errs []error
+	for c, err := range ReadCustomersCSV(r, "customers.csv") {
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		ids = append(ids, c.ID)
+	}
+	if len(ids) != 1 || len(errs) != 1 || !errors.Is(errs[0], boom) || !strings.HasPrefix(errs[0].Error(), "cs: customers.csv: ") {
+		t.Errorf("failing reader: customers %v, errors %v", ids, errs)
+	}
+	if err := WriteCustomersCSV(failWriter{boom}, []Customer{{ID: "c1"}}); !errors.Is(err, boom) {
+		t.Errorf("failing writer: error %v", err)
+	}
+	n := 0
+	for range ReadCustomersCSV(strings.NewReader(csvHeader+"c1,,,,,,,,,\nc2,,,,,,,,,\n"), "x.csv") {
+		n++
+		break
+	}
+	for range ReadCustomersJSONL(strings.NewReader("{\"id\":\"a\"}\n{\"id\":\"b\"}\n"), "x.jsonl") {
+		n++
+		break
+	}
+	if n != 2 {
+		t.Errorf("early stop ranged %d times, want 2", n)
+	}
+	errs = errs[:0]
+	for _, err := range ReadCustomersJSONL(iotest.ErrReader(boom), "x.jsonl") {
+		errs = append(errs, err)
+	}
+	if len(errs) != 1 || !errors.Is(errs[0], boom) {
+		t.Errorf("failing JSONL reader: errors %v", errs)
+	}
+	if err := WriteCustomersJSONL(failWriter{boom}, []Customer{{ID: "c1"}}); !errors.Is(err, boom) {
+		t.Errorf("failing JSONL writer: error %v", err)
+	}
+}
+
+type failWriter struct{ err error }
+
+func (w failWriter) Write([]byte) (int, error) { return 0, w.err }
