@@ -114,8 +114,8 @@ type CSVRecord struct {
 // currency (ErrUnknownCurrency), an mrr without currency or the reverse (ErrMissing),
 // a signal that is not a number (ErrNotNumber), NaN or infinite (ErrNotFinite) or
 // beyond float64 (ErrRange), a wrong number of cells (csv.ErrFieldCount), malformed
-// quoting (the encoding/csv error), or an ID seen on an earlier row (ErrDuplicate;
-// the first row stays delivered). A bad header, or a read error from r, is yielded
+// quoting (ErrSyntax and the encoding/csv error), or the ID of a customer already
+// delivered from an earlier row (ErrDuplicate; the first row stays delivered). A bad header, or a read error from r, is yielded
 // once and ends the sequence. The sequence may be ranged over once.
 func ReadCustomersCSV(r io.Reader, name string) iter.Seq2[Customer, error] {
 	return func(yield func(Customer, error) bool) {
@@ -206,6 +206,9 @@ func (o CSVOptions) compile(file string, header []string) (*csvParser, error) {
 	for i, e := range o.Extra {
 		if _, ok := baseKinds[e]; ok || e == "" || strings.HasPrefix(e, SignalPrefix) || strings.HasPrefix(e, AttrPrefix) {
 			return nil, fmt.Errorf("cs: CSVOptions.Extra[%d] %q: not a free column name", i, e)
+		}
+		if _, dup := extra[e]; dup {
+			return nil, fmt.Errorf("cs: CSVOptions.Extra[%d] %q: %w", i, e, ErrDuplicate)
 		}
 		extra[e] = i
 	}

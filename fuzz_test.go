@@ -307,4 +307,9 @@ func TestCSVOptionsExtra(t *testing.T) {
 			t.Errorf("an Extra name in the signal namespace was accepted")
 		}
 	}
+	for _, err := range (CSVOptions{Extra: []string{"as_of", "as_of"}}).ReadCSV(strings.NewReader("as_of,id\n"), "x.csv") {
+		if !errors.Is(err, ErrDuplicate) {
+			t.Errorf("a repeated Extra name: error %v, want ErrDuplicate", err)
+		}
+	}
 }

@@ -57,8 +57,11 @@ func (c Customer) MarshalJSON() ([]byte, error) {
 // the CSV reader checks its cells. A null value is missing, except for "id", which is
 // required (ErrMissing). Every bad value is reported, each as a *FieldError whose
 // Field is the JSON path ("signals.usage"), joined with errors.Join. On an error c is
-// left unchanged.
+// left unchanged, as it is for a JSON null (the encoding/json convention).
 func (c *Customer) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		return nil
+	}
 	v, errs := decodeCustomer(b, "", 0)
 	if len(errs) > 0 {
 		return joinErrors(errs)

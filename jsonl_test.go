@@ -136,3 +136,20 @@ func TestJSONLRoundTripProperty(t *testing.T) {
 		}
 	})
 }
+
+// A JSON null leaves a Customer as it is, as encoding/json does for other types;
+// JSON Lines refuses a null line, which is not a customer.
+func TestCustomerUnmarshalNull(t *testing.T) {
+	var cs []*Customer
+	if err := json.Unmarshal([]byte(`[null,{"id":"c1"}]`), &cs); err != nil || cs[0] != nil || cs[1].ID != "c1" {
+		t.Errorf("json.Unmarshal = %v, %v", cs, err)
+	}
+	c := Customer{ID: "keep"}
+	if err := c.UnmarshalJSON([]byte("null")); err != nil || c.ID != "keep" {
+		t.Errorf("UnmarshalJSON(null) = %v, %v", c, err)
+	}
+	_, errs := readAllJSONL("null\n")
+	if len(errs) != 1 || !errors.Is(errs[0], ErrWrongType) {
+		t.Errorf("a null line: errors %v, want ErrWrongType", errs)
+	}
+}
