@@ -24,6 +24,8 @@ type effortSection struct {
 	Silent    []silentRow `json:"silently_dissatisfied"`
 	SilentN   int         `json:"silently_dissatisfied_count"`
 	Errors    []string    `json:"errors,omitempty"`
+
+	report *effort.Report // for the playbook's case events
 }
 
 type hotSpot struct {
@@ -76,6 +78,7 @@ func runEffort(in *input, customers []cs.Customer, asof cs.Date) (*effortSection
 			return nil, fmt.Errorf("portfolio: %w", err)
 		}
 		report = m.Analyze(batch, now)
+		sec.report = report
 		for _, e := range report.Errors {
 			sec.Errors = append(sec.Errors, e.Error())
 		}

@@ -24,6 +24,38 @@ type healthSection struct {
 	Errors    []string     `json:"errors,omitempty"`
 
 	results map[string]*health.Result // by customer ID, for the later steps
+	history map[string]*scoreHistory  // by customer ID, from the snapshots
+}
+
+// scoreHistory is one customer's health by month-end from the snapshots, and its
+// last snapshot before the report date (the previous situation of the playbook).
+type scoreHistory struct {
+	dates    []cs.Date
+	scores   []float64
+	prev     cs.Customer
+	prevDate cs.Date
+}
+
+// trend returns "up", "down" or "same" from the last two scores, and the number of
+// consecutive month-ends the score has fallen; "" and 0 with fewer than two scores.
+// A change of less than trendPoints is "same": month-to-month noise in usage moves
+// scores by a few points, and a playbook should not read it as a decline.
+func (h *scoreHistory) trend() (string, int) {
+	if h == nil || len(h.scores) < 2 {
+		return "", 0
+	}
+	n := len(h.scores)
+	declining := 0
+	for i := n - 1; i > 0 && h.scores[i] < h.scores[i-1]; i-- {
+		declining++
+	}
+	switch d := h.scores[n-1] - h.scores[n-2]; {
+	case d >= trendPoints:
+		return "up", declining
+	case d <= -trendPoints:
+		return "down", declining
+	}
+	return "same", declining
 }
 
 type gradeRow struct {
@@ -54,6 +86,10 @@ type trendPoint struct {
 }
 
 const unknownGrade = "unknown"
+
+// trendPoints is the change of score between two month-ends that counts as a
+// trend up or down.
+const trendPoints = 5
 
 // runHealth scores the active customers with the sample scorecard. The accounts
 // pulling the book down are those of the worst grade ranked by their share of the
@@ -125,8 +161,8 @@ func runHealth(in *input, customers []cs.Customer, asof cs.Date, book summary) (
 	sec.Worst = worst[:min(len(worst), listLimit)]
 
 	if snaps := in.files[samplebook.SnapshotsFile]; snaps != nil {
-		trend, errs := healthTrend(scorer, snaps)
-		sec.Trend = trend
+		trend, hist, errs := healthTrend(scorer, snaps, asof)
+		sec.Trend, sec.history = trend, hist
 		sec.Errors = append(sec.Errors, errs...)
 	}
 	return sec, nil
@@ -136,7 +172,11 @@ func runHealth(in *input, customers []cs.Customer, asof cs.Date, book summary) (
 // book's mean score and grade shares by month-end. Snapshots carry the signals of
 // the customer file; the effort signals computed at the book date (friction) are
 // not in them, and the scorecard redistributes their weight.
-func healthTrend(scorer *health.Scorer, snaps []byte) ([]trendPoint, []string) {
+//
+// It also returns each customer's score history up to asof and its last snapshot
+// before asof.
+func healthTrend(scorer *health.Scorer, snaps []byte, asof cs.Date) ([]trendPoint, map[string]*scoreHistory, []string) {
+	hist := map[string]*scoreHistory{}
 	type acc struct {
 		n      int
 		sum    float64
@@ -156,8 +196,16 @@ func healthTrend(scorer *health.Scorer, snaps []byte) ([]trendPoint, []string) {
 			errs = append(errs, fmt.Sprintf("%s:%d: as_of: %q: %v", samplebook.SnapshotsFile, rec.Line, rec.Extra[0], err))
 			continue
 		}
-		if rec.Customer.Stage == cs.StageChurned {
+		if rec.Customer.Stage == cs.StageChurned || d.After(asof) {
 			continue
+		}
+		h := hist[rec.Customer.ID]
+		if h == nil {
+			h = &scoreHistory{}
+			hist[rec.Customer.ID] = h
+		}
+		if d.Before(asof) && (h.prevDate.IsZero() || d.After(h.prevDate)) {
+			h.prev, h.prevDate = rec.Customer, d
 		}
 		if err := scorer.ScoreInto(&res, &rec.Customer, d); err != nil {
 			errs = append(errs, err.Error())
@@ -174,6 +222,8 @@ func healthTrend(scorer *health.Scorer, snaps []byte) ([]trendPoint, []string) {
 		} else {
 			a.n++
 			a.sum += res.Score
+			h.dates = append(h.dates, d)
+			h.scores = append(h.scores, res.Score)
 		}
 		a.grades[g]++
 	}
@@ -195,7 +245,25 @@ func healthTrend(scorer *health.Scorer, snaps []byte) ([]trendPoint, []string) {
 		}
 		out = append(out, p)
 	}
-	return out, errs
+	for _, h := range hist {
+		sortSeries(h)
+	}
+	return out, hist, errs
+}
+
+// sortSeries puts a history in date order (a user's file may list snapshots in
+// any order).
+func sortSeries(h *scoreHistory) {
+	idx := make([]int, len(h.dates))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return h.dates[a].Compare(h.dates[b]) })
+	dates, scores := make([]cs.Date, len(idx)), make([]float64, len(idx))
+	for i, j := range idx {
+		dates[i], scores[i] = h.dates[j], h.scores[j]
+	}
+	h.dates, h.scores = dates, scores
 }
 
 // shareOf returns m ÷ the total MRR of m's currency, rounded to 6 decimals; 0 when

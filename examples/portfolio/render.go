@@ -151,6 +151,9 @@ func writeText(w io.Writer, r *report) error {
 	if r.Touch != nil {
 		writeTouch(t, r.Touch)
 	}
+	if r.Playbook != nil {
+		writePlaybook(t, r.Playbook)
+	}
 
 	if len(r.Rejected) > 0 {
 		t.printf("\nRows not read (%d)\n", len(r.Rejected))
@@ -310,4 +313,44 @@ func writeTouch(t *textWriter, s *touchSection) {
 	t.printf("Community touch: %s accounts invited. Upgrade candidates (tech touch, value or usage rising): %s\n",
 		count(s.Community), count(s.CandidateN))
 	writeErrors(t, "touch", s.Errors)
+}
+
+func writePlaybook(t *textWriter, p *playbookSection) {
+	t.printf("\nThis week's tasks (default playbook): %s fired; %s to do within capacity, %s deferred\n",
+		count(p.Fired), count(p.DoN), count(p.DeferredN))
+	var rows [][]string
+	for _, play := range slices.Sorted(maps.Keys(p.ByPlay)) {
+		rows = append(rows, []string{play, count(p.ByPlay[play])})
+	}
+	t.table("l", []string{"play", "tasks"}, rows)
+	t.printf("\nCapacity used\n")
+	rows = nil
+	for _, role := range sortedRoles(p.Used) {
+		u, c := p.Used[role], p.Capacity[role]
+		limit := "no limit"
+		switch {
+		case c.Hours > 0:
+			limit = fixed(c.Hours, 0) + " h"
+		case c.Slots > 0:
+			limit = count(c.Slots) + " tasks"
+		}
+		rows = append(rows, []string{role, count(u.Tasks), fixed(u.Hours, 1), limit})
+	}
+	t.table("l", []string{"owner", "tasks", "hours", "capacity"}, rows)
+	if len(p.Do) > 0 {
+		t.printf("\nFirst %d tasks to do (priority, then MRR at risk in %s)\n", len(p.Do), p.Currency)
+		rows = nil
+		for _, k := range p.Do {
+			rows = append(rows, []string{k.Priority, k.Customer, k.Name, money(k.MRR), k.Owner, k.Due.String(), k.Title})
+		}
+		t.table("lllrlll", []string{"priority", "id", "name", "MRR", "owner", "due", "task"}, rows)
+		t.printf("Why the first: %s\n", p.Do[0].Why)
+	}
+	if len(p.Deferred) > 0 {
+		t.printf("\nDeferred (first %d)\n", len(p.Deferred))
+		for _, d := range p.Deferred {
+			t.printf("  %s %s %s: %s\n", d.Task.Customer, d.Task.Play, d.Task.Owner, d.Why)
+		}
+	}
+	writeErrors(t, "playbook", p.Errors)
 }

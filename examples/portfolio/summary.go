@@ -12,13 +12,14 @@ import (
 // report is everything the program prints, in the order it prints it. The text
 // and JSON forms are two renderings of this one value.
 type report struct {
-	Source   string         `json:"source"`
-	AsOf     cs.Date        `json:"as_of"`
-	Summary  summary        `json:"summary"`
-	Health   *healthSection `json:"health,omitempty"`
-	Effort   *effortSection `json:"effort,omitempty"`
-	Touch    *touchSection  `json:"touch,omitempty"`
-	Rejected []string       `json:"rejected,omitempty"`
+	Source   string           `json:"source"`
+	AsOf     cs.Date          `json:"as_of"`
+	Summary  summary          `json:"summary"`
+	Health   *healthSection   `json:"health,omitempty"`
+	Effort   *effortSection   `json:"effort,omitempty"`
+	Touch    *touchSection    `json:"touch,omitempty"`
+	Playbook *playbookSection `json:"playbook,omitempty"`
+	Rejected []string         `json:"rejected,omitempty"`
 }
 
 // summary is the portfolio at a glance: counts and MRR by segment, stage and
@@ -195,6 +196,9 @@ func build(in *input, o options) (*report, error) {
 		return nil, err
 	}
 	if rep.Touch, err = runTouch(o, customers, asof, rep.Health); err != nil {
+		return nil, err
+	}
+	if rep.Playbook, err = runPlaybook(in, customers, asof, rep.Health, rep.Effort, rep.Touch); err != nil {
 		return nil, err
 	}
 	return rep, nil
