@@ -275,7 +275,6 @@ func (p *csvParser) row(line int, cells []string) (CSVRecord, error) {
 	var (
 		c                Customer
 		mrr, cur         string
-		mrrCol, curCol   = colMRR, colCurrency
 		extra            []string
 		haveMRR, haveCur bool
 	)
@@ -341,20 +340,20 @@ func (p *csvParser) row(line int, cells []string) (CSVRecord, error) {
 		currency, cerr := ParseCurrency(cur)
 		switch {
 		case err != nil:
-			p.fail(line, mrrCol, mrr, err)
+			p.fail(line, colMRR, mrr, err)
 		case d.Sign() < 0:
-			p.fail(line, mrrCol, mrr, ErrNegative)
+			p.fail(line, colMRR, mrr, ErrNegative)
 		}
 		if cerr != nil {
-			p.fail(line, curCol, cur, ErrUnknownCurrency)
+			p.fail(line, colCurrency, cur, ErrUnknownCurrency)
 		}
 		if err == nil && cerr == nil {
 			c.MRR = Money{amount: d, currency: currency}
 		}
 	case haveMRR:
-		p.fail(line, curCol, "", fmt.Errorf("%w (mrr %s has no currency)", ErrMissing, strconv.Quote(mrr)))
+		p.fail(line, colCurrency, "", fmt.Errorf("%w (mrr %s has no currency)", ErrMissing, strconv.Quote(mrr)))
 	case haveCur:
-		p.fail(line, mrrCol, "", fmt.Errorf("%w (currency %s has no mrr)", ErrMissing, strconv.Quote(cur)))
+		p.fail(line, colMRR, "", fmt.Errorf("%w (currency %s has no mrr)", ErrMissing, strconv.Quote(cur)))
 	}
 	if c.ContractStart.Valid() && c.RenewalDate.Valid() && c.RenewalDate.Before(c.ContractStart) {
 		p.fail(line, colRenewalDate, c.RenewalDate.String(),
