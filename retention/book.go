@@ -150,7 +150,15 @@ func newBookWith(recs []Record, pos []srcPos, pre []*RecordError, opt Options) (
 		return nil, fmt.Errorf("retention: reporting currency %q: %w", string(b.currency), cs.ErrUnknownCurrency)
 	}
 	// Customers and the month range.
-	idx := make(map[string]int32, 1024)
+	// Size the ID map by the runs of equal IDs, an upper bound on the customers
+	// that is tight when a customer's rows come together.
+	runs := 0
+	for i := range recs {
+		if i == 0 || recs[i].Customer != recs[i-1].Customer {
+			runs++
+		}
+	}
+	idx := make(map[string]int32, min(runs, 1<<20))
 	cust := make([]int32, len(recs))
 	lo, hi := Month(1<<31-1), Month(-1)
 	for i := range recs {
@@ -273,17 +281,35 @@ func newBookWith(recs []Record, pos []srcPos, pre []*RecordError, opt Options) (
 			fill[c]++
 		}
 	}
+	var dups []int32
 	for c := 0; c < nc; c++ {
+		// One pass finds the duplicates of a customer whose rows come in (month,
+		// subscription) order, as files usually hold them; others are sorted first.
 		g := order[start[c]:start[c+1]]
-		sorted := slices.IsSortedFunc(g, func(x, y int32) int { return cmpRec(&recs[x], &recs[y]) })
+		dups = dups[:0]
+		sorted := true
+		for k := 1; k < len(g); k++ {
+			d := cmpRec(&recs[g[k-1]], &recs[g[k]])
+			if d > 0 {
+				sorted = false
+				break
+			}
+			if d == 0 {
+				dups = append(dups, g[k])
+			}
+		}
 		if !sorted {
 			slices.SortStableFunc(g, func(x, y int32) int { return cmpRec(&recs[x], &recs[y]) })
-		}
-		for k := 1; k < len(g); k++ {
-			if cmpRec(&recs[g[k-1]], &recs[g[k]]) == 0 {
-				r := &recs[g[k]]
-				report(int(g[k]), fmt.Errorf("customer %q: subscription %q in %s: %w", r.Customer, r.Subscription, r.Month, cs.ErrDuplicate))
+			dups = dups[:0]
+			for k := 1; k < len(g); k++ {
+				if cmpRec(&recs[g[k-1]], &recs[g[k]]) == 0 {
+					dups = append(dups, g[k])
+				}
 			}
+		}
+		for _, i := range dups {
+			r := &recs[i]
+			report(int(i), fmt.Errorf("customer %q: subscription %q in %s: %w", r.Customer, r.Subscription, r.Month, cs.ErrDuplicate))
 		}
 	}
 	// Good customers, sorted by ID.
