@@ -244,3 +244,21 @@ func TestVerdictText(t *testing.T) {
 		t.Errorf("Convention(7) = %q", s)
 	}
 }
+
+// TestDuplicateUnordered checks that a duplicate is found whatever the order of a
+// customer's rows, and that the customer is left out either way.
+func TestDuplicateUnordered(t *testing.T) {
+	for _, recs := range [][]Record{
+		{rec("c", "s", feb, "1"), rec("c", "s", jan, "1"), rec("c", "s", feb, "2"), rec("a", "s", jan, "1")},
+		{rec("c", "s", jan, "1"), rec("c", "s", feb, "1"), rec("c", "s", feb, "2"), rec("a", "s", feb, "1")},
+	} {
+		b, err := NewBook(recs, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		errs := b.Errors()
+		if len(errs) != 1 || !errors.Is(errs[0], cs.ErrDuplicate) || fmt.Sprint(b.Customers()) != "[a]" {
+			t.Errorf("NewBook(%v): errors %v, customers %v; want one duplicate and [a]", recs, errs, b.Customers())
+		}
+	}
+}
