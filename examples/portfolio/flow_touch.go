@@ -57,10 +57,7 @@ func loadPolicy(path string) (*touch.Assigner, error) {
 // runTouch assigns the active customers to touch tiers by the policy, with their
 // health scores for the community overlay.
 func runTouch(o options, customers []cs.Customer, asof cs.Date, h *healthSection) (*touchSection, error) {
-	assigner, err := loadPolicy(o.policy)
-	if err != nil {
-		return nil, err
-	}
+	assigner := o.assigner
 	var active []cs.Customer
 	for _, c := range customers {
 		if c.Stage != cs.StageChurned && c.HasMRR() {

@@ -8,15 +8,18 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
 
 	"github.com/successkit/cs"
 	"github.com/successkit/cs/examples/samplebook"
+	"github.com/successkit/cs/touch"
 )
 
 type options struct {
 	customers string
 	files     map[string]*string // book file name → path given by flag
 	policy    string             // touch policy JSON; empty: the embedded policy.json
+	assigner  *touch.Assigner    // the compiled policy
 	asof      cs.Date
 	seed      uint64
 	format    string
@@ -91,26 +94,56 @@ type input struct {
 	files     map[string][]byte // the other files of the book by name, when present
 }
 
+// sampleBooks keeps the sample books generated in this process by seed, with
+// their files: an input is never modified once loaded, and the golden tests run
+// the program several times in one process.
+var sampleBooks struct {
+	sync.Mutex
+	m map[uint64]*input
+}
+
 func load(o options) (*input, error) {
 	if o.customers == "" {
-		b, err := samplebook.Generate(samplebook.Config{Seed: o.seed})
+		sampleBooks.Lock()
+		defer sampleBooks.Unlock()
+		if in, ok := sampleBooks.m[o.seed]; ok {
+			return in, nil
+		}
+		in, err := loadSample(o.seed)
 		if err != nil {
-			return nil, fmt.Errorf("portfolio: %w", err)
+			return nil, err
 		}
-		in := &input{source: "sample book, seed " + strconv.FormatUint(o.seed, 10), book: b, customers: b.Customers, files: map[string][]byte{}}
-		// The sample book goes through the same CSV readers as a user's files.
-		for _, name := range samplebook.Files() {
-			if name == samplebook.CustomersFile {
-				continue
-			}
-			var buf bytes.Buffer
-			if err := b.WriteCSV(&buf, name); err != nil {
-				return nil, fmt.Errorf("portfolio: %w", err)
-			}
-			in.files[name] = buf.Bytes()
+		if sampleBooks.m == nil {
+			sampleBooks.m = map[uint64]*input{}
 		}
+		sampleBooks.m[o.seed] = in
 		return in, nil
 	}
+	return loadFiles(o)
+}
+
+// loadSample generates the sample book and writes its files in memory, so that it
+// goes through the same CSV readers as a user's files.
+func loadSample(seed uint64) (*input, error) {
+	b, err := samplebook.Generate(samplebook.Config{Seed: seed})
+	if err != nil {
+		return nil, fmt.Errorf("portfolio: %w", err)
+	}
+	in := &input{source: "sample book, seed " + strconv.FormatUint(seed, 10), book: b, customers: b.Customers, files: map[string][]byte{}}
+	for _, name := range samplebook.Files() {
+		if name == samplebook.CustomersFile {
+			continue
+		}
+		var buf bytes.Buffer
+		if err := b.WriteCSV(&buf, name); err != nil {
+			return nil, fmt.Errorf("portfolio: %w", err)
+		}
+		in.files[name] = buf.Bytes()
+	}
+	return in, nil
+}
+
+func loadFiles(o options) (*input, error) {
 	f, err := os.Open(o.customers)
 	if err != nil {
 		return nil, fmt.Errorf("portfolio: %w", err)

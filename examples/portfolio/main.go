@@ -47,6 +47,10 @@ func run(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// The policy is checked before the book is loaded, so a bad one fails fast.
+	if opts.assigner, err = loadPolicy(opts.policy); err != nil {
+		return err
+	}
 	in, err := load(opts)
 	if err != nil {
 		return err
