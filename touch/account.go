@@ -1,6 +1,8 @@
 package touch
 
 import (
+	"encoding/json"
+
 	cs "github.com/successkit/cs"
 )
 
@@ -50,4 +52,24 @@ type State struct {
 	Toward Tier    `json:"toward,omitzero"`
 	Streak int     `json:"streak,omitzero"`
 	AsOf   cs.Date `json:"as_of,omitzero"` // the period that produced the state
+}
+
+// MarshalJSON encodes the account with its JSON field names. A PreviousValue of
+// zero in a currency is kept: it differs from an unknown previous value (the
+// zero Money), which is left out.
+func (a Account) MarshalJSON() ([]byte, error) {
+	type plain Account // the fields and tags, without this method
+	return json.Marshal(struct {
+		plain
+		PreviousValue *cs.Money `json:"previous_value,omitempty"`
+	}{plain(a), moneySet(a.PreviousValue)})
+}
+
+// moneySet returns m, or nil for the zero Money (no currency), so that JSON
+// leaves out an unknown amount and keeps a known zero.
+func moneySet(m cs.Money) *cs.Money {
+	if m.Currency() == "" && m.IsZero() {
+		return nil
+	}
+	return &m
 }

@@ -1,7 +1,9 @@
 package touch
 
 import (
+	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -81,5 +83,29 @@ func TestFromCustomersThenAssign(t *testing.T) {
 	r, err := MustCompile(Policy{Basis: ARR, Low: TierPolicy{MinValue: usd("100000")}}).Assign(accs, asOf)
 	if !errors.Is(err, cs.ErrMissing) || len(r.Accounts) != 1 || r.Accounts[0].Tier != Low || len(r.Rejected) != 1 || r.Rejected[0].ID != "b" {
 		t.Errorf("Assign = %+v, %v; want a in low touch and b rejected as missing", r, err)
+	}
+}
+
+// An Account and a Candidate survive JSON: a previous value of zero stays a known
+// zero, and an unknown one stays unknown.
+func TestAccountJSON(t *testing.T) {
+	for _, prev := range []cs.Money{{}, usd("0"), usd("12.50")} {
+		in := Account{ID: "a", Value: usd("10"), PreviousValue: prev, State: State{Tier: Low, Owner: "ann", AsOf: asOf}}
+		b, err := json.Marshal(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out Account
+		if err := json.Unmarshal(b, &out); err != nil {
+			t.Fatalf("json.Unmarshal(%s): %v", b, err)
+		}
+		if out.PreviousValue.Currency() != prev.Currency() || !out.PreviousValue.Amount().Equal(prev.Amount()) || out.State != in.State {
+			t.Errorf("round trip of %s = %+v, want %+v", b, out, in)
+		}
+		c := Candidate{ID: "a", Value: usd("10"), PreviousValue: prev}
+		b, _ = json.Marshal(c)
+		if got := strings.Contains(string(b), "previous_value"); got != (prev.Currency() != "") {
+			t.Errorf("json.Marshal(%+v) = %s", c, b)
+		}
 	}
 }

@@ -569,12 +569,7 @@ func abs64(x int64) int64 {
 // settings that are not set. A money setting that is set to zero in a currency,
 // such as a threshold of "0 USD", is kept: it differs from no setting.
 func (tp TierPolicy) MarshalJSON() ([]byte, error) {
-	set := func(m cs.Money) *cs.Money {
-		if m.Currency() == "" && m.IsZero() {
-			return nil
-		}
-		return &m
-	}
+	set := moneySet
 	return json.Marshal(struct {
 		MinValue    *cs.Money `json:"min_value,omitempty"`
 		CSMs        []string  `json:"csms,omitempty"`

@@ -1,6 +1,7 @@
 package touch
 
 import (
+	"encoding/json"
 	"slices"
 	"strings"
 
@@ -111,6 +112,17 @@ type Candidate struct {
 	UsageTrend  float64 `json:"usage_trend"`
 	UsageKnown  bool    `json:"usage_known"`
 	UsageRising bool    `json:"usage_rising"`
+}
+
+// MarshalJSON encodes the candidate with its JSON field names, keeping a
+// PreviousValue of zero in a currency (evidence that the account grew from
+// nothing) and leaving out an unknown one.
+func (c Candidate) MarshalJSON() ([]byte, error) {
+	type plain Candidate // the fields and tags, without this method
+	return json.Marshal(struct {
+		plain
+		PreviousValue *cs.Money `json:"previous_value,omitempty"`
+	}{plain(c), moneySet(c.PreviousValue)})
 }
 
 // Rejected is an account Assign refused, with its input index and the error.
