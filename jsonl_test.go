@@ -153,3 +153,16 @@ func TestCustomerUnmarshalNull(t *testing.T) {
 		t.Errorf("a null line: errors %v, want ErrWrongType", errs)
 	}
 }
+
+// A line longer than the reader's buffer is read whole, and the next line keeps its number.
+func TestReadCustomersJSONLLongLine(t *testing.T) {
+	long := strings.Repeat("é", 100_000)
+	text := `{"id":"c1","name":"` + long + "\"}\n{\"id\":\"c2\",\"x\":1}\n"
+	cs, errs := readAllJSONL(text)
+	if len(cs) != 1 || cs[0].Name != long {
+		t.Errorf("long line: %d customers", len(cs))
+	}
+	if len(errs) != 1 || !strings.HasPrefix(errs[0].Error(), "customers.jsonl:2: ") {
+		t.Errorf("after a long line: errors %v, want one on line 2", errs)
+	}
+}
