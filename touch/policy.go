@@ -109,12 +109,14 @@ type TierPolicy struct {
 	Method Method `json:"method,omitzero"`
 }
 
-// Hysteresis keeps accounts from flapping between tiers. An account with a
-// previous tier keeps it unless its value crosses a threshold by Margin (a share
-// of the threshold: 0.1 means 10% above it to move up, 10% below it to move
-// down), or lies across a threshold for Periods consecutive periods. A zero
-// Margin turns the margin rule off, a zero Periods the period rule; the zero
-// Hysteresis moves accounts as soon as their value crosses a threshold.
+// Hysteresis keeps accounts from flapping between tiers. An account keeps the
+// tier its value earned last period (State.Due, else State.Tier) unless its
+// value crosses a threshold by Margin (a share of the threshold: 0.1 means 10%
+// above it to move up, 10% below it to move down), or lies across a threshold
+// for Periods consecutive periods. A zero Margin turns the margin rule off, a
+// zero Periods the period rule; the zero Hysteresis moves accounts as soon as
+// their value crosses a threshold. Capacity, cost and the fit gate apply after
+// hysteresis and do not feed back into it.
 type Hysteresis struct {
 	Margin  decimal.Decimal `json:"margin,omitzero"`  // in [0, 1)
 	Periods int             `json:"periods,omitzero"` // ≥ 0

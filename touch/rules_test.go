@@ -315,3 +315,37 @@ func TestCurrencies(t *testing.T) {
 		t.Errorf("converted (-want +got):\n%s", diff)
 	}
 }
+
+// Hysteresis starts from the tier the value earned (State.Due), not the one
+// capacity left the account in: an account that spilled from a full high touch
+// returns to it as soon as there is room, and one whose value slipped only a
+// little below the high threshold is not demoted by the margin rule.
+func TestHysteresisFromDue(t *testing.T) {
+	a := MustCompile(Policy{
+		Currency:   "USD",
+		High:       TierPolicy{MinValue: usd("100000"), CSMs: []string{"ann"}, MaxAccounts: 1},
+		Low:        TierPolicy{MinValue: usd("20000")},
+		Hysteresis: Hysteresis{Margin: decimal.RequireFromString("0.1")},
+	})
+	spilled := acct("spilled", "150000", "")
+	spilled.State = State{Tier: Low, Due: High, AsOf: lastMonth}
+	slipped := acct("slipped", "95000", "")
+	slipped.State = State{Tier: Low, Due: High, AsOf: lastMonth}
+	r, err := a.Assign([]Account{spilled, slipped}, asOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]outcome{
+		// High has room now: back to it at once, not held in low touch.
+		"spilled": {High, true, "threshold", None, 0},
+		// Earned high (held within the margin), but ann is full: low, which its
+		// value alone also points to; Due stays high.
+		"slipped": {Low, false, "threshold,held,capacity", Low, 1},
+	}
+	if diff := cmp.Diff(want, outcomes(r)); diff != "" {
+		t.Errorf("Assign (-want +got):\n%s", diff)
+	}
+	if got := r.Accounts[1].Due; got != High {
+		t.Errorf("slipped: Due = %s, want high", got)
+	}
+}

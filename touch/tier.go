@@ -192,8 +192,9 @@ const (
 	ReasonThreshold Reasons = 1 << iota
 	// ReasonNew: the account had no previous tier, so hysteresis did not apply.
 	ReasonNew
-	// ReasonHeld: the value left the previous tier's band, but not by the margin
-	// nor for enough periods, so the account kept its previous tier.
+	// ReasonHeld: the value left the band of the tier it earned last period
+	// (State.Due), but not by the margin nor for enough periods, so the account
+	// kept that tier.
 	ReasonHeld
 	// ReasonMargin: the value crossed a threshold by the hysteresis margin.
 	ReasonMargin
