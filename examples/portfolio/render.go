@@ -154,6 +154,9 @@ func writeText(w io.Writer, r *report) error {
 	if r.Playbook != nil {
 		writePlaybook(t, r.Playbook)
 	}
+	if r.Retention != nil {
+		writeRetention(t, r.Retention)
+	}
 
 	if len(r.Rejected) > 0 {
 		t.printf("\nRows not read (%d)\n", len(r.Rejected))
@@ -353,4 +356,51 @@ func writePlaybook(t *textWriter, p *playbookSection) {
 		}
 	}
 	writeErrors(t, "playbook", p.Errors)
+}
+
+func writeRetention(t *textWriter, r *retentionSection) {
+	t.printf("\nMRR movements (in %s", r.Currency)
+	var rates []string
+	for _, cur := range slices.Sorted(maps.Keys(r.Rates)) {
+		rates = append(rates, cur+" at "+r.Rates[cur])
+	}
+	if len(rates) > 0 {
+		t.printf("; %s held constant, so no movement comes from exchange rates", strings.Join(rates, ", "))
+	}
+	t.printf(")\n")
+	var rows [][]string
+	for _, m := range r.Monthly {
+		rows = append(rows, []string{m.Month.String(), money(m.MRR), money(m.New), money(m.Expansion),
+			money(m.Contraction.Neg()), money(m.Churn.Neg()), money(m.Reactivation)})
+	}
+	t.table("l", []string{"month", "MRR", "new", "expansion", "contraction", "churn", "reactivation"}, rows)
+	if y := r.Year; y != nil {
+		t.printf("\nLast 12 months (%s to %s): MRR %s -> %s\n", y.From, y.To, money(y.StartMRR), money(y.EndMRR))
+		t.printf("  GRR %s, NRR %s, gross MRR churn %s, net MRR churn %s, quick ratio %s\n", y.GRR, y.NRR, y.GrossMRRChurn, y.NetMRRChurn, y.QuickRatio)
+		t.printf("  customers %s -> %s: %s lost, %s new, %s reactivated; logo churn %s (ChartMogul)\n",
+			count(y.StartCustomers), count(y.EndCustomers), count(y.LostCustomers), count(y.NewCustomers), count(y.ReactivatedCust), y.LogoChurn)
+	}
+	if len(r.Cohorts) > 0 {
+		ages := []int{0, 1, 3, 6, 9, 12, 18}
+		t.printf("\nCohorts: share of each cohort's customers still paying, by months since their first payment\n")
+		header := []string{"cohort", "customers"}
+		for _, a := range ages {
+			header = append(header, "m"+strconv.Itoa(a))
+		}
+		rows = nil
+		for _, c := range r.Cohorts {
+			row := []string{c.Start.String(), count(c.Customers)}
+			for _, a := range ages {
+				cell := ""
+				if a < len(c.Retention) && c.Retention[a] != nil {
+					cell = pct(*c.Retention[a])
+				}
+				row = append(row, cell)
+			}
+			rows = append(rows, row)
+		}
+		t.table("l", header, rows)
+		t.printf("The first cohort holds every customer already paying when the book begins.\n")
+	}
+	writeErrors(t, "retention", r.Errors)
 }

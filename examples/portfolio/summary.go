@@ -12,14 +12,15 @@ import (
 // report is everything the program prints, in the order it prints it. The text
 // and JSON forms are two renderings of this one value.
 type report struct {
-	Source   string           `json:"source"`
-	AsOf     cs.Date          `json:"as_of"`
-	Summary  summary          `json:"summary"`
-	Health   *healthSection   `json:"health,omitempty"`
-	Effort   *effortSection   `json:"effort,omitempty"`
-	Touch    *touchSection    `json:"touch,omitempty"`
-	Playbook *playbookSection `json:"playbook,omitempty"`
-	Rejected []string         `json:"rejected,omitempty"`
+	Source    string            `json:"source"`
+	AsOf      cs.Date           `json:"as_of"`
+	Summary   summary           `json:"summary"`
+	Health    *healthSection    `json:"health,omitempty"`
+	Effort    *effortSection    `json:"effort,omitempty"`
+	Touch     *touchSection     `json:"touch,omitempty"`
+	Playbook  *playbookSection  `json:"playbook,omitempty"`
+	Retention *retentionSection `json:"retention,omitempty"`
+	Rejected  []string          `json:"rejected,omitempty"`
 }
 
 // summary is the portfolio at a glance: counts and MRR by segment, stage and
@@ -199,6 +200,9 @@ func build(in *input, o options) (*report, error) {
 		return nil, err
 	}
 	if rep.Playbook, err = runPlaybook(in, customers, asof, rep.Health, rep.Effort, rep.Touch); err != nil {
+		return nil, err
+	}
+	if rep.Retention, err = runRetention(in, rep.Touch); err != nil {
 		return nil, err
 	}
 	return rep, nil
