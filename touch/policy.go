@@ -12,17 +12,23 @@ import (
 	cs "github.com/successkit/cs"
 )
 
-// Documented defaults that a zero field of a Policy stands for. They come from
-// the field conventions in DOMAIN.md §3 and are never hard-coded elsewhere.
-var (
+// Documented defaults that a zero field of a Policy stands for, as decimal
+// text (constants, so that no caller can change them for another). They come
+// from the field conventions in DOMAIN.md §3 and are never hard-coded elsewhere.
+const (
 	// DefaultMaxCostShare is the largest share of an account's value its cost to
 	// serve may take when Policy.MaxCostShare is zero: "CS cost should stay under
 	// 15-20% of ACV" (DOMAIN.md §3, field conventions).
-	DefaultMaxCostShare = decimal.RequireFromString("0.20")
+	DefaultMaxCostShare = "0.20"
 	// DefaultValueGrowth is the rise of an account's value over the previous
 	// period that makes a tech-touch account an upgrade candidate when
 	// Upgrade.ValueGrowth is zero (20%).
-	DefaultValueGrowth = decimal.RequireFromString("0.20")
+	DefaultValueGrowth = "0.20"
+)
+
+var (
+	defaultMaxCostShare = decimal.RequireFromString(DefaultMaxCostShare)
+	defaultValueGrowth  = decimal.RequireFromString(DefaultValueGrowth)
 )
 
 // Documented defaults of the upgrade and community rules, for zero fields.
@@ -268,11 +274,11 @@ func Compile(p Policy) (*Assigner, error) {
 	// Cost share.
 	share := p.MaxCostShare
 	if share.IsZero() {
-		share = DefaultMaxCostShare
+		share = defaultMaxCostShare
 	}
 	if share.Sign() <= 0 || share.GreaterThan(decimal.NewFromInt(1)) {
 		bad("max_cost_share", share.String(), fmt.Errorf("want a share in (0, 1]: %w", ErrInvalid))
-		share = DefaultMaxCostShare
+		share = defaultMaxCostShare
 	}
 
 	// Tiers.
@@ -407,7 +413,7 @@ func Compile(p Policy) (*Assigner, error) {
 	u := p.Upgrade
 	a.valueGrowth = u.ValueGrowth
 	if a.valueGrowth.IsZero() {
-		a.valueGrowth = DefaultValueGrowth
+		a.valueGrowth = defaultValueGrowth
 	}
 	if a.valueGrowth.Sign() < 0 {
 		bad("upgrade.value_growth", u.ValueGrowth.String(), cs.ErrNegative)

@@ -54,7 +54,7 @@ func slowAssign(p Policy, accs []Account, asOf cs.Date) map[string]slowOut {
 	hyst := p.Hysteresis.Periods > 0 || !m.IsZero()
 	share := p.MaxCostShare
 	if share.IsZero() {
-		share = DefaultMaxCostShare
+		share = decimal.RequireFromString(DefaultMaxCostShare)
 	}
 
 	sorted := slices.Clone(accs)
