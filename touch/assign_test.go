@@ -177,3 +177,30 @@ func TestAssignBadAccounts(t *testing.T) {
 		t.Errorf("Rejected[1] = %q, want %q", got, want)
 	}
 }
+
+// An Assigner is safe for concurrent use: goroutines assigning the same book get
+// the same result (run under -race in CI).
+func TestAssignConcurrent(t *testing.T) {
+	accs, p := benchBook(2000)
+	a := MustCompile(p)
+	want, err := a.Assign(accs, asOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	results := make([]*Result, 4)
+	done := make(chan int)
+	for g := range results {
+		go func() {
+			results[g], _ = a.Assign(accs, asOf)
+			done <- g
+		}()
+	}
+	for range results {
+		<-done
+	}
+	for g, r := range results {
+		if diff := cmp.Diff(want, r, cmp.Comparer(cs.Money.Equal)); diff != "" {
+			t.Errorf("goroutine %d (-want +got):\n%s", g, diff)
+		}
+	}
+}
