@@ -236,11 +236,12 @@ func (s *Scorer) ScoreInto(r *Result, c *cs.Customer, asOf cs.Date, overrides ..
 		num, den := 0.0, 0.0
 		for mi := g.start; mi < g.end; mi++ {
 			m := &p.measures[mi]
-			mr := MeasureResult{Name: m.name, Group: m.group, Signal: m.signal, Weight: m.nominal}
+			r.Measures = append(r.Measures, MeasureResult{Name: m.name, Group: m.group, Signal: m.signal, Weight: m.nominal})
+			mr := &r.Measures[mi]
 			if m.kind == kindCategories {
 				mr.Signal = m.attribute
 			}
-			pts, ok, err := m.score(c, &mr)
+			pts, ok, err := m.score(c, mr)
 			if err != nil {
 				return err
 			}
@@ -267,7 +268,6 @@ func (s *Scorer) ScoreInto(r *Result, c *cs.Customer, asOf cs.Date, overrides ..
 				num = float64(m.weight*pts) + num
 				den += m.weight
 			}
-			r.Measures = append(r.Measures, mr)
 		}
 		gr := GroupResult{Name: g.name, Weight: g.share, den: den}
 		if den > 0 {
