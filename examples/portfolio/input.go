@@ -24,6 +24,7 @@ type options struct {
 	seed      uint64
 	format    string
 	write     string
+	report    string // HTML report path
 }
 
 // fileFlags are the flags naming a user's book files beside -customers.
@@ -49,6 +50,7 @@ func parseFlags(args []string) (options, error) {
 	asof := fs.String("asof", "", "report date YYYY-MM-DD (default: the sample book's date)")
 	fs.Uint64Var(&o.seed, "seed", samplebook.DefaultSeed, "seed of the sample book")
 	fs.StringVar(&o.format, "format", "text", "output format: text or json")
+	fs.StringVar(&o.report, "report", "", "also write the report as a self-contained HTML page to this file")
 	fs.StringVar(&o.write, "write", "", "write the sample book's CSV files into this directory and stop")
 	if err := fs.Parse(args); err != nil {
 		return o, fmt.Errorf("portfolio: %w", err)

@@ -12,6 +12,8 @@
 //	                     required with -customers)
 //	-seed N              generate the sample book with another seed
 //	-format text|json    a readable report (default) or one JSON document
+//	-report file.html    also write the report as a self-contained HTML page with
+//	                     SVG charts (no script, no network)
 //	-write DIR           write the sample book's CSV files into DIR and stop
 //	-policy file.json    the touch policy (default: the embedded policy.json)
 //	-contacts, -events, -surveys, -mrr, -outcomes, -snapshots file.csv
@@ -61,6 +63,11 @@ func run(args []string, stdout io.Writer) error {
 	rep, err := build(in, opts)
 	if err != nil {
 		return err
+	}
+	if opts.report != "" {
+		if err := writeHTMLFile(opts.report, rep); err != nil {
+			return err
+		}
 	}
 	switch opts.format {
 	case "json":

@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"encoding/xml"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -117,4 +119,47 @@ func TestFlagErrors(t *testing.T) {
 			t.Errorf("run(%q) = %v, want an error starting %q", tc.args, err, tc.want)
 		}
 	}
+}
+
+// TestHTMLReport checks that the HTML page is well-formed XML (XHTML syntax),
+// self-contained (no script, no external resource) and holds every chart, and
+// keeps it as a golden file.
+func TestHTMLReport(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "report.html")
+	runArgs(t, "-report", path)
+	page, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec := xml.NewDecoder(bytes.NewReader(page))
+	dec.Strict = true
+	ids := map[string]bool{}
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("report.html is not well-formed: %v", err)
+		}
+		if se, ok := tok.(xml.StartElement); ok {
+			for _, a := range se.Attr {
+				if a.Name.Local == "id" {
+					ids[a.Value] = true
+				}
+				if (a.Name.Local == "src" || a.Name.Local == "href") && a.Name.Space == "" {
+					t.Errorf("<%s %s=%q>: the page must not load anything", se.Name.Local, a.Name.Local, a.Value)
+				}
+			}
+			if se.Name.Local == "script" || se.Name.Local == "link" || se.Name.Local == "img" {
+				t.Errorf("<%s> in a self-contained page", se.Name.Local)
+			}
+		}
+	}
+	for _, id := range chartIDs() {
+		if !ids[id] {
+			t.Errorf("report.html has no chart %q", id)
+		}
+	}
+	golden(t, "report.html.golden", page)
 }

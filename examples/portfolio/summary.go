@@ -20,6 +20,7 @@ type report struct {
 	Touch     *touchSection     `json:"touch,omitempty"`
 	Playbook  *playbookSection  `json:"playbook,omitempty"`
 	Retention *retentionSection `json:"retention,omitempty"`
+	Backtest  *backtestSection  `json:"backtest,omitempty"`
 	Rejected  []string          `json:"rejected,omitempty"`
 }
 
