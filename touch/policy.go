@@ -109,7 +109,8 @@ type TierPolicy struct {
 	MaxARR cs.Money `json:"max_arr,omitzero"`
 	// CostToServe is what serving one account in this tier costs over the
 	// horizon of the value basis (the customer's lifetime for LTV, a year for
-	// ARR, a month for MRR). Zero: free, always affordable.
+	// ARR, a month for MRR). Zero: free, always affordable. Tech touch, the
+	// floor, is never skipped for its cost; its cost is only summed.
 	CostToServe cs.Money `json:"cost_to_serve,omitzero"`
 	// Method picks a named CSM when the current owner cannot keep an account.
 	Method Method `json:"method,omitzero"`
