@@ -101,6 +101,7 @@ func trimPkg(msg string) string {
 // resolved to a column index once, so scoring a row is arithmetic on flat
 // arrays. A Plan is immutable and safe for concurrent use.
 type Plan struct {
+	scorer  *Scorer
 	prof    *profile
 	names   []string
 	col     []int // per measure
@@ -128,7 +129,7 @@ func (s *Scorer) Plan(profileName string, names []string) (*Plan, error) {
 		return nil, fmt.Errorf("health: profile %q has %d measures, the columnar path takes at most %d: %w",
 			p.name, len(p.measures), MaxPlanMeasures, ErrColumns)
 	}
-	pl := &Plan{prof: p, names: slices.Clone(names), nGroups: len(p.groups), chunk: chunkRows}
+	pl := &Plan{scorer: s, prof: p, names: slices.Clone(names), nGroups: len(p.groups), chunk: chunkRows}
 	for i := range p.measures {
 		m := &p.measures[i]
 		if m.kind == kindCategories || m.kind == kindFunc {
@@ -155,6 +156,20 @@ func (s *Scorer) Plan(profileName string, names []string) (*Plan, error) {
 		pl.vetoes = append(pl.vetoes, pv)
 	}
 	return pl, nil
+}
+
+// Profile returns the name of the profile the plan scores with.
+func (pl *Plan) Profile() string { return pl.prof.name }
+
+// Fingerprint returns the fingerprint of the configuration the plan was made
+// from, to store beside its Scored rows.
+func (pl *Plan) Fingerprint() string { return pl.scorer.fingerprint }
+
+// Grades returns the profile's grade scheme: Scored.Grade indexes its Bands.
+func (pl *Plan) Grades() GradeScheme {
+	g := pl.prof.scheme
+	g.Bands = slices.Clone(g.Bands)
+	return g
 }
 
 // chunkRows is the unit of work of the parallel columnar path: a multiple of 64

@@ -64,9 +64,15 @@ func (v *validator) config(c *Config) {
 		v.add("profiles", "no profile")
 	}
 	seen := map[string]bool{}
+	catchAll := -1
 	for i := range c.Profiles {
 		p := &c.Profiles[i]
 		path := "profiles[" + strconv.Itoa(i) + "]"
+		if catchAll >= 0 {
+			v.add(path, "unreachable: profiles[%d] (%q) before it matches every customer", catchAll, c.Profiles[catchAll].Name)
+		} else if p.Select.IsZero() {
+			catchAll = i
+		}
 		if p.Name == "" {
 			v.add(join(path, "name"), "empty profile name")
 		} else if seen[p.Name] {
