@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"time"
 
@@ -70,20 +69,21 @@ func (b *Book) writeFile(path, name string) error {
 //	snapshots.csv   as_of, then the customers.csv columns
 //
 // Times are RFC 3339 in UTC, months YYYY-MM, dates YYYY-MM-DD, flags 0 or 1, an
-// empty cell is a missing value. An unknown name is an error.
+// empty cell is a missing value. customers.csv and snapshots.csv are written by
+// cs.CSVWriter, so cs.ReadCustomersCSV reads them back equal. An unknown name is
+// an error.
 func (b *Book) WriteCSV(w io.Writer, file string) error {
 	cw := csv.NewWriter(w)
-	var err error
 	switch file {
 	case CustomersFile:
-		err = writeCustomers(cw, b.Customers, nil)
+		return writeCustomers(w, b.Customers, nil)
 	case SnapshotsFile:
 		dates := make([]cs.Date, len(b.Snapshots))
 		cus := make([]cs.Customer, len(b.Snapshots))
 		for i, s := range b.Snapshots {
 			dates[i], cus[i] = s.AsOf, s.Customer
 		}
-		err = writeCustomers(cw, cus, dates)
+		return writeCustomers(w, cus, dates)
 	case MRRFile:
 		cw.Write([]string{"customer_id", "subscription_id", "month", "mrr", "currency"})
 		for _, r := range b.MRR {
@@ -113,9 +113,6 @@ func (b *Book) WriteCSV(w io.Writer, file string) error {
 	default:
 		return fmt.Errorf("samplebook: unknown file %q: want one of %v", file, Files())
 	}
-	if err != nil {
-		return err
-	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {
 		return fmt.Errorf("samplebook: %s: %w", file, err)
@@ -137,65 +134,28 @@ func amount(m cs.Money) string {
 	return m.Amount().StringFixed(int32(max(m.Currency().Digits(), 0)))
 }
 
-// writeCustomers writes the cs customer layout, with a leading as_of column when
-// dates is not nil. Signal and attribute columns are the sorted union of the names
-// the customers carry.
-func writeCustomers(cw *csv.Writer, cus []cs.Customer, dates []cs.Date) error {
-	sigSet, attrSet := map[string]bool{}, map[string]bool{}
-	for i := range cus {
-		for k := range cus[i].Signals {
-			sigSet[k] = true
-		}
-		for k := range cus[i].Attributes {
-			attrSet[k] = true
-		}
-	}
-	sigs, attrs := sortedSet(sigSet), sortedSet(attrSet)
-	header := cs.BaseColumns()
+// writeCustomers writes the cs customer layout with cs.CSVWriter, with a leading
+// as_of column when dates is not nil. Signal and attribute columns are the sorted
+// union of the names the customers carry (cs.LayoutOf).
+func writeCustomers(w io.Writer, cus []cs.Customer, dates []cs.Date) error {
+	layout := cs.LayoutOf(cus)
 	if dates != nil {
-		header = append([]string{"as_of"}, header...)
+		layout.Extra = []string{"as_of"}
 	}
-	for _, s := range sigs {
-		header = append(header, cs.SignalPrefix+s)
-	}
-	for _, a := range attrs {
-		header = append(header, cs.AttrPrefix+a)
-	}
-	cw.Write(header)
-	row := make([]string, 0, len(header))
+	cw := cs.NewCSVWriter(w, layout)
 	for i := range cus {
-		c := &cus[i]
-		row = row[:0]
+		var err error
 		if dates != nil {
-			row = append(row, dates[i].String())
+			err = cw.Write(&cus[i], dates[i].String())
+		} else {
+			err = cw.Write(&cus[i])
 		}
-		mrr, cur := "", ""
-		if c.HasMRR() {
-			mrr, cur = amount(c.MRR), string(c.MRR.Currency())
+		if err != nil {
+			return fmt.Errorf("samplebook: %w", err)
 		}
-		row = append(row, c.ID, c.Name, c.Segment, c.Stage.String(), c.ContractStart.String(), c.RenewalDate.String(), mrr, cur)
-		for _, s := range sigs {
-			cell := ""
-			if v, ok := c.Signals[s]; ok {
-				cell = strconv.FormatFloat(v, 'f', -1, 64)
-			}
-			row = append(row, cell)
-		}
-		for _, a := range attrs {
-			row = append(row, c.Attributes[a])
-		}
-		if err := cw.Write(row); err != nil {
-			return fmt.Errorf("samplebook: customer %q: %w", c.ID, err)
-		}
+	}
+	if err := cw.Flush(); err != nil {
+		return fmt.Errorf("samplebook: %w", err)
 	}
 	return nil
-}
-
-func sortedSet(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
 }
