@@ -36,26 +36,28 @@ type scoreHistory struct {
 	prevDate cs.Date
 }
 
-// trend returns "up", "down" or "same" from the last two scores, and the number of
-// consecutive month-ends the score has fallen; "" and 0 with fewer than two scores.
-// A change of less than trendPoints is "same": month-to-month noise in usage moves
-// scores by a few points, and a playbook should not read it as a decline.
-func (h *scoreHistory) trend() (string, int) {
+// trend returns the health trend in the playbook's words ("up", "down" or "same")
+// and the consecutive declines, by health.ComputeTrend with a tolerance of
+// trendPoints; "" and 0 with fewer than two scores.
+func (h *scoreHistory) trend() (string, int, error) {
 	if h == nil || len(h.scores) < 2 {
-		return "", 0
+		return "", 0, nil
 	}
-	n := len(h.scores)
-	declining := 0
-	for i := n - 1; i > 0 && h.scores[i] < h.scores[i-1]; i-- {
-		declining++
+	snaps := make([]health.Snapshot, len(h.scores))
+	for i := range h.scores {
+		snaps[i] = health.Snapshot{AsOf: h.dates[i], Score: h.scores[i]}
 	}
-	switch d := h.scores[n-1] - h.scores[n-2]; {
-	case d >= trendPoints:
-		return "up", declining
-	case d <= -trendPoints:
-		return "down", declining
+	t, err := health.ComputeTrend(snaps, health.TrendOptions{Tolerance: trendPoints})
+	if err != nil {
+		return "", 0, err
 	}
-	return "same", declining
+	switch t.Direction {
+	case health.Up:
+		return "up", t.Declining, nil
+	case health.Down:
+		return "down", t.Declining, nil
+	}
+	return "same", t.Declining, nil
 }
 
 type gradeRow struct {
@@ -87,8 +89,9 @@ type trendPoint struct {
 
 const unknownGrade = "unknown"
 
-// trendPoints is the change of score between two month-ends that counts as a
-// trend up or down.
+// trendPoints is the tolerance of the health trend: a change of score between two
+// month-ends within ±5 points is "same", since month-to-month noise in usage moves
+// scores by a few points and a playbook should not read it as a decline.
 const trendPoints = 5
 
 // runHealth scores the active customers with the sample scorecard. The accounts

@@ -99,7 +99,10 @@ func runPlaybook(in *input, customers []cs.Customer, asof cs.Date, h *healthSect
 				s.HealthScore, s.HealthKnown, s.HealthGrade = r.Score, true, r.Grade
 			}
 			hist := h.history[c.ID]
-			s.HealthTrend, s.DecliningFor = hist.trend()
+			var err error
+			if s.HealthTrend, s.DecliningFor, err = hist.trend(); err != nil {
+				sec.Errors = append(sec.Errors, fmt.Sprintf("customer %q: %v", c.ID, err))
+			}
 			if hist != nil && !hist.prevDate.IsZero() {
 				prev := hist.prev
 				s.Previous = playbook.NewSituation(&prev, hist.prevDate)
