@@ -204,3 +204,21 @@ func TestAssignConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// Duplicates are found in a book large enough for the radix sort of the hashes.
+func TestAssignDuplicatesLargeBook(t *testing.T) {
+	accs, p := benchBook(3000)
+	accs = append(accs, accs[17], accs[2999], accs[17])
+	r, err := MustCompile(p).Assign(accs, asOf)
+	if !errors.Is(err, cs.ErrDuplicate) {
+		t.Fatalf("Assign error = %v, want duplicates", err)
+	}
+	var ids []string
+	for _, x := range r.Rejected {
+		ids = append(ids, fmt.Sprintf("%s@%d", x.ID, x.Index))
+	}
+	want := []string{"C0000017@17", "C0000017@3000", "C0000017@3002", "C0002999@2999", "C0002999@3001"}
+	if diff := cmp.Diff(want, ids); diff != "" || len(r.Accounts) != 2998 {
+		t.Errorf("rejected (-want +got):\n%s\n%d assigned, want 2998", diff, len(r.Accounts))
+	}
+}
