@@ -5,6 +5,17 @@
 //
 //	go run ./examples/portfolio
 //
+// The flow, each step through its package's public API: a summary of the book
+// (customers and MRR by segment, stage and currency, renewals due); effort (friction
+// of the support cases, CES, the silently dissatisfied), whose signals (friction,
+// fcr_rate, ces) are added to the customers; health (the sample scorecard: grades,
+// MRR at risk, the accounts pulling the book down, the book's trend from the monthly
+// snapshots); touch (tiers by the policy, CSM load); playbook (the default
+// playbook, this week's plan within each role's capacity); retention (MRR
+// movements, GRR, NRR, cohorts). MRR is never added across currencies, except
+// where a step needs one currency (tiers, task ranking, retention), which converts
+// at the touch policy's rates and says so.
+//
 // Flags:
 //
 //	-customers file.csv  read customers from the cs CSV layout instead of the sample book
