@@ -74,9 +74,7 @@ func runTouch(o options, customers []cs.Customer, asof cs.Date, h *healthSection
 	}
 	accounts, err := touch.FromCustomers(active, p.Basis, nil)
 	if err != nil {
-		for _, e := range strings.Split(err.Error(), "\n") {
-			sec.Errors = append(sec.Errors, e)
-		}
+		sec.Errors = append(sec.Errors, strings.Split(err.Error(), "\n")...)
 	}
 	if h != nil {
 		for i := range accounts {
