@@ -63,7 +63,9 @@ type cohortRow struct {
 // runRetention reads mrr.csv into one book in the touch policy's currency, other
 // currencies converted at the policy's rates held constant for every month (so FX
 // is zero and no movement comes from exchange rates); nil without mrr.csv.
-func runRetention(in *input, t *touchSection) (*retentionSection, error) {
+//
+// Months after the report date's month are left out of the movements and GRR/NRR.
+func runRetention(in *input, t *touchSection, asof cs.Date) (*retentionSection, error) {
 	data := in.files[samplebook.MRRFile]
 	if data == nil {
 		return nil, nil
@@ -90,6 +92,7 @@ func runRetention(in *input, t *touchSection) (*retentionSection, error) {
 	}
 	sec.Currency = book.Currency()
 	first, last := book.Months()
+	last = min(last, retention.MonthOf(asof))
 	sec.First, sec.Last = first, last
 	for m := max(first+1, last-11); m <= last; m++ {
 		p, err := book.Period(m-1, m)
@@ -111,8 +114,14 @@ func runRetention(in *input, t *touchSection) (*retentionSection, error) {
 			LostCustomers: p.LostCustomers, NewCustomers: p.NewCustomers, ReactivatedCust: p.ReactivatedCustomers}
 	}
 	for _, c := range book.Cohorts() {
+		if c.Start > last {
+			continue
+		}
 		row := cohortRow{Start: c.Start, Customers: c.Customers}
 		for k := range c.Ages {
+			if c.Ages[k].Month > last {
+				break
+			}
 			row.Retention = append(row.Retention, ratio4(c.LogoRetention(k)))
 			row.NRR = append(row.NRR, ratio4(c.NRR(k)))
 		}

@@ -47,7 +47,7 @@ func parseFlags(args []string) (options, error) {
 		o.files[f.file] = fs.String(f.flag, "", f.usage)
 	}
 	fs.StringVar(&o.policy, "policy", "", "touch policy JSON (default: the embedded policy.json)")
-	asof := fs.String("asof", "", "report date YYYY-MM-DD (default: the sample book's date)")
+	asof := fs.String("asof", "", "report date YYYY-MM-DD; the sample book is generated as of it (default: 2026-06-30)")
 	fs.Uint64Var(&o.seed, "seed", samplebook.DefaultSeed, "seed of the sample book")
 	fs.StringVar(&o.format, "format", "text", "output format: text or json")
 	fs.StringVar(&o.report, "report", "", "also write the report as a self-contained HTML page to this file")
@@ -101,33 +101,40 @@ type input struct {
 // the program several times in one process.
 var sampleBooks struct {
 	sync.Mutex
-	m map[uint64]*input
+	m map[bookKey]*input
+}
+
+type bookKey struct {
+	seed uint64
+	asof cs.Date
 }
 
 func load(o options) (*input, error) {
 	if o.customers == "" {
 		sampleBooks.Lock()
 		defer sampleBooks.Unlock()
-		if in, ok := sampleBooks.m[o.seed]; ok {
+		key := bookKey{o.seed, o.asof}
+		if in, ok := sampleBooks.m[key]; ok {
 			return in, nil
 		}
-		in, err := loadSample(o.seed)
+		in, err := loadSample(o.seed, o.asof)
 		if err != nil {
 			return nil, err
 		}
 		if sampleBooks.m == nil {
-			sampleBooks.m = map[uint64]*input{}
+			sampleBooks.m = map[bookKey]*input{}
 		}
-		sampleBooks.m[o.seed] = in
+		sampleBooks.m[key] = in
 		return in, nil
 	}
 	return loadFiles(o)
 }
 
-// loadSample generates the sample book and writes its files in memory, so that it
-// goes through the same CSV readers as a user's files.
-func loadSample(seed uint64) (*input, error) {
-	b, err := samplebook.Generate(samplebook.Config{Seed: seed})
+// loadSample generates the sample book as of asof (zero: the default date), so
+// that no data of the book is dated after the report, and writes its files in
+// memory, so that it goes through the same CSV readers as a user's files.
+func loadSample(seed uint64, asof cs.Date) (*input, error) {
+	b, err := samplebook.Generate(samplebook.Config{Seed: seed, AsOf: asof})
 	if err != nil {
 		return nil, fmt.Errorf("portfolio: %w", err)
 	}

@@ -19,8 +19,8 @@
 // Flags:
 //
 //	-customers file.csv  read customers from the cs CSV layout instead of the sample book
-//	-asof YYYY-MM-DD     the date the report is as of (default: the sample book's date;
-//	                     required with -customers)
+//	-asof YYYY-MM-DD     the date the report is as of; the sample book is generated as
+//	                     of it (default 2026-06-30); required with -customers
 //	-seed N              generate the sample book with another seed
 //	-format text|json    a readable report (default) or one JSON document
 //	-report file.html    also write the report as a self-contained HTML page with

@@ -203,7 +203,7 @@ func build(in *input, o options) (*report, error) {
 	if rep.Playbook, err = runPlaybook(in, customers, asof, rep.Health, rep.Effort, rep.Touch); err != nil {
 		return nil, err
 	}
-	if rep.Retention, err = runRetention(in, rep.Touch); err != nil {
+	if rep.Retention, err = runRetention(in, rep.Touch, asof); err != nil {
 		return nil, err
 	}
 	return rep, nil
