@@ -53,7 +53,7 @@ type Hazard struct {
 }
 
 // DefaultHazard returns the coefficients of the default book, chosen so that about
-// one customer in eight churns in a year and churners differ visibly from the
+// one customer in seven churns in a year and churners differ visibly from the
 // others in usage, usage trend, friction and CES.
 func DefaultHazard() Hazard {
 	return Hazard{Base: -5.7, Usage: 4.0, Falling: 3.0, Friction: 0.35, LowCES: 0.45, SMB: 0.5}

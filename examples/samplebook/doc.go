@@ -68,9 +68,10 @@
 // friction and low CES, plus an smb term: see Hazard for the formula and
 // DefaultHazard for the coefficients. Monthly contracts may churn any month, annual
 // contracts at renewal with the hazard accumulated over the term. No customer
-// churns before the history begins. With the defaults about 12% of customers churn
+// churns before the history begins. With the defaults about 14% of customers churn
 // in a year, and the latent risk is visible in the signals: churners have lower
-// usage, falling usage, more friction and lower CES than the others.
+// usage, falling usage, lower CES and more support cases than the others (the
+// tests check each), and their cases carry more friction.
 //
 // Stages. At each month-end a customer is onboarding in its first 90 days, renewal
 // when an annual contract renews within 90 days, expansion when every purchased seat

@@ -105,4 +105,31 @@ func TestLatentRiskIsDetectable(t *testing.T) {
 	if badAUC < 0.4 || badAUC > 0.6 {
 		t.Errorf("random score AUC = %.3f, want within 0.4..0.6", badAUC)
 	}
+
+	// Each driver of the hazard differs between churners and the others, in the
+	// direction the package documentation states.
+	for _, d := range []struct {
+		signal string
+		lower  bool // churners' mean is lower
+	}{{"usage", true}, {"usage_trend", true}, {"ces", true}, {"tickets_90d", false}} {
+		var sum [2]float64
+		var n [2]int
+		for _, c := range defaultBook.Customers {
+			v, ok := c.Signals[d.signal]
+			if c.Stage == cs.StageChurned || !ok {
+				continue
+			}
+			k := 0
+			if churned[c.ID] {
+				k = 1
+			}
+			sum[k] += v
+			n[k]++
+		}
+		stay, churn := sum[0]/float64(n[0]), sum[1]/float64(n[1])
+		t.Logf("%s: churners %.3f (n=%d), others %.3f (n=%d)", d.signal, churn, n[1], stay, n[0])
+		if (churn < stay) != d.lower {
+			t.Errorf("%s: churners' mean %.3f, others' %.3f: want churners %s", d.signal, churn, stay, map[bool]string{true: "lower", false: "higher"}[d.lower])
+		}
+	}
 }
