@@ -71,7 +71,7 @@
 // churns before the history begins. With the defaults about 14% of customers churn
 // in a year, and the latent risk is visible in the signals: churners have lower
 // usage, falling usage, lower CES and more support cases than the others (the
-// tests check each), and their cases carry more friction.
+// tests check each).
 //
 // Stages. At each month-end a customer is onboarding in its first 90 days, renewal
 // when an annual contract renews within 90 days, expansion when every purchased seat
