@@ -12,8 +12,8 @@ import (
 
 // Input is one record of a batch: a customer and the overrides on file for it.
 type Input struct {
-	Customer  *cs.Customer
-	Overrides []Override
+	Customer  *cs.Customer // the customer to score; nil is a bad record
+	Overrides []Override   // its overrides, active or not
 }
 
 // batchSize is the number of records a worker scores per unit of work.

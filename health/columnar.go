@@ -33,9 +33,9 @@ const CauseInvalid UnknownCause = 3
 // refused at this boundary (the row is reported as an error), never read as
 // "missing".
 type Columns struct {
-	Names   []string
-	Values  [][]float64
-	Present [][]uint64
+	Names   []string    // signal name of each column
+	Values  [][]float64 // Values[j][i]: signal Names[j] of account i
+	Present [][]uint64  // presence bitmaps; nil for all present
 }
 
 // Len returns the number of accounts, the length of the first column.
@@ -61,9 +61,9 @@ func SetPresent(n int) []uint64 {
 // -1 when Unknown. It is the result of Scorer.Score without explanation,
 // overrides or profile selection, and agrees with it bit for bit.
 type Scored struct {
-	Score float64
-	Grade int8
-	Cause UnknownCause
+	Score float64      // 0..100; 0 when Unknown
+	Grade int8         // band index in the profile's scheme (Plan.Grades); -1 when Unknown
+	Cause UnknownCause // KnownScore, or why Unknown (CauseInvalid: refused)
 }
 
 // Unknown reports whether the account has no score.
@@ -72,9 +72,9 @@ func (s Scored) Unknown() bool { return s.Cause != KnownScore }
 // RecordError is the error of one bad record in batch work: its index in the
 // input (0-based), its customer ID when known, and the cause.
 type RecordError struct {
-	Index int
-	ID    string
-	Err   error
+	Index int    // 0-based position in the input
+	ID    string // customer ID; "" if unknown
+	Err   error  // the cause
 }
 
 // Error formats the record's index, ID and cause.

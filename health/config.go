@@ -48,9 +48,9 @@ type Profile struct {
 // non-empty list must contain the customer's value (AND across lists, OR within
 // one). The zero Selector matches every customer.
 type Selector struct {
-	Segments   []string            `json:"segments,omitempty"`
-	Stages     []cs.Stage          `json:"stages,omitempty"`
-	Attributes map[string][]string `json:"attributes,omitempty"`
+	Segments   []string            `json:"segments,omitempty"`   // cs.Customer.Segment values
+	Stages     []cs.Stage          `json:"stages,omitempty"`     // lifecycle stages, as words in JSON
+	Attributes map[string][]string `json:"attributes,omitempty"` // attribute name → accepted values
 }
 
 // IsZero reports whether the selector matches every customer.
@@ -60,10 +60,10 @@ func (s Selector) IsZero() bool {
 
 // Group is a named set of measures with a weight in the overall score.
 type Group struct {
-	Name string `json:"name"`
+	Name string `json:"name"` // unique within a profile, such as "Adoption"
 	// Weight is any non-negative number; group weights are normalised to sum to 1.
 	Weight   float64   `json:"weight"`
-	Measures []Measure `json:"measures"`
+	Measures []Measure `json:"measures"` // at least one, with weights summing above 0
 }
 
 // Measure turns one signal (or attribute) of a customer into points 0..100 with
@@ -78,10 +78,10 @@ type Measure struct {
 	// Weight is any non-negative number, normalised within the group.
 	Weight float64 `json:"weight"`
 
-	Ramp       *Ramp       `json:"ramp,omitempty"`
-	Bands      []Band      `json:"bands,omitempty"`
-	Steps      *Steps      `json:"steps,omitempty"`
-	Categories *Categories `json:"categories,omitempty"`
+	Ramp       *Ramp       `json:"ramp,omitempty"`       // linear curve on Signal
+	Bands      []Band      `json:"bands,omitempty"`      // value ranges on Signal
+	Steps      *Steps      `json:"steps,omitempty"`      // thresholds on Signal
+	Categories *Categories `json:"categories,omitempty"` // value map on Attribute
 	// Func names a Go function given to Compile with WithFunc.
 	Func string `json:"func,omitempty"`
 
@@ -99,9 +99,9 @@ type Measure struct {
 // Bounded is set: then a value outside [min(Bad,Good), max(Bad,Good)] is ignored
 // and the measure counts as missing (Planhat's bounded factors).
 type Ramp struct {
-	Bad     float64 `json:"bad"`
-	Good    float64 `json:"good"`
-	Bounded bool    `json:"bounded,omitempty"`
+	Bad     float64 `json:"bad"`               // the value scoring 0 points
+	Good    float64 `json:"good"`              // the value scoring 100 points; ≠ Bad
+	Bounded bool    `json:"bounded,omitempty"` // ignore values outside [Bad,Good] instead of clamping
 }
 
 // Band maps a range of values to points. Min and Max are optional (nil is
@@ -111,34 +111,34 @@ type Ramp struct {
 // of a measure are listed in ascending order and must not overlap; a value in
 // no band leaves the measure missing.
 type Band struct {
-	Min          *float64 `json:"min,omitempty"`
-	Max          *float64 `json:"max,omitempty"`
-	MinInclusive bool     `json:"min_inclusive,omitempty"`
-	MaxInclusive bool     `json:"max_inclusive,omitempty"`
-	Points       float64  `json:"points"`
+	Min          *float64 `json:"min,omitempty"`           // lower bound; nil: unbounded (first band only)
+	Max          *float64 `json:"max,omitempty"`           // upper bound; nil: unbounded (last band only)
+	MinInclusive bool     `json:"min_inclusive,omitempty"` // Min itself belongs to the band
+	MaxInclusive bool     `json:"max_inclusive,omitempty"` // Max itself belongs to the band
+	Points       float64  `json:"points"`                  // points 0..100 of a value in the band
 }
 
 // Steps is a threshold curve: a value scores the points of the highest
 // threshold it reaches (value ≥ At), or Below when it reaches none. Thresholds
 // are strictly ascending in At.
 type Steps struct {
-	Below      float64     `json:"below"`
-	Thresholds []Threshold `json:"thresholds"`
+	Below      float64     `json:"below"`      // points of a value under the first threshold
+	Thresholds []Threshold `json:"thresholds"` // at least one, strictly ascending in At
 }
 
 // Threshold is one step of Steps.
 type Threshold struct {
-	At     float64 `json:"at"`
-	Points float64 `json:"points"`
+	At     float64 `json:"at"`     // values ≥ At reach this step
+	Points float64 `json:"points"` // points 0..100 of the step
 }
 
 // Categories maps an attribute's values to points. Unknown says what an
 // attribute value that is not listed scores, and must be set: UnknownMissing
 // (the measure is missing) or UnknownPoints (it scores UnknownPoints).
 type Categories struct {
-	Values        map[string]float64 `json:"values"`
-	Unknown       UnknownRule        `json:"unknown"`
-	UnknownPoints float64            `json:"unknown_points,omitempty"`
+	Values        map[string]float64 `json:"values"`                   // attribute value → points 0..100
+	Unknown       UnknownRule        `json:"unknown"`                  // required: what an unlisted value scores
+	UnknownPoints float64            `json:"unknown_points,omitempty"` // points of an unlisted value under UnknownPoints
 }
 
 // UnknownRule is what a categorical measure does with an unlisted value.
@@ -177,11 +177,11 @@ const (
 // scheme equals Grade, or its points are below Below (one of the two must be
 // set). A missing measure never triggers a veto.
 type Veto struct {
-	Name    string   `json:"name"`
-	Measure string   `json:"measure,omitempty"`
-	Group   string   `json:"group,omitempty"`
-	Grade   string   `json:"grade,omitempty"`
-	Below   *float64 `json:"below,omitempty"`
-	Cap     *float64 `json:"cap,omitempty"`
-	Min     bool     `json:"min,omitempty"`
+	Name    string   `json:"name"`              // for results and reasons
+	Measure string   `json:"measure,omitempty"` // the measure looked at, or
+	Group   string   `json:"group,omitempty"`   // every measure of this group
+	Grade   string   `json:"grade,omitempty"`   // condition: a measure's grade label is Grade
+	Below   *float64 `json:"below,omitempty"`   // condition: a measure's points are below Below
+	Cap     *float64 `json:"cap,omitempty"`     // the overall score's limit when the condition holds
+	Min     bool     `json:"min,omitempty"`     // overall = min(overall, the measure's points)
 }

@@ -27,10 +27,10 @@ const (
 // and bands and thresholds by index (…measures[nps].bands[2].max). Old and New
 // are the JSON values (empty for an added or removed value's missing side).
 type Change struct {
-	Path string     `json:"path"`
-	Kind ChangeKind `json:"kind"`
-	Old  string     `json:"old,omitempty"`
-	New  string     `json:"new,omitempty"`
+	Path string     `json:"path"`          // where, with named elements
+	Kind ChangeKind `json:"kind"`          // added, removed, modified or reordered
+	Old  string     `json:"old,omitempty"` // JSON of the value in a
+	New  string     `json:"new,omitempty"` // JSON of the value in b
 }
 
 // namedLists are the arrays whose elements are matched by their "name" field.

@@ -10,14 +10,14 @@ const MaxGradeBands = 12
 // ascending order of Max, the last Max is 100, and there are 1 to MaxGradeBands of
 // them with distinct non-empty labels.
 type GradeScheme struct {
-	Name  string      `json:"name,omitempty"`
-	Bands []GradeBand `json:"bands"`
+	Name  string      `json:"name,omitempty"` // for people, such as "rag"
+	Bands []GradeBand `json:"bands"`          // ascending, the last ending at 100
 }
 
 // GradeBand is one band of a GradeScheme: its label and its inclusive upper bound.
 type GradeBand struct {
-	Label string  `json:"label"`
-	Max   float64 `json:"max"`
+	Label string  `json:"label"` // such as "red" or "A"
+	Max   float64 `json:"max"`   // inclusive upper bound in [0,100]
 }
 
 // DefaultGrades returns the default scheme: red 0–50, yellow >50–75, green

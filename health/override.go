@@ -16,12 +16,12 @@ import (
 // When several active overrides target the same score, the one set last wins
 // (on equal SetAt, the later in the list).
 type Override struct {
-	Measure string  `json:"measure,omitempty"`
-	Points  float64 `json:"points"`
-	Reason  string  `json:"reason"`
-	Author  string  `json:"author"`
-	SetAt   cs.Date `json:"set_at"`
-	Expires cs.Date `json:"expires"`
+	Measure string  `json:"measure,omitempty"` // the measure overridden; "" for the overall score
+	Points  float64 `json:"points"`            // the points 0..100 it sets
+	Reason  string  `json:"reason"`            // why, for the audit trail; required
+	Author  string  `json:"author"`            // who set it; required
+	SetAt   cs.Date `json:"set_at"`            // first day it applies
+	Expires cs.Date `json:"expires"`           // first day it no longer applies; after SetAt
 }
 
 // IsZero reports whether o is the zero Override (no override).

@@ -72,16 +72,16 @@ func (u UnknownCause) MarshalText() ([]byte, error) { return []byte(u.String()),
 
 // MeasureResult explains one measure of a result.
 type MeasureResult struct {
-	Name   string `json:"name"`
-	Group  string `json:"group"`
-	Signal string `json:"signal,omitempty"` // or the attribute read
+	Name   string `json:"name"`             // the measure
+	Group  string `json:"group"`            // its group
+	Signal string `json:"signal,omitempty"` // the signal (or attribute) read
 	// HasRaw reports whether the customer had a value (Raw or Text); a value the
 	// curve ignores (out of a bounded ramp, in no band, an unlisted category
 	// under UnknownMissing) has HasRaw set and Status StatusMissing.
 	HasRaw bool    `json:"has_raw"`
 	Raw    float64 `json:"raw"`            // the signal's value (or a Func's points)
 	Text   string  `json:"text,omitempty"` // the attribute's value (categorical measures)
-	Status Status  `json:"status"`
+	Status Status  `json:"status"`         // how the measure entered the score
 	// Points is the measure's score 0..100 (0 when missing).
 	Points float64 `json:"points"`
 	// Grade is the label of Points under the measure's display scheme ("" when
@@ -103,15 +103,15 @@ type MeasureResult struct {
 
 // GroupResult is a group's share of a result.
 type GroupResult struct {
-	Name string `json:"name"`
+	Name string `json:"name"` // the group
 	// Present reports whether any measure of the group counted.
 	Present bool `json:"present"`
 	// Score is the weighted mean of the group's counted measures (0 if none).
 	Score float64 `json:"score"`
 	// Weight is the group's nominal share; Effective its share after
 	// redistribution across groups (0 if no measure counted).
-	Weight    float64 `json:"weight"`
-	Effective float64 `json:"effective"`
+	Weight    float64 `json:"weight"`    // nominal share of the overall score
+	Effective float64 `json:"effective"` // share after redistribution
 
 	den float64 // Σ weights of counted measures
 }
@@ -122,11 +122,11 @@ type GroupResult struct {
 // When Unknown is true, Score is 0 and Grade is "", whatever the measures say:
 // a result below the minimum coverage is never a guess.
 type Result struct {
-	CustomerID  string  `json:"customer_id"`
-	Profile     string  `json:"profile"`
-	Version     string  `json:"version,omitempty"`
-	Fingerprint string  `json:"fingerprint"`
-	AsOf        cs.Date `json:"as_of"`
+	CustomerID  string  `json:"customer_id"`       // the customer scored
+	Profile     string  `json:"profile"`           // the profile that scored it
+	Version     string  `json:"version,omitempty"` // the configuration's version label
+	Fingerprint string  `json:"fingerprint"`       // the configuration's fingerprint
+	AsOf        cs.Date `json:"as_of"`             // the scoring date
 
 	// Score is the overall score in [0,100] after vetoes and overrides.
 	Score float64 `json:"score"`
@@ -134,29 +134,29 @@ type Result struct {
 	// (0 is the lowest band), -1 when Unknown.
 	Grade      string       `json:"grade"`
 	GradeIndex int          `json:"grade_index"`
-	Unknown    bool         `json:"unknown"`
-	Cause      UnknownCause `json:"cause,omitempty"`
+	Unknown    bool         `json:"unknown"`         // no score: Score 0, Grade ""
+	Cause      UnknownCause `json:"cause,omitempty"` // why Unknown
 	// Coverage is the share of the nominal weight whose measures had a value
 	// (overridden measures count as present, imputed ones do not).
 	Coverage float64 `json:"coverage"`
 	// Computed is the rolled-up score before vetoes and the overall override;
 	// ComputedUnknown whether the computation alone was Unknown.
-	Computed        float64 `json:"computed"`
-	ComputedUnknown bool    `json:"computed_unknown,omitempty"`
+	Computed        float64 `json:"computed"`                   // before vetoes and override
+	ComputedUnknown bool    `json:"computed_unknown,omitempty"` // the computation alone was Unknown
 	// Vetoes is the bit set of the profile's vetoes that lowered the score (bit
 	// i for vetoes[i]); VetoNames lists them.
 	Vetoes uint64 `json:"vetoes,omitempty"`
 	// Overridden reports whether an overall override set Score; Override is
 	// that override (audit trail). The computed score stays in Computed.
-	Overridden bool     `json:"overridden,omitempty"`
-	Override   Override `json:"override,omitzero"`
+	Overridden bool     `json:"overridden,omitempty"` // an overall override set Score
+	Override   Override `json:"override,omitzero"`    // that override, copied
 	// Weakest is the index in Measures of the measure that pulls the score down
 	// most (largest Effective × (100 − Points)), -1 if none counted. Ties go to
 	// the first in canonical order.
 	Weakest int `json:"weakest"`
 
-	Groups   []GroupResult   `json:"groups"`
-	Measures []MeasureResult `json:"measures"`
+	Groups   []GroupResult   `json:"groups"`   // by group name
+	Measures []MeasureResult `json:"measures"` // by group name, then measure name
 
 	prof *profile
 }

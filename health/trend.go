@@ -8,9 +8,9 @@ import (
 
 // Snapshot is one past score of a customer, the input of ComputeTrend.
 type Snapshot struct {
-	AsOf    cs.Date `json:"as_of"`
-	Score   float64 `json:"score"`
-	Unknown bool    `json:"unknown,omitempty"`
+	AsOf    cs.Date `json:"as_of"`             // the scoring date
+	Score   float64 `json:"score"`             // the score, 0..100
+	Unknown bool    `json:"unknown,omitempty"` // the result was Unknown; Score is ignored
 }
 
 // SnapshotOf returns the snapshot of a result.
@@ -63,8 +63,8 @@ type Trend struct {
 	// Slope is the least-squares slope of score on days over the last Window
 	// known snapshots, in points per 30 days; HasSlope is false when fewer than
 	// two snapshots (or only one distinct date) are available.
-	Slope    float64 `json:"slope"`
-	HasSlope bool    `json:"has_slope"`
+	Slope    float64 `json:"slope"`     // points per 30 days
+	HasSlope bool    `json:"has_slope"` // Slope is defined
 	// Declining is the number of consecutive declines (drops larger than the
 	// tolerance) ending at the latest known snapshot: "declining for N
 	// snapshots in a row".
