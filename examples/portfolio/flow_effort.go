@@ -38,10 +38,17 @@ type hotSpot struct {
 }
 
 type silentRow struct {
-	ID       string            `json:"id"`
-	Name     string            `json:"name,omitempty"`
-	MRR      cs.Money          `json:"mrr,omitzero"`
-	Evidence []effort.Evidence `json:"evidence"`
+	ID       string     `json:"id"`
+	Name     string     `json:"name,omitempty"`
+	MRR      cs.Money   `json:"mrr,omitzero"`
+	Evidence []evidence `json:"evidence"`
+}
+
+// evidence is a trouble sign of effort.Silence.Find, with JSON names.
+type evidence struct {
+	Sign      string  `json:"sign"`
+	Value     float64 `json:"value"`
+	Threshold float64 `json:"threshold"`
 }
 
 // endOfDay is the last second of d in UTC: "now" for the interaction records of a
@@ -148,7 +155,10 @@ func runEffort(in *input, customers []cs.Customer, asof cs.Date) (*effortSection
 		if i == listLimit {
 			break
 		}
-		row := silentRow{ID: s.CustomerID, Evidence: s.Evidence}
+		row := silentRow{ID: s.CustomerID}
+		for _, e := range s.Evidence {
+			row.Evidence = append(row.Evidence, evidence{Sign: e.Sign, Value: round2(e.Value), Threshold: e.Threshold})
+		}
 		if j, ok := byID[s.CustomerID]; ok {
 			row.Name, row.MRR = customers[j].Name, customers[j].MRR
 		}
