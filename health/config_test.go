@@ -55,6 +55,8 @@ func TestParseConfigErrors(t *testing.T) {
 		// A profile after the catch-all can never apply.
 		{"unreachable", `{"profiles":[{"name":"all","groups":[]},{"name":"ent","select":{"segments":["enterprise"]},"groups":[]}]}`,
 			`health: profiles[1]: unreachable: profiles[0] ("all") before it matches every customer`},
+		// A key given twice is refused rather than silently overwritten.
+		{"duplicate key", `{"version":"a","version":"b","profiles":[]}`, "health: version: duplicate key"},
 		// No profile at all.
 		{"empty", `{}`, "health: profiles: no profile"},
 	}

@@ -104,6 +104,9 @@ func (d *decoder) value(raw json.RawMessage, v reflect.Value, path string) {
 			d.add(path, "want an object, got "+kindOf(raw))
 			return
 		}
+		if k, dup := duplicateKey(raw); dup {
+			d.add(join(path, k), "duplicate key")
+		}
 		for _, k := range sortedKeys(obj) {
 			f, ok := fieldByTag(v.Type(), k)
 			if !ok {
@@ -128,6 +131,9 @@ func (d *decoder) value(raw json.RawMessage, v reflect.Value, path string) {
 		if raw[0] != '{' || json.Unmarshal(raw, &obj) != nil {
 			d.add(path, "want an object, got "+kindOf(raw))
 			return
+		}
+		if k, dup := duplicateKey(raw); dup {
+			d.add(join(path, k), "duplicate key")
 		}
 		m := reflect.MakeMapWithSize(v.Type(), len(obj))
 		for _, k := range sortedKeys(obj) {
@@ -166,6 +172,32 @@ func (d *decoder) value(raw json.RawMessage, v reflect.Value, path string) {
 		// package, reported rather than panicking.
 		d.add(at, "cannot decode into "+v.Type().String())
 	}
+}
+
+// duplicateKey reports the first key that occurs twice in a JSON object
+// (encoding/json would silently keep the last value).
+func duplicateKey(raw json.RawMessage) (string, bool) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if _, err := dec.Token(); err != nil {
+		return "", false
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return "", false
+		}
+		k, _ := t.(string)
+		if seen[k] {
+			return k, true
+		}
+		seen[k] = true
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return "", false
+		}
+	}
+	return "", false
 }
 
 // fieldByTag finds the struct field whose JSON name is name.
