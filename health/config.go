@@ -44,6 +44,15 @@ type Profile struct {
 	Vetoes []Veto `json:"vetoes,omitempty"`
 }
 
+// GradeScheme returns the profile's overall grade scheme: Grades, or
+// DefaultGrades when Grades is nil.
+func (p *Profile) GradeScheme() GradeScheme {
+	if p.Grades != nil {
+		return *p.Grades
+	}
+	return DefaultGrades()
+}
+
 // Selector chooses customers by segment, stage and attribute values. Each
 // non-empty list must contain the customer's value (AND across lists, OR within
 // one). The zero Selector matches every customer.

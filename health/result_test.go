@@ -67,6 +67,9 @@ func TestSelector(t *testing.T) {
 			t.Errorf("customer %s: profile %q (%v), want %q", tc.c.ID, r.Profile, err, tc.want)
 		}
 	}
+	if g := cfg.Profiles[0].GradeScheme(); g.Name != "rag" || len(g.Bands) != 3 {
+		t.Errorf("default GradeScheme = %+v", g)
+	}
 	if cp := s.Config(); len(cp.Profiles) != 3 || cp.Profiles[0].Select.Attributes["contract"][0] != "annual" {
 		t.Errorf("Config() = %+v", cp)
 	}
