@@ -9,7 +9,9 @@
 //   - Situation: the customer (cs.Customer), "now", health score, grade, trend and
 //     declining streak, touch tier and community flag, effort friction, FCR and
 //     CES, recent events, and the previous situation for "entering" conditions.
-//   - NewSituation, Situation.SetEffort (from effort.CustomerEffort),
+//   - NewSituation, Situation.SetHealth (from a health.Result and its
+//     health.Trend), Situation.SetTier (from a touch.Assignment),
+//     Situation.SetEffort (from effort.CustomerEffort),
 //     Situation.SetEffortFromSignals (from the "friction", "fcr_rate", "ces"
 //     signals), Situation.Invalidate.
 //

@@ -4,7 +4,9 @@ import (
 	"fmt"
 
 	cs "github.com/successkit/cs"
+	"github.com/successkit/cs/health"
 	"github.com/successkit/cs/playbook"
+	"github.com/successkit/cs/touch"
 )
 
 func ExampleParseCondition() {
@@ -226,4 +228,39 @@ func ExampleHistory() {
 	// Output:
 	// open C1/expansion-seats#0 due 2026-06-15
 	// 0 open; [{C1 expansion-seats 2026-06-01}]
+}
+
+func ExampleSituation_SetHealth() {
+	asOf := cs.MustParseDate("2026-06-30")
+	scorer, err := health.Compile(health.SampleConfig())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	c := &cs.Customer{ID: "acme", Segment: "mid_market", Stage: cs.StageAdoption, Signals: cs.Signals{
+		"usage": 0.1, "usage_trend": -0.4, "seat_utilization": 0.2, "feature_adoption": 0.1,
+		"logins_30d": 1, "days_since_login": 40, "nps": 2, "ces": 2, "tickets_90d": 12, "friction": 80,
+	}}
+	r, err := scorer.Score(c, asOf)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	trend, _ := health.ComputeTrend([]health.Snapshot{
+		{AsOf: asOf.AddDays(-60), Score: 70}, {AsOf: asOf.AddDays(-30), Score: 55}, health.SnapshotOf(&r),
+	}, health.TrendOptions{Tolerance: 1})
+
+	s := playbook.NewSituation(c, asOf)
+	s.SetHealth(&r, trend)
+	fmt.Printf("%.1f %s, trend %s, declining for %d\n", s.HealthScore, s.HealthGrade, s.HealthTrend, s.DecliningFor)
+	// Output:
+	// 4.7 red, trend down, declining for 2
+}
+
+func ExampleSituation_SetTier() {
+	s := playbook.NewSituation(&cs.Customer{ID: "acme"}, cs.MustParseDate("2026-06-30"))
+	s.SetTier(touch.Assignment{ID: "acme", Tier: touch.Low, Community: touch.CommunityPromoter})
+	fmt.Println(s.Tier, s.Community)
+	// Output:
+	// low true
 }

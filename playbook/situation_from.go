@@ -3,7 +3,44 @@ package playbook
 import (
 	cs "github.com/successkit/cs"
 	"github.com/successkit/cs/effort"
+	"github.com/successkit/cs/health"
+	"github.com/successkit/cs/touch"
 )
+
+// SetHealth copies a health result and its trend into the situation: the score
+// and grade (health.score, health.grade) unless the result is Unknown, and, when
+// the trend has at least two known snapshots, its direction (health.trend: "up",
+// "down", or "same" for health.Flat) and the number of consecutive declines
+// (health.declining_for). A trend with fewer known snapshots leaves the trend
+// unknown and declining_for 0.
+func (s *Situation) SetHealth(r *health.Result, t health.Trend) {
+	s.HealthScore, s.HealthKnown, s.HealthGrade = 0, false, ""
+	if r != nil && !r.Unknown {
+		s.HealthScore, s.HealthKnown, s.HealthGrade = r.Score, true, r.Grade
+	}
+	s.HealthTrend, s.DecliningFor = "", 0
+	if t.Known >= 2 {
+		switch {
+		case t.Direction > 0:
+			s.HealthTrend = "up"
+		case t.Direction < 0:
+			s.HealthTrend = "down"
+		default:
+			s.HealthTrend = "same"
+		}
+		s.DecliningFor = t.Declining
+	}
+	s.Invalidate()
+}
+
+// SetTier copies a touch assignment into the situation: its tier (tier: "high",
+// "low", "tech", or "" for an account touch left without one) and whether any
+// community-touch reason flagged it (community).
+func (s *Situation) SetTier(a touch.Assignment) {
+	s.Tier = a.Tier.String()
+	s.Community = a.Community != 0
+	s.Invalidate()
+}
 
 // SetEffort copies a customer's effort results into the situation: the friction
 // score (effort.friction) when the customer has a case, the first-contact
@@ -45,7 +82,8 @@ func (s *Situation) SetEffortFromSignals() {
 }
 
 // NewSituation returns the situation of a customer on now, with no health, tier
-// or effort results yet; set them with the fields and the Set* helpers.
+// or effort results yet; set them with the fields or SetHealth, SetTier and
+// SetEffort.
 func NewSituation(c *cs.Customer, now cs.Date) *Situation {
 	return &Situation{Customer: c, Now: now}
 }
