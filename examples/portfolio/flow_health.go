@@ -36,28 +36,18 @@ type scoreHistory struct {
 	prevDate cs.Date
 }
 
-// trend returns the health trend in the playbook's words ("up", "down" or "same")
-// and the consecutive declines, by health.ComputeTrend with a tolerance of
-// trendPoints; "" and 0 with fewer than two scores.
-func (h *scoreHistory) trend() (string, int, error) {
-	if h == nil || len(h.scores) < 2 {
-		return "", 0, nil
+// trend returns the customer's health trend over its snapshots by
+// health.ComputeTrend with a tolerance of trendPoints; the zero Trend (nothing
+// known) without history.
+func (h *scoreHistory) trend() (health.Trend, error) {
+	if h == nil {
+		return health.Trend{}, nil
 	}
 	snaps := make([]health.Snapshot, len(h.scores))
 	for i := range h.scores {
 		snaps[i] = health.Snapshot{AsOf: h.dates[i], Score: h.scores[i]}
 	}
-	t, err := health.ComputeTrend(snaps, health.TrendOptions{Tolerance: trendPoints})
-	if err != nil {
-		return "", 0, err
-	}
-	switch t.Direction {
-	case health.Up:
-		return "up", t.Declining, nil
-	case health.Down:
-		return "down", t.Declining, nil
-	}
-	return "same", t.Declining, nil
+	return health.ComputeTrend(snaps, health.TrendOptions{Tolerance: trendPoints})
 }
 
 type gradeRow struct {

@@ -95,22 +95,19 @@ func runPlaybook(in *input, customers []cs.Customer, asof cs.Date, h *healthSect
 		}
 		s := playbook.NewSituation(&c, asof)
 		if h != nil {
-			if r := h.results[c.ID]; r != nil && !r.Unknown {
-				s.HealthScore, s.HealthKnown, s.HealthGrade = r.Score, true, r.Grade
-			}
 			hist := h.history[c.ID]
-			var err error
-			if s.HealthTrend, s.DecliningFor, err = hist.trend(); err != nil {
+			trend, err := hist.trend()
+			if err != nil {
 				sec.Errors = append(sec.Errors, fmt.Sprintf("customer %q: %v", c.ID, err))
 			}
+			s.SetHealth(h.results[c.ID], trend)
 			if hist != nil && !hist.prevDate.IsZero() {
 				prev := hist.prev
 				s.Previous = playbook.NewSituation(&prev, hist.prevDate)
 			}
 		}
 		if j, ok := tiers[c.ID]; ok {
-			a := t.result.Accounts[j]
-			s.Tier, s.Community = a.Tier.String(), a.Community.Flagged()
+			s.SetTier(t.result.Accounts[j])
 		}
 		s.SetEffortFromSignals()
 		if e != nil && e.report != nil {
