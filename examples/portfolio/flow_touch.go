@@ -31,8 +31,42 @@ type touchSection struct {
 	Candidates []touch.Candidate   `json:"upgrade_candidates"`
 	CandidateN int                 `json:"upgrade_candidates_count"`
 	Errors     []string            `json:"errors,omitempty"`
+	// PreviousAsOf is the month-end of the assignment carried into this one (zero
+	// without snapshots); Changes the accounts whose tier changed since.
+	PreviousAsOf cs.Date      `json:"previous_as_of,omitzero"`
+	ChangeN      int          `json:"tier_changes_count"`
+	Changes      []tierChange `json:"tier_changes,omitempty"`
 
 	result *touch.Result
+}
+
+type tierChange struct {
+	ID      string `json:"id"`
+	From    string `json:"from"`
+	To      string `json:"to"`
+	Reasons string `json:"reasons"`
+}
+
+// previousCustomers returns the active customers of the latest month-end before
+// the report date, from the snapshots' history, in ID order.
+func previousCustomers(h *healthSection) ([]cs.Customer, cs.Date) {
+	if h == nil {
+		return nil, cs.Date{}
+	}
+	var latest cs.Date
+	for _, hist := range h.history {
+		if hist.prevDate.After(latest) {
+			latest = hist.prevDate
+		}
+	}
+	var out []cs.Customer
+	for _, id := range slices.Sorted(maps.Keys(h.history)) {
+		hist := h.history[id]
+		if hist.prevDate == latest && !latest.IsZero() && hist.prev.HasMRR() && hist.prev.Stage != cs.StageChurned {
+			out = append(out, hist.prev)
+		}
+	}
+	return out, latest
 }
 
 func loadPolicy(path string) (*touch.Assigner, error) {
@@ -83,11 +117,37 @@ func runTouch(o options, customers []cs.Customer, asof cs.Date, h *healthSection
 			}
 		}
 	}
+	// With history, the accounts are first assigned as of the last month-end, and
+	// that assignment is carried: hysteresis and owners then work as they would
+	// from one period to the next, and values a month ago tell which tech-touch
+	// accounts are rising.
+	if prev, prevDate := previousCustomers(h); len(prev) > 0 {
+		prevAccounts, _ := touch.FromCustomers(prev, p.Basis, nil)
+		prevRes, err := assigner.Assign(prevAccounts, prevDate)
+		if err != nil {
+			return nil, fmt.Errorf("portfolio: %w", err)
+		}
+		prevRes.Carry(accounts)
+		before := map[string]cs.Money{}
+		for i := range prevAccounts {
+			before[prevAccounts[i].ID] = prevAccounts[i].Value
+		}
+		for i := range accounts {
+			accounts[i].PreviousValue = before[accounts[i].ID]
+		}
+		sec.PreviousAsOf = prevDate
+	}
 	res, err := assigner.Assign(accounts, asof)
 	if err != nil {
 		return nil, fmt.Errorf("portfolio: %w", err)
 	}
 	sec.result = res
+	for _, a := range res.Changes() {
+		sec.ChangeN++
+		if len(sec.Changes) < listLimit {
+			sec.Changes = append(sec.Changes, tierChange{ID: a.ID, From: a.Previous.String(), To: a.Tier.String(), Reasons: a.Reasons.String()})
+		}
+	}
 	sec.Tiers = res.Tiers
 	for _, a := range res.Accounts {
 		if a.Community.Flagged() {

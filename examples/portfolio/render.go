@@ -315,6 +315,14 @@ func writeTouch(t *textWriter, s *touchSection) {
 	t.table("ll", []string{"CSM", "tier", "accounts", "ARR"}, rows)
 	t.printf("Community touch: %s accounts invited. Upgrade candidates (tech touch, value or usage rising): %s\n",
 		count(s.Community), count(s.CandidateN))
+	if !s.PreviousAsOf.IsZero() {
+		t.printf("\nTier changes since %s: %s\n", s.PreviousAsOf, count(s.ChangeN))
+		var rows [][]string
+		for _, c := range s.Changes {
+			rows = append(rows, []string{c.ID, c.From + " -> " + c.To, c.Reasons})
+		}
+		t.table("lll", []string{"id", "change", "reasons"}, rows)
+	}
 	writeErrors(t, "touch", s.Errors)
 }
 
