@@ -328,3 +328,22 @@ func BenchmarkBatchRamp10(b *testing.B) {
 		})
 	}
 }
+
+// TestDuckDBVersion logs the DuckDB library the benchmarks link, for the
+// results (bench/run prints it).
+func TestDuckDBVersion(t *testing.T) {
+	ctx := context.Background()
+	f, err := loadDuck(ctx, rampColumns(1, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var v string
+	if err := f.conn.QueryRowContext(ctx, "SELECT version()").Scan(&v); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(v, "v") {
+		t.Fatalf("DuckDB version %q, want vX.Y.Z", v)
+	}
+	t.Logf("duckdb %s", v)
+}
