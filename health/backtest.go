@@ -1,0 +1,293 @@
+package health
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/successkit/cs"
+	"github.com/successkit/cs/internal/stats"
+)
+
+// Observation is one customer as it stood on a past date: the input of Backtest,
+// Compare and Fit. Several observations of one customer on different dates form its
+// history (for the lead time of the churn flag).
+type Observation struct {
+	AsOf     cs.Date     // the date the customer's signals describe
+	Customer cs.Customer // the customer as of AsOf
+}
+
+// Outcome is what happened to one customer after its observations: ID, Churned
+// (churned within the horizon) and an optional Date — the churn date of a churner
+// or the end of the horizon of a retained customer; a zero Date is unknown. The
+// lead time of the churn flag needs a churner's Date. Read them with ReadOutcomes.
+type Outcome = stats.Outcome
+
+// ScoredSnapshot is one customer already scored as of a date, the input of
+// BacktestScores: ID, Date, Score (higher is healthier), Grade ("" when the score
+// is Unknown) and MRR (the zero Money adds nothing to the MRR columns).
+type ScoredSnapshot = stats.Snapshot
+
+// Interval is an estimate with its two-sided 95% interval (Estimate, Low, High, SE
+// where the method defines one, and Method: "delong", "bootstrap" or "wilson").
+type Interval = stats.Interval
+
+// ROCPoint is one point of a ROC curve: flagging every account whose health score
+// is at most Threshold gives the false positive rate FPR and the true positive rate
+// TPR.
+type ROCPoint = stats.Point
+
+// GradeRow is one line of the backtest's grade table: Grade ("" for Unknown),
+// Accounts, Churners, ChurnRate with its Wilson 95% bounds ChurnLow and ChurnHigh,
+// Lift over the base rate, and the MRR of the grade's accounts and of its churners
+// (MRR at risk), one amount per currency.
+type GradeRow = stats.GradeRow
+
+// Confusion counts the churn flag against the outcomes (TP, FP, FN, TN).
+type Confusion = stats.Confusion
+
+// LeadTime is the distribution of how early the churn flag caught the churners
+// with a history: for each churner with a churn date and at least two
+// observations, the days from the start of its last unbroken run of flagged
+// observations to the churn date (Days, ascending, and their Median), with the
+// counts of churners flagged and never flagged at their last observation.
+type LeadTime = stats.LeadTime
+
+// BacktestOptions configure Backtest, BacktestScores and Compare. The zero value
+// flags the lowest grade band ("red" under DefaultGrades) and takes DeLong's
+// analytic interval.
+type BacktestOptions struct {
+	// Flag is the set of grade labels read as a churn flag; empty means the lowest
+	// band of the first profile's scheme (BacktestScores without Grades: "red").
+	Flag []string
+	// Grades lists grade labels worst first, fixing the order of the grade table.
+	// Backtest and Compare fill it from the scorer's schemes when empty.
+	Grades []string
+	// BootstrapReps, when positive, replaces DeLong's interval by a stratified
+	// percentile bootstrap with that many replicates seeded by Seed.
+	BootstrapReps int
+	Seed          uint64
+}
+
+// BacktestReport is the backtest of one scorecard over a book. The AUC measures
+// how well a low health score ranks the churners first.
+type BacktestReport struct {
+	N        int     `json:"n"`        // customers evaluated, one observation each
+	Churners int     `json:"churners"` // of which churned
+	BaseRate float64 `json:"base_rate"`
+	// Unknown counts evaluated customers whose score was Unknown: they are in the
+	// grade table (grade "") but not in the AUC, which has N − Unknown rows.
+	Unknown int `json:"unknown"`
+	// AUC is the probability that a churner scores below a retained customer (ties
+	// count half), with its 95% interval.
+	AUC       Interval   `json:"auc"`
+	ROC       []ROCPoint `json:"roc"`
+	Grades    []GradeRow `json:"grades"`
+	Flag      []string   `json:"flag"`
+	FlagConf  Confusion  `json:"flag_confusion"`
+	Precision float64    `json:"precision"` // churn rate among flagged customers
+	Recall    float64    `json:"recall"`    // share of churners flagged
+	Lift      float64    `json:"lift"`      // precision over the base rate
+	LeadTime  LeadTime   `json:"lead_time"`
+	// Errors lists one error per rejected record, in a fixed order; the other
+	// records were evaluated.
+	Errors []error `json:"-"`
+
+	book stats.BookReport
+}
+
+// Backtest scores every observation with s and backtests the scores against the
+// outcomes (see BacktestScores). An observation that cannot be scored (no
+// profile, a NaN signal) is reported in Errors as a *RecordError with its index
+// and the customer's other observations are still used; an outcome whose every
+// observation was rejected is reported too, as an unknown ID.
+func Backtest(s *Scorer, obs []Observation, outcomes []Outcome, opt BacktestOptions) (BacktestReport, error) {
+	if s == nil {
+		return BacktestReport{}, errors.New("health: backtest: nil scorer")
+	}
+	rows, bad := scoreObservations(s, obs)
+	if len(opt.Grades) == 0 {
+		opt.Grades = scorerGrades(s)
+	}
+	rep, err := BacktestScores(rows, outcomes, opt)
+	rep.Errors = replaceScoreErrors(rep.Errors, bad)
+	return rep, err
+}
+
+// scoreObservations scores each observation; a failed one gets a NaN score (so the
+// backtest rejects it at the same index) and its error in bad.
+func scoreObservations(s *Scorer, obs []Observation) ([]ScoredSnapshot, map[int]error) {
+	rows := make([]ScoredSnapshot, len(obs))
+	var bad map[int]error
+	var r Result
+	for i := range obs {
+		o := &obs[i]
+		rows[i] = ScoredSnapshot{ID: o.Customer.ID, Date: o.AsOf, MRR: o.Customer.MRR}
+		if err := s.ScoreInto(&r, &o.Customer, o.AsOf); err != nil {
+			if bad == nil {
+				bad = make(map[int]error)
+			}
+			bad[i] = &RecordError{Index: i, ID: o.Customer.ID, Err: err}
+			rows[i].Score = math.NaN()
+			continue
+		}
+		rows[i].Score, rows[i].Grade = r.Score, r.Grade
+	}
+	return rows, bad
+}
+
+// replaceScoreErrors puts each scoring error in place of the backtest's rejection
+// of the NaN score it left at that index.
+func replaceScoreErrors(errs []error, bad map[int]error) []error {
+	if len(bad) == 0 {
+		return errs
+	}
+	for k, e := range errs {
+		var fe *cs.FieldError
+		if !errors.As(e, &fe) || fe.Field != "score" || !strings.HasPrefix(fe.File, "snapshots[") {
+			continue
+		}
+		var i int
+		if _, err := fmt.Sscanf(fe.File, "snapshots[%d]", &i); err != nil {
+			continue
+		}
+		if se, ok := bad[i]; ok {
+			errs[k] = se
+		}
+	}
+	return errs
+}
+
+// scorerGrades lists the grade labels of s's profiles, lowest band first, in
+// profile order without repeats.
+func scorerGrades(s *Scorer) []string {
+	var labels []string
+	cfg := s.Config()
+	for i := range cfg.Profiles {
+		g := cfg.Profiles[i].GradeScheme()
+		for _, b := range g.Bands {
+			if !slices.Contains(labels, b.Label) {
+				labels = append(labels, b.Label)
+			}
+		}
+	}
+	return labels
+}
+
+// BacktestScores backtests already scored snapshots against outcomes: the path for
+// large books scored elsewhere (Plan.Score, a warehouse). Each customer is
+// evaluated on its latest snapshot not dated after its outcome; its earlier
+// snapshots are its history for the lead time. The AUC ranks the churn risk −Score,
+// so a scorecard that gives churners low scores has an AUC above 0.5. The interval
+// is DeLong's analytic one (DeLong, DeLong & Clarke-Pearson, 1988) unless
+// opt.BootstrapReps asks for a seeded stratified bootstrap.
+//
+// Every bad record is reported in Errors (one error naming "snapshots[i]" or
+// "outcomes[i]" and the customer) and the others are still evaluated, never dropped
+// silently or counted twice: an empty ID, an invalid date, a non-finite score
+// (cs.ErrNotFinite), a customer with no outcome (cs.ErrMissing), two snapshots of one
+// customer on one date or two outcomes of one customer (cs.ErrDuplicate), an outcome
+// for an ID with no snapshot (ErrUnknownID), a snapshot dated after its customer's
+// outcome (cs.ErrDateOrder). The returned error is set only when no AUC can be
+// computed: no customer evaluated, or one class only (ErrOneClass).
+func BacktestScores(rows []ScoredSnapshot, outcomes []Outcome, opt BacktestOptions) (BacktestReport, error) {
+	book, err := stats.Book(rows, outcomes, stats.BookOptions{
+		Grades: opt.Grades, Flag: opt.Flag, BootstrapReps: opt.BootstrapReps, Seed: opt.Seed,
+	})
+	rep := BacktestReport{
+		N: book.N, Churners: book.Churners, BaseRate: book.BaseRate, Unknown: book.Unknown,
+		AUC: book.AUC, ROC: book.ROC, Grades: book.Grades, Flag: book.Flag, FlagConf: book.FlagConf,
+		Precision: book.Precision, Recall: book.Recall, Lift: book.Lift, LeadTime: book.LeadTime,
+		book: book,
+	}
+	if len(book.Errors) > 0 {
+		rep.Errors = make([]error, len(book.Errors))
+		for i, e := range book.Errors {
+			rep.Errors[i] = restamp(e)
+		}
+	}
+	if err != nil {
+		return rep, restamp(err)
+	}
+	return rep, nil
+}
+
+// Comparison is the paired comparison of two scorecards on the same customers.
+type Comparison struct {
+	A, B BacktestReport
+	// Diff is AUC(A) − AUC(B) with its 95% interval on paired data: DeLong's
+	// covariance of correlated AUCs, or a paired bootstrap with the options' reps.
+	Diff Interval
+}
+
+// Compare backtests two scorecards on the same observations and outcomes and
+// returns AUC(a) − AUC(b) with its 95% interval, computed on paired data so that
+// the correlation between the two scores of one customer is kept: DeLong's method
+// for correlated AUCs, or, with opt.BootstrapReps > 0, a paired stratified bootstrap
+// in which every replicate evaluates both scores on the same resample (Efron &
+// Tibshirani, 1993). The two scorecards must give a known score to the same
+// customers; a customer Unknown under one of them makes the comparison an error.
+func Compare(a, b *Scorer, obs []Observation, outcomes []Outcome, opt BacktestOptions) (Comparison, error) {
+	var c Comparison
+	var err error
+	if c.A, err = Backtest(a, obs, outcomes, opt); err != nil {
+		return c, fmt.Errorf("health: compare: scorecard A: %w", err)
+	}
+	if c.B, err = Backtest(b, obs, outcomes, opt); err != nil {
+		return c, fmt.Errorf("health: compare: scorecard B: %w", err)
+	}
+	if c.Diff, err = stats.CompareBooks(c.A.book, c.B.book, opt.BootstrapReps, opt.Seed); err != nil {
+		return c, fmt.Errorf("health: compare: %w", restamp(err))
+	}
+	return c, nil
+}
+
+// ReadOutcomes reads an outcomes CSV: a header naming the columns id and churned
+// (any order, case-insensitive) and optionally date (YYYY-MM-DD), then one line per
+// customer; churned is one of 0, 1, true, false. file names the source in errors.
+// Every bad line yields one error (a *cs.FieldError with the file, line, customer
+// and field) and the other lines are still read; a repeated ID is an error
+// (cs.ErrDuplicate) and the first line wins. A missing or malformed header, or an
+// unknown column (cs.ErrUnknownField), is fatal: nil outcomes and that one error.
+func ReadOutcomes(r io.Reader, file string) ([]Outcome, []error) {
+	out, errs := stats.ReadOutcomes(r, file)
+	for i, e := range errs {
+		errs[i] = restamp(e)
+	}
+	return out, errs
+}
+
+// Re-exported sentinels of the backtest and fit, for errors.Is.
+var (
+	// ErrUnknownID: an outcome for a customer with no usable observation.
+	ErrUnknownID = stats.ErrUnknownID
+	// ErrNotBool: a churned value that is not 0, 1, true or false.
+	ErrNotBool = stats.ErrNotBool
+	// ErrOneClass: the outcomes hold only churners or only retained customers.
+	ErrOneClass = stats.ErrOneClass
+	// ErrTooFewRows: too few customers (or too few of one class) for a fit.
+	ErrTooFewRows = stats.ErrTooFewRows
+	// ErrConstantMeasure: a measure scores the same points for every customer, so its
+	// weight cannot be learned.
+	ErrConstantMeasure = stats.ErrConstantFeature
+	// ErrNoSignal: no measure predicts churn (every learned weight is zero).
+	ErrNoSignal = stats.ErrNoSignal
+)
+
+// stamped is an error of the stats package shown with this package's prefix.
+type stamped struct{ err error }
+
+func (e stamped) Error() string { return "health: " + strings.TrimPrefix(e.err.Error(), "stats: ") }
+func (e stamped) Unwrap() error { return e.err }
+
+// restamp gives an error of the stats package the "health: " prefix, keeping it
+// reachable by errors.Is and errors.As.
+func restamp(err error) error {
+	if err == nil || !strings.HasPrefix(err.Error(), "stats: ") {
+		return err
+	}
+	return stamped{err}
+}
