@@ -1,0 +1,340 @@
+package health
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/successkit/cs"
+	"github.com/successkit/cs/internal/stats"
+)
+
+// FitOptions configure Fit. The zero value fits the busiest profile with 5 folds,
+// seed 0 and stats' default L2 penalty.
+type FitOptions struct {
+	// Profile names the profile whose weights are learned; "" means the profile
+	// that scores the most evaluated customers (the first in profile order on a
+	// tie). The other profiles are returned unchanged.
+	Profile string
+	// Seed seeds the assignment of customers to cross-validation folds.
+	Seed uint64
+	// Folds is the k of the k-fold cross-validation; 0 means 5, otherwise ≥ 2.
+	Folds int
+	// Lambda is the L2 penalty on the weights of the mean log-loss; 0 means 1e-4,
+	// negative is an error.
+	Lambda float64
+}
+
+// FittedWeight is one measure's weight before and after a fit, as a share of the
+// overall score in percent (its group's share × its share within the group) when
+// every measure is present.
+type FittedWeight struct {
+	Group   string  `json:"group"`
+	Measure string  `json:"measure"`
+	Before  float64 `json:"before"`
+	After   float64 `json:"after"`
+}
+
+// FitResult is the outcome of Fit.
+type FitResult struct {
+	// Config is the input configuration with the fitted profile's weights replaced
+	// by the learned ones: an ordinary, editable Config (curves, vetoes, grades and
+	// the other profiles unchanged). Measure weights are percents of the overall
+	// score rounded to 0.01; each group's weight is the sum of its measures'. A
+	// group whose measures all learn 0 gets weight 0 and keeps its measure weights.
+	Config  Config `json:"config"`
+	Profile string `json:"profile"` // the profile fitted
+	// Rows and Churners count the customers the fit learned from: one row per
+	// customer scored by the profile, on its latest observation not after its
+	// outcome.
+	Rows     int            `json:"rows"`
+	Churners int            `json:"churners"`
+	Weights  []FittedWeight `json:"weights"` // in canonical order (group, then measure name)
+	// InSampleAUC is the AUC of the fitted model on the rows it learned from;
+	// CVAUC the mean of its k-fold cross-validated AUCs (FoldAUC, by fold), the
+	// estimate of how it ranks customers it has not seen.
+	InSampleAUC float64   `json:"in_sample_auc"`
+	CVAUC       float64   `json:"cv_auc"`
+	FoldAUC     []float64 `json:"fold_auc"`
+	// BaselineAUC is the input profile's AUC and ConfigAUC the fitted Config's, both
+	// scored by this package (with its missing-value rules) on the same rows; rows
+	// with an Unknown score are left out of each.
+	BaselineAUC float64 `json:"baseline_auc"`
+	ConfigAUC   float64 `json:"config_auc"`
+	// Imputed counts missing measure points replaced by their measure's mean for
+	// the fit (the scorecard itself redistributes missing weight).
+	Imputed int `json:"imputed"`
+	// Errors lists one error per rejected record; the others were used.
+	Errors []error `json:"-"`
+}
+
+// Fit learns the measure weights of one profile of cfg from observations and
+// outcomes, by L2-regularised logistic regression of churn on the measures'
+// shortfalls (100 − points)/100 with non-negative coefficients (stats.FitWeights;
+// Bertsekas' projected Newton method). Because a weighted mean of points with
+// weights proportional to the coefficients ranks customers exactly as the model's
+// risk does, the normalised coefficients are the scorecard's weights. The curves
+// (ramp thresholds, bands, steps) are kept as configured: only weights are learned.
+//
+// Each customer contributes one row: its latest observation not dated after its
+// outcome, scored by cfg; rows scored by another profile are left out. Bad records
+// (an empty ID, an observation without outcome, one dated after its outcome, two
+// observations of a customer on one date, a duplicate or unknown outcome, an
+// observation that cannot be scored) are listed in FitResult.Errors and the others
+// used. Fit is deterministic for a given Seed.
+//
+// Fit fails with an error naming the cause when the data cannot support a fit: an
+// invalid cfg, an unknown profile, no row, one outcome class only (ErrOneClass),
+// too few rows or too few of a class for the folds (ErrTooFewRows), a measure with
+// no value or the same points for every row (cs.ErrMissing, ErrConstantMeasure,
+// naming the measure), no measure predicting churn (ErrNoSignal), a bad option.
+// opts are the Compile options cfg needs (WithFunc).
+func Fit(cfg Config, obs []Observation, outcomes []Outcome, opt FitOptions, opts ...Option) (FitResult, error) {
+	var res FitResult
+	if opt.Folds == 0 {
+		opt.Folds = 5
+	}
+	if opt.Folds < 2 {
+		return res, fmt.Errorf("health: fit: folds %d: want at least 2: %w", opt.Folds, stats.ErrOption)
+	}
+	if opt.Lambda < 0 || math.IsNaN(opt.Lambda) || math.IsInf(opt.Lambda, 0) {
+		return res, fmt.Errorf("health: fit: lambda %v: want a finite value ≥ 0: %w", opt.Lambda, stats.ErrOption)
+	}
+	s, err := Compile(cfg, opts...)
+	if err != nil {
+		return res, fmt.Errorf("health: fit: %w", err)
+	}
+	pick, churned, errs := evaluated(obs, outcomes)
+	res.Errors = errs
+
+	// Score each evaluated customer; group the rows by profile.
+	results := make([]Result, len(pick))
+	ok := make([]bool, len(pick))
+	count := map[string]int{}
+	for k, i := range pick {
+		if err := s.ScoreInto(&results[k], &obs[i].Customer, obs[i].AsOf); err != nil {
+			res.Errors = append(res.Errors, fmt.Errorf("health: fit: %w", &RecordError{Index: i, ID: obs[i].Customer.ID, Err: err}))
+			continue
+		}
+		ok[k] = true
+		count[results[k].Profile]++
+	}
+	profiles := s.Profiles()
+	res.Profile = opt.Profile
+	if res.Profile == "" {
+		for _, p := range profiles {
+			if count[p] > count[res.Profile] {
+				res.Profile = p
+			}
+		}
+	} else if !slices.Contains(profiles, res.Profile) {
+		return res, fmt.Errorf("health: fit: profile %q: not in the configuration (%v)", res.Profile, profiles)
+	}
+	if count[res.Profile] == 0 {
+		return res, fmt.Errorf("health: fit: no customer with an outcome is scored by profile %q: %w", res.Profile, stats.ErrTooFewRows)
+	}
+
+	// The points matrix: one row per customer of the profile, one column per
+	// measure in the result's canonical order; NaN where the measure is missing.
+	var cols []MeasureResult
+	var data []float64
+	var y []bool
+	var baseRisk []float64
+	var baseY []bool
+	for k := range pick {
+		r := &results[k]
+		if !ok[k] || r.Profile != res.Profile {
+			continue
+		}
+		if cols == nil {
+			cols = slices.Clone(r.Measures)
+		}
+		for _, m := range r.Measures {
+			if m.Status == StatusMissing {
+				data = append(data, math.NaN())
+			} else {
+				data = append(data, m.Points)
+			}
+		}
+		y = append(y, churned[k])
+		if churned[k] {
+			res.Churners++
+		}
+		if !r.Unknown {
+			baseRisk = append(baseRisk, -r.Score)
+			baseY = append(baseY, churned[k])
+		}
+	}
+	res.Rows = len(y)
+	if err := checkColumns(res.Profile, cols, data, res.Rows); err != nil {
+		return res, err
+	}
+	wf, err := stats.FitWeights(stats.Matrix{Rows: res.Rows, Cols: len(cols), Data: data}, y,
+		stats.WeightOptions{Fit: stats.FitOptions{Lambda: opt.Lambda}, Folds: opt.Folds, Seed: opt.Seed})
+	if err != nil {
+		return res, fmt.Errorf("health: fit: profile %q, %d rows (%d churners): %w", res.Profile, res.Rows, res.Churners, restamp(err))
+	}
+	res.InSampleAUC, res.CVAUC, res.FoldAUC, res.Imputed = wf.AUC, wf.CV.AUC, wf.CV.FoldAUC, wf.Imputed
+	if res.BaselineAUC, err = stats.AUC(baseRisk, baseY); err != nil {
+		res.BaselineAUC = math.NaN()
+	}
+
+	res.Config = s.Config() // a deep copy
+	res.Weights = applyWeights(&res.Config, res.Profile, cols, wf.Weights)
+	if res.Config.Version != "" {
+		res.Config.Version += " fitted"
+	} else {
+		res.Config.Version = "fitted"
+	}
+	fitted, err := Compile(res.Config, opts...)
+	if err != nil {
+		return res, fmt.Errorf("health: fit: the fitted configuration: %w", err)
+	}
+	res.ConfigAUC = math.NaN()
+	var risk []float64
+	var ry []bool
+	var r Result
+	for k, i := range pick {
+		if !ok[k] || results[k].Profile != res.Profile {
+			continue
+		}
+		if err := fitted.ScoreInto(&r, &obs[i].Customer, obs[i].AsOf); err != nil || r.Unknown {
+			continue
+		}
+		risk = append(risk, -r.Score)
+		ry = append(ry, churned[k])
+	}
+	if a, err := stats.AUC(risk, ry); err == nil {
+		res.ConfigAUC = a
+	}
+	return res, nil
+}
+
+// checkColumns names the measure that no fit can weigh: one with no value on any
+// row, or with the same points on every row that has one.
+func checkColumns(profile string, cols []MeasureResult, data []float64, rows int) error {
+	n := len(cols)
+	for j, m := range cols {
+		first, seen, constant := math.NaN(), false, true
+		for i := range rows {
+			v := data[i*n+j]
+			if math.IsNaN(v) {
+				continue
+			}
+			if !seen {
+				first, seen = v, true
+			} else if v != first {
+				constant = false
+				break
+			}
+		}
+		switch {
+		case !seen:
+			return fmt.Errorf("health: fit: profile %q measure %q (group %q): no value on any of %d rows: %w", profile, m.Name, m.Group, rows, cs.ErrMissing)
+		case constant:
+			return fmt.Errorf("health: fit: profile %q measure %q (group %q): %v points on every row: %w", profile, m.Name, m.Group, first, ErrConstantMeasure)
+		}
+	}
+	return nil
+}
+
+// applyWeights writes the learned weights (normalised, in the order of cols) into
+// the named profile of cfg and returns the before/after table.
+func applyWeights(cfg *Config, profile string, cols []MeasureResult, learned []float64) []FittedWeight {
+	out := make([]FittedWeight, len(cols))
+	after := map[[2]string]float64{}
+	for j, m := range cols {
+		w := math.Round(learned[j]*10000) / 100
+		after[[2]string{m.Group, m.Name}] = w
+		out[j] = FittedWeight{Group: m.Group, Measure: m.Name, Before: math.Round(m.Weight*10000) / 100, After: w}
+	}
+	for p := range cfg.Profiles {
+		if cfg.Profiles[p].Name != profile {
+			continue
+		}
+		groups := cfg.Profiles[p].Groups
+		for g := range groups {
+			var sum float64
+			for _, m := range groups[g].Measures {
+				sum += after[[2]string{groups[g].Name, m.Name}]
+			}
+			groups[g].Weight = math.Round(sum*100) / 100
+			if groups[g].Weight == 0 {
+				continue // keep the measure weights: a group's must sum above 0
+			}
+			for m := range groups[g].Measures {
+				groups[g].Measures[m].Weight = after[[2]string{groups[g].Name, groups[g].Measures[m].Name}]
+			}
+		}
+	}
+	return out
+}
+
+// evaluated pairs each outcome with its customer's latest observation not dated
+// after the outcome (any date when the outcome has none). It returns the chosen
+// observation indices and outcomes in ascending ID order, and one error per bad
+// record: observation errors in input order, then outcome errors in input order.
+func evaluated(obs []Observation, outcomes []Outcome) (pick []int, churned []bool, errs []error) {
+	bad := func(kind string, i int, id, field string, err error) error {
+		return fmt.Errorf("health: fit: %w", &cs.FieldError{File: fmt.Sprintf("%s[%d]", kind, i), Record: id, Field: field, Value: id, Err: err})
+	}
+	type indexed struct {
+		i   int
+		err error
+	}
+	var outErrs []indexed
+	byID := make(map[string]int, len(outcomes))
+	for i, o := range outcomes {
+		if o.ID == "" {
+			outErrs = append(outErrs, indexed{i, bad("outcomes", i, "", "id", cs.ErrMissing)})
+			continue
+		}
+		if first, dup := byID[o.ID]; dup {
+			outErrs = append(outErrs, indexed{i, bad("outcomes", i, o.ID, "id", fmt.Errorf("%w: also outcomes[%d]", cs.ErrDuplicate, first))})
+			continue
+		}
+		byID[o.ID] = i
+	}
+	best := make(map[string]int, len(byID))
+	for i := range obs {
+		id := obs[i].Customer.ID
+		oi, has := byID[id]
+		switch {
+		case id == "":
+			errs = append(errs, bad("observations", i, "", "id", cs.ErrMissing))
+			continue
+		case !has:
+			errs = append(errs, bad("observations", i, id, "id", fmt.Errorf("no outcome: %w", cs.ErrMissing)))
+			continue
+		case !outcomes[oi].Date.IsZero() && outcomes[oi].Date.Before(obs[i].AsOf):
+			errs = append(errs, bad("observations", i, id, "as_of", fmt.Errorf("%s after the outcome's %s: %w", obs[i].AsOf, outcomes[oi].Date, cs.ErrDateOrder)))
+			continue
+		}
+		b, seen := best[id]
+		switch {
+		case !seen || obs[b].AsOf.Before(obs[i].AsOf):
+			best[id] = i
+		case obs[b].AsOf == obs[i].AsOf:
+			errs = append(errs, bad("observations", i, id, "as_of", fmt.Errorf("%s: %w: also observations[%d]", obs[i].AsOf, cs.ErrDuplicate, b)))
+		}
+	}
+	for id, i := range byID {
+		if _, seen := best[id]; !seen {
+			outErrs = append(outErrs, indexed{i, bad("outcomes", i, id, "id", ErrUnknownID)})
+		}
+	}
+	slices.SortFunc(outErrs, func(a, b indexed) int { return a.i - b.i })
+	for _, e := range outErrs {
+		errs = append(errs, e.err)
+	}
+	ids := make([]string, 0, len(best))
+	for id := range best {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		pick = append(pick, best[id])
+		churned = append(churned, outcomes[byID[id]].Churned)
+	}
+	return pick, churned, errs
+}
