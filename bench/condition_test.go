@@ -53,10 +53,10 @@ const exprCondition4 = `HealthKnown && HealthScore < 50 && DaysToRenewal <= 90 &
 // and https://pkg.go.dev/github.com/expr-lang/expr#Compile. Every expr program
 // here is run with a reused vm.VM
 // (https://pkg.go.dev/github.com/expr-lang/expr/vm#VM.Run), which saves
-// allocating a VM per run as expr.Run does. Measured here, the struct is slower
-// than a map[string]any environment (expr v1.17 reads a map variable with a dedicated
-// opcode, OpLoadFast, and a struct field by reflection), so BenchmarkCondition4/expr uses the
-// map and /expr-struct this.
+// allocating a VM per run as expr.Run does. Measured here, the struct is
+// slower than a map[string]any environment (expr v1.17 reads a map variable
+// with a dedicated opcode, OpLoadFast, and a struct field by reflection), so
+// BenchmarkCondition4/expr uses the map and /expr-struct this.
 func compileExpr() (*vm.Program, error) {
 	return expr.Compile(exprCondition4, expr.Env(condEnv{}), expr.AsBool())
 }
