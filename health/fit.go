@@ -61,6 +61,9 @@ type FitResult struct {
 	// with an Unknown score are left out of each.
 	BaselineAUC float64 `json:"baseline_auc"`
 	ConfigAUC   float64 `json:"config_auc"`
+	// NoData lists the measures ("group/measure") with no value on any row: they
+	// learn weight 0.
+	NoData []string `json:"no_data,omitempty"`
 	// Imputed counts missing measure points replaced by their measure's mean for
 	// the fit (the scorecard itself redistributes missing weight).
 	Imputed int `json:"imputed"`
@@ -86,8 +89,10 @@ type FitResult struct {
 // Fit fails with an error naming the cause when the data cannot support a fit: an
 // invalid cfg, an unknown profile, no row, one outcome class only (ErrOneClass),
 // too few rows or too few of a class for the folds (ErrTooFewRows), a measure with
-// no value or the same points for every row (cs.ErrMissing, ErrConstantMeasure,
-// naming the measure), no measure predicting churn (ErrNoSignal), a bad option.
+// the same points on every row that has a value (ErrConstantMeasure, naming the
+// measure), no measure with any value (cs.ErrMissing), no measure predicting churn
+// (ErrNoSignal), a bad option. A measure with no value on any row learns weight 0
+// and is listed in FitResult.NoData.
 // opts are the Compile options cfg needs (WithFunc).
 func Fit(cfg Config, obs []Observation, outcomes []Outcome, opt FitOptions, opts ...Option) (FitResult, error) {
 	var res FitResult
@@ -166,13 +171,43 @@ func Fit(cfg Config, obs []Observation, outcomes []Outcome, opt FitOptions, opts
 		}
 	}
 	res.Rows = len(y)
-	if err := checkColumns(res.Profile, cols, data, res.Rows); err != nil {
+	// A measure with no value on any row cannot be weighed: it learns weight 0 and
+	// is listed in NoData; the others are fitted.
+	keep := make([]int, 0, len(cols))
+	for j, m := range cols {
+		if hasValue(data, len(cols), j) {
+			keep = append(keep, j)
+		} else {
+			res.NoData = append(res.NoData, m.Group+"/"+m.Name)
+		}
+	}
+	if len(keep) == 0 {
+		return res, fmt.Errorf("health: fit: profile %q: no measure has a value on any of %d rows: %w", res.Profile, res.Rows, cs.ErrMissing)
+	}
+	if len(keep) < len(cols) {
+		kept := make([]float64, 0, res.Rows*len(keep))
+		for i := range res.Rows {
+			for _, j := range keep {
+				kept = append(kept, data[i*len(cols)+j])
+			}
+		}
+		data = kept
+	}
+	keptCols := make([]MeasureResult, len(keep))
+	for k, j := range keep {
+		keptCols[k] = cols[j]
+	}
+	if err := checkColumns(res.Profile, keptCols, data, res.Rows); err != nil {
 		return res, err
 	}
-	wf, err := stats.FitWeights(stats.Matrix{Rows: res.Rows, Cols: len(cols), Data: data}, y,
+	wf, err := stats.FitWeights(stats.Matrix{Rows: res.Rows, Cols: len(keep), Data: data}, y,
 		stats.WeightOptions{Fit: stats.FitOptions{Lambda: opt.Lambda}, Folds: opt.Folds, Seed: opt.Seed})
 	if err != nil {
 		return res, fmt.Errorf("health: fit: profile %q, %d rows (%d churners): %w", res.Profile, res.Rows, res.Churners, restamp(err))
+	}
+	learned := make([]float64, len(cols))
+	for k, j := range keep {
+		learned[j] = wf.Weights[k]
 	}
 	res.InSampleAUC, res.CVAUC, res.FoldAUC, res.Imputed = wf.AUC, wf.CV.AUC, wf.CV.FoldAUC, wf.Imputed
 	if res.BaselineAUC, err = stats.AUC(baseRisk, baseY); err != nil {
@@ -180,7 +215,7 @@ func Fit(cfg Config, obs []Observation, outcomes []Outcome, opt FitOptions, opts
 	}
 
 	res.Config = s.Config() // a deep copy
-	res.Weights = applyWeights(&res.Config, res.Profile, cols, wf.Weights)
+	res.Weights = applyWeights(&res.Config, res.Profile, cols, learned)
 	if res.Config.Version != "" {
 		res.Config.Version += " fitted"
 	} else {
@@ -208,6 +243,16 @@ func Fit(cfg Config, obs []Observation, outcomes []Outcome, opt FitOptions, opts
 		res.ConfigAUC = a
 	}
 	return res, nil
+}
+
+// hasValue reports whether column j of the n-column data has a value on some row.
+func hasValue(data []float64, n, j int) bool {
+	for i := j; i < len(data); i += n {
+		if !math.IsNaN(data[i]) {
+			return true
+		}
+	}
+	return false
 }
 
 // checkColumns names the measure that no fit can weigh: one with no value on any
