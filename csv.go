@@ -399,8 +399,12 @@ func stageOf(s string) (Stage, bool) {
 }
 
 // parseSignal parses a signal cell as a float64 and refuses NaN and infinities, in
-// any spelling strconv accepts.
+// any spelling strconv accepts. Short plain decimals take parseShortDecimal's exact
+// fast path; everything else goes to strconv.ParseFloat.
 func parseSignal(s string) (float64, error) {
+	if f, ok := parseShortDecimal(s); ok {
+		return f, nil
+	}
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil {
 		if errors.Is(err, strconv.ErrRange) {
