@@ -103,7 +103,8 @@ type BacktestReport struct {
 // outcomes (see BacktestScores). An observation that cannot be scored (no
 // profile, a NaN signal) is reported in Errors as a *RecordError with its index
 // and the customer's other observations are still used; an outcome whose every
-// observation was rejected is reported too, as an unknown ID.
+// observation was rejected is reported too, as an unknown ID. Errors name an
+// observation as "observations[i]" and an outcome as "outcomes[i]".
 func Backtest(s *Scorer, obs []Observation, outcomes []Outcome, opt BacktestOptions) (BacktestReport, error) {
 	if s == nil {
 		return BacktestReport{}, errors.New("health: backtest: nil scorer")
@@ -114,6 +115,14 @@ func Backtest(s *Scorer, obs []Observation, outcomes []Outcome, opt BacktestOpti
 	}
 	rep, err := BacktestScores(rows, outcomes, opt)
 	rep.Errors = replaceScoreErrors(rep.Errors, bad)
+	for k, e := range rep.Errors {
+		var fe *cs.FieldError
+		if errors.As(e, &fe) && strings.HasPrefix(fe.File, "snapshots[") {
+			named := *fe
+			named.File = "observations" + strings.TrimPrefix(fe.File, "snapshots")
+			rep.Errors[k] = fmt.Errorf("health: %w", &named)
+		}
+	}
 	return rep, err
 }
 

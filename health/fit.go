@@ -58,7 +58,8 @@ type FitResult struct {
 	FoldAUC     []float64 `json:"fold_auc"`
 	// BaselineAUC is the input profile's AUC and ConfigAUC the fitted Config's, both
 	// scored by this package (with its missing-value rules) on the same rows; rows
-	// with an Unknown score are left out of each.
+	// with an Unknown score are left out of each; 0 when the known rows hold one
+	// class only.
 	BaselineAUC float64 `json:"baseline_auc"`
 	ConfigAUC   float64 `json:"config_auc"`
 	// NoData lists the measures ("group/measure") with no value on any row: they
@@ -210,8 +211,8 @@ func Fit(cfg Config, obs []Observation, outcomes []Outcome, opt FitOptions, opts
 		learned[j] = wf.Weights[k]
 	}
 	res.InSampleAUC, res.CVAUC, res.FoldAUC, res.Imputed = wf.AUC, wf.CV.AUC, wf.CV.FoldAUC, wf.Imputed
-	if res.BaselineAUC, err = stats.AUC(baseRisk, baseY); err != nil {
-		res.BaselineAUC = math.NaN()
+	if a, err := stats.AUC(baseRisk, baseY); err == nil {
+		res.BaselineAUC = a
 	}
 
 	res.Config = s.Config() // a deep copy
@@ -225,7 +226,6 @@ func Fit(cfg Config, obs []Observation, outcomes []Outcome, opt FitOptions, opts
 	if err != nil {
 		return res, fmt.Errorf("health: fit: the fitted configuration: %w", err)
 	}
-	res.ConfigAUC = math.NaN()
 	var risk []float64
 	var ry []bool
 	var r Result

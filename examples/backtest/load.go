@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -25,6 +26,10 @@ type input struct {
 	leftOut int
 	// readErrs are the bad lines of the user's files (the other lines were read).
 	readErrs []error
+	// file and lines locate each observation of a user's file: lines[i] is the
+	// line of obs[i] in file.
+	file  string
+	lines []int
 }
 
 func load(o options) (*input, error) {
@@ -104,7 +109,9 @@ func loadFiles(in *input, o options) error {
 			}
 		}
 		in.obs = append(in.obs, health.Observation{AsOf: d, Customer: rec.Customer})
+		in.lines = append(in.lines, rec.Line)
 	}
+	in.file = o.customers
 	f, err := os.Open(o.outcomes)
 	if err != nil {
 		return fmt.Errorf("backtest: %w", err)
@@ -117,4 +124,27 @@ func loadFiles(in *input, o options) error {
 	in.outcomes = outs
 	in.readErrs = append(in.readErrs, errs...)
 	return nil
+}
+
+// locate rewrites a backtest error naming "observations[i]" to name the line of
+// the user's file instead.
+func (in *input) locate(err error) error {
+	if in.file == "" {
+		return err
+	}
+	var fe *cs.FieldError
+	if errors.As(err, &fe) {
+		var i int
+		if _, e := fmt.Sscanf(fe.File, "observations[%d]", &i); e == nil && i >= 0 && i < len(in.lines) {
+			located := *fe
+			located.File, located.Line = in.file, in.lines[i]
+			return fmt.Errorf("health: %w", &located)
+		}
+		return err
+	}
+	var re *health.RecordError
+	if errors.As(err, &re) && re.Index >= 0 && re.Index < len(in.lines) {
+		return fmt.Errorf("%s:%d: %w", in.file, in.lines[re.Index], err)
+	}
+	return err
 }

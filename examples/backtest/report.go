@@ -46,7 +46,10 @@ func analyse(in *input, o options) (*report, error) {
 	if rep.bt, err = health.Backtest(s, in.obs, in.outcomes, bo); err != nil {
 		return nil, fmt.Errorf("backtest: %w", err)
 	}
-	rep.errs = append(slices.Clip(in.readErrs), rep.bt.Errors...)
+	rep.errs = slices.Clip(in.readErrs)
+	for _, e := range rep.bt.Errors {
+		rep.errs = append(rep.errs, in.locate(e))
+	}
 	rep.scored = scoreLatest(s, in.obs, in.outcomes)
 	if o.fit {
 		fr, err := health.Fit(in.cfg, in.obs, in.outcomes, health.FitOptions{Seed: o.seed, Folds: o.folds})

@@ -1,0 +1,166 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/successkit/cs/health"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// golden compares got with testdata/name, or rewrites the file with -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("output differs from %s (run go test -update after checking the change):\n%s", path, firstDiff(want, got))
+	}
+}
+
+func firstDiff(want, got []byte) string {
+	wl, gl := strings.Split(string(want), "\n"), strings.Split(string(got), "\n")
+	for i := range max(len(wl), len(gl)) {
+		var w, g string
+		if i < len(wl) {
+			w = wl[i]
+		}
+		if i < len(gl) {
+			g = gl[i]
+		}
+		if w != g {
+			return "line " + strconv.Itoa(i+1) + ":\n  want: " + w + "\n  got:  " + g
+		}
+	}
+	return ""
+}
+
+func runArgs(t *testing.T, args ...string) []byte {
+	t.Helper()
+	var out bytes.Buffer
+	if err := run(args, &out); err != nil {
+		t.Fatalf("run(%q) = %v", args, err)
+	}
+	return out.Bytes()
+}
+
+var userFiles = []string{"-customers", "testdata/snapshots.csv", "-outcomes", "testdata/outcomes.csv", "-health", "testdata/scorecard.json"}
+
+func TestGolden(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name string
+		args []string
+		out  bool // also check the -out file
+	}{
+		// What `go run ./examples/backtest` prints.
+		{"backtest_default.golden", nil, true},
+		// The sample book with a fit and a two-grade flag, as JSON.
+		{"backtest_fit_json.golden", []string{"-fit", "-flag", "red,yellow", "-format", "json"}, false},
+		// A user's files with bad records of every kind, reported one by one.
+		{"backtest_files.golden", userFiles, true},
+		// The same files with a bootstrap interval.
+		{"backtest_files_bootstrap.golden", append([]string{"-bootstrap", "200", "-seed", "3"}, userFiles...), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string(nil), tc.args...)
+			if !tc.out {
+				golden(t, tc.name, runArgs(t, args...))
+				return
+			}
+			args = append(args, "-out", filepath.Join(dir, "scored.csv"))
+			golden(t, tc.name, runArgs(t, args...))
+			out, err := os.ReadFile(filepath.Join(dir, "scored.csv"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			golden(t, strings.TrimSuffix(tc.name, ".golden")+"_scored.csv.golden", out)
+		})
+	}
+}
+
+// The issue's acceptance test: on the sample book the fitted scorecard's
+// cross-validated AUC is at least the sample scorecard's AUC.
+func TestFitBeatsSampleScorecard(t *testing.T) {
+	fitted := filepath.Join(t.TempDir(), "fitted.json")
+	var j struct {
+		AUC   float64  `json:"auc"`
+		CVAUC *float64 `json:"cv_auc"`
+		FitAU *float64 `json:"fit_auc"`
+	}
+	if err := json.Unmarshal(runArgs(t, "-fitted", fitted, "-format", "json"), &j); err != nil {
+		t.Fatal(err)
+	}
+	if j.CVAUC == nil || j.FitAU == nil {
+		t.Fatal("no cv_auc or fit_auc after -fitted")
+	}
+	t.Logf("sample scorecard AUC %.4f; fitted scorecard CV AUC %.4f (in sample %.4f)", j.AUC, *j.CVAUC, *j.FitAU)
+	if *j.CVAUC < j.AUC {
+		t.Errorf("fitted CV AUC %.4f below the sample scorecard's AUC %.4f", *j.CVAUC, j.AUC)
+	}
+	// The fitted file is an ordinary scorecard: it parses and runs.
+	data, err := os.ReadFile(fitted)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := health.ParseConfig(data); err != nil {
+		t.Fatalf("fitted scorecard: %v", err)
+	}
+	if err := json.Unmarshal(runArgs(t, "-health", fitted, "-format", "json"), &j); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("fitted scorecard's AUC on the whole sample book %.4f", j.AUC)
+}
+
+func TestJSONKeys(t *testing.T) {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(runArgs(t, append([]string{"-format", "json"}, userFiles...)...), &m); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"n", "base_rate", "auc", "auc_low", "auc_high", "grades", "errors"} {
+		if _, ok := m[k]; !ok {
+			t.Errorf("JSON lacks the key %q", k)
+		}
+	}
+}
+
+func TestErrors(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-format", "xml"}, `-format "xml"`},
+		{[]string{"-customers", "testdata/snapshots.csv"}, "go together"},
+		{[]string{"-bootstrap", "-1"}, "-bootstrap -1"},
+		{[]string{"-folds", "1"}, "-folds 1"},
+		{[]string{"-asof", "2026-02-30"}, "-asof"},
+		{[]string{"extra"}, `unexpected argument "extra"`},
+		{[]string{"-health", "testdata/missing.json"}, "missing.json"},
+		{[]string{"-health", "testdata/outcomes.csv"}, "testdata/outcomes.csv"},
+		{[]string{"-customers", "testdata/outcomes.csv", "-outcomes", "testdata/outcomes.csv"}, "outcomes.csv"},
+		{[]string{"-customers", "testdata/snapshots.csv", "-outcomes", "testdata/snapshots.csv"}, "snapshots.csv"},
+		{append([]string{"-fit"}, userFiles...), "-fit: health: fit:"},
+	} {
+		var out bytes.Buffer
+		err := run(tc.args, &out)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.HasPrefix(err.Error(), "backtest: ") {
+			t.Errorf("run(%q) = %v, want a backtest: error containing %q", tc.args, err, tc.want)
+		}
+	}
+}
