@@ -131,11 +131,16 @@ func ReadCustomersCSV(r io.Reader, name string) iter.Seq2[Customer, error] {
 // and yields each row with its line number and its Extra cells. On an error the
 // record carries the line and the zero Customer.
 func (o CSVOptions) ReadCSV(r io.Reader, name string) iter.Seq2[CSVRecord, error] {
+	return o.readCSV(r, name, csvBufferSize)
+}
+
+// readCSV is ReadCSV with a read buffer of size bytes, so tests can make every line
+// a long one.
+func (o CSVOptions) readCSV(r io.Reader, name string, size int) iter.Seq2[CSVRecord, error] {
 	return func(yield func(CSVRecord, error) bool) {
-		cr := csv.NewReader(r)
-		cr.ReuseRecord = true
-		cr.FieldsPerRecord = -1 // checked here, to say how many cells were expected
-		header, err := cr.Read()
+		// The cell count is checked in row, to say how many cells were expected.
+		cr := newCSVRecords(r, size)
+		header, _, err := cr.next()
 		if err != nil {
 			var pe *csv.ParseError
 			switch {
@@ -155,7 +160,7 @@ func (o CSVOptions) ReadCSV(r io.Reader, name string) iter.Seq2[CSVRecord, error
 			return
 		}
 		for {
-			cells, err := cr.Read()
+			cells, line, err := cr.next()
 			if errors.Is(err, io.EOF) {
 				return
 			}
@@ -170,7 +175,6 @@ func (o CSVOptions) ReadCSV(r io.Reader, name string) iter.Seq2[CSVRecord, error
 				yield(CSVRecord{}, readError(name, err))
 				return
 			}
-			line, _ := cr.FieldPos(0)
 			rec, err := p.row(line, cells)
 			if !yield(rec, err) {
 				return
@@ -178,6 +182,9 @@ func (o CSVOptions) ReadCSV(r io.Reader, name string) iter.Seq2[CSVRecord, error
 		}
 	}
 }
+
+// csvBufferSize is the read buffer of ReadCSV; longer lines are assembled.
+const csvBufferSize = 64 << 10
 
 func readError(name string, err error) error {
 	return fmt.Errorf("cs: %s: %w", name, err)
