@@ -32,6 +32,7 @@ type healthSection struct {
 type scoreHistory struct {
 	dates    []cs.Date
 	scores   []float64
+	grades   []string
 	prev     cs.Customer
 	prevDate cs.Date
 }
@@ -217,6 +218,7 @@ func healthTrend(scorer *health.Scorer, snaps []byte, asof cs.Date) ([]trendPoin
 			a.sum += res.Score
 			h.dates = append(h.dates, d)
 			h.scores = append(h.scores, res.Score)
+			h.grades = append(h.grades, res.Grade)
 		}
 		a.grades[g]++
 	}
@@ -252,11 +254,11 @@ func sortSeries(h *scoreHistory) {
 		idx[i] = i
 	}
 	slices.SortStableFunc(idx, func(a, b int) int { return h.dates[a].Compare(h.dates[b]) })
-	dates, scores := make([]cs.Date, len(idx)), make([]float64, len(idx))
+	dates, scores, grades := make([]cs.Date, len(idx)), make([]float64, len(idx)), make([]string, len(idx))
 	for i, j := range idx {
-		dates[i], scores[i] = h.dates[j], h.scores[j]
+		dates[i], scores[i], grades[i] = h.dates[j], h.scores[j], h.grades[j]
 	}
-	h.dates, h.scores = dates, scores
+	h.dates, h.scores, h.grades = dates, scores, grades
 }
 
 // shareOf returns m ÷ the total MRR of m's currency, rounded to 6 decimals; 0 when

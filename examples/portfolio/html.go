@@ -143,7 +143,7 @@ svg { display: block; margin: 0.5em 0; } svg text { font-size: 11px; fill: #333;
 		p.printf("<p class=\"note\">Cohort retention: each row is the customers who first paid in a month; each cell the share still paying that many months later (darker is higher).</p>\n")
 		p.cohortChart(rt)
 	}
-	if b := r.Backtest; b != nil {
+	if b := r.Backtest; b != nil && len(b.ROC) > 0 {
 		p.printf("<h2>Does the health score predict churn?</h2>\n<p class=\"note\">%s</p>\n", esc(b.Note))
 		p.rocChart(b)
 	}
@@ -320,15 +320,7 @@ func (p *page) rocChart(b *backtestSection) {
 	p.printf("</svg>\n")
 }
 
-// backtestSection is filled by the backtest step: the ROC curve of the health
-// score against the churn outcomes.
-type backtestSection struct {
-	Note string       `json:"note"`
-	AUC  float64      `json:"auc"`
-	ROC  [][2]float64 `json:"roc"` // (false positive rate, true positive rate)
-}
-
 // chartIDs lists the charts the page of the sample book holds.
 func chartIDs() []string {
-	return []string{chartGrades, chartTrend, chartTiers, chartCohorts}
+	return []string{chartGrades, chartTrend, chartTiers, chartCohorts, chartROC}
 }

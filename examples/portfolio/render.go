@@ -157,6 +157,9 @@ func writeText(w io.Writer, r *report) error {
 	if r.Retention != nil {
 		writeRetention(t, r.Retention)
 	}
+	if r.Backtest != nil {
+		writeBacktest(t, r.Backtest)
+	}
 
 	if len(r.Rejected) > 0 {
 		t.printf("\nRows not read (%d)\n", len(r.Rejected))
@@ -412,3 +415,27 @@ func writeRetention(t *textWriter, r *retentionSection) {
 	}
 	writeErrors(t, "retention", r.Errors)
 }
+
+func writeBacktest(t *textWriter, b *backtestSection) {
+	t.printf("\nDoes the health score predict churn? (backtest against the outcomes)\n")
+	if len(b.Grades) == 0 {
+		t.printf("  %s\n", b.Note)
+		writeErrors(t, "backtest", b.Errors)
+		return
+	}
+	t.printf("  %s customers, %s churned afterwards (base rate %s); AUC %s (95%% interval %s to %s, %s)\n",
+		count(b.N), count(b.Churners), pct1(b.BaseRate), fixed(b.AUC, 3), fixed(b.AUCLow, 3), fixed(b.AUCHigh, 3), b.Method)
+	var rows [][]string
+	for _, g := range b.Grades {
+		rows = append(rows, []string{g.Grade, count(g.Accounts), count(g.Churners), pct1(g.ChurnRate), fixed(g.Lift, 2)})
+	}
+	t.table("l", []string{"grade", "customers", "churned", "churn rate", "lift"}, rows)
+	t.printf("  flag %s: precision %s, recall %s, lift %s", strings.Join(b.Flag, ","), pct1(b.Precision), pct1(b.Recall), fixed(b.Lift, 2))
+	if b.LeadN > 0 {
+		t.printf("; flagged churners were flagged a median %s days before churning (%d churners)", fixed(b.LeadDays, 0), b.LeadN)
+	}
+	t.printf("\n")
+	writeErrors(t, "backtest", b.Errors)
+}
+
+func pct1(x float64) string { return strconv.FormatFloat(x*100, 'f', 1, 64) + "%" }

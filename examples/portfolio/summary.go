@@ -206,5 +206,8 @@ func build(in *input, o options) (*report, error) {
 	if rep.Retention, err = runRetention(in, rep.Touch, asof); err != nil {
 		return nil, err
 	}
+	if rep.Backtest, err = runBacktest(in, customers, asof, rep.Health); err != nil {
+		return nil, err
+	}
 	return rep, nil
 }
