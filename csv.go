@@ -161,19 +161,21 @@ func (o CSVOptions) readCSV(r io.Reader, name string, size int) iter.Seq2[CSVRec
 		}
 		for {
 			cells, line, err := cr.next()
-			if errors.Is(err, io.EOF) {
-				return
-			}
-			var pe *csv.ParseError
-			switch {
-			case errors.As(err, &pe):
-				if !yield(CSVRecord{Line: pe.StartLine}, &FieldError{File: name, Line: pe.StartLine, Field: "record", Err: fmt.Errorf("%w: %w", ErrSyntax, pe.Err)}) {
+			if err != nil {
+				// In this block, so that pe escapes to the heap only on an error.
+				var pe *csv.ParseError
+				switch {
+				case errors.Is(err, io.EOF):
+					return
+				case errors.As(err, &pe):
+					if !yield(CSVRecord{Line: pe.StartLine}, &FieldError{File: name, Line: pe.StartLine, Field: "record", Err: fmt.Errorf("%w: %w", ErrSyntax, pe.Err)}) {
+						return
+					}
+					continue
+				default:
+					yield(CSVRecord{}, readError(name, err))
 					return
 				}
-				continue
-			case err != nil:
-				yield(CSVRecord{}, readError(name, err))
-				return
 			}
 			rec, err := p.row(line, cells)
 			if !yield(rec, err) {
