@@ -67,6 +67,7 @@ type accountRow struct {
 	Weakest string   `json:"weakest,omitempty"` // the measure pulling the score down most
 	Raw     float64  `json:"weakest_value"`
 	Vetoes  []string `json:"vetoes,omitempty"`
+	Reasons []string `json:"reasons"` // the first sentences of health's Result.Reasons
 }
 
 // trendPoint is the book's health at one month-end: mean score and the share of
@@ -135,6 +136,8 @@ func runHealth(in *input, customers []cs.Customer, asof cs.Date, book summary) (
 			if m, ok := r.WeakestMeasure(); ok {
 				row.Weakest, row.Raw = m.Name, round2(m.Raw)
 			}
+			reasons := r.Reasons()
+			row.Reasons = reasons[:min(len(reasons), 2)]
 			worst = append(worst, row)
 		}
 	}

@@ -100,13 +100,9 @@ svg { display: block; margin: 0.5em 0; } svg text { font-size: 11px; fill: #333;
 			p.printf("<p>Accounts pulling the book down, largest share of their currency's MRR first:</p>\n")
 			rows = nil
 			for _, a := range h.Worst {
-				why := a.Weakest + " = " + strconv.FormatFloat(a.Raw, 'f', -1, 64)
-				if len(a.Vetoes) > 0 {
-					why += "; capped by " + strings.Join(a.Vetoes, ", ")
-				}
-				rows = append(rows, []string{a.ID, a.Name, fixed(a.Score, 1), money(a.MRR), why})
+				rows = append(rows, []string{a.ID, a.Name, fixed(a.Score, 1), money(a.MRR), strings.Join(a.Reasons, "; ")})
 			}
-			p.table([]string{"id", "name", "score", "MRR", "weakest measure"}, rows)
+			p.table([]string{"id", "name", "score", "MRR", "why"}, rows)
 		}
 	}
 	if e := r.Effort; e != nil {
@@ -170,7 +166,7 @@ func (p *page) table(header []string, rows [][]string) {
 // cls left-aligns the text columns.
 func cls(i int, header []string) string {
 	switch header[i] {
-	case "id", "name", "currency", "weakest measure", "main drivers", "priority", "owner", "task", "due":
+	case "id", "name", "currency", "why", "main drivers", "priority", "owner", "task", "due":
 		return ` class="l"`
 	}
 	return ""
