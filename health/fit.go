@@ -113,62 +113,64 @@ func Fit(cfg Config, obs []Observation, outcomes []Outcome, opt FitOptions, opts
 	pick, churned, errs := evaluated(obs, outcomes)
 	res.Errors = errs
 
-	// Score each evaluated customer; group the rows by profile.
-	results := make([]Result, len(pick))
-	ok := make([]bool, len(pick))
-	count := map[string]int{}
+	// Score each evaluated customer once, into one points matrix per profile: one
+	// row per customer, one column per measure in the result's canonical order,
+	// NaN where the measure is missing. A reused Result keeps this allocation-free
+	// per row.
+	type rows struct {
+		cols     []MeasureResult
+		data     []float64
+		y        []bool
+		pick     []int // observation index of each row
+		baseRisk []float64
+		baseY    []bool
+	}
+	byProfile := map[string]*rows{}
+	var r Result
 	for k, i := range pick {
-		if err := s.ScoreInto(&results[k], &obs[i].Customer, obs[i].AsOf); err != nil {
+		if err := s.ScoreInto(&r, &obs[i].Customer, obs[i].AsOf); err != nil {
 			res.Errors = append(res.Errors, fmt.Errorf("health: fit: %w", &RecordError{Index: i, ID: obs[i].Customer.ID, Err: err}))
 			continue
 		}
-		ok[k] = true
-		count[results[k].Profile]++
+		pr := byProfile[r.Profile]
+		if pr == nil {
+			pr = &rows{cols: slices.Clone(r.Measures)}
+			byProfile[r.Profile] = pr
+		}
+		for _, m := range r.Measures {
+			if m.Status == StatusMissing {
+				pr.data = append(pr.data, math.NaN())
+			} else {
+				pr.data = append(pr.data, m.Points)
+			}
+		}
+		pr.y = append(pr.y, churned[k])
+		pr.pick = append(pr.pick, i)
+		if !r.Unknown {
+			pr.baseRisk = append(pr.baseRisk, -r.Score)
+			pr.baseY = append(pr.baseY, churned[k])
+		}
 	}
 	profiles := s.Profiles()
 	res.Profile = opt.Profile
 	if res.Profile == "" {
+		most := 0
 		for _, p := range profiles {
-			if count[p] > count[res.Profile] {
-				res.Profile = p
+			if pr := byProfile[p]; pr != nil && len(pr.y) > most {
+				res.Profile, most = p, len(pr.y)
 			}
 		}
 	} else if !slices.Contains(profiles, res.Profile) {
 		return res, fmt.Errorf("health: fit: profile %q: not in the configuration (%v)", res.Profile, profiles)
 	}
-	if count[res.Profile] == 0 {
+	pr := byProfile[res.Profile]
+	if pr == nil {
 		return res, fmt.Errorf("health: fit: no customer with an outcome is scored by profile %q: %w", res.Profile, stats.ErrTooFewRows)
 	}
-
-	// The points matrix: one row per customer of the profile, one column per
-	// measure in the result's canonical order; NaN where the measure is missing.
-	var cols []MeasureResult
-	var data []float64
-	var y []bool
-	var baseRisk []float64
-	var baseY []bool
-	for k := range pick {
-		r := &results[k]
-		if !ok[k] || r.Profile != res.Profile {
-			continue
-		}
-		if cols == nil {
-			cols = slices.Clone(r.Measures)
-		}
-		for _, m := range r.Measures {
-			if m.Status == StatusMissing {
-				data = append(data, math.NaN())
-			} else {
-				data = append(data, m.Points)
-			}
-		}
-		y = append(y, churned[k])
-		if churned[k] {
+	cols, data, y := pr.cols, pr.data, pr.y
+	for _, c := range y {
+		if c {
 			res.Churners++
-		}
-		if !r.Unknown {
-			baseRisk = append(baseRisk, -r.Score)
-			baseY = append(baseY, churned[k])
 		}
 	}
 	res.Rows = len(y)
@@ -211,7 +213,7 @@ func Fit(cfg Config, obs []Observation, outcomes []Outcome, opt FitOptions, opts
 		learned[j] = wf.Weights[k]
 	}
 	res.InSampleAUC, res.CVAUC, res.FoldAUC, res.Imputed = wf.AUC, wf.CV.AUC, wf.CV.FoldAUC, wf.Imputed
-	if a, err := stats.AUC(baseRisk, baseY); err == nil {
+	if a, err := stats.AUC(pr.baseRisk, pr.baseY); err == nil {
 		res.BaselineAUC = a
 	}
 
@@ -228,16 +230,12 @@ func Fit(cfg Config, obs []Observation, outcomes []Outcome, opt FitOptions, opts
 	}
 	var risk []float64
 	var ry []bool
-	var r Result
-	for k, i := range pick {
-		if !ok[k] || results[k].Profile != res.Profile {
-			continue
-		}
+	for k, i := range pr.pick {
 		if err := fitted.ScoreInto(&r, &obs[i].Customer, obs[i].AsOf); err != nil || r.Unknown {
 			continue
 		}
 		risk = append(risk, -r.Score)
-		ry = append(ry, churned[k])
+		ry = append(ry, y[k])
 	}
 	if a, err := stats.AUC(risk, ry); err == nil {
 		res.ConfigAUC = a

@@ -121,15 +121,20 @@ func Book(snaps []Snapshot, outcomes []Outcome, opt BookOptions) (BookReport, er
 		oidx[k] = okeys[k].i
 	}
 	uniq := oidx[:0] // compacted in place: writes never overtake reads
+	// Outcome IDs in merge order, so that the join reads two sequential arrays
+	// instead of chasing indices into the records.
+	uniqIDs := make([]string, 0, len(oidx))
 	first := int32(-1)
-	for _, i := range oidx {
-		if first >= 0 && outcomes[i].ID == outcomes[first].ID {
+	for k, i := range oidx {
+		if first >= 0 && okeys[k].id == uniqIDs[len(uniqIDs)-1] {
 			rep.Errors = append(rep.Errors, fmt.Errorf("stats: %w", &cs.FieldError{File: fmt.Sprintf("outcomes[%d]", i), Record: outcomes[i].ID, Field: "id", Value: outcomes[i].ID, Err: fmt.Errorf("%w: also outcomes[%d]", cs.ErrDuplicate, first)}))
 			continue
 		}
 		first = i
 		uniq = append(uniq, i)
+		uniqIDs = append(uniqIDs, okeys[k].id)
 	}
+	okeys = nil
 	unknown := func(i int32) {
 		rep.Errors = append(rep.Errors, fmt.Errorf("stats: %w", &cs.FieldError{File: fmt.Sprintf("outcomes[%d]", i), Record: outcomes[i].ID, Field: "id", Value: outcomes[i].ID, Err: ErrUnknownID}))
 	}
@@ -156,7 +161,6 @@ func Book(snaps []Snapshot, outcomes []Outcome, opt BookOptions) (BookReport, er
 	for k := range keys {
 		idx[k] = keys[k].i
 	}
-	keys = nil
 	flag := opt.Flag
 	if len(flag) == 0 {
 		if len(opt.Grades) > 0 {
@@ -166,35 +170,36 @@ func Book(snaps []Snapshot, outcomes []Outcome, opt BookOptions) (BookReport, er
 		}
 	}
 	isFlag := func(g string) bool { return slices.Contains(flag, g) }
-	p := 0 // the next unmatched outcome in uniq
-	var risk []float64
-	var labels []bool
-	var eval []int32 // the evaluated snapshot of each customer, by ID
-	var evalChurn []bool
+	p := 0                           // the next unmatched outcome in uniq
+	most := min(len(uniq), len(idx)) // evaluated customers, at most
+	risk := make([]float64, 0, most)
+	labels := make([]bool, 0, most)
+	rep.ids = make([]string, 0, most)
+	grades := make(map[string]*gradeAcc)
 	var hist []int32 // one customer's kept snapshots, reused
 	for a := 0; a < len(idx); {
+		id := keys[a].id
 		b := a + 1
-		for b < len(idx) && snaps[idx[b]].ID == snaps[idx[a]].ID {
+		for b < len(idx) && keys[b].id == id {
 			b++
 		}
-		id := snaps[idx[a]].ID
-		for p < len(uniq) && outcomes[uniq[p]].ID < id {
+		for p < len(uniq) && uniqIDs[p] < id {
 			unknown(uniq[p])
 			p++
 		}
-		if p == len(uniq) || outcomes[uniq[p]].ID != id {
+		if p == len(uniq) || uniqIDs[p] != id {
 			for k := a; k < b; k++ {
 				rejectS(int(idx[k]), "outcome", id, cs.ErrMissing)
 			}
 			a = b
 			continue
 		}
-		o := outcomes[uniq[p]]
+		o := &outcomes[uniq[p]]
 		p++
 		// Keep the history: drop same-date duplicates and snapshots after the outcome.
 		hist = hist[:0]
 		for k := a; k < b; k++ {
-			s := snaps[idx[k]]
+			s := &snaps[idx[k]]
 			switch {
 			case !o.Date.IsZero() && s.Date.After(o.Date):
 				rejectS(int(idx[k]), "date", s.Date.String(), fmt.Errorf("%w: after the outcome date %s", cs.ErrDateOrder, o.Date))
@@ -208,9 +213,8 @@ func Book(snaps []Snapshot, outcomes []Outcome, opt BookOptions) (BookReport, er
 		if len(hist) == 0 {
 			continue
 		}
-		last := snaps[hist[len(hist)-1]]
-		eval = append(eval, hist[len(hist)-1])
-		evalChurn = append(evalChurn, o.Churned)
+		last := &snaps[hist[len(hist)-1]]
+		addGrade(grades, last, o.Churned)
 		rep.N++
 		if o.Churned {
 			rep.Churners++
@@ -253,7 +257,8 @@ func Book(snaps []Snapshot, outcomes []Outcome, opt BookOptions) (BookReport, er
 		}
 		rep.LeadTime.Median = percentile(ds, 0.5)
 	}
-	rep.Grades = gradeTable(snaps, eval, evalChurn, opt.Grades, rep)
+	keys = nil
+	rep.Grades = gradeTable(grades, opt.Grades, rep)
 	r, err := Rank(risk, labels)
 	if err != nil {
 		return rep, fmt.Errorf("stats: backtest of %d customers (%d with a known grade): %w", rep.N, len(risk), err)
@@ -275,31 +280,30 @@ func Book(snaps []Snapshot, outcomes []Outcome, opt BookOptions) (BookReport, er
 	return rep, nil
 }
 
-// gradeTable counts accounts, churners and MRR per grade, accumulating money in int64
+// gradeAcc accumulates one grade's row of the grade table.
+type gradeAcc struct {
+	accounts, churners int
+	mrr, churned       moneySum
+}
+
+// addGrade counts one evaluated customer in its grade's row.
+func addGrade(rows map[string]*gradeAcc, s *Snapshot, churned bool) {
+	a := rows[s.Grade]
+	if a == nil {
+		a = &gradeAcc{mrr: newMoneySum(), churned: newMoneySum()}
+		rows[s.Grade] = a
+	}
+	a.accounts++
+	a.mrr.add(s.MRR)
+	if churned {
+		a.churners++
+		a.churned.add(s.MRR)
+	}
+}
+
+// gradeTable lays out the accumulated rows: counts accounts, churners and MRR per grade, accumulating money in int64
 // minor units per (grade, currency) and converting once at the end.
-func gradeTable(snaps []Snapshot, eval []int32, churned []bool, order []string, rep BookReport) []GradeRow {
-	type acc struct {
-		accounts, churners int
-		mrr, churned       moneySum
-	}
-	rows := make(map[string]*acc)
-	for k, i := range eval {
-		s := snaps[i]
-		a := rows[s.Grade]
-		if a == nil {
-			a = &acc{mrr: newMoneySum(), churned: newMoneySum()}
-			rows[s.Grade] = a
-		}
-		ch := churned[k]
-		a.accounts++
-		if ch {
-			a.churners++
-		}
-		a.mrr.add(s.MRR)
-		if ch {
-			a.churned.add(s.MRR)
-		}
-	}
+func gradeTable(rows map[string]*gradeAcc, order []string, rep BookReport) []GradeRow {
 	var labels []string
 	for _, g := range order {
 		if _, ok := rows[g]; ok && !slices.Contains(labels, g) {
