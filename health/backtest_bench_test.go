@@ -74,4 +74,3 @@ func BenchmarkFit100k(b *testing.B) {
 	}
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 }
-
