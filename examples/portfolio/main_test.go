@@ -131,6 +131,30 @@ func TestHTMLReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	ids := checkPage(t, page)
+	for _, id := range chartIDs() {
+		if !ids[id] {
+			t.Errorf("report.html has no chart %q", id)
+		}
+	}
+	golden(t, "report.html.golden", page)
+
+	// A user's book with customers only: the sections without data are left out
+	// and the page stays well-formed, names with markup characters escaped.
+	path = filepath.Join(t.TempDir(), "small.html")
+	runArgs(t, "-customers", "testdata/customers.csv", "-asof", "2026-06-30", "-report", path)
+	if page, err = os.ReadFile(path); err != nil {
+		t.Fatal(err)
+	}
+	ids = checkPage(t, page)
+	if !ids[chartGrades] || ids[chartTrend] || ids[chartROC] {
+		t.Errorf("small report charts %v, want the grades and no trend nor ROC", ids)
+	}
+}
+
+// checkPage parses the page strictly and returns the ids it holds.
+func checkPage(t *testing.T, page []byte) map[string]bool {
+	t.Helper()
 	dec := xml.NewDecoder(bytes.NewReader(page))
 	dec.Strict = true
 	ids := map[string]bool{}
@@ -140,7 +164,7 @@ func TestHTMLReport(t *testing.T) {
 			break
 		}
 		if err != nil {
-			t.Fatalf("report.html is not well-formed: %v", err)
+			t.Fatalf("the page is not well-formed: %v", err)
 		}
 		if se, ok := tok.(xml.StartElement); ok {
 			for _, a := range se.Attr {
@@ -156,10 +180,5 @@ func TestHTMLReport(t *testing.T) {
 			}
 		}
 	}
-	for _, id := range chartIDs() {
-		if !ids[id] {
-			t.Errorf("report.html has no chart %q", id)
-		}
-	}
-	golden(t, "report.html.golden", page)
+	return ids
 }
