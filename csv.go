@@ -199,15 +199,12 @@ type csvParser struct {
 	nSignals int
 	nExtra   int
 	dupCheck bool
-	seen     map[string]int // ID → line of its first row
+	seen     idSet // ID → line of its first row
 	errs     []error
 }
 
 func (o CSVOptions) compile(file string, header []string) (*csvParser, error) {
 	p := &csvParser{file: file, cols: make([]column, len(header)), nExtra: len(o.Extra), dupCheck: !o.AllowDuplicateIDs}
-	if p.dupCheck {
-		p.seen = make(map[string]int)
-	}
 	bad := func(h string, err error) error {
 		return &FieldError{File: file, Line: 1, Field: "header", Value: h, Err: err}
 	}
@@ -371,12 +368,8 @@ func (p *csvParser) row(line int, cells []string) (CSVRecord, error) {
 	if c.ID == "" {
 		p.fail(line, colID, "", ErrMissing)
 	} else if p.dupCheck && len(p.errs) == 0 {
-		if first, ok := p.seen[c.ID]; ok {
+		if first, added := p.seen.add(c.ID, line); !added {
 			p.fail(line, colID, c.ID, fmt.Errorf("%w (first on line %d)", ErrDuplicate, first))
-		} else {
-			// Cloned so the map does not pin every line of the file.
-			c.ID = strings.Clone(c.ID)
-			p.seen[c.ID] = line
 		}
 	}
 	if len(p.errs) > 0 {

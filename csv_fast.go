@@ -129,3 +129,45 @@ func (f feeder) Read(p []byte) (int, error) {
 	r.pending = r.pending[n:]
 	return n, nil
 }
+
+// idSet remembers the IDs already delivered and the line of each. An ID of up to
+// shortIDMax bytes is kept in a fixed-size array key, which the map stores by value:
+// no allocation per row, and the line the ID was cut from is not pinned. A longer
+// ID is cloned.
+type idSet struct {
+	short map[shortID]int
+	long  map[string]int
+}
+
+// shortIDMax is the longest ID kept by value: 39 bytes, which holds a UUID.
+const shortIDMax = len(shortID{}) - 1
+
+// shortID is an ID padded with zeros; its last byte is the length, so that IDs that
+// differ only by trailing NULs stay distinct.
+type shortID [40]byte
+
+// add records id first seen on line; if id was seen before it returns false and
+// the line of its first row.
+func (s *idSet) add(id string, line int) (first int, added bool) {
+	if len(id) <= shortIDMax {
+		var k shortID
+		copy(k[:], id)
+		k[shortIDMax] = byte(len(id))
+		if first, ok := s.short[k]; ok {
+			return first, false
+		}
+		if s.short == nil {
+			s.short = make(map[shortID]int)
+		}
+		s.short[k] = line
+		return line, true
+	}
+	if first, ok := s.long[id]; ok {
+		return first, false
+	}
+	if s.long == nil {
+		s.long = make(map[string]int)
+	}
+	s.long[strings.Clone(id)] = line
+	return line, true
+}

@@ -179,3 +179,28 @@ func FuzzReadCSVMatchesReference(f *testing.F) {
 		checkSameAsReference(t, data, CSVOptions{}, 16+int(size), int(shape))
 	})
 }
+
+// Property (issue 2, duplicate IDs): idSet answers as a plain map[string]int would,
+// for IDs on both sides of shortIDMax and IDs that differ only by trailing NULs.
+func TestIDSetMatchesMapProperty(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		pool := rapid.SliceOfN(rapid.OneOf(
+			rapid.StringOfN(rapid.SampledFrom([]rune("a\x00")), 0, 4, -1),
+			rapid.Map(rapid.IntRange(shortIDMax-2, shortIDMax+2), func(n int) string { return strings.Repeat("x", n) }),
+			rapid.Map(rapid.IntRange(shortIDMax-2, shortIDMax+2), func(n int) string { return strings.Repeat("x", n) + "\x00" }),
+		), 1, 10).Draw(t, "pool")
+		var s idSet
+		ref := map[string]int{}
+		for line := range rapid.IntRange(1, 40).Draw(t, "n") {
+			id := rapid.SampledFrom(pool).Draw(t, "id")
+			first, added := s.add(id, line)
+			wantFirst, seen := ref[id]
+			if !seen {
+				ref[id], wantFirst = line, line
+			}
+			if added == seen || first != wantFirst {
+				t.Fatalf("add(%q, %d) = %d, %v; want %d, %v", id, line, first, added, wantFirst, !seen)
+			}
+		}
+	})
+}
