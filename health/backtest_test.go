@@ -6,7 +6,10 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/successkit/cs"
 	"pgregory.net/rapid"
 )
@@ -270,4 +273,39 @@ func TestCompareSelfAndBetter(t *testing.T) {
 			t.Errorf("reps %d: diff %+v, want %v with an interval above 0", reps, c.Diff, want)
 		}
 	}
+}
+
+// The report depends on the records, not on their order: shuffling the
+// observations and the outcomes changes nothing but the indices in the errors.
+func TestBacktestOrderInvariant(t *testing.T) {
+	s := mustCompile(t, usageConfig())
+	rapid.Check(t, func(t *rapid.T) {
+		n := rapid.IntRange(2, 25).Draw(t, "customers")
+		var obs []Observation
+		var outs []Outcome
+		for i := range n {
+			id := fmt.Sprintf("c%02d", i)
+			for m := range rapid.IntRange(0, 4).Draw(t, "months") {
+				u := float64(rapid.IntRange(0, 10).Draw(t, "usage")) / 10
+				obs = append(obs, obsOf(id, cs.NewDate(2026, time.Month(1+m), 28), u))
+			}
+			if rapid.IntRange(0, 9).Draw(t, "has outcome") > 0 {
+				outs = append(outs, Outcome{ID: id, Churned: i%2 == 0, Date: cs.NewDate(2026, 5, 1)})
+			}
+		}
+		a, errA := Backtest(s, obs, outs, BacktestOptions{})
+		po := rapid.Permutation(obs).Draw(t, "obs order")
+		pc := rapid.Permutation(outs).Draw(t, "outcome order")
+		b, errB := Backtest(s, po, pc, BacktestOptions{})
+		if (errA == nil) != (errB == nil) {
+			t.Fatalf("errors differ: %v / %v", errA, errB)
+		}
+		if len(a.Errors) != len(b.Errors) {
+			t.Fatalf("%d record errors, %d after shuffling", len(a.Errors), len(b.Errors))
+		}
+		a.Errors, b.Errors = nil, nil
+		if diff := cmp.Diff(a, b, cmpopts.IgnoreUnexported(BacktestReport{}), cmpopts.EquateEmpty()); diff != "" {
+			t.Fatalf("report depends on input order (-a +b):\n%s", diff)
+		}
+	})
 }

@@ -199,3 +199,31 @@ func TestFitRecordErrors(t *testing.T) {
 		t.Errorf("rows %d, want 300", res.Rows)
 	}
 }
+
+// A measure with no value on any row learns weight 0 and is listed; the others
+// are fitted.
+func TestFitNoData(t *testing.T) {
+	obs, outs := simulate(500, -2, []float64{2, 1}, 4)
+	res, err := Fit(linearConfig(3), obs, outs, FitOptions{}) // x2 is never present
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.NoData) != 1 || res.NoData[0] != "A/m2" {
+		t.Errorf("NoData %v, want [A/m2]", res.NoData)
+	}
+	for _, w := range res.Weights {
+		if w.Measure == "m2" && w.After != 0 {
+			t.Errorf("m2 weight %v, want 0", w.After)
+		}
+	}
+	if err := res.Config.Validate(); err != nil {
+		t.Error(err)
+	}
+	// No measure with a value at all is an error.
+	for i := range obs {
+		obs[i].Customer.Signals = cs.Signals{"other": 1}
+	}
+	if _, err := Fit(linearConfig(2), obs, outs, FitOptions{}); !errors.Is(err, cs.ErrMissing) {
+		t.Errorf("err %v, want cs.ErrMissing", err)
+	}
+}
