@@ -273,6 +273,19 @@ func TestCompareSelfAndBetter(t *testing.T) {
 			t.Errorf("reps %d: diff %+v, want %v with an interval above 0", reps, c.Diff, want)
 		}
 	}
+	if _, err := Compare(nil, good, obs, outs, BacktestOptions{}); err == nil || !strings.Contains(err.Error(), "scorecard A") {
+		t.Errorf("nil scorecard A: %v", err)
+	}
+	if _, err := Compare(good, nil, obs, outs, BacktestOptions{}); err == nil || !strings.Contains(err.Error(), "scorecard B") {
+		t.Errorf("nil scorecard B: %v", err)
+	}
+	// A customer Unknown under B only: the pairs differ, so no paired interval.
+	partial := usageConfig()
+	partial.Profiles[0].Groups[0].Measures[0].Ramp.Bounded = true
+	partial.Profiles[0].Groups[0].Measures[0].Ramp.Good = 0.5
+	if _, err := Compare(good, mustCompile(t, partial), obs, outs, BacktestOptions{}); err == nil || !strings.HasPrefix(err.Error(), "health: compare: ") {
+		t.Errorf("customers Unknown under B only: %v", err)
+	}
 }
 
 // The report depends on the records, not on their order: shuffling the
