@@ -121,6 +121,14 @@ svg { display: block; margin: 0.5em 0; } svg text { font-size: 11px; fill: #333;
 	if t := r.Touch; t != nil {
 		p.printf("<h2>Touch tiers and capacity</h2>\n<p class=\"note\">Accounts per tier (bars) against the tier's capacity in accounts (outline); tech touch has no limit.</p>\n")
 		p.tierChart(t)
+		rows = nil
+		for _, tr := range t.Tiers {
+			for _, c := range tr.CSMs {
+				rows = append(rows, []string{c.Name, tr.Tier.String(), count(c.Accounts), money(c.ARR)})
+			}
+		}
+		p.table([]string{"owner", "tier", "accounts", "ARR"}, rows)
+		p.printf("<p>Community touch: %s accounts invited; %s tech-touch accounts are rising (upgrade candidates).</p>\n", count(t.Community), count(t.CandidateN))
 	}
 	if pb := r.Playbook; pb != nil {
 		p.printf("<h2>This week's tasks</h2>\n<p>%s tasks fired; %s fit this week's capacity, %s are deferred.</p>\n", count(pb.Fired), count(pb.DoN), count(pb.DeferredN))
@@ -136,12 +144,25 @@ svg { display: block; margin: 0.5em 0; } svg text { font-size: 11px; fill: #333;
 			p.printf("<p>Last 12 months (%s to %s), in %s: GRR %s, NRR %s, logo churn %s, quick ratio %s.</p>\n",
 				y.From, y.To, rt.Currency, y.GRR, y.NRR, y.LogoChurn, y.QuickRatio)
 		}
+		rows = nil
+		for _, m := range rt.Monthly {
+			rows = append(rows, []string{m.Month.String(), money(m.MRR), money(m.New), money(m.Expansion),
+				money(m.Contraction.Neg()), money(m.Churn.Neg()), money(m.Reactivation)})
+		}
+		p.table([]string{"month", "MRR", "new", "expansion", "contraction", "churn", "reactivation"}, rows)
 		p.printf("<p class=\"note\">Cohort retention: each row is the customers who first paid in a month; each cell the share still paying that many months later (darker is higher).</p>\n")
 		p.cohortChart(rt)
 	}
 	if b := r.Backtest; b != nil && len(b.ROC) > 0 {
 		p.printf("<h2>Does the health score predict churn?</h2>\n<p class=\"note\">%s</p>\n", esc(b.Note))
 		p.rocChart(b)
+		rows = nil
+		for _, g := range b.Grades {
+			rows = append(rows, []string{g.Grade, count(g.Accounts), count(g.Churners), pct1(g.ChurnRate), fixed(g.Lift, 2)})
+		}
+		p.table([]string{"grade", "customers", "churned", "churn rate", "lift"}, rows)
+		p.printf("<p>Read %s as a churn flag: precision %s (churn rate among flagged customers), recall %s (share of churners flagged), lift %s.</p>\n",
+			esc(strings.Join(b.Flag, ", ")), pct1(b.Precision), pct1(b.Recall), fixed(b.Lift, 2))
 	}
 	p.printf("</body>\n</html>\n")
 	return p.err
@@ -166,7 +187,7 @@ func (p *page) table(header []string, rows [][]string) {
 // cls left-aligns the text columns.
 func cls(i int, header []string) string {
 	switch header[i] {
-	case "id", "name", "currency", "why", "main drivers", "priority", "owner", "task", "due":
+	case "id", "name", "currency", "why", "main drivers", "priority", "owner", "task", "due", "month", "grade", "tier":
 		return ` class="l"`
 	}
 	return ""
@@ -279,6 +300,7 @@ func (p *page) cohortChart(r *retentionSection) {
 	for a := 0; a < ages; a += 3 {
 		p.text(float64(left+a*cell+cell/2), float64(top-8), "middle", "m"+strconv.Itoa(a))
 	}
+	p.text(float64(left-6), float64(top-8), "end", "cohort")
 	for i, c := range r.Cohorts {
 		y := top + i*cell
 		p.text(float64(left-6), float64(y)+cell*0.7, "end", c.Start.String())
