@@ -44,12 +44,12 @@ type Config struct {
 // annual contract only at its renewal, with probability 1 − Π(1 − h) over the
 // months of the term. All coefficients are per month on the logit scale.
 type Hazard struct {
-	Base     float64 `json:"base"`
-	Usage    float64 `json:"usage"`
-	Falling  float64 `json:"falling"`
-	Friction float64 `json:"friction"`
-	LowCES   float64 `json:"low_ces"`
-	SMB      float64 `json:"smb"`
+	Base     float64 `json:"base"`     // the logit of the baseline monthly hazard
+	Usage    float64 `json:"usage"`    // per unit of usage below 0.6
+	Falling  float64 `json:"falling"`  // per unit of fall of usage over three months
+	Friction float64 `json:"friction"` // per point of mean case effort (0..6)
+	LowCES   float64 `json:"low_ces"`  // per point of mean CES 2.0 below 5
+	SMB      float64 `json:"smb"`      // for an smb customer
 }
 
 // DefaultHazard returns the coefficients of the default book, chosen so that about
@@ -77,10 +77,13 @@ func (c Config) withDefaults() (Config, error) {
 	if c.HorizonMonths == 0 {
 		c.HorizonMonths = DefaultHorizonMonths
 	}
-	if c.Hazard == nil {
-		h := DefaultHazard()
-		c.Hazard = &h
+	// The book keeps its own copy of the hazard, so a caller changing theirs later
+	// does not change Book.Config.
+	h := DefaultHazard()
+	if c.Hazard != nil {
+		h = *c.Hazard
 	}
+	c.Hazard = &h
 	switch {
 	case c.Customers < 0 || c.Customers > 1_000_000:
 		return c, fmt.Errorf("samplebook: customers %d: want 1..1000000", c.Customers)
@@ -91,7 +94,6 @@ func (c Config) withDefaults() (Config, error) {
 	case !c.AsOf.Valid() || c.AsOf.Year < 1900 || c.AsOf.Year > 9000:
 		return c, fmt.Errorf("samplebook: as_of %04d-%02d-%02d: %w", c.AsOf.Year, int(c.AsOf.Month), c.AsOf.Day, cs.ErrInvalidDate)
 	}
-	h := *c.Hazard
 	for _, f := range []struct {
 		name string
 		v    float64
