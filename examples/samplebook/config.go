@@ -2,6 +2,7 @@ package samplebook
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/successkit/cs"
 )
@@ -98,8 +99,11 @@ func (c Config) withDefaults() (Config, error) {
 		name string
 		v    float64
 	}{{"base", h.Base}, {"usage", h.Usage}, {"falling", h.Falling}, {"friction", h.Friction}, {"low_ces", h.LowCES}, {"smb", h.SMB}} {
-		if f.v != f.v || f.v > 1e6 || f.v < -1e6 {
+		if math.IsNaN(f.v) || math.IsInf(f.v, 0) {
 			return c, fmt.Errorf("samplebook: hazard.%s %v: %w", f.name, f.v, cs.ErrNotFinite)
+		}
+		if math.Abs(f.v) > 1000 {
+			return c, fmt.Errorf("samplebook: hazard.%s %v: want a coefficient within ±1000", f.name, f.v)
 		}
 	}
 	return c, nil

@@ -72,6 +72,8 @@ func TestPrefixStable(t *testing.T) {
 func TestConfigErrors(t *testing.T) {
 	nan := DefaultHazard()
 	nan.Usage = math.NaN()
+	huge := DefaultHazard()
+	huge.Base = 1e9
 	for _, tc := range []struct {
 		cfg  Config
 		want string
@@ -81,6 +83,7 @@ func TestConfigErrors(t *testing.T) {
 		{Config{HorizonMonths: -2}, "samplebook: horizon_months -2"},
 		{Config{AsOf: cs.NewDate(2026, 2, 30)}, "samplebook: as_of 2026-02-30"},
 		{Config{Hazard: &nan}, "samplebook: hazard.usage NaN"},
+		{Config{Hazard: &huge}, "samplebook: hazard.base 1e+09: want a coefficient within ±1000"},
 	} {
 		_, err := Generate(tc.cfg)
 		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
