@@ -176,7 +176,7 @@ func healthTrend(scorer *health.Scorer, snaps []byte, asof cs.Date) ([]trendPoin
 	hist := map[string]*scoreHistory{}
 	type acc struct {
 		n      int
-		sum    float64
+		scores []float64
 		grades map[string]int
 	}
 	byDate := map[cs.Date]*acc{}
@@ -218,7 +218,7 @@ func healthTrend(scorer *health.Scorer, snaps []byte, asof cs.Date) ([]trendPoin
 			g = unknownGrade
 		} else {
 			a.n++
-			a.sum += res.Score
+			a.scores = append(a.scores, res.Score)
 			h.dates = append(h.dates, d)
 			h.scores = append(h.scores, res.Score)
 			h.grades = append(h.grades, res.Grade)
@@ -236,7 +236,14 @@ func healthTrend(scorer *health.Scorer, snaps []byte, asof cs.Date) ([]trendPoin
 		total := a.n + a.grades[unknownGrade]
 		p := trendPoint{AsOf: d, Scored: a.n, Shares: map[string]float64{}}
 		if a.n > 0 {
-			p.Mean = round2(a.sum / float64(a.n))
+			// Summed in ascending order, so the mean does not depend on the order
+			// of the file's rows.
+			slices.Sort(a.scores)
+			var sum float64
+			for _, x := range a.scores {
+				sum += x
+			}
+			p.Mean = round2(sum / float64(a.n))
 		}
 		for g, n := range a.grades {
 			p.Shares[g] = round2(float64(n) / float64(total))
