@@ -451,10 +451,16 @@ type idKey struct {
 
 func newIDKey(id string, day int, i int32) idKey {
 	var p uint64
-	for k := range 8 {
-		p <<= 8
-		if k < len(id) {
-			p |= uint64(id[k])
+	if len(id) >= 8 {
+		_ = id[7] // one bounds check: the compiler combines the loads
+		p = uint64(id[0])<<56 | uint64(id[1])<<48 | uint64(id[2])<<40 | uint64(id[3])<<32 |
+			uint64(id[4])<<24 | uint64(id[5])<<16 | uint64(id[6])<<8 | uint64(id[7])
+	} else {
+		for k := range 8 {
+			p <<= 8
+			if k < len(id) {
+				p |= uint64(id[k])
+			}
 		}
 	}
 	return idKey{pfx: p, day: int32(day), i: i, id: id}
@@ -464,16 +470,60 @@ func newIDKey(id string, day int, i int32) idKey {
 // zero-padded prefix orders like the string: a shorter ID that is a prefix of a longer
 // one has an equal or smaller prefix and is then ordered by the full comparison.
 func sortIDKeys(keys []idKey) {
-	slices.SortFunc(keys, func(a, b idKey) int {
-		if a.pfx != b.pfx {
-			return cmp.Compare(a.pfx, b.pfx)
+	if len(keys) < 1024 {
+		slices.SortFunc(keys, compareIDKeys)
+		return
+	}
+	// A stable LSD radix sort on the prefix, one pass per byte, skipping the bytes
+	// that every key shares; then each run of keys with one prefix (a customer's
+	// history, or IDs sharing eight bytes) is finished by the full comparison.
+	tmp := make([]idKey, len(keys))
+	src, dst := keys, tmp
+	for shift := 0; shift < 64; shift += 8 {
+		var count [256]int
+		for i := range src {
+			count[byte(src[i].pfx>>shift)]++
 		}
-		if c := cmp.Compare(a.id, b.id); c != 0 {
-			return c
+		if count[byte(src[0].pfx>>shift)] == len(src) {
+			continue
 		}
-		if c := cmp.Compare(a.day, b.day); c != 0 {
-			return c
+		pos := 0
+		for b, c := range count {
+			count[b] = pos
+			pos += c
 		}
-		return cmp.Compare(a.i, b.i)
-	})
+		for i := range src {
+			b := byte(src[i].pfx >> shift)
+			dst[count[b]] = src[i]
+			count[b]++
+		}
+		src, dst = dst, src
+	}
+	if &src[0] != &keys[0] {
+		copy(keys, src)
+	}
+	for a := 0; a < len(keys); {
+		b := a + 1
+		for b < len(keys) && keys[b].pfx == keys[a].pfx {
+			b++
+		}
+		if b-a > 1 {
+			slices.SortFunc(keys[a:b], compareIDKeys)
+		}
+		a = b
+	}
+}
+
+// compareIDKeys orders by ID (byte-wise), then day, then index.
+func compareIDKeys(a, b idKey) int {
+	if a.pfx != b.pfx {
+		return cmp.Compare(a.pfx, b.pfx)
+	}
+	if c := cmp.Compare(a.id, b.id); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.day, b.day); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.i, b.i)
 }

@@ -270,3 +270,31 @@ func decimalString(n int64, scale int) string {
 	}
 	return s
 }
+
+// The radix sort of ID keys orders exactly as the full comparison, for IDs of
+// any length sharing prefixes, with repeated IDs and days.
+func TestSortIDKeysMatchesComparison(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		n := rapid.IntRange(1024, 3000).Draw(t, "n") // smaller slices take the comparison sort
+		ids := []string{"", "a", "ab", "abcdefgh", "abcdefghi", "abcdefgh\x00", "C1000000", "C1000001", "C10000001", "\xff\xff"}
+		keys := make([]idKey, n)
+		for i := range n {
+			id := rapid.SampledFrom(ids).Draw(t, "id")
+			if rapid.Bool().Draw(t, "random id") {
+				id = rapid.StringN(0, 12, -1).Draw(t, "id")
+			}
+			keys[i] = newIDKey(id, rapid.IntRange(0, 3).Draw(t, "day"), int32(i))
+		}
+		want := slices.Clone(keys)
+		slices.SortFunc(want, compareIDKeys)
+		sortIDKeys(keys)
+		if !slices.Equal(keys, want) {
+			t.Fatalf("radix order differs from the comparison order")
+		}
+		for i := 1; i < n; i++ {
+			if keys[i-1].id > keys[i].id {
+				t.Fatalf("%q sorted before %q", keys[i-1].id, keys[i].id)
+			}
+		}
+	})
+}
