@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -57,9 +58,15 @@ func analyse(in *input, o options) (*report, error) {
 			return nil, fmt.Errorf("backtest: -fit: %w", err)
 		}
 		rep.fit, rep.fitErrs = &fr, len(fr.Errors)
-		if rep.fittedJSON, err = health.MarshalConfig(fr.Config); err != nil {
+		compact, err := health.MarshalConfig(fr.Config)
+		if err != nil {
 			return nil, fmt.Errorf("backtest: -fit: %w", err)
 		}
+		var buf bytes.Buffer // indented, for people to read and edit
+		if err := json.Indent(&buf, compact, "", "  "); err != nil {
+			return nil, fmt.Errorf("backtest: -fit: %w", err)
+		}
+		rep.fittedJSON = append(buf.Bytes(), '\n')
 	}
 	return rep, nil
 }
