@@ -249,7 +249,7 @@ func Compare(a, b *Scorer, obs []Observation, outcomes []Outcome, opt BacktestOp
 		return c, fmt.Errorf("health: compare: scorecard B: %w", err)
 	}
 	if c.Diff, err = stats.CompareBooks(c.A.book, c.B.book, opt.BootstrapReps, opt.Seed); err != nil {
-		return c, fmt.Errorf("health: compare: %w", restamp(err))
+		return c, fmt.Errorf("health: compare: %w", unstamped(err))
 	}
 	return c, nil
 }
@@ -286,10 +286,18 @@ var (
 	ErrNoSignal = stats.ErrNoSignal
 )
 
-// stamped is an error of the stats package shown with this package's prefix.
-type stamped struct{ err error }
+// stamped is an error of the stats package shown with this package's prefix (or
+// none, inside a message that has it already).
+type stamped struct {
+	prefix string
+	err    error
+}
 
-func (e stamped) Error() string { return "health: " + strings.TrimPrefix(e.err.Error(), "stats: ") }
+func (e stamped) Error() string {
+	msg := strings.TrimPrefix(e.err.Error(), "stats: ")
+	return e.prefix + strings.ReplaceAll(msg, ": stats: ", ": ")
+}
+
 func (e stamped) Unwrap() error { return e.err }
 
 // restamp gives an error of the stats package the "health: " prefix, keeping it
@@ -298,5 +306,14 @@ func restamp(err error) error {
 	if err == nil || !strings.HasPrefix(err.Error(), "stats: ") {
 		return err
 	}
-	return stamped{err}
+	return stamped{"health: ", err}
+}
+
+// unstamped drops the "stats: " prefixes of an error of the stats package, to be
+// wrapped in a message of this package.
+func unstamped(err error) error {
+	if err == nil || !strings.Contains(err.Error(), "stats: ") {
+		return err
+	}
+	return stamped{"", err}
 }

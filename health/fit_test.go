@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/successkit/cs"
+	"pgregory.net/rapid"
 )
 
 // linearConfig scores signals x0..x{k-1}, each 0 → 0 points and 1 → 100, with
@@ -226,4 +228,46 @@ func TestFitNoData(t *testing.T) {
 	if _, err := Fit(linearConfig(2), obs, outs, FitOptions{}); !errors.Is(err, cs.ErrMissing) {
 		t.Errorf("err %v, want cs.ErrMissing", err)
 	}
+}
+
+// Whatever the data, Fit either fails with a named cause or returns non-negative
+// weights summing to 100% in a config that validates.
+func TestFitProperties(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		n := rapid.IntRange(5, 120).Draw(t, "n")
+		var obs []Observation
+		var outs []Outcome
+		for i := range n {
+			id := fmt.Sprintf("c%03d", i)
+			sig := cs.Signals{}
+			for j := range 3 {
+				if rapid.IntRange(0, 9).Draw(t, "present") > 0 {
+					sig[fmt.Sprintf("x%d", j)] = float64(rapid.IntRange(0, 4).Draw(t, "x")) / 4
+				}
+			}
+			obs = append(obs, Observation{AsOf: btDate, Customer: cs.Customer{ID: id, Signals: sig}})
+			outs = append(outs, Outcome{ID: id, Churned: rapid.Bool().Draw(t, "churned")})
+		}
+		res, err := Fit(linearConfig(3), obs, outs, FitOptions{Folds: 2, Seed: 1})
+		if err != nil {
+			known := []error{ErrOneClass, ErrTooFewRows, ErrConstantMeasure, ErrNoSignal, cs.ErrMissing}
+			if !slices.ContainsFunc(known, func(s error) bool { return errors.Is(err, s) }) || !strings.HasPrefix(err.Error(), "health: fit: ") {
+				t.Fatalf("unexpected error %v", err)
+			}
+			return
+		}
+		var sum float64
+		for _, w := range res.Weights {
+			if w.After < 0 {
+				t.Fatalf("negative weight %+v", w)
+			}
+			sum += w.After
+		}
+		if math.Abs(sum-100) > 0.05 {
+			t.Fatalf("weights sum to %v%%", sum)
+		}
+		if err := res.Config.Validate(); err != nil {
+			t.Fatalf("fitted config invalid: %v", err)
+		}
+	})
 }
