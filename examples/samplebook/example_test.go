@@ -32,8 +32,8 @@ func ExampleGenerate() {
 	fmt.Println("churned in the next", b.Config.HorizonMonths, "months:", churners)
 	fmt.Println("first customer:", b.Customers[0].ID, b.Customers[0].Segment, b.Customers[0].Stage)
 	// Output:
-	// as of 2026-06-30 customers 2000 active 1682
-	// churned in the next 6 months: 129
+	// as of 2026-06-30 customers 2000 active 1663
+	// churned in the next 6 months: 119
 	// first customer: C00001 smb adoption
 }
 
@@ -50,8 +50,8 @@ func ExampleMustGenerate() {
 		fmt.Println(c.ID, c.Segment, c.MRR, c.Attributes["contract"])
 	}
 	// Output:
-	// C00001 smb 493.00 USD annual
-	// C00002 smb 135.00 EUR annual
+	// C00001 smb 725.00 USD annual
+	// C00002 smb 108.00 EUR annual
 	// C00003 smb 120.00 USD annual
 }
 

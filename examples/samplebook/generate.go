@@ -311,19 +311,6 @@ func (c *cust) month(m int) {
 		}
 	}
 	tenure := m - c.startMonth
-	// Seats follow use: at the start of a month, accounts that assigned nearly all
-	// their seats last month buy more, emptier ones give seats back (annual
-	// contracts only at renewal).
-	renewal := tenure > 0 && (!c.annual || tenure%12 == 0)
-	util := float64(c.assigned) / float64(c.seats)
-	switch {
-	case util >= 0.95 && r.Float64() < 0.15:
-		c.seats += max(1, int(float64(c.seats)*(0.1+0.3*r.Float64())))
-	case util < 0.65 && renewal && c.seats > 1 && r.Float64() < 0.4:
-		c.seats = max(1, int(float64(c.seats)*(0.7+0.2*r.Float64())))
-	}
-	c.seats = min(c.seats, 24000)
-	c.main.minor = int64(c.seats) * c.mainPrice()
 	// Engagement: mean-reverting around mu, with rare lasting shocks (a champion
 	// leaves, a budget is cut; or a new team adopts the product).
 	switch u := r.Float64(); {
@@ -340,9 +327,7 @@ func (c *cust) month(m int) {
 	usage := round(sigmoid(eff), 3)
 	c.usage = append(c.usage, usage)
 	assigned := math.Min(1.2, usage+0.15+0.08*r.NormFloat64())
-	// Every active user holds an assigned seat; some assigned seats sit idle.
-	active := int(math.Round(usage * float64(c.seats)))
-	c.assigned = max(1, active, min(int(math.Round(assigned*float64(c.seats))), c.seats*12/10))
+	c.assigned = max(1, min(int(math.Round(assigned*float64(c.seats))), c.seats*12/10))
 	if c.assigned > c.seats && c.seats == 1 {
 		c.assigned = 1
 	}
@@ -358,6 +343,18 @@ func (c *cust) month(m int) {
 		}
 	}
 
+	// Seats follow use: full accounts buy more, empty ones give seats back (annual
+	// contracts only at renewal).
+	renewal := tenure > 0 && (!c.annual || tenure%12 == 0)
+	util := float64(c.assigned) / float64(c.seats)
+	switch {
+	case util >= 0.95 && r.Float64() < 0.15:
+		c.seats += max(1, int(float64(c.seats)*(0.1+0.3*r.Float64())))
+	case util < 0.65 && renewal && c.seats > 1 && r.Float64() < 0.4:
+		c.seats = max(1, int(float64(c.seats)*(0.7+0.2*r.Float64())))
+	}
+	c.seats = min(c.seats, 24000)
+	c.main.minor = int64(c.seats) * c.mainPrice()
 	// Add-ons: a second subscription some customers buy, and some cancel later while
 	// keeping the main one (a contraction, not a churn).
 	if c.addon.active && r.Float64() < 0.025 {
