@@ -18,7 +18,8 @@ import (
 type input struct {
 	source   string // for the report's title
 	cfg      health.Config
-	cfgName  string // the scorecard's file, or "the sample scorecard"
+	cfgName  string         // the scorecard's file, or "the sample scorecard"
+	other    *health.Config // the -compare scorecard
 	obs      []health.Observation
 	outcomes []health.Outcome
 	// leftOut counts the sample book's customers that left before the book date
@@ -43,6 +44,17 @@ func load(o options) (*input, error) {
 			return nil, fmt.Errorf("backtest: %s: %w", o.health, err)
 		}
 		in.cfgName = o.health
+	}
+	if o.compare != "" {
+		data, err := os.ReadFile(o.compare)
+		if err != nil {
+			return nil, fmt.Errorf("backtest: %w", err)
+		}
+		other, err := health.ParseConfig(data)
+		if err != nil {
+			return nil, fmt.Errorf("backtest: %s: %w", o.compare, err)
+		}
+		in.other = &other
 	}
 	if o.customers == "" {
 		loadSample(in)

@@ -23,10 +23,13 @@
 //	-outcomes file.csv   the outcomes: id,churned[,date] with churned 0/1/true/false
 //	-asof YYYY-MM-DD     the date of a plain customers file (no as_of column)
 //	-health file.json    the scorecard (default: health.SampleConfig())
+//	-compare file.json   also backtest this second scorecard on the same customers and
+//	                     print the difference of the AUCs with its paired 95% interval
 //	-flag red,yellow     the grades read as a churn flag (default: the lowest grade)
 //	-bootstrap N         a stratified bootstrap interval with N replicates (default:
 //	                     DeLong's analytic interval)
 //	-fit                 learn the weights of the scorecard's busiest profile
+//	-profile NAME        fit this profile instead
 //	-fitted file.json    write the fitted scorecard there (implies -fit)
 //	-seed N              the seed of the bootstrap and of the fit's folds (default 1)
 //	-folds K             the fit's cross-validation folds (default 5)
@@ -65,6 +68,7 @@ func main() {
 // options are the parsed flags.
 type options struct {
 	customers, outcomes, health string
+	compare, profile            string
 	asof                        cs.Date
 	flag                        []string
 	bootstrap                   int
@@ -84,6 +88,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.outcomes, "outcomes", "", "outcomes CSV: id,churned[,date]")
 	asof := fs.String("asof", "", "date of a plain customers file, YYYY-MM-DD")
 	fs.StringVar(&o.health, "health", "", "scorecard JSON (default: the sample scorecard)")
+	fs.StringVar(&o.compare, "compare", "", "a second scorecard JSON to compare with the first on the same customers")
+	fs.StringVar(&o.profile, "profile", "", "the profile to fit (default: the one scoring the most customers)")
 	flagGrades := fs.String("flag", "", "comma-separated grades read as a churn flag (default: the lowest grade)")
 	fs.IntVar(&o.bootstrap, "bootstrap", 0, "bootstrap replicates for the AUC interval (0: DeLong)")
 	fs.BoolVar(&o.fit, "fit", false, "fit the scorecard's weights")

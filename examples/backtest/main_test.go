@@ -73,6 +73,8 @@ func TestGolden(t *testing.T) {
 		{"backtest_default.golden", nil, true},
 		// The sample book with a fit and a two-grade flag, as JSON.
 		{"backtest_fit_json.golden", []string{"-fit", "-flag", "red,yellow", "-format", "json"}, false},
+		// Is the sample scorecard better than usage alone? A paired comparison.
+		{"backtest_compare.golden", []string{"-compare", "testdata/usage_only.json"}, false},
 		// A user's files with bad records of every kind, reported one by one.
 		{"backtest_files.golden", userFiles, true},
 		// The same files with a bootstrap interval.
@@ -152,6 +154,9 @@ func TestErrors(t *testing.T) {
 		{[]string{"-asof", "2026-02-30"}, "-asof"},
 		{[]string{"extra"}, `unexpected argument "extra"`},
 		{[]string{"-health", "testdata/missing.json"}, "missing.json"},
+		{[]string{"-compare", "testdata/missing.json"}, "missing.json"},
+		{[]string{"-compare", "testdata/outcomes.csv"}, "testdata/outcomes.csv"},
+		{append([]string{"-fit", "-profile", "nope"}, userFiles...), `profile "nope"`},
 		{[]string{"-health", "testdata/outcomes.csv"}, "testdata/outcomes.csv"},
 		{[]string{"-customers", "testdata/outcomes.csv", "-outcomes", "testdata/outcomes.csv"}, "outcomes.csv"},
 		{[]string{"-customers", "testdata/snapshots.csv", "-outcomes", "testdata/snapshots.csv"}, "snapshots.csv"},

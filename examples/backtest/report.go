@@ -24,6 +24,7 @@ type report struct {
 	scored                       []scoredRow
 	fit                          *health.FitResult
 	fitErrs                      int
+	cmp                          *health.Comparison
 	fittedJSON                   []byte
 	o                            options
 }
@@ -52,8 +53,19 @@ func analyse(in *input, o options) (*report, error) {
 		rep.errs = append(rep.errs, in.locate(e))
 	}
 	rep.scored = scoreLatest(s, in.obs, in.outcomes)
+	if in.other != nil {
+		b, err := health.Compile(*in.other)
+		if err != nil {
+			return nil, fmt.Errorf("backtest: %s: %w", o.compare, err)
+		}
+		c, err := health.Compare(s, b, in.obs, in.outcomes, bo)
+		if err != nil {
+			return nil, fmt.Errorf("backtest: -compare: %w", err)
+		}
+		rep.cmp = &c
+	}
 	if o.fit {
-		fr, err := health.Fit(in.cfg, in.obs, in.outcomes, health.FitOptions{Seed: o.seed, Folds: o.folds})
+		fr, err := health.Fit(in.cfg, in.obs, in.outcomes, health.FitOptions{Profile: o.profile, Seed: o.seed, Folds: o.folds})
 		if err != nil {
 			return nil, fmt.Errorf("backtest: -fit: %w", err)
 		}
@@ -202,6 +214,12 @@ func writeText(w io.Writer, r *report) error {
 	for _, pt := range rocPoints(bt.ROC, 11) {
 		p("  %9s %6.3f %6.3f\n", threshold(pt.Threshold), pt.FPR, pt.TPR)
 	}
+	if c := r.cmp; c != nil {
+		p("\nCompared with %s on the same %d customers:\n", r.o.compare, c.B.N)
+		p("  AUC %.3f here, %.3f there: difference %+.3f (95%% interval %+.3f to %+.3f, paired %s)\n",
+			c.A.AUC.Estimate, c.B.AUC.Estimate, c.Diff.Estimate, c.Diff.Low, c.Diff.High, c.Diff.Method)
+		p("  its flag %s: precision %s, recall %s, lift %.2f\n", strings.Join(c.B.Flag, "+"), pct(c.B.Precision), pct(c.B.Recall), c.B.Lift)
+	}
 	if r.fit != nil {
 		f := r.fit
 		p("\nFit of profile %q on %d customers (%d churned), %d-fold cross-validation, seed %d\n", f.Profile, f.Rows, f.Churners, len(f.FoldAUC), r.o.seed)
@@ -266,6 +284,16 @@ type jsonReport struct {
 	FitAUC      *float64          `json:"fit_auc,omitempty"`
 	CVAUC       *float64          `json:"cv_auc,omitempty"`
 	Fit         *health.FitResult `json:"fit,omitempty"`
+	Compare     *jsonCompare      `json:"compare,omitempty"`
+}
+
+// jsonCompare is the -compare part of the JSON report.
+type jsonCompare struct {
+	Scorecard string          `json:"scorecard"`
+	AUC       float64         `json:"auc"`
+	Diff      health.Interval `json:"auc_difference"` // the main scorecard's AUC minus this one's
+	Precision float64         `json:"precision"`
+	Recall    float64         `json:"recall"`
 }
 
 type jsonPoint struct {
@@ -293,6 +321,9 @@ func writeJSON(w io.Writer, r *report) error {
 	}
 	for _, e := range r.errs {
 		j.Errors = append(j.Errors, e.Error())
+	}
+	if c := r.cmp; c != nil {
+		j.Compare = &jsonCompare{Scorecard: r.o.compare, AUC: c.B.AUC.Estimate, Diff: c.Diff, Precision: c.B.Precision, Recall: c.B.Recall}
 	}
 	if f := r.fit; f != nil {
 		j.FitAUC, j.CVAUC, j.Fit = &f.InSampleAUC, &f.CVAUC, f
