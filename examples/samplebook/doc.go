@@ -45,6 +45,12 @@
 // usage_trend is usage now ÷ usage three months ago − 1; logins, days since the last
 // login and feature adoption follow engagement.
 //
+// Usage and seats_used are measured before the month's seat purchase or return,
+// seats_purchased after it, so in a month when an account bought seats its
+// seat_utilization can be below its usage (and above it after a return). The
+// default book's figures are relied on by the golden files of examples/backtest,
+// examples/projection and examples/portfolio, so the model is kept as it is.
+//
 // Seats and subscriptions. An account assigning ≥ 95% of its seats buys 10–40% more
 // with probability 0.15 a month (expansion); one assigning < 65% gives back 10–30%
 // with probability 0.4 at a renewal (contraction). Some customers buy an add-on
