@@ -116,9 +116,13 @@ func TestBacktestScoresAUCKnownCases(t *testing.T) {
 		churned []bool
 		want    float64
 	}{
+		// Every churner below every retained customer (Hanley & McNeil, 1982: AUC 1).
 		{"perfect", []float64{10, 20, 80, 90}, []bool{true, true, false, false}, 1},
+		// The healthiest accounts are the churners: the score points the wrong way.
 		{"reversed", []float64{10, 20, 80, 90}, []bool{false, false, true, true}, 0},
+		// A constant score ranks nobody: every pair is a tie counted half.
 		{"constant", []float64{50, 50, 50, 50}, []bool{true, false, true, false}, 0.5},
+		// One tied churner/retained pair of four counts half: (3 + 0.5) / 4.
 		{"one tie", []float64{10, 50, 50, 90}, []bool{true, true, false, false}, 0.875},
 	}
 	for _, tt := range tests {

@@ -151,11 +151,17 @@ func TestFitErrors(t *testing.T) {
 		sentinel error
 		text     string
 	}{
+		// Nobody churned: there is nothing to predict.
 		{"one class", obs, allRetained, FitOptions{}, ErrOneClass, "health: fit: "},
+		// Eight rows cannot identify two weights and an intercept.
 		{"too few rows", obs[:8], outs[:8], FitOptions{}, ErrTooFewRows, "health: fit: "},
+		// m1 scores 50 points for everyone: its weight is not identifiable.
 		{"constant measure", constant, outs, FitOptions{}, ErrConstantMeasure, `measure "m1"`},
+		// Cross-validation needs at least two folds.
 		{"bad folds", obs, outs, FitOptions{Folds: 1}, nil, "folds 1"},
+		// A negative penalty would reward large weights.
 		{"bad lambda", obs, outs, FitOptions{Lambda: -1}, nil, "lambda -1"},
+		// A typo in the profile name is an error, not a silent fit of another.
 		{"unknown profile", obs, outs, FitOptions{Profile: "nope"}, nil, `profile "nope"`},
 	}
 	for _, tt := range tests {
