@@ -70,6 +70,13 @@ type BacktestOptions struct {
 	// percentile bootstrap with that many replicates seeded by Seed.
 	BootstrapReps int
 	Seed          uint64
+	// Lead, in days, evaluates each customer on a score taken at least Lead days
+	// before its outcome date, as DOMAIN.md §4 advises (scores taken 60–90 days
+	// before each renewal): Backtest and Compare leave out, and count in
+	// BacktestReport.Excluded, the observations dated less than Lead days before
+	// their customer's outcome date. 0 evaluates the latest observation not after
+	// the outcome; an outcome without a date sets no window.
+	Lead int
 }
 
 // BacktestReport is the backtest of one scorecard over a book. The AUC measures
@@ -78,6 +85,10 @@ type BacktestReport struct {
 	N        int     `json:"n"`        // customers evaluated, one observation each
 	Churners int     `json:"churners"` // of which churned
 	BaseRate float64 `json:"base_rate"`
+	// Excluded counts the observations left out by BacktestOptions.Lead, and
+	// TooLate the customers left with none: they are not evaluated.
+	Excluded int `json:"excluded,omitempty"`
+	TooLate  int `json:"too_late,omitempty"`
 	// Unknown counts evaluated customers whose score was Unknown: they are in the
 	// grade table (grade "") but not in the AUC, which has N − Unknown rows.
 	Unknown int `json:"unknown"`
@@ -109,41 +120,107 @@ func Backtest(s *Scorer, obs []Observation, outcomes []Outcome, opt BacktestOpti
 	if s == nil {
 		return BacktestReport{}, errors.New("health: backtest: nil scorer")
 	}
-	rows, bad := scoreObservations(s, obs)
+	if opt.Lead < 0 {
+		return BacktestReport{}, fmt.Errorf("health: backtest: lead %d days: want ≥ 0", opt.Lead)
+	}
+	pick, excluded, late := leadWindow(obs, outcomes, opt.Lead)
+	rows, bad := scoreObservations(s, obs, pick)
 	if len(opt.Grades) == 0 {
 		opt.Grades = scorerGrades(s)
 	}
 	rep, err := BacktestScores(rows, outcomes, opt)
+	rep.Excluded = excluded
 	rep.Errors = replaceScoreErrors(rep.Errors, bad)
+	if len(late) > 0 {
+		// A customer whose every observation fell in the lead window is counted in
+		// TooLate, not reported as an outcome for an unknown ID.
+		rep.Errors = slices.DeleteFunc(rep.Errors, func(e error) bool {
+			var fe *cs.FieldError
+			if errors.Is(e, ErrUnknownID) && errors.As(e, &fe) && late[fe.Record] {
+				rep.TooLate++
+				return true
+			}
+			return false
+		})
+	}
 	for k, e := range rep.Errors {
 		var fe *cs.FieldError
+		var i int
 		if errors.As(e, &fe) && strings.HasPrefix(fe.File, "snapshots[") {
+			if _, err := fmt.Sscanf(fe.File, "snapshots[%d]", &i); err != nil || i < 0 || i >= len(pick) {
+				continue
+			}
 			named := *fe
-			named.File = "observations" + strings.TrimPrefix(fe.File, "snapshots")
+			named.File = fmt.Sprintf("observations[%d]", pick[i])
 			rep.Errors[k] = fmt.Errorf("health: %w", &named)
 		}
 	}
 	return rep, err
 }
 
-// scoreObservations scores each observation; a failed one gets a NaN score (so the
-// backtest rejects it at the same index) and its error in bad.
-func scoreObservations(s *Scorer, obs []Observation) ([]ScoredSnapshot, map[int]error) {
-	rows := make([]ScoredSnapshot, len(obs))
+// leadWindow returns the indices of the observations to evaluate: all of them when
+// lead is 0, else all but those dated less than lead days before (and not after)
+// their customer's outcome date, which it counts, with the IDs left with no
+// observation. An outcome without a date, or an ID's repeated outcome, sets no
+// window.
+func leadWindow(obs []Observation, outcomes []Outcome, lead int) (pick []int, excluded int, late map[string]bool) {
+	pick = make([]int, 0, len(obs))
+	if lead == 0 {
+		for i := range obs {
+			pick = append(pick, i)
+		}
+		return pick, 0, nil
+	}
+	until := make(map[string]cs.Date, len(outcomes))
+	for _, o := range outcomes {
+		if _, seen := until[o.ID]; !seen {
+			until[o.ID] = o.Date
+		}
+	}
+	kept := map[string]bool{}
+	for i := range obs {
+		id := obs[i].Customer.ID
+		d, ok := until[id]
+		if ok && !d.IsZero() && !obs[i].AsOf.After(d) && obs[i].AsOf.After(d.AddDays(-lead)) {
+			excluded++
+			if _, seen := kept[id]; !seen {
+				kept[id] = false
+			}
+			continue
+		}
+		kept[id] = true
+		pick = append(pick, i)
+	}
+	for id, k := range kept {
+		if !k {
+			if late == nil {
+				late = map[string]bool{}
+			}
+			late[id] = true
+		}
+	}
+	return pick, excluded, late
+}
+
+// scoreObservations scores the picked observations; a failed one gets a NaN score
+// (so the backtest rejects it at the same index) and its error in bad, keyed by
+// its position in pick and naming its index in obs.
+func scoreObservations(s *Scorer, obs []Observation, pick []int) ([]ScoredSnapshot, map[int]error) {
+	rows := make([]ScoredSnapshot, len(pick))
 	var bad map[int]error
 	var r Result
-	for i := range obs {
+	for k, i := range pick {
 		o := &obs[i]
-		rows[i] = ScoredSnapshot{ID: o.Customer.ID, Date: o.AsOf, MRR: o.Customer.MRR}
+		rows[k] = ScoredSnapshot{ID: o.Customer.ID, Date: o.AsOf, MRR: o.Customer.MRR}
 		if err := s.ScoreInto(&r, &o.Customer, o.AsOf); err != nil {
 			if bad == nil {
 				bad = make(map[int]error)
 			}
-			bad[i] = &RecordError{Index: i, ID: o.Customer.ID, Err: err}
-			rows[i].Score = math.NaN()
+			bad[k] = &RecordError{Index: i, ID: o.Customer.ID, Err: err}
+			rows[k].Score = math.NaN()
 			continue
 		}
-		rows[i].Score, rows[i].Grade = r.Score, r.Grade
+		rows[k].Score, rows[k].Grade = r.Score, r.Grade
 	}
 	return rows, bad
 }

@@ -326,3 +326,55 @@ func TestBacktestOrderInvariant(t *testing.T) {
 		}
 	})
 }
+
+// With a lead, each customer is scored as it stood at least that many days before
+// its outcome (DOMAIN.md §4: scores taken 60–90 days before the renewal); the later
+// observations are counted as excluded, and bad records still name their index.
+func TestBacktestLead(t *testing.T) {
+	s := mustCompile(t, usageConfig())
+	mar, jun, sep := cs.NewDate(2026, 3, 31), cs.NewDate(2026, 6, 30), cs.NewDate(2026, 9, 30)
+	// In March the churners looked healthy; by June they did not.
+	obs := []Observation{
+		obsOf("a", mar, 0.2), obsOf("a", jun, 0.9),
+		obsOf("b", mar, 0.9), obsOf("b", jun, 0.1),
+		obsOf("c", mar, 0.3), obsOf("c", jun, 0.8),
+		obsOf("d", mar, 0.8), obsOf("d", jun, 0.2),
+		obsOf("d", cs.NewDate(2026, 10, 31), 0.2), // after d's outcome: an error, lead or not
+	}
+	outs := []Outcome{
+		{ID: "a", Date: sep}, {ID: "b", Churned: true, Date: sep},
+		{ID: "c", Date: sep}, {ID: "d", Churned: true, Date: sep},
+	}
+	tests := []struct {
+		lead     int
+		auc      float64
+		excluded int
+	}{
+		{0, 1, 0},  // June scores: the churners score lowest
+		{60, 1, 0}, // June 30 is 92 days before September 30: still in
+		{92, 1, 0}, // exactly 92 days before: in (at least Lead days)
+		{93, 0, 4}, // March scores: the churners looked healthiest
+	}
+	for _, tt := range tests {
+		rep, err := Backtest(s, obs, outs, BacktestOptions{Lead: tt.lead})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.AUC.Estimate != tt.auc || rep.Excluded != tt.excluded || rep.N != 4 {
+			t.Errorf("lead %d: AUC %v excluded %d N %d, want %v, %d, 4", tt.lead, rep.AUC.Estimate, rep.Excluded, rep.N, tt.auc, tt.excluded)
+		}
+		if len(rep.Errors) != 1 || !errors.Is(rep.Errors[0], cs.ErrDateOrder) || !strings.Contains(rep.Errors[0].Error(), "observations[8]") {
+			t.Errorf("lead %d: errors %v, want one date-order error naming observations[8]", tt.lead, rep.Errors)
+		}
+	}
+	// A lead longer than the history leaves no customer with an old enough score:
+	// they are counted as too late, not reported as unknown IDs (d is not: its
+	// October observation is kept, and reported as after its outcome).
+	rep, err := Backtest(s, obs, outs, BacktestOptions{Lead: 400})
+	if !errors.Is(err, ErrOneClass) || rep.N != 0 || rep.Excluded != 8 || rep.TooLate != 3 || len(rep.Errors) != 1 {
+		t.Errorf("lead 400: err %v, N %d, excluded %d, too late %d, errors %v", err, rep.N, rep.Excluded, rep.TooLate, rep.Errors)
+	}
+	if _, err := Backtest(s, obs, outs, BacktestOptions{Lead: -1}); err == nil {
+		t.Error("negative lead accepted")
+	}
+}
