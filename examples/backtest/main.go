@@ -26,6 +26,8 @@
 //	-compare file.json   also backtest this second scorecard on the same customers and
 //	                     print the difference of the AUCs with its paired 95% interval
 //	-flag red,yellow     the grades read as a churn flag (default: the lowest grade)
+//	-lead DAYS           evaluate scores taken at least DAYS before each outcome date
+//	                     (default 0: the latest snapshot not after the outcome)
 //	-bootstrap N         a stratified bootstrap interval with N replicates (default:
 //	                     DeLong's analytic interval)
 //	-fit                 learn the weights of the scorecard's busiest profile
@@ -71,7 +73,7 @@ type options struct {
 	compare, profile            string
 	asof                        cs.Date
 	flag                        []string
-	bootstrap                   int
+	bootstrap, lead             int
 	fit                         bool
 	fitted                      string
 	seed                        uint64
@@ -92,6 +94,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.profile, "profile", "", "the profile to fit (default: the one scoring the most customers)")
 	flagGrades := fs.String("flag", "", "comma-separated grades read as a churn flag (default: the lowest grade)")
 	fs.IntVar(&o.bootstrap, "bootstrap", 0, "bootstrap replicates for the AUC interval (0: DeLong)")
+	fs.IntVar(&o.lead, "lead", 0, "evaluate scores taken at least this many days before each outcome")
 	fs.BoolVar(&o.fit, "fit", false, "fit the scorecard's weights")
 	fs.StringVar(&o.fitted, "fitted", "", "write the fitted scorecard JSON to this file (implies -fit)")
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of the bootstrap and of the fit's folds")
@@ -125,6 +128,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return o, errors.New("backtest: -customers and -outcomes go together")
 	case o.bootstrap < 0:
 		return o, fmt.Errorf("backtest: -bootstrap %d: want ≥ 0", o.bootstrap)
+	case o.lead < 0:
+		return o, fmt.Errorf("backtest: -lead %d: want ≥ 0", o.lead)
 	case o.folds < 2:
 		return o, fmt.Errorf("backtest: -folds %d: want ≥ 2", o.folds)
 	}

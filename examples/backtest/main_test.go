@@ -75,6 +75,8 @@ func TestGolden(t *testing.T) {
 		{"backtest_fit_json.golden", []string{"-fit", "-flag", "red,yellow", "-format", "json"}, false},
 		// Is the sample scorecard better than usage alone? A paired comparison.
 		{"backtest_compare.golden", []string{"-compare", "testdata/usage_only.json"}, false},
+		// Scores taken at least 90 days before the outcome (DOMAIN.md §4).
+		{"backtest_lead90.golden", []string{"-lead", "90"}, false},
 		// A user's files with bad records of every kind, reported one by one.
 		{"backtest_files.golden", userFiles, true},
 		// The same files with a bootstrap interval.
@@ -151,6 +153,7 @@ func TestErrors(t *testing.T) {
 		{[]string{"-customers", "testdata/snapshots.csv"}, "go together"},
 		{[]string{"-bootstrap", "-1"}, "-bootstrap -1"},
 		{[]string{"-folds", "1"}, "-folds 1"},
+		{[]string{"-lead", "-5"}, "-lead -5"},
 		{[]string{"-asof", "2026-02-30"}, "-asof"},
 		{[]string{"extra"}, `unexpected argument "extra"`},
 		{[]string{"-health", "testdata/missing.json"}, "missing.json"},

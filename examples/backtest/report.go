@@ -44,7 +44,7 @@ func analyse(in *input, o options) (*report, error) {
 		return nil, fmt.Errorf("backtest: %s: %w", in.cfgName, err)
 	}
 	rep := &report{source: in.source, cfgName: in.cfgName, fingerprint: s.Fingerprint(), leftOut: in.leftOut, o: o}
-	bo := health.BacktestOptions{Flag: o.flag, BootstrapReps: o.bootstrap, Seed: o.seed}
+	bo := health.BacktestOptions{Flag: o.flag, BootstrapReps: o.bootstrap, Seed: o.seed, Lead: o.lead}
 	if rep.bt, err = health.Backtest(s, in.obs, in.outcomes, bo); err != nil {
 		return nil, fmt.Errorf("backtest: %w", err)
 	}
@@ -189,6 +189,10 @@ func writeText(w io.Writer, r *report) error {
 	if r.leftOut > 0 {
 		p("(%d customers that left before the book date have no outcome and are left out)\n", r.leftOut)
 	}
+	if r.o.lead > 0 {
+		p("(scores taken at least %d days before each outcome: %d later snapshots left out, %d customers with none that early)\n",
+			r.o.lead, bt.Excluded, bt.TooLate)
+	}
 	p("\n")
 	p("Customers evaluated  %d (%d churned, base rate %s; %d with an Unknown score)\n", bt.N, bt.Churners, pct(bt.BaseRate), bt.Unknown)
 	p("AUC                  %.3f (95%% interval %.3f to %.3f, %s)\n", bt.AUC.Estimate, bt.AUC.Low, bt.AUC.High, bt.AUC.Method)
@@ -265,6 +269,9 @@ type jsonReport struct {
 	Fingerprint string            `json:"fingerprint"`
 	Source      string            `json:"source"`
 	LeftOut     int               `json:"left_out,omitempty"`
+	Lead        int               `json:"lead,omitempty"`
+	Excluded    int               `json:"excluded,omitempty"`
+	TooLate     int               `json:"too_late,omitempty"`
 	N           int               `json:"n"`
 	Churners    int               `json:"churners"`
 	BaseRate    float64           `json:"base_rate"`
@@ -306,6 +313,7 @@ func writeJSON(w io.Writer, r *report) error {
 	bt := &r.bt
 	j := jsonReport{
 		Scorecard: r.cfgName, Fingerprint: r.fingerprint, Source: r.source, LeftOut: r.leftOut,
+		Lead: r.o.lead, Excluded: bt.Excluded, TooLate: bt.TooLate,
 		N: bt.N, Churners: bt.Churners, BaseRate: bt.BaseRate, Unknown: bt.Unknown,
 		AUC: bt.AUC.Estimate, AUCLow: bt.AUC.Low, AUCHigh: bt.AUC.High, AUCMethod: bt.AUC.Method,
 		Grades: bt.Grades, Flag: bt.Flag, Precision: bt.Precision, Recall: bt.Recall, Lift: bt.Lift,
