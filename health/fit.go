@@ -23,6 +23,10 @@ type FitOptions struct {
 	// Lambda is the L2 penalty on the weights of the mean log-loss; 0 means 1e-4,
 	// negative is an error.
 	Lambda float64
+	// Lead, in days, learns from scores taken at least Lead days before each
+	// outcome date, as BacktestOptions.Lead; 0 takes the latest observation not
+	// after the outcome.
+	Lead int
 }
 
 // FittedWeight is one measure's weight before and after a fit, as a share of the
@@ -65,6 +69,10 @@ type FitResult struct {
 	// NoData lists the measures ("group/measure") with no value on any row: they
 	// learn weight 0.
 	NoData []string `json:"no_data,omitempty"`
+	// Excluded counts the observations left out by FitOptions.Lead, and TooLate
+	// the customers left with none.
+	Excluded int `json:"excluded,omitempty"`
+	TooLate  int `json:"too_late,omitempty"`
 	// Imputed counts missing measure points replaced by their measure's mean for
 	// the fit (the scorecard itself redistributes missing weight).
 	Imputed int `json:"imputed"`
@@ -110,7 +118,10 @@ func Fit(cfg Config, obs []Observation, outcomes []Outcome, opt FitOptions, opts
 	if err != nil {
 		return res, fmt.Errorf("health: fit: %w", err)
 	}
-	pick, churned, errs := evaluated(obs, outcomes)
+	if opt.Lead < 0 {
+		return res, fmt.Errorf("health: fit: lead %d days: want ≥ 0: %w", opt.Lead, stats.ErrOption)
+	}
+	pick, churned, errs := evaluated(obs, outcomes, opt.Lead, &res)
 	res.Errors = errs
 
 	// Score each evaluated customer once, into one points matrix per profile: one
@@ -317,7 +328,7 @@ func applyWeights(cfg *Config, profile string, cols []MeasureResult, learned []f
 // after the outcome (any date when the outcome has none). It returns the chosen
 // observation indices and outcomes in ascending ID order, and one error per bad
 // record: observation errors in input order, then outcome errors in input order.
-func evaluated(obs []Observation, outcomes []Outcome) (pick []int, churned []bool, errs []error) {
+func evaluated(obs []Observation, outcomes []Outcome, lead int, res *FitResult) (pick []int, churned []bool, errs []error) {
 	bad := func(kind string, i int, id, field string, err error) error {
 		return fmt.Errorf("health: fit: %w", &cs.FieldError{File: fmt.Sprintf("%s[%d]", kind, i), Record: id, Field: field, Value: id, Err: err})
 	}
@@ -338,10 +349,20 @@ func evaluated(obs []Observation, outcomes []Outcome) (pick []int, churned []boo
 		}
 		byID[o.ID] = i
 	}
+	type idDate struct {
+		id   string
+		date cs.Date
+	}
+	onDate := make(map[idDate]int, len(obs))
 	best := make(map[string]int, len(byID))
+	late := map[string]bool{} // customers with observations only inside the lead window
 	for i := range obs {
 		id := obs[i].Customer.ID
 		oi, has := byID[id]
+		var until cs.Date
+		if has {
+			until = outcomes[oi].Date
+		}
 		switch {
 		case id == "":
 			errs = append(errs, bad("observations", i, "", "id", cs.ErrMissing))
@@ -349,20 +370,30 @@ func evaluated(obs []Observation, outcomes []Outcome) (pick []int, churned []boo
 		case !has:
 			errs = append(errs, bad("observations", i, id, "id", fmt.Errorf("no outcome: %w", cs.ErrMissing)))
 			continue
-		case !outcomes[oi].Date.IsZero() && outcomes[oi].Date.Before(obs[i].AsOf):
-			errs = append(errs, bad("observations", i, id, "as_of", fmt.Errorf("%s after the outcome's %s: %w", obs[i].AsOf, outcomes[oi].Date, cs.ErrDateOrder)))
+		case !until.IsZero() && until.Before(obs[i].AsOf):
+			errs = append(errs, bad("observations", i, id, "as_of", fmt.Errorf("%s after the outcome's %s: %w", obs[i].AsOf, until, cs.ErrDateOrder)))
 			continue
 		}
-		b, seen := best[id]
-		switch {
-		case !seen || obs[b].AsOf.Before(obs[i].AsOf):
+		if first, dup := onDate[idDate{id, obs[i].AsOf}]; dup {
+			errs = append(errs, bad("observations", i, id, "as_of", fmt.Errorf("%s: %w: also observations[%d]", obs[i].AsOf, cs.ErrDuplicate, first)))
+			continue
+		}
+		onDate[idDate{id, obs[i].AsOf}] = i
+		if lead > 0 && !until.IsZero() && obs[i].AsOf.After(until.AddDays(-lead)) {
+			res.Excluded++
+			if _, seen := best[id]; !seen {
+				late[id] = true
+			}
+			continue
+		}
+		delete(late, id)
+		if b, seen := best[id]; !seen || obs[b].AsOf.Before(obs[i].AsOf) {
 			best[id] = i
-		case obs[b].AsOf == obs[i].AsOf:
-			errs = append(errs, bad("observations", i, id, "as_of", fmt.Errorf("%s: %w: also observations[%d]", obs[i].AsOf, cs.ErrDuplicate, b)))
 		}
 	}
+	res.TooLate = len(late)
 	for id, i := range byID {
-		if _, seen := best[id]; !seen {
+		if _, seen := best[id]; !seen && !late[id] {
 			outErrs = append(outErrs, indexed{i, bad("outcomes", i, id, "id", ErrUnknownID)})
 		}
 	}

@@ -277,3 +277,39 @@ func TestFitProperties(t *testing.T) {
 		}
 	})
 }
+
+// With a lead, the fit learns from the observations taken at least Lead days
+// before each outcome; later ones are counted, not reported.
+func TestFitLead(t *testing.T) {
+	early, _ := simulate(300, -1, []float64{2, 1}, 21)
+	late, outs := simulate(300, -1, []float64{2, 1}, 22)
+	for i := range outs {
+		outs[i].Date = btDate.AddDays(30)
+		early[i].AsOf = btDate.AddDays(-120)
+	}
+	obs := append(early, late...)
+	obs = append(obs, obs[0]) // a duplicate of an older observation is still an error
+	obs = append(obs, Observation{AsOf: btDate, Customer: cs.Customer{ID: "new", Signals: cs.Signals{"x0": 1, "x1": 1}}})
+	outs = append(outs, Outcome{ID: "new", Date: btDate.AddDays(30)})
+	res, err := Fit(linearConfig(2), obs, outs, FitOptions{Lead: 90})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Rows != 300 || res.Excluded != 301 || res.TooLate != 1 {
+		t.Errorf("rows %d excluded %d too late %d, want 300, 301, 1", res.Rows, res.Excluded, res.TooLate)
+	}
+	if len(res.Errors) != 1 || !errors.Is(res.Errors[0], cs.ErrDuplicate) {
+		t.Errorf("errors %v, want the one duplicate", res.Errors)
+	}
+	// Without a lead the late observations are used: another fit.
+	res0, err := Fit(linearConfig(2), obs, outs, FitOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res0.Rows != 301 || res0.Excluded != 0 || res0.InSampleAUC == res.InSampleAUC {
+		t.Errorf("no lead: rows %d excluded %d AUC %v (with lead %v)", res0.Rows, res0.Excluded, res0.InSampleAUC, res.InSampleAUC)
+	}
+	if _, err := Fit(linearConfig(2), obs, outs, FitOptions{Lead: -1}); err == nil {
+		t.Error("negative lead accepted")
+	}
+}

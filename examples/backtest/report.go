@@ -65,7 +65,7 @@ func analyse(in *input, o options) (*report, error) {
 		rep.cmp = &c
 	}
 	if o.fit {
-		fr, err := health.Fit(in.cfg, in.obs, in.outcomes, health.FitOptions{Profile: o.profile, Seed: o.seed, Folds: o.folds})
+		fr, err := health.Fit(in.cfg, in.obs, in.outcomes, health.FitOptions{Profile: o.profile, Seed: o.seed, Folds: o.folds, Lead: o.lead})
 		if err != nil {
 			return nil, fmt.Errorf("backtest: -fit: %w", err)
 		}
