@@ -29,6 +29,17 @@
 // History: Snapshot, SnapshotOf, ComputeTrend with TrendOptions → Trend and
 // Direction.
 //
+// Backtest and fit (against real churn):
+//   - Observation, Outcome, ReadOutcomes; Backtest, BacktestScores (pre-scored
+//     ScoredSnapshot rows) with BacktestOptions (Flag, Grades, BootstrapReps,
+//     Seed, Lead) → BacktestReport (AUC Interval, ROC []ROCPoint, Grades
+//     []GradeRow with MRR at risk, flag Confusion with precision, recall and
+//     lift, LeadTime, per-record Errors); Compare → Comparison (paired AUC
+//     difference);
+//   - Fit with FitOptions (Profile, Seed, Folds, Lambda, Lead) → FitResult: an
+//     ordinary Config with learned non-negative weights, with in-sample and
+//     k-fold cross-validated AUC.
+//
 // # The score
 //
 // A measure turns one signal (or attribute) into points 0..100. Within a group,
@@ -96,4 +107,11 @@
 // (ChurnZero), bounded linear factors (Planhat), redistribution of missing
 // weight within then across groups and the input pulling the score down most
 // (Catalyst), and the users' complaints this package answers.
+//
+// Backtest and fit (DOMAIN.md §4, "Validating a score"): AUC as the normalised
+// Mann–Whitney U with ties counted half (Hanley & McNeil 1982), its interval by
+// DeLong, DeLong & Clarke-Pearson (1988) or a seeded stratified bootstrap,
+// churn-rate bounds by Wilson (1927); Fit is L2-regularised logistic regression
+// with non-negative weights by projected Newton (Bertsekas 1982). The
+// computations live in the module's internal/stats package.
 package health
