@@ -2,9 +2,11 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/successkit/cs"
@@ -169,14 +171,10 @@ func runEffort(in *input, customers []cs.Customer, asof cs.Date) (*effortSection
 
 // topDrivers returns the n drivers with the most points, ties by name.
 func topDrivers(ds []effort.Driver, n int) []effort.Driver {
-	out := append([]effort.Driver(nil), ds...)
-	for i := range out {
-		for j := i + 1; j < len(out); j++ {
-			if out[j].Points > out[i].Points || (out[j].Points == out[i].Points && out[j].Name < out[i].Name) {
-				out[i], out[j] = out[j], out[i]
-			}
-		}
-	}
+	out := slices.Clone(ds)
+	slices.SortFunc(out, func(a, b effort.Driver) int {
+		return cmp.Or(cmp.Compare(b.Points, a.Points), cmp.Compare(a.Name, b.Name))
+	})
 	var kept []effort.Driver
 	for _, d := range out {
 		if len(kept) == n || d.Points <= 0 {
@@ -188,9 +186,9 @@ func topDrivers(ds []effort.Driver, n int) []effort.Driver {
 	return kept
 }
 
-func indexByID(cs []cs.Customer) map[string]int {
-	m := make(map[string]int, len(cs))
-	for i, c := range cs {
+func indexByID(customers []cs.Customer) map[string]int {
+	m := make(map[string]int, len(customers))
+	for i, c := range customers {
 		m[c.ID] = i
 	}
 	return m
