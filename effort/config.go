@@ -94,7 +94,10 @@ type Config struct {
 }
 
 // Model is a validated, compiled Config. Its configuration is immutable and it is safe
-// for concurrent use; it keeps a pool of working memory for Analyze.
+// for concurrent use. It keeps the working memory of its Analyze calls (one set per
+// call running at the same time, sized by the largest batch seen) for reuse, so
+// that analysing again neither allocates nor faults in fresh memory per contact;
+// the memory is released with the Model.
 type Model struct {
 	cfg       Config
 	repeat    int64 // seconds
@@ -103,7 +106,8 @@ type Model struct {
 	target    int64
 	halfLife  float64 // seconds
 	w         [NumDrivers]float64
-	pool      sync.Pool // *scratch, reused across Analyze calls
+	mu        sync.Mutex
+	free      []*scratch // working memory kept for the next Analyze calls
 }
 
 // NewModel validates cfg and compiles it. Negative, NaN or infinite values are errors

@@ -83,6 +83,7 @@
 //     Batch must not be added to concurrently. Reports are read-only.
 //   - Performance: Analyze finds copies across cases with a radix sort of 32-bit ID
 //     hashes and copies the contacts into per-case runs of 24-byte records, all in
-//     pooled memory, so its allocations do not grow with the number of contacts
+//     memory the Model keeps for its next calls, so its allocations do not grow
+//     with the number of contacts
 //     (BenchmarkFriction10M: 10M contacts, 1M cases, 100k customers).
 package effort

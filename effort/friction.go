@@ -239,9 +239,10 @@ type crec struct {
 	meta uint8
 }
 
-// scratch holds the large working arrays of one Analyze call. Models keep them in a
-// sync.Pool, so that analysing again does not allocate (or fault in) fresh memory per
-// contact.
+// scratch holds the large working arrays of one Analyze call. Models keep them for
+// the next call (not in a sync.Pool, which the garbage collector empties between
+// two analyses of a large batch), so that analysing again does not allocate (or
+// fault in) fresh memory per contact.
 type scratch struct {
 	start, next    []int32
 	recs           []crec
@@ -427,11 +428,8 @@ func unixText(t int64) string { return time.Unix(t, 0).UTC().Format(time.RFC3339
 func (m *Model) Analyze(b *Batch, now time.Time) *Report {
 	a := &analyzer{m: m, b: b, now: now.Unix()}
 	nCases := len(b.cases)
-	w, _ := m.pool.Get().(*scratch)
-	if w == nil {
-		w = new(scratch)
-	}
-	defer m.pool.Put(w)
+	w := m.scratch()
+	defer m.release(w)
 	cStart, recs := gather(b, w, a.crossCase(w))
 	eStart, ePerm := bucket(b.eCase, nCases)
 	res := make([]caseRes, nCases)
@@ -754,4 +752,23 @@ func (a *analyzer) customers(r *Report) {
 	cc = append(cc, int32(len(r.order)))
 	r.Customers = out
 	r.custCase = cc
+}
+
+// scratch takes a set of working memory from the Model's free list, or a new one.
+func (m *Model) scratch() *scratch {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if n := len(m.free); n > 0 {
+		w := m.free[n-1]
+		m.free = m.free[:n-1]
+		return w
+	}
+	return new(scratch)
+}
+
+// release returns w to the Model's free list.
+func (m *Model) release(w *scratch) {
+	m.mu.Lock()
+	m.free = append(m.free, w)
+	m.mu.Unlock()
 }
