@@ -123,8 +123,9 @@ func runTouch(o options, customers []cs.Customer, asof cs.Date, h *healthSection
 	// accounts are rising.
 	if prev, prevDate := previousCustomers(h); len(prev) > 0 {
 		prevAccounts, _ := touch.FromCustomers(prev, p.Basis, nil)
+		// Assign's error lists the accounts it rejected; its result holds the rest.
 		prevRes, err := assigner.Assign(prevAccounts, prevDate)
-		if err != nil {
+		if prevRes == nil {
 			return nil, fmt.Errorf("portfolio: %w", err)
 		}
 		prevRes.Carry(accounts)
@@ -138,9 +139,9 @@ func runTouch(o options, customers []cs.Customer, asof cs.Date, h *healthSection
 		sec.PreviousAsOf = prevDate
 	}
 	res, err := assigner.Assign(accounts, asof)
-	if err != nil {
+	if res == nil {
 		return nil, fmt.Errorf("portfolio: %w", err)
-	}
+	} // otherwise err only lists res.Rejected, reported below
 	sec.result = res
 	for _, a := range res.Changes() {
 		sec.ChangeN++

@@ -170,6 +170,14 @@ func writeText(w io.Writer, r *report) error {
 	return t.err
 }
 
+// signedPct formats a growth rate as "+12%" or "-3%".
+func signedPct(x float64) string {
+	if x >= 0 {
+		return "+" + pct(x)
+	}
+	return pct(x)
+}
+
 func pct(x float64) string { return strconv.FormatFloat(x*100, 'f', 0, 64) + "%" }
 
 func fixed(x float64, digits int) string { return strconv.FormatFloat(x, 'f', digits, 64) }
@@ -318,6 +326,21 @@ func writeTouch(t *textWriter, s *touchSection) {
 	t.table("ll", []string{"CSM", "tier", "accounts", "ARR"}, rows)
 	t.printf("Community touch: %s accounts invited. Upgrade candidates (tech touch, value or usage rising): %s\n",
 		count(s.Community), count(s.CandidateN))
+	if len(s.Candidates) > 0 {
+		t.printf("\nUpgrade candidates for low touch (highest value first)\n")
+		var rows [][]string
+		for _, c := range s.Candidates {
+			was, growth, usage := "-", "-", "-"
+			if !c.PreviousValue.IsZero() {
+				was, growth = money(c.PreviousValue), signedPct(c.ValueGrowth)
+			}
+			if c.UsageKnown {
+				usage = strconv.FormatFloat(c.UsageTrend, 'f', 2, 64)
+			}
+			rows = append(rows, []string{c.ID, money(c.Value), was, growth, usage})
+		}
+		t.table("l", []string{"id", "value", "a month ago", "growth", "usage trend"}, rows)
+	}
 	if !s.PreviousAsOf.IsZero() {
 		t.printf("\nTier changes since %s: %s\n", s.PreviousAsOf, count(s.ChangeN))
 		var rows [][]string
