@@ -59,3 +59,55 @@ func TestForbiddenCatchesTestLibraries(t *testing.T) {
 		t.Errorf("forbidden = %v, want %v", got, want)
 	}
 }
+
+// layers lists, for each library package, the packages of the module its non-test
+// files may import: the root vocabulary everywhere, the statistics under health,
+// and the results a play reads under playbook. The examples are programs and may
+// import any library package. A package missing here fails the test, so a new one
+// must state its layer.
+var layers = map[string][]string{
+	"":               nil,
+	"effort":         {""},
+	"health":         {"", "internal/stats"},
+	"internal/stats": {""},
+	"playbook":       {"", "effort", "health", "touch"},
+	"retention":      {""},
+	"touch":          {""},
+}
+
+// The packages form layers: no library package imports a package of the module
+// its layer does not name (so, for instance, health never imports playbook and
+// nothing imports the examples).
+func TestLibraryLayers(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go list")
+	}
+	out, err := exec.Command("go", "list", "-e", "-f", "{{.ImportPath}}{{range .Imports}} {{.}}{{end}}", "./...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	rel := func(p string) (string, bool) {
+		if p == module {
+			return "", true
+		}
+		r, ok := strings.CutPrefix(p, module+"/")
+		return r, ok
+	}
+	for line := range strings.Lines(strings.TrimSpace(string(out))) {
+		fields := strings.Fields(line)
+		pkg, _ := rel(fields[0])
+		if pkg == "examples" || strings.HasPrefix(pkg, "examples/") {
+			continue
+		}
+		allowed, known := layers[pkg]
+		if !known {
+			t.Errorf("package %q has no entry in layers", pkg)
+			continue
+		}
+		for _, imp := range fields[1:] {
+			if r, ok := rel(imp); ok && !slices.Contains(allowed, r) {
+				t.Errorf("package %q imports %q, outside its layer %q", pkg, r, allowed)
+			}
+		}
+	}
+}
