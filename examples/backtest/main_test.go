@@ -3,53 +3,14 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/successkit/cs/examples/internal/golden"
 	"github.com/successkit/cs/health"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
-
-// golden compares got with testdata/name, or rewrites the file with -update.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("output differs from %s (run go test -update after checking the change):\n%s", path, firstDiff(want, got))
-	}
-}
-
-func firstDiff(want, got []byte) string {
-	wl, gl := strings.Split(string(want), "\n"), strings.Split(string(got), "\n")
-	for i := range max(len(wl), len(gl)) {
-		var w, g string
-		if i < len(wl) {
-			w = wl[i]
-		}
-		if i < len(gl) {
-			g = gl[i]
-		}
-		if w != g {
-			return "line " + strconv.Itoa(i+1) + ":\n  want: " + w + "\n  got:  " + g
-		}
-	}
-	return ""
-}
 
 func runArgs(t *testing.T, args ...string) []byte {
 	t.Helper()
@@ -85,16 +46,16 @@ func TestGolden(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			args := append([]string(nil), tc.args...)
 			if !tc.out {
-				golden(t, tc.name, runArgs(t, args...))
+				golden.Check(t, tc.name, runArgs(t, args...))
 				return
 			}
 			args = append(args, "-out", filepath.Join(dir, "scored.csv"))
-			golden(t, tc.name, runArgs(t, args...))
+			golden.Check(t, tc.name, runArgs(t, args...))
 			out, err := os.ReadFile(filepath.Join(dir, "scored.csv"))
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden(t, strings.TrimSuffix(tc.name, ".golden")+"_scored.csv.golden", out)
+			golden.Check(t, strings.TrimSuffix(tc.name, ".golden")+"_scored.csv.golden", out)
 		})
 	}
 }

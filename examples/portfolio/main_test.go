@@ -3,53 +3,15 @@ package main
 import (
 	"bytes"
 	"encoding/xml"
-	"flag"
 	"io"
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/successkit/cs/examples/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
-
-// golden compares got with testdata/name, or rewrites the file with -update.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("output differs from %s (run go test -update after checking the change):\n%s", path, firstDiff(want, got))
-	}
-}
-
-func firstDiff(want, got []byte) string {
-	wl, gl := strings.Split(string(want), "\n"), strings.Split(string(got), "\n")
-	for i := range max(len(wl), len(gl)) {
-		var w, g string
-		if i < len(wl) {
-			w = wl[i]
-		}
-		if i < len(gl) {
-			g = gl[i]
-		}
-		if w != g {
-			return "line " + strconv.Itoa(i+1) + ":\n  want: " + w + "\n  got:  " + g
-		}
-	}
-	return ""
-}
 
 func runArgs(t *testing.T, args ...string) []byte {
 	t.Helper()
@@ -74,7 +36,7 @@ func TestGolden(t *testing.T) {
 		// A user's file, with bad rows reported and the good ones still counted.
 		{"customers_file.golden", []string{"-customers", "testdata/customers.csv", "-asof", "2026-06-30"}},
 	} {
-		t.Run(tc.name, func(t *testing.T) { golden(t, tc.name, runArgs(t, tc.args...)) })
+		t.Run(tc.name, func(t *testing.T) { golden.Check(t, tc.name, runArgs(t, tc.args...)) })
 	}
 }
 
@@ -95,7 +57,7 @@ func TestWrittenBookReadsBack(t *testing.T) {
 	_, a, _ := bytes.Cut(fromFiles, []byte("\n"))
 	_, b, _ := bytes.Cut(embedded, []byte("\n"))
 	if !bytes.Equal(a, b) {
-		t.Errorf("report from the written files differs from the embedded run:\n%s", firstDiff(b, a))
+		t.Errorf("report from the written files differs from the embedded run:\n%s", golden.FirstDiff(b, a))
 	}
 
 	// The report does not depend on the order of the rows: reverse every file.
@@ -114,7 +76,7 @@ func TestWrittenBookReadsBack(t *testing.T) {
 	}
 	reversed := runArgs(t, args...)
 	if !bytes.Equal(reversed, fromFiles) {
-		t.Errorf("report from files with their rows reversed differs:\n%s", firstDiff(fromFiles, reversed))
+		t.Errorf("report from files with their rows reversed differs:\n%s", golden.FirstDiff(fromFiles, reversed))
 	}
 }
 
@@ -157,7 +119,7 @@ func TestHTMLReport(t *testing.T) {
 			t.Errorf("report.html has no chart %q", id)
 		}
 	}
-	golden(t, "report.html.golden", page)
+	golden.Check(t, "report.html.golden", page)
 
 	// A user's book with customers only: the sections without data are left out
 	// and the page stays well-formed, names with markup characters escaped.

@@ -2,14 +2,11 @@ package main
 
 import (
 	"bytes"
-	"flag"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+	"github.com/successkit/cs/examples/internal/golden"
+)
 
 // TestGolden runs the command in process and compares its output with
 // testdata/<name>.golden; go test -update rewrites them.
@@ -31,19 +28,7 @@ func TestGolden(t *testing.T) {
 			if err := run(tc.args, &out); err != nil {
 				t.Fatal(err)
 			}
-			path := filepath.Join("testdata", tc.name+".golden")
-			if *update {
-				if err := os.WriteFile(path, out.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := out.String(); got != string(want) {
-				t.Errorf("run(%q) =\n%s\nwant\n%s", tc.args, got, want)
-			}
+			golden.Check(t, tc.name+".golden", out.Bytes())
 		})
 	}
 }
