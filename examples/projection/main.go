@@ -142,6 +142,12 @@ func run(args []string, stdout io.Writer) error {
 	payment := fs.String("payment", "", `payment per period for the customer's value, e.g. "100 USD"`)
 	format := fs.String("format", "text", "text or json")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintf(stdout, "Usage of projection:\n")
+			fs.SetOutput(stdout)
+			fs.PrintDefaults()
+			return nil
+		}
 		return fmt.Errorf("projection: %w", err)
 	}
 	if fs.NArg() > 0 {

@@ -55,6 +55,12 @@ func run(args []string, stdout io.Writer) error {
 	asOf := fs.String("as-of", "2026-06-30", "date of the check, YYYY-MM-DD")
 	format := fs.String("format", "text", "text or json")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintf(stdout, "Usage of retentionmodel:\n")
+			fs.SetOutput(stdout)
+			fs.PrintDefaults()
+			return nil
+		}
 		return fmt.Errorf("retentionmodel: %w", err)
 	}
 	if fs.NArg() > 0 {

@@ -67,3 +67,17 @@ func TestErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestHelp checks that -h lists the flags: the usage was discarded, so -h printed
+// only "flag: help requested".
+func TestHelp(t *testing.T) {
+	var out bytes.Buffer
+	if err := run([]string{"-h"}, &out); err != nil {
+		t.Fatalf("run(-h) = %v, want nil", err)
+	}
+	for _, want := range []string{"Usage of retentionmodel", "-format"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("run(-h) printed %q, want it to contain %q", out.String(), want)
+		}
+	}
+}
