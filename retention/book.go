@@ -163,6 +163,9 @@ func newBookWith(recs []Record, pos []srcPos, pre []*RecordError, opt Options) (
 	lo, hi := Month(1<<31-1), Month(-1)
 	for i := range recs {
 		r := &recs[i]
+		// A month no book can hold must not widen the range (below) into an error
+		// for the whole input.
+		badMonth := r.Month < NewMonth(1, 1) || r.Month > NewMonth(9999, 12)
 		switch {
 		case r.Customer == "":
 			report(i, fmt.Errorf("customer_id: %w", cs.ErrMissing))
@@ -172,7 +175,7 @@ func newBookWith(recs []Record, pos []srcPos, pre []*RecordError, opt Options) (
 			report(i, fmt.Errorf("customer %q: currency: %w", r.Customer, cs.ErrMissing))
 		case r.MRR.IsNegative():
 			report(i, fmt.Errorf("customer %q: mrr %s: %w", r.Customer, r.MRR, cs.ErrNegative))
-		case r.Month < NewMonth(1, 1) || r.Month > NewMonth(9999, 12):
+		case badMonth:
 			report(i, fmt.Errorf("customer %q: month %d: %w", r.Customer, int32(r.Month), ErrMonth))
 		}
 		// Files usually hold a customer's rows together: skip the map lookup then.
@@ -186,6 +189,9 @@ func newBookWith(recs []Record, pos []srcPos, pre []*RecordError, opt Options) (
 			}
 			cust[i] = c
 		}
+		if badMonth {
+			continue
+		}
 		if r.Month < lo {
 			lo = r.Month
 		}
@@ -193,8 +199,8 @@ func newBookWith(recs []Record, pos []srcPos, pre []*RecordError, opt Options) (
 			hi = r.Month
 		}
 	}
-	// The range comes from every record, bad ones too, so that a bad record never
-	// shifts the other customers' months.
+	// The range comes from every record with a possible month, bad ones too, so
+	// that a bad record never shifts the other customers' months.
 	if hi < lo {
 		if len(b.errs) > 0 {
 			return nil, fmt.Errorf("retention: no usable record: %w", errors.Join(b.errs...))

@@ -262,3 +262,29 @@ func TestDuplicateUnordered(t *testing.T) {
 		}
 	}
 }
+
+// TestBookBadMonth: a record with a month no book can hold (the zero Month of a
+// Record left unset) is one bad record: it must not widen the book's range into an
+// error for the whole input, nor shift the first month of the good customers.
+func TestBookBadMonth(t *testing.T) {
+	recs := []Record{
+		rec("a", "s", jan, "10"),
+		rec("b", "s", 0, "5"), // month unset
+		rec("c", "s", feb, "7"),
+	}
+	b, err := NewBook(recs, Options{})
+	if err != nil {
+		t.Fatalf("NewBook = %v, want the bad record in Errors only", err)
+	}
+	if first, last := b.Months(); first != jan || last != feb {
+		t.Errorf("Months = %s, %s, want %s, %s", first, last, jan, feb)
+	}
+	if got := fmt.Sprint(b.Customers()); got != "[a c]" {
+		t.Errorf("Customers = %s, want [a c]", got)
+	}
+	errs := b.Errors()
+	var re *RecordError
+	if len(errs) != 1 || !errors.As(errs[0], &re) || re.Index != 1 || !errors.Is(errs[0], ErrMonth) {
+		t.Errorf("Errors = %v, want records[1] wrapping ErrMonth", errs)
+	}
+}
