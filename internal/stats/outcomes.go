@@ -79,13 +79,14 @@ func ReadOutcomes(r io.Reader, file string) ([]Outcome, []error) {
 		if err != nil {
 			// FieldPos is defined only after a successful Read: take the line from the
 			// parse error.
-			line := 0
 			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				line = pe.Line
+			if !errors.As(err, &pe) {
+				// A read error, not a bad record: a retry would fail again.
+				errs = append(errs, fail(0, "record", "", err))
+				break
 			}
 			// encoding/csv resumes at the next record after a parse error.
-			errs = append(errs, fail(line, "record", "", err))
+			errs = append(errs, fail(pe.Line, "record", "", err))
 			continue
 		}
 		line, _ := cr.FieldPos(0)

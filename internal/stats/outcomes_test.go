@@ -2,6 +2,7 @@ package stats
 
 import (
 	"errors"
+	"io"
 	"strings"
 	"testing"
 
@@ -104,4 +105,41 @@ func FuzzReadOutcomes(f *testing.F) {
 			}
 		}
 	})
+}
+
+// failingReader returns a read error on every call until its budget runs out,
+// then io.EOF, like a file on a failing disk.
+type failingReader struct{ calls, budget int }
+
+func (r *failingReader) Read([]byte) (int, error) {
+	r.calls++
+	if r.calls > r.budget {
+		return 0, io.EOF
+	}
+	return 0, errDisk
+}
+
+var errDisk = errors.New("disk failure")
+
+// A read error that is not a CSV syntax error cannot be skipped like a bad
+// line: the reader would fail again on every retry. ReadOutcomes must stop at
+// the first one and report it once, not loop (forever, with a reader that
+// keeps failing).
+func TestReadOutcomesReadError(t *testing.T) {
+	r := &failingReader{budget: 1000}
+	in := io.MultiReader(strings.NewReader("id,churned\na,1\n"), r)
+	got, errs := ReadOutcomes(in, "outcomes.csv")
+	if d := cmp.Diff([]Outcome{{ID: "a", Churned: true}}, got); d != "" {
+		t.Errorf("outcomes (-want +got):\n%s", d)
+	}
+	if len(errs) != 1 || !errors.Is(errs[0], errDisk) {
+		t.Fatalf("ReadOutcomes on a failing reader: %d errors (first %v), want one wrapping %v", len(errs), first(errs), errDisk)
+	}
+}
+
+func first(errs []error) error {
+	if len(errs) == 0 {
+		return nil
+	}
+	return errs[0]
 }
