@@ -51,7 +51,7 @@ func runBacktest(in *input, customers []cs.Customer, asof cs.Date, h *healthSect
 		return nil, nil
 	}
 	sec := &backtestSection{}
-	outcomes, errs := health.ReadOutcomes(bytes.NewReader(data), samplebook.OutcomesFile)
+	outcomes, errs := health.ReadOutcomes(bytes.NewReader(data), in.name(samplebook.OutcomesFile))
 	for _, e := range errs {
 		sec.Errors = append(sec.Errors, e.Error())
 	}

@@ -158,7 +158,7 @@ func runHealth(in *input, customers []cs.Customer, asof cs.Date, book summary) (
 	sec.Worst = worst[:min(len(worst), listLimit)]
 
 	if snaps := in.files[samplebook.SnapshotsFile]; snaps != nil {
-		trend, hist, errs := healthTrend(scorer, snaps, asof)
+		trend, hist, errs := healthTrend(scorer, snaps, in.name(samplebook.SnapshotsFile), asof)
 		sec.Trend, sec.history = trend, hist
 		sec.Errors = append(sec.Errors, errs...)
 	}
@@ -172,7 +172,7 @@ func runHealth(in *input, customers []cs.Customer, asof cs.Date, book summary) (
 //
 // It also returns each customer's score history up to asof and its last snapshot
 // before asof.
-func healthTrend(scorer *health.Scorer, snaps []byte, asof cs.Date) ([]trendPoint, map[string]*scoreHistory, []string) {
+func healthTrend(scorer *health.Scorer, snaps []byte, file string, asof cs.Date) ([]trendPoint, map[string]*scoreHistory, []string) {
 	hist := map[string]*scoreHistory{}
 	type acc struct {
 		n      int
@@ -183,14 +183,14 @@ func healthTrend(scorer *health.Scorer, snaps []byte, asof cs.Date) ([]trendPoin
 	var errs []string
 	opt := cs.CSVOptions{Extra: []string{"as_of"}, AllowDuplicateIDs: true}
 	var res health.Result
-	for rec, err := range opt.ReadCSV(bytes.NewReader(snaps), samplebook.SnapshotsFile) {
+	for rec, err := range opt.ReadCSV(bytes.NewReader(snaps), file) {
 		if err != nil {
 			errs = append(errs, err.Error())
 			continue
 		}
 		d, err := cs.ParseDate(rec.Extra[0])
 		if err != nil {
-			errs = append(errs, fmt.Sprintf("%s:%d: as_of: %q: %v", samplebook.SnapshotsFile, rec.Line, rec.Extra[0], err))
+			errs = append(errs, fmt.Sprintf("%s:%d: as_of: %q: %v", file, rec.Line, rec.Extra[0], err))
 			continue
 		}
 		if rec.Customer.Stage == cs.StageChurned || d.After(asof) {

@@ -94,6 +94,16 @@ type input struct {
 	customers []cs.Customer
 	rejected  []string          // one message per row that could not be read
 	files     map[string][]byte // the other files of the book by name, when present
+	names     map[string]string // the user's file name of each book file read from a flag
+}
+
+// name is the file name that messages about the book file give: the user's, when
+// the file came from a flag, else the book's own name.
+func (in *input) name(file string) string {
+	if n, ok := in.names[file]; ok {
+		return n
+	}
+	return file
 }
 
 // sampleBooks keeps the sample books generated in this process by seed, with
@@ -158,7 +168,7 @@ func loadFiles(o options) (*input, error) {
 		return nil, fmt.Errorf("portfolio: %w", err)
 	}
 	defer f.Close()
-	in := &input{source: filepath.Base(o.customers), files: map[string][]byte{}}
+	in := &input{source: filepath.Base(o.customers), files: map[string][]byte{}, names: map[string]string{}}
 	for name, path := range o.files {
 		if *path == "" {
 			continue
@@ -168,6 +178,7 @@ func loadFiles(o options) (*input, error) {
 			return nil, fmt.Errorf("portfolio: %w", err)
 		}
 		in.files[name] = data
+		in.names[name] = filepath.Base(*path)
 	}
 	for c, err := range cs.ReadCustomersCSV(f, filepath.Base(o.customers)) {
 		if err != nil {

@@ -164,3 +164,25 @@ func checkPage(t *testing.T, page []byte) map[string]bool {
 	}
 	return ids
 }
+
+// TestUserFileNamedInErrors checks that a bad row of a user's outcomes or snapshots
+// file is reported under the user's file name: it was reported as outcomes.csv or
+// snapshots.csv, the sample book's names, whatever the file was called.
+func TestUserFileNamedInErrors(t *testing.T) {
+	dir := t.TempDir()
+	outcomes := filepath.Join(dir, "my_outcomes.csv")
+	snapshots := filepath.Join(dir, "my_snapshots.csv")
+	if err := os.WriteFile(outcomes, []byte("id,churned\nC1,maybe\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(snapshots, []byte("as_of,id,mrr,currency\n2026-05-31,C1,-1,USD\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := string(runArgs(t, "-customers", "testdata/customers.csv", "-asof", "2026-06-30",
+		"-outcomes", outcomes, "-snapshots", snapshots))
+	for _, want := range []string{"my_outcomes.csv:2", "my_snapshots.csv:2"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report does not name %q; it says:\n%s", want, out)
+		}
+	}
+}
