@@ -101,11 +101,12 @@ type line struct {
 }
 
 // NewBook builds a book from MRR records in any order. A bad record (an empty
-// customer ID, a negative or zero-currency amount, a duplicate
-// customer/subscription/month, a currency with no rate) is reported in Errors and its
-// customer left out; the other customers are still processed. The error return is
-// for faults of the whole input: no usable record, two currencies with no reporting
-// currency, a missing or non-positive rate.
+// customer ID, a negative or zero-currency amount, a month outside years 1 to 9999,
+// a duplicate customer/subscription/month) is reported in Errors and its customer
+// left out; the other customers are still processed. The error return is for faults
+// of the whole input: no usable record, two currencies with no reporting currency,
+// a currency of the records with no rate for some month (ErrNoRate), a non-positive
+// rate.
 func NewBook(recs []Record, opt Options) (*Book, error) {
 	return newBookWith(recs, nil, nil, opt)
 }

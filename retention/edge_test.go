@@ -288,3 +288,13 @@ func TestBookBadMonth(t *testing.T) {
 		t.Errorf("Errors = %v, want records[1] wrapping ErrMonth", errs)
 	}
 }
+
+// TestBookNoRate: a currency with no rate is a fault of the whole input (NewBook's
+// error wrapping ErrNoRate), as NewBook's documentation says, not a bad record.
+func TestBookNoRate(t *testing.T) {
+	eur := Record{Customer: "b", Subscription: "s", Month: jan, MRR: cs.MustParseMoney("5 EUR")}
+	b, err := NewBook([]Record{rec("a", "s", jan, "10"), eur}, Options{Currency: "USD"})
+	if !errors.Is(err, ErrNoRate) || b != nil {
+		t.Errorf("NewBook with no EUR rate = %v, %v; want ErrNoRate", b, err)
+	}
+}
