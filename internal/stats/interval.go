@@ -47,9 +47,9 @@ func (r Ranking) placements() []float64 {
 				gn++
 			}
 		}
-		vp := (float64(negBelow) + 0.5*float64(gn)) / neg
+		vp := (float64(negBelow) + float64(0.5*float64(gn))) / neg
 		posAbove := r.pos - posBelow - gp
-		vn := (float64(posAbove) + 0.5*float64(gp)) / pos
+		vn := (float64(posAbove) + float64(0.5*float64(gp))) / pos
 		for k := i; k < j; k++ {
 			row := r.order[k]
 			if r.labels[row] {
@@ -110,7 +110,7 @@ func (r Ranking) DeLong() Interval {
 		v := r.placements()
 		se = math.Sqrt(max(delongCov(r, r, v, v), 0))
 	}
-	return Interval{Estimate: auc, Low: max(auc-z95*se, 0), High: min(auc+z95*se, 1), SE: se, Method: MethodDeLong}
+	return Interval{Estimate: auc, Low: max(auc-float64(z95*se), 0), High: min(auc+float64(z95*se), 1), SE: se, Method: MethodDeLong}
 }
 
 // sameRows reports an error unless a and b rank the same rows with the same labels.
@@ -138,10 +138,10 @@ func CompareDeLong(a, b Ranking) (Interval, error) {
 	se := 0.0
 	if a.pos > 1 && a.n-a.pos > 1 {
 		va, vb := a.placements(), b.placements()
-		v := delongCov(a, a, va, va) + delongCov(b, b, vb, vb) - 2*delongCov(a, b, va, vb)
+		v := delongCov(a, a, va, va) + delongCov(b, b, vb, vb) - float64(2*delongCov(a, b, va, vb))
 		se = math.Sqrt(max(v, 0))
 	}
-	return Interval{Estimate: d, Low: max(d-z95*se, -1), High: min(d+z95*se, 1), SE: se, Method: MethodDeLong}, nil
+	return Interval{Estimate: d, Low: max(d-float64(z95*se), -1), High: min(d+float64(z95*se), 1), SE: se, Method: MethodDeLong}, nil
 }
 
 // weightedAUC is the AUC with row i counted w[i] times (ties half).
@@ -207,7 +207,7 @@ func percentile(xs []float64, q float64) float64 {
 	if i+1 >= len(xs) {
 		return xs[len(xs)-1]
 	}
-	return xs[i] + (h-lo)*(xs[i+1]-xs[i])
+	return xs[i] + float64((h-lo)*(xs[i+1]-xs[i]))
 }
 
 // Bootstrap returns the AUC with a 95% percentile interval from reps stratified

@@ -209,7 +209,7 @@ func Logistic(x Matrix, y []bool, opt FitOptions) (Model, error) {
 		for range 60 {
 			dec := 0.0
 			for k := range d {
-				v := theta[k] + t*step[k]
+				v := theta[k] + float64(t*step[k])
 				if k > 0 && !opt.AllowNegative && v < 0 {
 					v = 0
 				}
@@ -217,7 +217,7 @@ func Logistic(x Matrix, y []bool, opt FitOptions) (Model, error) {
 				dec = float64(g[k]*(v-theta[k])) + dec
 			}
 			nl := f.eval(trial, nil, nil)
-			if nl <= loss+1e-4*dec {
+			if nl <= loss+float64(1e-4*dec) {
 				accepted = true
 				break
 			}
@@ -304,7 +304,7 @@ func (f *fitter) eval(theta, g, h []float64) float64 {
 	for k := 1; k < d; k++ {
 		pen = float64(theta[k]*theta[k]) + pen
 	}
-	loss := sum/n + 0.5*f.lambda*pen
+	loss := sum/n + float64(0.5*f.lambda*pen)
 	if g == nil {
 		return loss
 	}
