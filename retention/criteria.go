@@ -517,10 +517,11 @@ func (k *Checker) data(o Offering) Finding {
 }
 
 // Validate checks the offering's own values: a known Pricing, finite
-// non-negative numbers, non-negative amounts in known currencies, a FeeMonths
-// with Cycle ≥ 1 and free months in 1..Cycle, valid dates. Errors name the JSON
-// field and wrap ErrOption, cs.ErrNegative, cs.ErrNotFinite, cs.ErrInvalidDate or
-// cs.ErrUnknownCurrency.
+// non-negative numbers, non-negative amounts in known currencies and, where not
+// zero, in one currency, a FeeMonths with Cycle ≥ 1 and free months in 1..Cycle,
+// valid dates. Errors name the JSON field and wrap ErrOption, cs.ErrNegative,
+// cs.ErrNotFinite, cs.ErrInvalidDate, cs.ErrUnknownCurrency or
+// cs.ErrCurrencyMismatch.
 func (o Offering) Validate() error { return o.validate("offering") }
 
 func (o Offering) validate(path string) error {
@@ -556,6 +557,22 @@ func (o Offering) validate(path string) error {
 		}
 		if !m.v.IsZero() && !m.v.Currency().Known() {
 			return fmt.Errorf("retention: %s.%s: %s: %w", path, m.name, m.v, cs.ErrUnknownCurrency)
+		}
+	}
+	// Amounts in two currencies contradict each other whatever the thresholds:
+	// each non-zero amount is checked against the recurring charge (or, without
+	// one, against the first non-zero amount).
+	refName, ref := "", cs.Money{}
+	for _, m := range []struct {
+		name string
+		v    *cs.Money
+	}{{"recurring_charge", o.RecurringCharge}, {"cancellation_fee", o.CancellationFee}, {"initial_cost", o.InitialCost}} {
+		switch {
+		case m.v == nil || m.v.IsZero():
+		case refName == "":
+			refName, ref = m.name, *m.v
+		case m.v.Currency() != ref.Currency():
+			return fmt.Errorf("retention: %s.%s %s against %s %s: %w", path, m.name, m.v, refName, ref, cs.ErrCurrencyMismatch)
 		}
 	}
 	if fm := o.FeeMonths; fm != nil {

@@ -269,14 +269,7 @@ func TestCheckErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			o := musicStreaming
 			tc.edit(&o)
-			var err error
-			if tc.name == "fee in EUR" {
-				// Only compared with the charge when a fee ratio is allowed.
-				k2, _ := NewChecker(Thresholds{MaxCancellationFeeRatio: 1})
-				_, err = k2.Check(o, tc.asOf)
-			} else {
-				_, err = k.Check(o, tc.asOf)
-			}
+			_, err := k.Check(o, tc.asOf)
 			if !errors.Is(err, tc.want) || !strings.Contains(err.Error(), "retention: "+tc.path) {
 				t.Errorf("Check = %v, want %v naming %s", err, tc.want, tc.path)
 			}
@@ -286,3 +279,25 @@ func TestCheckErrors(t *testing.T) {
 
 func nan() float64 { z := 0.0; return z / z }
 func inf() float64 { z := 0.0; return 1 / z }
+
+// TestValidateCurrencies: Check's documentation promises that an offering with
+// amounts in two currencies is an error, and that Validate gives the same errors;
+// under the default thresholds the fee was never compared with the charge, so the
+// same offering passed or failed depending on MaxCancellationFeeRatio.
+func TestValidateCurrencies(t *testing.T) {
+	o := musicStreaming
+	o.CancellationFee = money("10 EUR")
+	if err := o.Validate(); !errors.Is(err, cs.ErrCurrencyMismatch) || !strings.Contains(err.Error(), "retention: offering.cancellation_fee") {
+		t.Errorf("Validate = %v, want ErrCurrencyMismatch naming offering.cancellation_fee", err)
+	}
+	k, _ := NewChecker(Thresholds{})
+	if _, err := k.Check(o, asOf); !errors.Is(err, cs.ErrCurrencyMismatch) {
+		t.Errorf("Check with default thresholds = %v, want ErrCurrencyMismatch", err)
+	}
+	// A zero amount has no currency to disagree with.
+	o.CancellationFee = &cs.Money{}
+	o.InitialCost = money("0 EUR")
+	if err := o.Validate(); err != nil {
+		t.Errorf("Validate with a zero EUR initial cost = %v, want nil", err)
+	}
+}
