@@ -101,6 +101,9 @@ func loadFiles(in *input, o options) error {
 	snapshots := slices.ContainsFunc(header, func(h string) bool {
 		return strings.EqualFold(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")), "as_of")
 	})
+	if !snapshots && o.asof.IsZero() {
+		return fmt.Errorf("backtest: %s has no as_of column: give its date with -asof YYYY-MM-DD", o.customers)
+	}
 	opt := cs.CSVOptions{}
 	if snapshots {
 		opt = cs.CSVOptions{Extra: []string{"as_of"}, AllowDuplicateIDs: true}

@@ -125,11 +125,28 @@ func TestErrors(t *testing.T) {
 		{[]string{"-customers", "testdata/outcomes.csv", "-outcomes", "testdata/outcomes.csv"}, "outcomes.csv"},
 		{[]string{"-customers", "testdata/snapshots.csv", "-outcomes", "testdata/snapshots.csv"}, "snapshots.csv"},
 		{append([]string{"-fit"}, userFiles...), "-fit: health: fit:"},
+		// A grade the scorecard does not have flagged nobody and reported precision 0.
+		{[]string{"-flag", "red,purple"}, `-flag "purple"`},
+		// A customers file without an as_of column was scored as of 0001-01-01.
+		{[]string{"-customers", "testdata/customers_plain.csv", "-outcomes", "testdata/outcomes.csv", "-health", "testdata/scorecard.json"}, "-asof"},
 	} {
 		var out bytes.Buffer
 		err := run(tc.args, &out)
 		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.HasPrefix(err.Error(), "backtest: ") {
 			t.Errorf("run(%q) = %v, want a backtest: error containing %q", tc.args, err, tc.want)
 		}
+	}
+}
+
+// TestPlainCustomersAsOf checks that a customers file without an as_of column is
+// scored as of -asof.
+func TestPlainCustomersAsOf(t *testing.T) {
+	var out bytes.Buffer
+	err := run([]string{"-customers", "testdata/customers_plain.csv", "-outcomes", "testdata/outcomes.csv", "-health", "testdata/scorecard.json", "-asof", "2026-05-31"}, &out)
+	if err != nil {
+		t.Fatalf("run = %v", err)
+	}
+	if !strings.Contains(out.String(), "Customers evaluated  6 ") {
+		t.Errorf("run printed\n%s\nwant 6 customers evaluated", out.String())
 	}
 }

@@ -38,12 +38,34 @@ type scoredRow struct {
 	churned bool
 }
 
+// checkFlag refuses a -flag grade that no profile of cfg can give: it would flag
+// nobody and report a precision and recall of 0 as if measured.
+func checkFlag(flag []string, cfg health.Config) error {
+	var labels []string
+	for i := range cfg.Profiles {
+		for _, b := range cfg.Profiles[i].GradeScheme().Bands {
+			if !slices.Contains(labels, b.Label) {
+				labels = append(labels, b.Label)
+			}
+		}
+	}
+	for _, g := range flag {
+		if !slices.Contains(labels, g) {
+			return fmt.Errorf("backtest: -flag %q: not a grade of the scorecard (%s)", g, strings.Join(labels, ", "))
+		}
+	}
+	return nil
+}
+
 func analyse(in *input, o options) (*report, error) {
 	s, err := health.Compile(in.cfg)
 	if err != nil {
 		return nil, fmt.Errorf("backtest: %s: %w", in.cfgName, err)
 	}
 	rep := &report{source: in.source, cfgName: in.cfgName, fingerprint: s.Fingerprint(), leftOut: in.leftOut, o: o}
+	if err := checkFlag(o.flag, in.cfg); err != nil {
+		return nil, err
+	}
 	bo := health.BacktestOptions{Flag: o.flag, BootstrapReps: o.bootstrap, Seed: o.seed, Lead: o.lead}
 	if rep.bt, err = health.Backtest(s, in.obs, in.outcomes, bo); err != nil {
 		return nil, fmt.Errorf("backtest: %w", err)
