@@ -80,7 +80,13 @@ func readMRR(r io.Reader) (recs []Record, pos []srcPos, bad []*RecordError, err 
 		line, _ := cr.FieldPos(0)
 		idx := len(recs) + len(bad)
 		if len(row) != len(head) {
-			bad = append(bad, &RecordError{Index: idx, Line: line, Err: fmt.Errorf("%d fields, want %d: %w", len(row), len(head), cs.ErrMissing)})
+			// The customer ID, where the row still has one, marks the customer bad:
+			// its other lines alone would misclassify it.
+			var id string
+			if col[0] < len(row) {
+				id = string([]byte(row[col[0]]))
+			}
+			bad = append(bad, &RecordError{Index: idx, Line: line, Customer: id, Err: fmt.Errorf("%d fields, want %d: %w", len(row), len(head), cs.ErrMissing)})
 			continue
 		}
 		rec, ferr := parseMRRRow(row, col)

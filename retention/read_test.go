@@ -196,3 +196,21 @@ func FuzzReadMRR(f *testing.F) {
 		}
 	})
 }
+
+// A line with the wrong number of fields (here a decimal comma) still names its
+// customer, who is left out of the book: keeping the customer's other lines would
+// silently count the lost subscription as a contraction.
+func TestReadMRRFieldCountLeavesCustomerOut(t *testing.T) {
+	b, err := ReadMRR(strings.NewReader(goodCSV+"a,s2,2026-02,5,00,USD\n"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := b.Errors()
+	var re *RecordError
+	if len(errs) != 1 || !errors.As(errs[0], &re) || re.Line != 10 || re.Customer != "a" {
+		t.Fatalf("Errors = %v, want line 10 for customer a", errs)
+	}
+	if got := strings.Join(b.Customers(), ","); got != "b,c,d" {
+		t.Errorf("Customers = %s, want b,c,d", got)
+	}
+}
