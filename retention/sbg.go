@@ -230,7 +230,8 @@ func (m SBG) Project(from, periods int) []float64 {
 // every later one is discounted by its distance from it. The hypergeometric series
 // is summed directly (each term is the previous times z(β+n+k)/(α+β+n+k), below z
 // < 1) until a term no longer changes the sum. The error wraps ErrOption for d ≤ 0,
-// a non-finite d or n < 0.
+// a non-finite d or n < 0, and ErrNoConvergence when 10⁷ terms do not settle the
+// sum (a discount rate so small that the lifetime is beyond reach).
 func (m SBG) DERL(d float64, n int) (float64, error) {
 	if math.IsNaN(d) || math.IsInf(d, 0) || d <= 0 || n < 0 {
 		return 0, fmt.Errorf("retention: derl at d = %v, n = %d: want d > 0, n ≥ 0: %w", d, n, ErrOption)
@@ -241,7 +242,13 @@ func (m SBG) DERL(d float64, n int) (float64, error) {
 	z := 1 / (1 + d)
 	a, b, nf := m.Alpha, m.Beta, float64(n)
 	term, sum := 1.0, 1.0
-	for k := 0; k < 10_000_000; k++ {
+	const maxTerms = 10_000_000
+	for k := 0; ; k++ {
+		if k == maxTerms {
+			// A truncated sum would be a silently wrong value (d → 0 with α ≤ 1
+			// diverges): say so instead.
+			return 0, fmt.Errorf("retention: derl at d = %v, n = %d: the series has not converged after %d terms: %w", d, n, maxTerms, ErrNoConvergence)
+		}
 		term *= float64(z*(b+nf+1+float64(k))) / (a + b + nf + 1 + float64(k))
 		next := sum + term
 		if next == sum {

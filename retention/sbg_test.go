@@ -171,3 +171,16 @@ func TestFitSBGLogLik(t *testing.T) {
 		}
 	}
 }
+
+// At a discount rate so small that the series has not converged after its last
+// term, DERL must say so rather than return the truncated sum: at d = 1e-12 the
+// regular cohort's DERL is far beyond the 10⁷ terms summed.
+func TestDERLNoConvergence(t *testing.T) {
+	m := SBG{Alpha: 0.704, Beta: 1.182}
+	if v, err := m.DERL(1e-12, 0); !errors.Is(err, ErrNoConvergence) {
+		t.Errorf("DERL(1e-12, 0) = %v, %v; want ErrNoConvergence", v, err)
+	}
+	if _, err := m.Value(cs.MustParseMoney("100 USD"), 1e-12, 0); !errors.Is(err, ErrNoConvergence) {
+		t.Errorf("Value at d = 1e-12: err = %v, want ErrNoConvergence", err)
+	}
+}
