@@ -70,9 +70,10 @@ func (s Selector) IsZero() bool {
 // Group is a named set of measures with a weight in the overall score.
 type Group struct {
 	Name string `json:"name"` // unique within a profile, such as "Adoption"
-	// Weight is any non-negative number; group weights are normalised to sum to 1.
+	// Weight is any non-negative number; group weights are normalised to sum to 1
+	// (their sum must be finite).
 	Weight   float64   `json:"weight"`
-	Measures []Measure `json:"measures"` // at least one, with weights summing above 0
+	Measures []Measure `json:"measures"` // at least one, with weights summing above 0 (and finite)
 }
 
 // Measure turns one signal (or attribute) of a customer into points 0..100 with
@@ -109,7 +110,7 @@ type Measure struct {
 // and the measure counts as missing (Planhat's bounded factors).
 type Ramp struct {
 	Bad     float64 `json:"bad"`               // the value scoring 0 points
-	Good    float64 `json:"good"`              // the value scoring 100 points; ≠ Bad
+	Good    float64 `json:"good"`              // the value scoring 100 points; ≠ Bad, and Good − Bad finite
 	Bounded bool    `json:"bounded,omitempty"` // ignore values outside [Bad,Good] instead of clamping
 }
 

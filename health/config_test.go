@@ -57,6 +57,19 @@ func TestParseConfigErrors(t *testing.T) {
 			`health: profiles[1]: unreachable: profiles[0] ("all") before it matches every customer`},
 		// A key given twice is refused rather than silently overwritten.
 		{"duplicate key", `{"version":"a","version":"b","profiles":[]}`, "health: version: duplicate key"},
+		// A ramp whose span good − bad overflows: every value would score NaN
+		// points and the NaN score would be graded as the top band.
+		{"ramp span", head + `{"name":"a","weight":1,"measures":[{"name":"x","signal":"x","weight":1,"ramp":{"bad":-1.7e308,"good":1.7e308}}]}]}]}`,
+			"health: profiles[0].groups[0].measures[0].ramp: good − bad overflows"},
+		// Measure weights whose sum overflows leave every nominal share 0, so
+		// every customer would silently be Unknown.
+		{"measure weight sum", head + `{"name":"a","weight":1,"measures":[{"name":"x","signal":"x","weight":1e308,"ramp":{"bad":0,"good":1}},
+			{"name":"y","signal":"y","weight":1e308,"ramp":{"bad":0,"good":1}}]}]}]}`,
+			"health: profiles[0].groups[0].measures: measure weights sum to +Inf"},
+		// Likewise for group weights.
+		{"group weight sum", head + `{"name":"a","weight":1e308,"measures":[{"name":"x","signal":"x","weight":1,"ramp":{"bad":0,"good":1}}]},
+			{"name":"b","weight":1e308,"measures":[{"name":"y","signal":"y","weight":1,"ramp":{"bad":0,"good":1}}]}]}]}`,
+			"health: profiles[0].groups: group weights sum to +Inf"},
 		// No profile at all.
 		{"empty", `{}`, "health: profiles: no profile"},
 	}

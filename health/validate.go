@@ -154,10 +154,14 @@ func (v *validator) profile(path string, p *Profile) {
 		}
 		if len(g.Measures) > 0 && !(sum > 0) {
 			v.add(join(gp, "measures"), "measure weights sum to 0")
+		} else if !finite(sum) {
+			v.add(join(gp, "measures"), "measure weights sum to %s", ftoa(sum))
 		}
 	}
 	if len(p.Groups) > 0 && !(total > 0) {
 		v.add(join(path, "groups"), "group weights sum to 0")
+	} else if !finite(total) {
+		v.add(join(path, "groups"), "group weights sum to %s", ftoa(total))
 	}
 	if len(p.Vetoes) > maxVetoes {
 		v.add(join(path, "vetoes"), "%d vetoes, at most %d", len(p.Vetoes), maxVetoes)
@@ -175,6 +179,8 @@ func (v *validator) measure(path string, m *Measure) {
 			v.add(join(path, "ramp"), "bad %s and good %s must be finite", ftoa(m.Ramp.Bad), ftoa(m.Ramp.Good))
 		} else if m.Ramp.Bad == m.Ramp.Good {
 			v.add(join(path, "ramp"), "bad and good are both %s", ftoa(m.Ramp.Bad))
+		} else if !finite(m.Ramp.Good - m.Ramp.Bad) {
+			v.add(join(path, "ramp"), "good − bad overflows (bad %s, good %s)", ftoa(m.Ramp.Bad), ftoa(m.Ramp.Good))
 		}
 	}
 	if m.Bands != nil {
