@@ -50,6 +50,9 @@ func DecodeOfferings(r io.Reader) ([]Offering, error) {
 	if err := decodeOne(data, &raws); err != nil {
 		return nil, fmt.Errorf("retention: offerings: want an array of objects: %w", err)
 	}
+	if raws == nil { // JSON null decodes without error into a nil slice
+		return nil, fmt.Errorf("retention: offerings: null: want an array of objects: %w", ErrJSON)
+	}
 	out := make([]Offering, 0, len(raws))
 	var errs []error
 	for i, raw := range raws {

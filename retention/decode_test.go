@@ -135,3 +135,16 @@ func FuzzDecodeOffering(f *testing.F) {
 		}
 	})
 }
+
+// A JSON null is not an array of offerings: it must not read as an empty list, which
+// would let a blanked-out file pass as "nothing to check".
+func TestDecodeOfferingsNull(t *testing.T) {
+	for _, in := range []string{"null", " null\n"} {
+		if got, err := DecodeOfferings(strings.NewReader(in)); !errors.Is(err, ErrJSON) {
+			t.Errorf("DecodeOfferings(%q) = %v, %v; want ErrJSON", in, got, err)
+		}
+	}
+	if got, err := DecodeOfferings(strings.NewReader("[]")); err != nil || len(got) != 0 {
+		t.Errorf("DecodeOfferings([]) = %v, %v; want no offering, no error", got, err)
+	}
+}
