@@ -256,7 +256,9 @@ func (h *History) Open() []Task {
 // Evaluate returns the tasks the playbook creates for one situation, ordered by
 // priority, then play and action order. h may be nil (no history). It neither
 // reads nor changes anything else; call h.Record to commit the tasks. The error
-// names a situation that cannot be evaluated (no customer ID, no date).
+// names a situation that cannot be evaluated (no customer ID, no date, or a known
+// number outside its field's domain: NaN, infinite, or beyond the bounds listed in
+// the package doc).
 func (pb *Playbook) Evaluate(s *Situation, h *History) ([]Task, error) {
 	tasks, err := pb.AppendTasks(nil, s, h)
 	slices.SortStableFunc(tasks, compareTasks)
@@ -272,6 +274,14 @@ func (pb *Playbook) AppendTasks(dst []Task, s *Situation, h *History) ([]Task, e
 	}
 	if s.Now.IsZero() || !s.Now.Valid() {
 		return dst, &Error{Path: "situation.now", Err: cs.ErrInvalidDate, Msg: fmt.Sprintf("customer %q", s.Customer.ID)}
+	}
+	if err := s.check("situation"); err != nil {
+		return dst, err
+	}
+	if s.Previous != nil {
+		if err := s.Previous.check("situation.previous"); err != nil {
+			return dst, err
+		}
 	}
 	// Always prepared afresh: the caller may have changed s since the last call.
 	s.prepare(pb.layout)

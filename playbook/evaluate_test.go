@@ -2,6 +2,7 @@ package playbook
 
 import (
 	"errors"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -212,5 +213,44 @@ func TestDefaultVocabulary(t *testing.T) {
 			t.Errorf("%s: no name or purpose", p.ID)
 		}
 		walk(p.When, p.ID)
+	}
+}
+
+// TestEvaluateRefusesBadNumbers checks that a known number outside its field's
+// domain, NaN or infinite, is an error naming the field: NaN was read as missing,
+// so a "not" condition fired on it, and a score of 150 was compared as if valid.
+func TestEvaluateRefusesBadNumbers(t *testing.T) {
+	c := cs.Customer{ID: "c1", Stage: cs.StageAdoption, MRR: cs.MustParseMoney("100 USD")}
+	for _, tc := range []struct {
+		set  func(s *Situation)
+		want string
+	}{
+		{func(s *Situation) { s.HealthScore, s.HealthKnown = math.NaN(), true }, "situation.health.score"},
+		{func(s *Situation) { s.HealthScore, s.HealthKnown = 150, true }, "situation.health.score"},
+		{func(s *Situation) { s.Friction, s.FrictionKnown = math.Inf(1), true }, "situation.effort.friction"},
+		{func(s *Situation) { s.FCR, s.FCRKnown = -0.5, true }, "situation.effort.fcr"},
+		{func(s *Situation) { s.CES, s.CESKnown = 9, true }, "situation.effort.ces"},
+		{func(s *Situation) {
+			s.Previous = NewSituation(&c, cs.MustParseDate("2026-06-01"))
+			s.Previous.HealthScore, s.Previous.HealthKnown = -1, true
+		}, "situation.previous.health.score"},
+	} {
+		s := NewSituation(&c, cs.MustParseDate("2026-06-30"))
+		tc.set(s)
+		_, err := Default().Evaluate(s, nil)
+		if err == nil || !errors.Is(err, cs.ErrRange) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Evaluate = %v, want an out-of-range error naming %s", err, tc.want)
+		}
+	}
+	// The bounds themselves and unknown values are fine.
+	s := NewSituation(&c, cs.MustParseDate("2026-06-30"))
+	s.HealthScore, s.HealthKnown = 100, true
+	s.Friction, s.FrictionKnown = 0, true
+	s.FCR, s.FCRKnown = 1, true
+	s.CES, s.CESKnown = 1, true
+	s.Friction = math.NaN()
+	s.FrictionKnown = false
+	if _, err := Default().Evaluate(s, nil); err != nil {
+		t.Errorf("Evaluate at the bounds = %v, want nil", err)
 	}
 }

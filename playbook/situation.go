@@ -1,6 +1,7 @@
 package playbook
 
 import (
+	"fmt"
 	"math"
 	"slices"
 
@@ -83,6 +84,31 @@ func known(v float64, ok bool) float64 {
 		return math.NaN()
 	}
 	return v
+}
+
+// check reports the first known number of s outside its field's domain (NaN and
+// infinities included) as an *Error wrapping cs.ErrRange, its path under prefix.
+func (s *Situation) check(prefix string) error {
+	for _, f := range [...]struct {
+		name   string
+		v      float64
+		known  bool
+		lo, hi float64
+	}{
+		{"health.score", s.HealthScore, s.HealthKnown, 0, 100},
+		{"effort.friction", s.Friction, s.FrictionKnown, 0, 100},
+		{"effort.fcr", s.FCR, s.FCRKnown, 0, 1},
+		{"effort.ces", s.CES, s.CESKnown, 1, 7},
+	} {
+		if f.known && !(f.v >= f.lo && f.v <= f.hi) {
+			id := ""
+			if s.Customer != nil {
+				id = s.Customer.ID
+			}
+			return &Error{Path: prefix + "." + f.name, Err: cs.ErrRange, Msg: fmt.Sprintf("customer %q: %v, want %v..%v", id, f.v, f.lo, f.hi)}
+		}
+	}
+	return nil
 }
 
 // prepare fills s.nums for l, and s.Previous's too.
