@@ -43,7 +43,8 @@ import (
 // before any account's State.AsOf.
 //
 // A bad account (empty or duplicate ID, missing or negative value, a value in a
-// currency without a rate, a non-finite health or signal, a state from a later
+// currency without a rate, a health outside 0..100 (cs.ErrRange) or not
+// finite, a non-finite signal, a state from a later
 // period) is left out of Result.Accounts and listed in Result.Rejected; the
 // others are assigned as if it were absent, and the returned error joins one
 // *Error per rejected account, naming accounts[i] and the field. Both duplicates
@@ -182,7 +183,11 @@ func (w *run) check() {
 			prev = n
 		}
 		if acc.HealthKnown && (!finite(acc.Health) || acc.Health < 0 || acc.Health > 100) {
-			w.bad(i, ".health", strconv.FormatFloat(acc.Health, 'g', -1, 64), fmt.Errorf("want 0..100: %w", cs.ErrNotFinite))
+			why := cs.ErrRange // a finite score outside 0..100
+			if !finite(acc.Health) {
+				why = cs.ErrNotFinite
+			}
+			w.bad(i, ".health", strconv.FormatFloat(acc.Health, 'g', -1, 64), fmt.Errorf("want 0..100: %w", why))
 			continue
 		}
 		if len(acc.Signals) > 0 {

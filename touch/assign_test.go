@@ -3,6 +3,7 @@ package touch
 import (
 	"errors"
 	"fmt"
+	"math"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -220,5 +221,29 @@ func TestAssignDuplicatesLargeBook(t *testing.T) {
 	want := []string{"C0000017@17", "C0000017@3000", "C0000017@3002", "C0002999@2999", "C0002999@3001"}
 	if diff := cmp.Diff(want, ids); diff != "" || len(r.Accounts) != 2998 {
 		t.Errorf("rejected (-want +got):\n%s\n%d assigned, want 2998", diff, len(r.Accounts))
+	}
+}
+
+// A health score out of 0..100 is finite: its error must say it is out of range
+// (cs.ErrRange), not that it is not finite; a NaN is not finite.
+func TestAssignBadHealth(t *testing.T) {
+	a := MustCompile(Policy{Currency: "USD", High: TierPolicy{MinValue: usd("100")}})
+	over := acct("over", "500", "")
+	over.Health, over.HealthKnown = 150, true
+	nan := acct("nan", "500", "")
+	nan.Health, nan.HealthKnown = math.NaN(), true
+	r, _ := a.Assign([]Account{over, nan}, asOf)
+	if len(r.Rejected) != 2 {
+		t.Fatalf("Assign rejected %d accounts, want 2: %+v", len(r.Rejected), r.Rejected)
+	}
+	for _, tc := range []struct {
+		i     int
+		want  error
+		wrong error
+	}{{0, cs.ErrNotFinite, cs.ErrRange}, {1, cs.ErrRange, cs.ErrNotFinite}} {
+		_, err := a.Assign([]Account{[]Account{nan, over}[tc.i]}, asOf)
+		if !errors.Is(err, tc.want) || errors.Is(err, tc.wrong) {
+			t.Errorf("Assign error = %v, want it to wrap %v and not %v", err, tc.want, tc.wrong)
+		}
 	}
 }
