@@ -44,9 +44,9 @@ import (
 //
 // A bad account (empty or duplicate ID, missing or negative value, a value in a
 // currency without a rate, a health outside 0..100 (cs.ErrRange) or not
-// finite, a non-finite signal, a state from a later
-// period) is left out of Result.Accounts and listed in Result.Rejected; the
-// others are assigned as if it were absent, and the returned error joins one
+// finite, a non-finite signal, a state from a later period) is left out of
+// Result.Accounts and listed in Result.Rejected; the others are assigned as
+// if it were absent, and the returned error joins one
 // *Error per rejected account, naming accounts[i] and the field. Both duplicates
 // of a duplicate ID are rejected, so that the result does not depend on input
 // order. The error is nil when every account was assigned; the Result is nil
