@@ -80,8 +80,9 @@
 // (higher first; when currencies differ, by currency code — convert MRR into one
 // reporting currency first if the book mixes them), then customer ID, then play
 // and action order. EvaluateAll reports one error per situation it cannot
-// evaluate (no customer ID, no date, a customer ID seen before) and evaluates the
-// others.
+// evaluate (no customer ID, no date, a customer ID seen before, or a known health
+// score, friction, FCR or CES that is NaN, infinite or outside the bounds listed
+// under Conditions, wrapping cs.ErrRange) and evaluates the others.
 //
 // Plan takes tasks in that order and gives each to its owner role while the role
 // has slots and hours left; the others are deferred with the reason, which says
