@@ -66,6 +66,12 @@ func TestParseConfigErrors(t *testing.T) {
 		{"measure weight sum", head + `{"name":"a","weight":1,"measures":[{"name":"x","signal":"x","weight":1e308,"ramp":{"bad":0,"good":1}},
 			{"name":"y","signal":"y","weight":1e308,"ramp":{"bad":0,"good":1}}]}]}]}`,
 			"health: profiles[0].groups[0].measures: measure weights sum to +Inf"},
+		// A finite sum whose product with 100 points overflows: the weighted
+		// sum would be +Inf and every score 100.
+		{"measure weight too large", head + `{"name":"a","weight":1,"measures":[{"name":"x","signal":"x","weight":1e307,"ramp":{"bad":0,"good":1}}]}]}]}`,
+			"health: profiles[0].groups[0].measures: measure weights sum to 1e+307, too large to weigh 100 points"},
+		{"group weight too large", head + `{"name":"a","weight":1e307,"measures":[{"name":"x","signal":"x","weight":1,"ramp":{"bad":0,"good":1}}]}]}]}`,
+			"health: profiles[0].groups: group weights sum to 1e+307, too large to weigh 100 points"},
 		// Likewise for group weights.
 		{"group weight sum", head + `{"name":"a","weight":1e308,"measures":[{"name":"x","signal":"x","weight":1,"ramp":{"bad":0,"good":1}}]},
 			{"name":"b","weight":1e308,"measures":[{"name":"y","signal":"y","weight":1,"ramp":{"bad":0,"good":1}}]}]}]}`,

@@ -156,12 +156,16 @@ func (v *validator) profile(path string, p *Profile) {
 			v.add(join(gp, "measures"), "measure weights sum to 0")
 		} else if !finite(sum) {
 			v.add(join(gp, "measures"), "measure weights sum to %s", ftoa(sum))
+		} else if !finite(100 * sum) {
+			v.add(join(gp, "measures"), "measure weights sum to %s, too large to weigh 100 points", ftoa(sum))
 		}
 	}
 	if len(p.Groups) > 0 && !(total > 0) {
 		v.add(join(path, "groups"), "group weights sum to 0")
 	} else if !finite(total) {
 		v.add(join(path, "groups"), "group weights sum to %s", ftoa(total))
+	} else if !finite(100 * total) {
+		v.add(join(path, "groups"), "group weights sum to %s, too large to weigh 100 points", ftoa(total))
 	}
 	if len(p.Vetoes) > maxVetoes {
 		v.add(join(path, "vetoes"), "%d vetoes, at most %d", len(p.Vetoes), maxVetoes)
