@@ -247,3 +247,17 @@ func TestAssignBadHealth(t *testing.T) {
 		}
 	}
 }
+
+// The doc's claim about the zero Policy: with only a currency set (Assign needs
+// one to read values), every account lands in tech touch, for its threshold.
+func TestAssignZeroPolicyIsTech(t *testing.T) {
+	r, err := MustCompile(Policy{Currency: "USD"}).Assign([]Account{acct("a", "1000000", ""), acct("b", "0", "")}, asOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range r.Accounts {
+		if x.Tier != Tech || x.Reasons&ReasonThreshold == 0 {
+			t.Errorf("%s: tier %s (%s), want tech by threshold", x.ID, x.Tier, x.Reasons)
+		}
+	}
+}

@@ -97,11 +97,14 @@
 // Bounds: values, ARR and capacities are non-negative; thresholds must satisfy
 // high > low, and tech takes none; MaxCostShare is in (0, 1], Hysteresis.Margin
 // in [0, 1); Health is 0..100; signals must be finite. A Policy's zero fields
-// have documented defaults; the zero Policy puts every account in tech touch.
+// have documented defaults; the zero Policy with only its Currency set puts
+// every account in tech touch (with no currency at all, Assign returns an error
+// naming "currency", since no value can be read).
 //
 // Errors: Compile reports every bad setting at once, each an *Error naming its
 // JSON path. Assign rejects a bad account (empty or duplicate ID, missing or
-// negative value, no rate, non-finite signal, state from a later period) into
+// negative value, no rate, health outside 0..100 or not finite, non-finite
+// signal, state from a later period) into
 // Result.Rejected and the joined error, and assigns the others as if it were
 // absent; both records of a duplicate ID are rejected. No input panics; only
 // MustCompile panics, by design, on a bad policy.
