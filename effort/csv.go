@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	cs "github.com/successkit/cs"
@@ -83,6 +84,9 @@ func (t *table) readHeader() error {
 		t.pos[k] = -1
 	}
 	for i, name := range rec {
+		if i == 0 {
+			name = strings.TrimPrefix(name, "\uFEFF") // a byte-order mark written by spreadsheets
+		}
 		k := -1
 		for j, c := range t.cols {
 			if c == name {

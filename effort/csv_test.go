@@ -204,3 +204,17 @@ func TestLoadBatchHeader(t *testing.T) {
 		t.Errorf("Len = %d, %d, want 0, 1", n, e)
 	}
 }
+
+// TestReaderByteOrderMark checks that a header starting with the byte-order mark a
+// spreadsheet writes is read, as the cs, health and retention readers read it: the
+// mark made the first column an unknown field and the whole file was refused.
+func TestReaderByteOrderMark(t *testing.T) {
+	r := NewCaseEventReader(strings.NewReader("\ufeffcase_id,customer_id,event,time\nk1,C1,opened,2026-06-01T09:00:00Z\n"), "case_events.csv")
+	ev, err := r.Read()
+	if err != nil {
+		t.Fatalf("Read = %v, want the event", err)
+	}
+	if ev.CaseID != "k1" {
+		t.Errorf("Read = %+v, want case k1", ev)
+	}
+}
