@@ -11,11 +11,11 @@
 //
 //	go run ./examples/retentionmodel
 //	go run ./examples/retentionmodel -offerings mine.json -format json
-//	go run ./examples/retentionmodel -thresholds strict.json -as-of 2026-09-30
+//	go run ./examples/retentionmodel -thresholds strict.json -asof 2026-09-30
 //
 // -offerings reads a JSON array of offerings (the fields of retention.Offering);
 // -thresholds a JSON object of retention.Thresholds (omitted fields keep their
-// defaults); -as-of is the date the age of the last release is measured from
+// defaults); -asof is the date the age of the last release is measured from
 // (2026-06-30 by default, the sample book's date, so the output is reproducible).
 // -format json prints the assessments as a JSON array. An offering that cannot be
 // read or checked is reported on standard error, after the others have been
@@ -52,7 +52,7 @@ func run(args []string, stdout io.Writer) error {
 	fs.SetOutput(io.Discard)
 	offerings := fs.String("offerings", "", "JSON file with an array of offerings (default: the articles' offerings)")
 	thresholds := fs.String("thresholds", "", "JSON file with thresholds (default: the documented defaults)")
-	asOf := fs.String("as-of", "2026-06-30", "date of the check, YYYY-MM-DD")
+	asOf := fs.String("asof", "2026-06-30", "date of the check, YYYY-MM-DD")
 	format := fs.String("format", "text", "text or json")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -71,7 +71,7 @@ func run(args []string, stdout io.Writer) error {
 	}
 	date, err := cs.ParseDate(*asOf)
 	if err != nil {
-		return fmt.Errorf("retentionmodel: -as-of: %w", err)
+		return fmt.Errorf("retentionmodel: -asof: %w", err)
 	}
 	src := articleOfferings
 	if *offerings != "" {

@@ -21,7 +21,7 @@ func TestGolden(t *testing.T) {
 		// A user's offering: fails on self-serve cancelling and the initial cost.
 		{"mine", []string{"-offerings", "testdata/mine.json"}},
 		// Looser thresholds pass the initial cost; the later date fails criterion 3.
-		{"mine_lenient", []string{"-offerings", "testdata/mine.json", "-thresholds", "testdata/lenient.json", "-as-of", "2026-09-30", "-format", "json"}},
+		{"mine_lenient", []string{"-offerings", "testdata/mine.json", "-thresholds", "testdata/lenient.json", "-asof", "2026-09-30", "-format", "json"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var out bytes.Buffer
@@ -37,7 +37,7 @@ func TestGolden(t *testing.T) {
 // still checked and printed.
 func TestPartial(t *testing.T) {
 	var out bytes.Buffer
-	err := run([]string{"-offerings", "testdata/partial.json", "-as-of", "2026-06-01"}, &out)
+	err := run([]string{"-offerings", "testdata/partial.json", "-asof", "2026-06-01"}, &out)
 	if err == nil || !strings.Contains(err.Error(), "offerings[1].pricing") || !strings.Contains(err.Error(), `offering "future release"`) {
 		t.Errorf("err = %v, want offerings[1].pricing and the future release named", err)
 	}
@@ -55,8 +55,8 @@ func TestErrors(t *testing.T) {
 		{[]string{"-offerings", "testdata/bad.json"}, "offerings[0].uses_per_month"},
 		{[]string{"-offerings", "testdata/missing.json"}, "missing.json"},
 		{[]string{"-thresholds", "testdata/badthresholds.json"}, "max_notice_dayz"},
-		{[]string{"-as-of", "2026-02-30"}, "-as-of"},
-		{[]string{"-as-of", "2026-01-01"}, "last_release"},
+		{[]string{"-asof", "2026-02-30"}, "-asof"},
+		{[]string{"-asof", "2026-01-01"}, "last_release"},
 		{[]string{"-format", "yaml"}, "-format"},
 		{[]string{"stray"}, "unexpected argument"},
 	} {
