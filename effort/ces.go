@@ -194,7 +194,7 @@ func (s *CESSummary) finish() {
 	var easy, hard int
 	for i, n := range s.CES2 {
 		s.Count += n
-		sum += float64(n) * (float64(i) * 100 / 6)
+		sum = float64(float64(n)*(float64(i)*100/6)) + sum // no FMA: see cs's TestNoFusableFloatSums
 		switch {
 		case i+1 >= 5:
 			easy += n
@@ -204,7 +204,7 @@ func (s *CESSummary) finish() {
 	}
 	for i, n := range s.CES1 {
 		s.Count += n
-		sum += float64(n) * (float64(4-i) * 100 / 4)
+		sum = float64(float64(n)*(float64(4-i)*100/4)) + sum
 		switch {
 		case i+1 <= 2:
 			easy += n

@@ -89,7 +89,7 @@ func Wilson(k, n int, z float64) (low, high float64) {
 	nf, p := float64(n), float64(k)/float64(n)
 	z2 := float64(z * z)
 	centre := float64(2*nf*p) + z2
-	half := z * math.Sqrt(z2+float64(4*nf*p)*(1-p))
+	half := z * math.Sqrt(z2+float64(float64(4*nf*p)*(1-p)))
 	den := 2 * (nf + z2)
 	low, high = (centre-half)/den, (centre+half)/den
 	return max(0, low), min(1, high)

@@ -1,4 +1,4 @@
-package stats
+package cs_test
 
 import (
 	"go/ast"
@@ -6,7 +6,9 @@ import (
 	"go/parser"
 	"go/token"
 	"go/types"
+	"maps"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -15,14 +17,25 @@ import (
 // lets a compiler fuse x*y + z into one FMA instruction (arm64, ppc64, s390x
 // do), which changes the last bit of a sum. An explicit conversion,
 // float64(x*y) + z, forbids the fusion. This test type-checks the package's
-// non-test files and fails on any floating-point + or - with an unconverted *
-// operand, so a result computed on amd64 matches one computed on arm64.
+// non-test files of every library package (the keys of layers) and fails on
+// any floating-point + or - with an unconverted * operand, so a result computed
+// on amd64 matches one computed on arm64.
 func TestNoFusableFloatSums(t *testing.T) {
 	if testing.Short() {
-		t.Skip("type-checks the package from source")
+		t.Skip("type-checks the packages from source")
+	}
+	for _, pkg := range slices.Sorted(maps.Keys(layers)) {
+		t.Run("cs/"+pkg, func(t *testing.T) { checkNoFusableFloatSums(t, pkg) })
+	}
+}
+
+func checkNoFusableFloatSums(t *testing.T, pkg string) {
+	dir, path := ".", module
+	if pkg != "" {
+		dir, path = filepath.FromSlash(pkg), module+"/"+pkg
 	}
 	fset := token.NewFileSet()
-	names, _ := filepath.Glob("*.go")
+	names, _ := filepath.Glob(filepath.Join(dir, "*.go"))
 	var files []*ast.File
 	for _, n := range names {
 		if strings.HasSuffix(n, "_test.go") {
@@ -36,7 +49,7 @@ func TestNoFusableFloatSums(t *testing.T) {
 	}
 	info := &types.Info{Types: map[ast.Expr]types.TypeAndValue{}}
 	conf := types.Config{Importer: importer.ForCompiler(fset, "source", nil)}
-	if _, err := conf.Check("github.com/successkit/cs/internal/stats", fset, files, info); err != nil {
+	if _, err := conf.Check(path, fset, files, info); err != nil {
 		t.Skipf("cannot type-check from source here: %v", err)
 	}
 	isFloat := func(e ast.Expr) bool {
