@@ -263,22 +263,55 @@ func (m Money) RoundBank() Money {
 }
 
 // Minor returns the amount in minor units (cents for USD) when it is a whole number
-// of them and fits an int64; ok is false otherwise. Hot loops accumulate in minor
-// units and convert back with MoneyFromMinor.
+// of them and fits an int64; ok is false otherwise, and for the zero Money. Hot
+// loops accumulate in minor units and convert back with MoneyFromMinor: Minor does
+// not allocate for amounts of up to 18 significant digits, which are all realistic
+// ones.
 func (m Money) Minor() (n int64, ok bool) {
 	d := m.currency.Digits()
 	if d < 0 {
 		return 0, false
 	}
-	s := m.amount.Shift(int32(d))
-	if !s.IsInteger() {
+	return minorUnits(m.amount, int32(d))
+}
+
+var pow10 = [...]int64{1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18}
+
+// minorUnits returns d in units of 10^-digits when it is a whole number of them
+// that fits an int64. Coefficients of up to 18 digits are converted in int64
+// arithmetic; longer ones take the exact, allocating route through big.Int.
+func minorUnits(d decimal.Decimal, digits int32) (int64, bool) {
+	if d.NumDigits() > 18 {
+		s := d.Shift(digits)
+		if !s.IsInteger() {
+			return 0, false
+		}
+		bi := s.BigInt()
+		if !bi.IsInt64() {
+			return 0, false
+		}
+		return bi.Int64(), true
+	}
+	c, e := d.CoefficientInt64(), d.Exponent()+digits
+	switch {
+	case c == 0:
+		return 0, true
+	case e == 0:
+		return c, true
+	case e < 0:
+		// A non-zero coefficient of at most 18 digits is never a multiple of 10^19.
+		if e < -18 || c%pow10[-e] != 0 {
+			return 0, false
+		}
+		return c / pow10[-e], true
+	case e > 18:
 		return 0, false
 	}
-	bi := s.BigInt()
-	if !bi.IsInt64() {
+	p := pow10[e]
+	if c > (1<<63-1)/p || c < -(1<<63-1)/p {
 		return 0, false
 	}
-	return bi.Int64(), true
+	return c * p, true
 }
 
 // Convert returns m in currency to at rate units of to per unit of m's currency,

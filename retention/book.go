@@ -79,7 +79,7 @@ type Book struct {
 	first    Month
 	n        int // months in the book
 	currency cs.Currency
-	digits   int32
+	digits   int32   // the book currency's minor digits
 	firstPay []int32 // per customer: index of the first month with MRR > 0, or -1
 
 	fast []int64  // len(ids)*n minor units, or nil in exact mode
@@ -379,46 +379,6 @@ func sortedCurrencies(m map[cs.Currency]bool) []cs.Currency {
 	return out
 }
 
-var pow10 = [...]int64{1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18}
-
-// minorUnits returns d in units of 10^-digits when it is a whole number of them
-// that fits an int64. Amounts of up to 18 significant digits, which are all
-// realistic ones, are converted without allocating; longer ones take the slow
-// exact route.
-func minorUnits(d decimal.Decimal, digits int32) (int64, bool) {
-	if d.NumDigits() > 18 {
-		s := d.Shift(digits)
-		if !s.IsInteger() {
-			return 0, false
-		}
-		bi := s.BigInt()
-		if !bi.IsInt64() {
-			return 0, false
-		}
-		return bi.Int64(), true
-	}
-	c, e := d.CoefficientInt64(), d.Exponent()+digits
-	switch {
-	case c == 0:
-		return 0, true
-	case e == 0:
-		return c, true
-	case e < 0:
-		// A non-zero coefficient of at most 18 digits is never a multiple of 10^19.
-		if e < -18 || c%pow10[-e] != 0 {
-			return 0, false
-		}
-		return c / pow10[-e], true
-	case e > 18:
-		return 0, false
-	}
-	p := pow10[e]
-	if c > (1<<63-1)/p || c < -(1<<63-1)/p {
-		return 0, false
-	}
-	return c * p, true
-}
-
 func (b *Book) buildFast(recs []Record, cust, remap []int32) bool {
 	if len(b.rates) > 1 {
 		return false
@@ -429,7 +389,7 @@ func (b *Book) buildFast(recs []Record, cust, remap []int32) bool {
 		if c < 0 || remap[c] < 0 {
 			continue
 		}
-		v, ok := minorUnits(recs[i].MRR.Amount(), b.digits)
+		v, ok := recs[i].MRR.Minor()
 		if !ok {
 			return false
 		}

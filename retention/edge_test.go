@@ -8,63 +8,7 @@ import (
 
 	"github.com/shopspring/decimal"
 	"github.com/successkit/cs"
-	"pgregory.net/rapid"
 )
-
-// minorUnitsSlow is the obvious reference: shift by the digits and check that the
-// result is a whole number that fits an int64.
-func minorUnitsSlow(d decimal.Decimal, digits int32) (int64, bool) {
-	s := d.Shift(digits)
-	if !s.IsInteger() {
-		return 0, false
-	}
-	bi := s.BigInt()
-	if !bi.IsInt64() {
-		return 0, false
-	}
-	return bi.Int64(), true
-}
-
-// TestMinorUnits checks the fast conversion against the reference, at the edges
-// of int64 and of the exponent table.
-func TestMinorUnits(t *testing.T) {
-	for _, tc := range []struct {
-		s      string
-		digits int32
-	}{
-		{"12.34", 2},                 // exact cents
-		{"12.345", 2},                // a fraction of a cent: exact mode
-		{"12.3400", 2},               // trailing zeros
-		{"12", 2},                    // scale up
-		{"0", 2},                     // zero
-		{"1000", 0},                  // JPY
-		{"92233720368547758.07", 2},  // max int64 in cents
-		{"92233720368547758.08", 2},  // one cent more
-		{"1e17", 2},                  // large positive exponent
-		{"1e30", 2},                  // beyond int64
-		{"0.0000000000000000001", 2}, // tiny
-		{"-5.5", 2},                  // negative
-	} {
-		d := decimal.RequireFromString(tc.s)
-		got, gok := minorUnits(d, tc.digits)
-		want, wok := minorUnitsSlow(d, tc.digits)
-		if got != want || gok != wok {
-			t.Errorf("minorUnits(%s, %d) = %d, %v; want %d, %v", tc.s, tc.digits, got, gok, want, wok)
-		}
-	}
-}
-
-func TestPropMinorUnits(t *testing.T) {
-	rapid.Check(t, func(t *rapid.T) {
-		d := decimal.New(rapid.Int64().Draw(t, "coef"), rapid.Int32Range(-22, 22).Draw(t, "exp"))
-		digits := rapid.Int32Range(0, 3).Draw(t, "digits")
-		got, gok := minorUnits(d, digits)
-		want, wok := minorUnitsSlow(d, digits)
-		if got != want || gok != wok {
-			t.Fatalf("minorUnits(%s, %d) = %d, %v; want %d, %v", d, digits, got, gok, want, wok)
-		}
-	})
-}
 
 // Books whose amounts do not fit the int64 path work in exact decimals and give the
 // same identity; sums that overflow int64 fall back to exact arithmetic.

@@ -352,7 +352,7 @@ func (t moneySum) add(m cs.Money) {
 	if c == "" {
 		return // MRR unknown: nothing to add
 	}
-	if v, ok := minor(m); ok {
+	if v, ok := m.Minor(); ok {
 		s := t.minor[c]
 		if r := s + v; (v >= 0) == (r >= s) { // no int64 overflow
 			t.minor[c] = r
@@ -407,36 +407,6 @@ func CompareBooks(a, b BookReport, reps int, seed uint64) (Interval, error) {
 		return CompareBootstrap(a.ranking, b.ranking, reps, seed)
 	}
 	return CompareDeLong(a.ranking, b.ranking)
-}
-
-// minor returns m in minor units like cs.Money.Minor, without its big.Int
-// allocations when the coefficient has at most 18 digits (every realistic MRR); ok
-// is false for the zero Money or an amount that is not a whole number of minor units
-// (moneySum then adds it exactly).
-func minor(m cs.Money) (int64, bool) {
-	c := m.Currency()
-	if c == "" {
-		return 0, false
-	}
-	a := m.Amount()
-	if a.NumDigits() > 18 {
-		return m.Minor()
-	}
-	v := a.CoefficientInt64()
-	e := int(a.Exponent()) + c.Digits()
-	for ; e > 0; e-- {
-		if v > math.MaxInt64/10 || v < math.MinInt64/10 {
-			return m.Minor()
-		}
-		v *= 10
-	}
-	for ; e < 0; e++ {
-		if v%10 != 0 {
-			return 0, false
-		}
-		v /= 10
-	}
-	return v, true
 }
 
 // idKey orders records by (ID, day, index). The ID's first eight bytes, packed big
