@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -443,7 +444,7 @@ func LayoutOf(customers []Customer) CSVLayout {
 			attrs[k] = struct{}{}
 		}
 	}
-	return CSVLayout{Signals: sortedKeys(signals), Attributes: sortedKeys(attrs)}
+	return CSVLayout{Signals: slices.Sorted(maps.Keys(signals)), Attributes: slices.Sorted(maps.Keys(attrs))}
 }
 
 // Header returns the header row of the layout.

@@ -3,6 +3,7 @@ package cs
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -86,7 +87,7 @@ func (s Signals) Get(name string) (float64, bool) {
 }
 
 // Names returns the signal names in sorted order.
-func (s Signals) Names() []string { return sortedKeys(s) }
+func (s Signals) Names() []string { return slices.Sorted(maps.Keys(s)) }
 
 // Attributes holds a customer's categorical attributes by name: plan, contract type,
 // industry, region. An absent key is missing; an empty string is not a value (the
@@ -100,16 +101,7 @@ func (a Attributes) Get(name string) (string, bool) {
 }
 
 // Names returns the attribute names in sorted order.
-func (a Attributes) Names() []string { return sortedKeys(a) }
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}
+func (a Attributes) Names() []string { return slices.Sorted(maps.Keys(a)) }
 
 // Customer is one account of the customer book: who it is, where it stands in its
 // lifecycle and contract, what it pays, and what is measured about it.

@@ -5,7 +5,9 @@ import (
 	"encoding"
 	"encoding/json"
 	"errors"
+	"maps"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -107,7 +109,7 @@ func (d *decoder) value(raw json.RawMessage, v reflect.Value, path string) {
 		if k, dup := duplicateKey(raw); dup {
 			d.add(join(path, k), "duplicate key")
 		}
-		for _, k := range sortedKeys(obj) {
+		for _, k := range slices.Sorted(maps.Keys(obj)) {
 			f, ok := fieldByTag(v.Type(), k)
 			if !ok {
 				d.add(join(path, k), "unknown field")
@@ -136,7 +138,7 @@ func (d *decoder) value(raw json.RawMessage, v reflect.Value, path string) {
 			d.add(join(path, k), "duplicate key")
 		}
 		m := reflect.MakeMapWithSize(v.Type(), len(obj))
-		for _, k := range sortedKeys(obj) {
+		for _, k := range slices.Sorted(maps.Keys(obj)) {
 			e := reflect.New(v.Type().Elem()).Elem()
 			d.value(obj[k], e, join(path, k))
 			m.SetMapIndex(reflect.ValueOf(k).Convert(v.Type().Key()), e)

@@ -3,6 +3,7 @@ package health
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"slices"
 	"strconv"
 )
@@ -91,8 +92,8 @@ func diffValue(path, key string, a, b any, out *[]Change) {
 		if !ok {
 			break
 		}
-		keys := sortedKeys(av)
-		for _, k := range sortedKeys(bv) {
+		keys := slices.Sorted(maps.Keys(av))
+		for _, k := range slices.Sorted(maps.Keys(bv)) {
 			if _, ok := av[k]; !ok {
 				keys = append(keys, k)
 			}

@@ -3,6 +3,7 @@ package health
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -97,7 +98,7 @@ func (v *validator) profile(path string, p *Profile) {
 			v.add(idx(join(path, "select"), "stages", i), "unknown stage %s", s)
 		}
 	}
-	for _, k := range sortedKeys(p.Select.Attributes) {
+	for _, k := range slices.Sorted(maps.Keys(p.Select.Attributes)) {
 		if len(p.Select.Attributes[k]) == 0 {
 			v.add(join(path, "select.attributes."+k), "empty list of values")
 		}
@@ -282,7 +283,7 @@ func (v *validator) categories(path string, c *Categories) {
 	if len(c.Values) == 0 {
 		v.add(join(path, "values"), "no value")
 	}
-	for _, k := range sortedKeys(c.Values) {
+	for _, k := range slices.Sorted(maps.Keys(c.Values)) {
 		v.points(join(path, "values."+k), c.Values[k])
 	}
 	switch c.Unknown {
@@ -386,13 +387,4 @@ func (v *validator) veto(path string, p *Profile, x *Veto, groups map[string]int
 			}
 		}
 	}
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
