@@ -16,25 +16,28 @@ import (
 // TestNoFusableFloatSums guards the bit-reproducibility contract: the Go spec
 // lets a compiler fuse x*y + z into one FMA instruction (arm64, ppc64, s390x
 // do), which changes the last bit of a sum. An explicit conversion,
-// float64(x*y) + z, forbids the fusion. This test type-checks the package's
-// non-test files of every library package (the keys of layers) and fails on
+// float64(x*y) + z, forbids the fusion. This test type-checks the non-test
+// files of every library package (the keys of layers) and fails on
 // any floating-point + or - with an unconverted * operand, so a result computed
 // on amd64 matches one computed on arm64.
 func TestNoFusableFloatSums(t *testing.T) {
 	if testing.Short() {
 		t.Skip("type-checks the packages from source")
 	}
+	// One importer for all packages, so that their dependencies are type-checked
+	// from source once.
+	fset := token.NewFileSet()
+	imp := importer.ForCompiler(fset, "source", nil)
 	for _, pkg := range slices.Sorted(maps.Keys(layers)) {
-		t.Run("cs/"+pkg, func(t *testing.T) { checkNoFusableFloatSums(t, pkg) })
+		t.Run("cs/"+pkg, func(t *testing.T) { checkNoFusableFloatSums(t, fset, imp, pkg) })
 	}
 }
 
-func checkNoFusableFloatSums(t *testing.T, pkg string) {
+func checkNoFusableFloatSums(t *testing.T, fset *token.FileSet, imp types.Importer, pkg string) {
 	dir, path := ".", module
 	if pkg != "" {
 		dir, path = filepath.FromSlash(pkg), module+"/"+pkg
 	}
-	fset := token.NewFileSet()
 	names, _ := filepath.Glob(filepath.Join(dir, "*.go"))
 	var files []*ast.File
 	for _, n := range names {
@@ -48,7 +51,7 @@ func checkNoFusableFloatSums(t *testing.T, pkg string) {
 		files = append(files, f)
 	}
 	info := &types.Info{Types: map[ast.Expr]types.TypeAndValue{}}
-	conf := types.Config{Importer: importer.ForCompiler(fset, "source", nil)}
+	conf := types.Config{Importer: imp}
 	if _, err := conf.Check(path, fset, files, info); err != nil {
 		t.Skipf("cannot type-check from source here: %v", err)
 	}
