@@ -70,54 +70,8 @@ type Period struct {
 	JoinedAndLeft int
 }
 
-// customerMoves holds one customer's period in the ops' number type.
-type customerMoves[T any] struct {
-	start, end, newB, exp, con, churn, react, fx T
-	base, retained, kept                         T
-	paidBetween                                  bool
-}
-
-func moves[T any, O ops[T]](o O, b *Book, c, i0, i1 int) customerMoves[T] {
-	var r customerMoves[T]
-	r.start = o.at(c, i0, i0)
-	prev := r.start
-	for k := i0 + 1; k <= i1; k++ {
-		cur := o.at(c, k, k)
-		prevNow := o.at(c, k-1, k) // last month's MRR at this month's rates
-		r.fx = o.add(r.fx, o.sub(prevNow, prev))
-		switch d := o.cmp(cur, prevNow); {
-		case o.sign(prevNow) == 0 && o.sign(cur) > 0:
-			if int(b.firstPay[c]) == k {
-				r.newB = o.add(r.newB, cur)
-			} else {
-				r.react = o.add(r.react, cur)
-			}
-		case o.sign(cur) == 0 && o.sign(prevNow) > 0:
-			r.churn = o.add(r.churn, prevNow)
-		case d > 0:
-			r.exp = o.add(r.exp, o.sub(cur, prevNow))
-		case d < 0:
-			r.con = o.add(r.con, o.sub(prevNow, cur))
-		}
-		if k < i1 && o.sign(cur) > 0 {
-			r.paidBetween = true
-		}
-		prev = cur
-	}
-	r.end = prev
-	if o.sign(r.start) > 0 {
-		r.base = o.at(c, i0, i1)
-		r.kept = r.end
-		r.retained = r.end
-		if o.cmp(r.base, r.end) < 0 {
-			r.retained = r.base
-		}
-	}
-	return r
-}
-
-// span checks a period and returns its month indices.
-func (b *Book) span(from, to Month) (int, int, error) {
+// months checks a period and returns its month indices.
+func (b *Book) months(from, to Month) (int, int, error) {
 	last := b.first.Add(b.n - 1)
 	if from >= to || from < b.first || to > last {
 		return 0, 0, fmt.Errorf("retention: period %s to %s (book %s to %s): %w", from, to, b.first, last, ErrPeriod)
@@ -128,92 +82,28 @@ func (b *Book) span(from, to Month) (int, int, error) {
 // Period returns the book's report from month from to month to (to after from,
 // both within the book). The error wraps ErrPeriod otherwise.
 func (b *Book) Period(from, to Month) (Period, error) {
-	i0, i1, err := b.span(from, to)
+	i0, i1, err := b.months(from, to)
 	if err != nil {
 		return Period{}, err
 	}
-	if b.fast != nil {
-		o := b.fastOps()
-		p := period[int64](o, b, i0, i1)
-		if !o.overflowed() {
-			return p, nil
-		}
-		b = b.exactCopy()
+	if b.int64Path {
+		return b.period64(i0, i1), nil
 	}
-	return period[decimal.Decimal](b.exactOps(), b, i0, i1), nil
-}
-
-func period[T any, O ops[T]](o O, b *Book, i0, i1 int) Period {
-	var s customerMoves[T]
-	p := Period{From: b.first.Add(i0), To: b.first.Add(i1)}
-	for c := range b.ids {
-		r := moves[T](o, b, c, i0, i1)
-		s.start = o.add(s.start, r.start)
-		s.end = o.add(s.end, r.end)
-		s.newB = o.add(s.newB, r.newB)
-		s.exp = o.add(s.exp, r.exp)
-		s.con = o.add(s.con, r.con)
-		s.churn = o.add(s.churn, r.churn)
-		s.react = o.add(s.react, r.react)
-		s.fx = o.add(s.fx, r.fx)
-		s.base = o.add(s.base, r.base)
-		s.retained = o.add(s.retained, r.retained)
-		s.kept = o.add(s.kept, r.kept)
-		inStart, inEnd := o.sign(r.start) > 0, o.sign(r.end) > 0
-		switch {
-		case inStart && inEnd:
-			p.StartCustomers++
-			p.EndCustomers++
-		case inStart:
-			p.StartCustomers++
-			p.LostCustomers++
-		case inEnd:
-			p.EndCustomers++
-			if int(b.firstPay[c]) > i0 {
-				p.NewCustomers++
-			} else {
-				p.ReactivatedCustomers++
-			}
-		case r.paidBetween:
-			p.JoinedAndLeft++
-		}
-	}
-	p.StartMRR, p.EndMRR = o.money(s.start), o.money(s.end)
-	p.New, p.Expansion, p.Contraction = o.money(s.newB), o.money(s.exp), o.money(s.con)
-	p.Churn, p.Reactivation, p.FX = o.money(s.churn), o.money(s.react), o.money(s.fx)
-	p.BaseMRR, p.RetainedMRR, p.KeptMRR = o.money(s.base), o.money(s.retained), o.money(s.kept)
-	return p
+	return b.periodExact(i0, i1), nil
 }
 
 // Movements returns every customer's movements from month from to month to,
 // sorted by customer ID (customers with no MRR in the whole period included, with
 // zero amounts). The error wraps ErrPeriod for a period outside the book.
 func (b *Book) Movements(from, to Month) ([]CustomerMovements, error) {
-	i0, i1, err := b.span(from, to)
+	i0, i1, err := b.months(from, to)
 	if err != nil {
 		return nil, err
 	}
-	if b.fast != nil {
-		o := b.fastOps()
-		out := customerMovements[int64](o, b, i0, i1)
-		if !o.overflowed() {
-			return out, nil
-		}
-		b = b.exactCopy()
+	if b.int64Path {
+		return b.movements64(i0, i1), nil
 	}
-	return customerMovements[decimal.Decimal](b.exactOps(), b, i0, i1), nil
-}
-
-func customerMovements[T any, O ops[T]](o O, b *Book, i0, i1 int) []CustomerMovements {
-	out := make([]CustomerMovements, len(b.ids))
-	for c, id := range b.ids {
-		r := moves[T](o, b, c, i0, i1)
-		out[c] = CustomerMovements{ID: id, Start: o.money(r.start), End: o.money(r.end), Movements: Movements{
-			New: o.money(r.newB), Expansion: o.money(r.exp), Contraction: o.money(r.con),
-			Churn: o.money(r.churn), Reactivation: o.money(r.react), FX: o.money(r.fx),
-		}}
-	}
-	return out
+	return b.movementsExact(i0, i1), nil
 }
 
 func ratioMoney(num, den cs.Money) Ratio { return Ratio{Num: num.Amount(), Den: den.Amount()} }

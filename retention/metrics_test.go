@@ -62,7 +62,7 @@ func TestMRRChurnChartMogul(t *testing.T) {
 		t.Run(fmt.Sprint("exact=", exact), func(t *testing.T) {
 			b := mustBook(t, recs, Options{})
 			if exact {
-				b = b.exactCopy()
+				b = b.exactView()
 			}
 			p := mustPeriod(t, b, jan, feb)
 			if !p.StartMRR.Equal(usd("100")) || !p.Churn.Equal(usd("10")) || !p.Contraction.Equal(usd("10")) || !p.Expansion.Equal(usd("10")) {

@@ -218,7 +218,7 @@ func TestPropFastEqualsExact(t *testing.T) {
 			t.Fatal("a whole-cent USD book should take the fast path")
 		}
 		from, to := genPeriod(t, b)
-		if got, want := report(t, b.exactCopy(), from, to), report(t, b, from, to); got != want {
+		if got, want := report(t, b.exactView(), from, to), report(t, b, from, to); got != want {
 			t.Fatalf("exact path\n%s\nfast path\n%s", got, want)
 		}
 	})
