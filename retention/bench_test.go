@@ -1,9 +1,15 @@
 package retention
 
 import (
+	"fmt"
 	"math/rand/v2"
+	"runtime"
+	"slices"
 	"strconv"
 	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
 
 	"github.com/successkit/cs"
 )
@@ -48,35 +54,193 @@ func synthBook(n, months int, seed uint64) []Record {
 	return recs
 }
 
-// BenchmarkMetrics1M builds a book from about 1,000,000 monthly MRR records (50,000
-// customers × 20 months) and computes the last month's movements, GRR, NRR, logo
-// churn and the cohort table, exactly. Budget: ≤ 300 ms on one core.
+// sumMinor is the floor of building a book: one pass over the records that
+// sums their amounts as int64 minor units (Money.Minor), with nothing kept.
+func sumMinor(recs []Record) int64 {
+	var s int64
+	for i := range recs {
+		v, _ := recs[i].MRR.Minor()
+		s += v
+	}
+	return s
+}
+
+// BenchmarkMetrics1M builds a book from about 1,000,000 monthly MRR records
+// (50,000 customers × 20 months) and computes the last month's movements, GRR,
+// NRR, logo churn and the cohort table, exactly, on one worker. Its reference,
+// timed in the same run, sums the same records as int64 minor units
+// (sumMinor): the least any book must do to read them. Budget: at most 3× the
+// reference (x-minor).
 func BenchmarkMetrics1M(b *testing.B) {
 	recs := synthBook(50000, 20, 1)
 	if len(recs) < 950000 || len(recs) > 1050000 {
 		b.Fatalf("synthBook: %d records, want about 1,000,000", len(recs))
 	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		bk, err := NewBook(recs, Options{})
-		if err != nil {
-			b.Fatal(err)
+	var ref time.Duration
+	b.Run("minor", func(b *testing.B) {
+		b.ReportAllocs()
+		var s int64
+		for b.Loop() {
+			s += sumMinor(recs)
 		}
-		f, l := bk.Months()
-		p, err := bk.Period(l.Add(-1), l)
-		if err != nil {
-			b.Fatal(err)
+		ref = b.Elapsed() / time.Duration(b.N)
+		b.ReportMetric(float64(len(recs))*float64(b.N)/b.Elapsed().Seconds(), "records/s")
+	})
+	b.Run("book", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			bk, err := NewBook(recs, Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			f, l := bk.Months()
+			p, err := bk.Period(l.Add(-1), l)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := bk.Movements(l.Add(-1), l); err != nil {
+				b.Fatal(err)
+			}
+			_, _, _ = p.GRR(), p.NRR(), p.LogoChurn(ChartMogul)
+			if co := bk.Cohorts(); len(co) == 0 || co[0].Start != f {
+				b.Fatal("no cohorts")
+			}
 		}
-		if _, err := bk.Movements(l.Add(-1), l); err != nil {
-			b.Fatal(err)
-		}
-		_, _, _ = p.GRR(), p.NRR(), p.LogoChurn(ChartMogul)
-		if co := bk.Cohorts(); len(co) == 0 || co[0].Start != f {
-			b.Fatal("no cohorts")
+		b.ReportMetric(float64(len(recs))*float64(b.N)/b.Elapsed().Seconds(), "records/s")
+		ratio(b, ref, 3, "x-minor")
+	})
+}
+
+// ratio reports the benchmark's time per operation over ref and fails the
+// benchmark above budget.
+func ratio(b *testing.B, ref time.Duration, budget float64, unit string) {
+	if ref <= 0 {
+		b.Fatal("the reference did not run (run the whole benchmark, not one sub-benchmark)")
+	}
+	r := float64(b.Elapsed()) / float64(b.N) / float64(ref)
+	b.ReportMetric(r, unit)
+	if r > budget {
+		b.Errorf("%.2f× the reference, budget %.1f×", r, budget)
+	}
+}
+
+// periodFloor computes GRR's and NRR's parts and the start and end MRR of the
+// period from month index i0 to i1 over a plain customer × month matrix of
+// int64 minor units: the hand-written loop a Period must stay near.
+func periodFloor(cells []int64, months, i0, i1 int) (start, end, base, retained, kept int64) {
+	for o := 0; o < len(cells); o += months {
+		a, e := cells[o+i0], cells[o+i1]
+		start += a
+		end += e
+		if a > 0 {
+			base += a
+			kept += e
+			retained += min(a, e)
 		}
 	}
-	b.ReportMetric(float64(len(recs))*float64(b.N)/b.Elapsed().Seconds(), "records/s")
+	return
+}
+
+// BenchmarkPeriod1M computes the last month's Period (movements, GRR, NRR and
+// logo counts) on a built book of about 1,000,000 records (50,000 customers ×
+// 20 months), on 1 and 2 workers. Its reference, timed in the same run, is
+// periodFloor over the same records as a customer × month int64 matrix (floor):
+// budget at most 2× the floor on one worker (x-floor).
+func BenchmarkPeriod1M(b *testing.B) {
+	recs := synthBook(50000, 20, 1)
+	bk, err := NewBook(recs, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	first, last := bk.Months()
+	months, i0, i1 := int(last-first)+1, int(last-first)-1, int(last-first)
+	ids := bk.Customers()
+	cells := make([]int64, len(ids)*months)
+	for _, r := range recs {
+		c, _ := slices.BinarySearch(ids, r.Customer)
+		v, _ := r.MRR.Minor()
+		cells[c*months+int(r.Month-first)] += v
+	}
+	want, err := bk.Period(last-1, last)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var ref time.Duration
+	b.Run("floor", func(b *testing.B) {
+		b.ReportAllocs()
+		var base, retained int64
+		for b.Loop() {
+			_, _, base, retained, _ = periodFloor(cells, months, i0, i1)
+		}
+		ref = b.Elapsed() / time.Duration(b.N)
+		b.ReportMetric(float64(len(ids))*float64(b.N)/b.Elapsed().Seconds(), "customers/s")
+		if got := NewRatio(decimal.New(retained, -2), decimal.New(base, -2)); got.Cmp(want.GRR()) != 0 {
+			b.Fatalf("floor GRR %v, Period %v", got, want.GRR())
+		}
+	})
+	for _, w := range []int{1, 2} {
+		wb, err := NewBook(recs, Options{Workers: w})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("workers=%d", w), func(b *testing.B) {
+			b.ReportAllocs()
+			var p Period
+			for b.Loop() {
+				if p, err = wb.Period(last-1, last); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(len(ids))*float64(b.N)/b.Elapsed().Seconds(), "customers/s")
+			if fmt.Sprint(p) != fmt.Sprint(want) {
+				b.Fatalf("Period on %d workers = %v, want %v", w, p, want)
+			}
+			budget := 2.0
+			if w > 1 {
+				budget = 2 // never slower than one worker's budget
+			}
+			ratio(b, ref, budget, "x-floor")
+		})
+	}
+}
+
+// BenchmarkNewBook builds the 1,000,000-record book on 1 and 2 workers and
+// reports the book's bytes per record, measured as the live heap it adds
+// (budget: at most 24).
+func BenchmarkNewBook(b *testing.B) {
+	recs := synthBook(50000, 20, 1)
+	for _, w := range []int{1, 2} {
+		b.Run(fmt.Sprintf("workers=%d", w), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := NewBook(recs, Options{Workers: w}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(len(recs))*float64(b.N)/b.Elapsed().Seconds(), "records/s")
+			per := bookBytes(b, recs) / float64(len(recs))
+			b.ReportMetric(per, "B/record")
+			if per > 24 {
+				b.Errorf("%.1f bytes per record, budget 24", per)
+			}
+		})
+	}
+}
+
+// bookBytes returns the live heap a book of recs holds, after garbage
+// collection.
+func bookBytes(tb testing.TB, recs []Record) float64 {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	bk, err := NewBook(recs, Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	runtime.KeepAlive(bk)
+	return float64(after.HeapAlloc) - float64(before.HeapAlloc)
 }
 
 // BenchmarkFitSBG fits a 13-period cohort (survivors of 1,000 customers drawn from

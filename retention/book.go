@@ -54,6 +54,10 @@ type Options struct {
 	// ranges whose exact partial sums are added in range order, so results are
 	// identical, digit for digit, for any number of workers.
 	Workers int
+
+	// grain, when positive, replaces the fewest records (NewBook) and customers
+	// (computations) a worker is given, so that tests run tiny books in parallel.
+	grain int
 }
 
 // MaxMonths is the longest range of months a book may span: 50 years.
@@ -115,6 +119,7 @@ type Book struct {
 	currency cs.Currency
 	curs     []bookCurrency // [0] is the reporting currency
 	workers  int
+	grain    int // the fewest customers a worker is given
 
 	// Customers, sorted by ID: customer c's ID is idBuf[idEnd[c-1]:idEnd[c]].
 	idBuf []byte

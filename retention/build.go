@@ -79,6 +79,8 @@ type builder struct {
 type part struct {
 	lo, hi int // the records [lo, hi) of the builder's columns
 
+	// Customers by local index. While their IDs arrive in increasing order (a
+	// file sorted by customer) no customer can come back, and ids stays nil.
 	ids   map[string]int32
 	names []string
 	flags []uint8
@@ -96,6 +98,7 @@ type part struct {
 	prevMon  Month
 	prevSub  string
 	lastCur  int // index in curs of the last record's currency, -1 before one
+	lastCode cs.Currency
 	boundExp int32
 	bound    decimal.Decimal // math.MaxInt64 at exponent boundExp
 }
@@ -129,7 +132,15 @@ func newBuilder(opt Options, n int) (*builder, error) {
 }
 
 func newPart(lo, hi int) *part {
-	return &part{lo: lo, hi: hi, ids: map[string]int32{}, prevCust: -1, lastCur: -1, boundExp: math.MinInt32}
+	return &part{lo: lo, hi: hi, prevCust: -1, lastCur: -1, boundExp: math.MinInt32}
+}
+
+// reserve sizes the part's customer lists for n customers.
+func (p *part) reserve(n int) {
+	p.names = make([]string, 0, n)
+	p.flags = make([]uint8, 0, n)
+	p.clo = make([]Month, 0, n)
+	p.chi = make([]Month, 0, n)
 }
 
 // addRecords reads recs into the columns, in parallel parts when the builder
@@ -137,7 +148,11 @@ func newPart(lo, hi int) *part {
 func (bd *builder) addRecords(recs []Record) {
 	bd.recs = recs
 	n := len(recs)
-	np := max(1, min(bd.workers, n/partRecords))
+	grain := partRecords
+	if bd.opt.grain > 0 {
+		grain = bd.opt.grain
+	}
+	np := max(1, min(bd.workers, n/grain))
 	var wg sync.WaitGroup
 	for k := range np {
 		p := newPart(k*n/np, (k+1)*n/np)
@@ -145,6 +160,15 @@ func (bd *builder) addRecords(recs []Record) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			// The runs of equal IDs bound the customers, tightly when a
+			// customer's records come together.
+			runs := 0
+			for i := p.lo; i < p.hi; i++ {
+				if i == p.lo || recs[i].Customer != recs[i-1].Customer {
+					runs++
+				}
+			}
+			p.reserve(min(runs, 1<<20))
 			for i := p.lo; i < p.hi; i++ {
 				bd.addRecord(p, i, &recs[i])
 			}
@@ -229,7 +253,18 @@ func (p *part) customer(id, sub string, m Month, copy bool) int32 {
 		p.prevMon, p.prevSub = m, sub
 		return c
 	}
-	c, ok := p.ids[id]
+	var c int32
+	ok := false
+	if p.ids == nil && len(p.names) > 0 && id <= p.names[len(p.names)-1] {
+		// The IDs are not in increasing order after all: index them.
+		p.ids = make(map[string]int32, max(len(p.names), 1<<10))
+		for k, name := range p.names {
+			p.ids[name] = int32(k)
+		}
+	}
+	if p.ids != nil {
+		c, ok = p.ids[id]
+	}
 	if ok {
 		p.flags[c] |= custUnordered // a second run of the customer's records
 	} else {
@@ -237,7 +272,9 @@ func (p *part) customer(id, sub string, m Month, copy bool) int32 {
 			id = strings.Clone(id)
 		}
 		c = int32(len(p.names))
-		p.ids[id] = c
+		if p.ids != nil {
+			p.ids[id] = c
+		}
 		p.names = append(p.names, id)
 		p.flags = append(p.flags, 0)
 		p.clo = append(p.clo, math.MaxInt32)
@@ -261,7 +298,7 @@ func (p *part) fail(bd *builder, i int, id string, err error) {
 
 // currency returns the part's index of currency c and its minor digits.
 func (p *part) currency(c cs.Currency) (int, int32) {
-	if p.lastCur >= 0 && p.curs[p.lastCur] == c {
+	if p.lastCur >= 0 && p.lastCode == c {
 		return p.lastCur, p.digits[p.lastCur]
 	}
 	k := slices.Index(p.curs, c)
@@ -270,7 +307,7 @@ func (p *part) currency(c cs.Currency) (int, int32) {
 		p.curs = append(p.curs, cs.Currency(strings.Clone(string(c))))
 		p.digits = append(p.digits, int32(c.Digits()))
 	}
-	p.lastCur = k
+	p.lastCur, p.lastCode = k, p.curs[k]
 	return k, p.digits[k]
 }
 
@@ -305,7 +342,10 @@ func scaleUnits(c int64, s int32) (int64, bool) {
 
 // finish merges the parts and lays out the book.
 func (bd *builder) finish() (*Book, error) {
-	b := &Book{workers: bd.workers}
+	b := &Book{workers: bd.workers, grain: workerCustomers}
+	if bd.opt.grain > 0 {
+		b.grain = bd.opt.grain
+	}
 	if err := bd.mergeCurrencies(b); err != nil {
 		return nil, err
 	}
@@ -844,26 +884,25 @@ func (bd *builder) layout(b *Book) {
 // customer bad; fill then returns true and the book must be laid out again.
 func (bd *builder) fill(b *Book) bool {
 	over := make([][]int, len(bd.parts))
+	shared := make([][]int, len(bd.parts))
 	bd.parallel(len(bd.parts), func(k int) {
 		p := bd.parts[k]
 		for i := p.lo; i < p.hi; i++ {
 			c := bd.cust[i]
-			if bd.mon[i] == 0 || c < 0 || bd.final[c] < 0 || bd.flags[c]&custShared != 0 && len(bd.parts) > 1 {
-				continue
-			}
-			if !bd.add(b, i) {
+			switch {
+			case bd.mon[i] == 0 || c < 0 || bd.final[c] < 0:
+			case bd.flags[c]&custShared != 0:
+				shared[k] = append(shared[k], i) // added below, by one goroutine
+			case !bd.add(b, i):
 				over[k] = append(over[k], i)
 			}
 		}
 	})
 	var overflow []int
-	for _, o := range over {
-		overflow = append(overflow, o...)
-	}
-	if len(bd.parts) > 1 {
-		// Customers read by several parts, added by one goroutine.
-		for i, c := range bd.cust {
-			if bd.mon[i] != 0 && c >= 0 && bd.final[c] >= 0 && bd.flags[c]&custShared != 0 && !bd.add(b, i) {
+	for k := range bd.parts {
+		overflow = append(overflow, over[k]...)
+		for _, i := range shared[k] {
+			if !bd.add(b, i) {
 				overflow = append(overflow, i)
 			}
 		}

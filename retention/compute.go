@@ -14,7 +14,7 @@ const workerCustomers = 1 << 12
 // worker, on as many goroutines, and returns the number of ranges; range k
 // precedes range k+1, so partial results merged in k order are in customer order.
 func (b *Book) run(n int, fn func(k, lo, hi int)) int {
-	w := max(1, min(b.workers, n/workerCustomers))
+	w := max(1, min(b.workers, n/b.grain))
 	if w == 1 {
 		fn(0, 0, n)
 		return 1

@@ -153,3 +153,41 @@ func TestPeriodAddErrors(t *testing.T) {
 		t.Errorf("AddCohorts(nil, c) = %v, %v; want c", s, err)
 	}
 }
+
+// The number of workers never changes a digit: books built and computed on 1 to
+// 7 workers (given one record or customer each, so that tiny books run in
+// parallel too) report exactly what one worker does, on the int64 path and in
+// exact decimals, bad records included.
+func TestPropWorkers(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		recs, opt := genBookInput(t)
+		if rapid.Bool().Draw(t, "derived range") {
+			opt.First, opt.Last = 0, 0
+		}
+		if rapid.Bool().Draw(t, "bad records") {
+			recs = append(recs, rec("c0", "s0", recs[0].Month, "-1"), rec("", "s0", recs[0].Month, "1"), recs[len(recs)-1])
+		}
+		recs = rapid.Permutation(recs).Draw(t, "order")
+		one, err := NewBook(recs, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		from, to := genPeriod(t, one)
+		want := report(t, one, from, to) + fmt.Sprint(one.Errors())
+		wantExact := report(t, one.exactView(), from, to)
+		opt.grain = 1
+		for _, w := range []int{2, 3, 7} {
+			opt.Workers = w
+			b, err := NewBook(recs, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := report(t, b, from, to) + fmt.Sprint(b.Errors()); got != want {
+				t.Fatalf("%d workers\n%s\nwant\n%s", w, got, want)
+			}
+			if got := report(t, b.exactView(), from, to); got != wantExact || got+fmt.Sprint(b.Errors()) != want {
+				t.Fatalf("%d workers, exact\n%s\nwant\n%s", w, got, want)
+			}
+		}
+	})
+}
