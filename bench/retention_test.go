@@ -6,9 +6,9 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"math/rand/v2"
-	"runtime"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/duckdb/duckdb-go/v2"
 	"github.com/shopspring/decimal"
@@ -100,7 +100,7 @@ func loadMRR(ctx context.Context, recs []retention.Record, cents []int64) (*duck
 
 // retentionSQL computes GRR's and NRR's parts for the period from → to over
 // the customers paying in from (SaaS Capital's definitions, as retention's
-// Period uses them; DOMAIN.md §6): base Σ MRR(from), retained
+// Period uses them): base Σ MRR(from), retained
 // Σ min(MRR(to), MRR(from)), kept Σ MRR(to), in cents, a customer's
 // subscriptions summed per month.
 const retentionSQL = `WITH c AS (
@@ -165,17 +165,35 @@ func TestRetentionSQLAgrees(t *testing.T) {
 }
 
 // BenchmarkMetrics1M computes GRR and NRR of the last month of retention's
-// 50,000-customer × 20-month book (about 1,000,000 MRR records): with the
-// library from the records (NewBook then Period, what retention's own
-// BenchmarkMetrics1M times, without the movements, logo churn and cohorts it
-// also computes), with the library on a book already built (Period only), and
-// with DuckDB from a loaded table with one thread and its default of one per
-// CPU; duckdb/load times the loading itself, the counterpart of NewBook.
+// 50,000-customer × 20-month book (about 1,000,000 MRR records), side by side
+// in one run:
+//
+//   - duckdb/threads=N: the query on a loaded table, N = 1 and 2;
+//   - successkit/period/workers=N: Book.Period on a built book of N workers,
+//     reported as x-duckdb, DuckDB's time at N threads over the library's
+//     (budget: at least 5);
+//   - duckdb/load: DuckDB's appender loading the records, the counterpart of
+//     NewBook;
+//   - successkit/book+period/workers=N: NewBook then Period from the raw
+//     records, reported as x-duckdb, DuckDB's load plus its query at N
+//     threads over the library's (budget: at least 4).
+//
+// DuckDB runs first so that each library line carries its ratio. Every result
+// is checked to agree before it counts.
 func BenchmarkMetrics1M(b *testing.B) {
 	ctx := context.Background()
 	recs, cents := synthBook(50000, 20, 1)
 	metric := func(b *testing.B) {
 		b.ReportMetric(float64(len(recs))*float64(b.N)/b.Elapsed().Seconds(), "records/s")
+	}
+	perOp := func(b *testing.B) time.Duration { return b.Elapsed() / time.Duration(b.N) }
+	// ratio reports ref over the library's time and fails below budget.
+	ratio := func(b *testing.B, ref time.Duration, budget float64) {
+		r := float64(ref) / float64(perOp(b))
+		b.ReportMetric(r, "x-duckdb")
+		if r < budget {
+			b.Errorf("%.2f× DuckDB, budget at least %.0f×", r, budget)
+		}
 	}
 	bk, err := retention.NewBook(recs, retention.Options{})
 	if err != nil {
@@ -186,33 +204,9 @@ func BenchmarkMetrics1M(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Run("successkit/book+period", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			bk, err := retention.NewBook(recs, retention.Options{})
-			if err != nil {
-				b.Fatal(err)
-			}
-			p, err := bk.Period(last-1, last)
-			if err != nil {
-				b.Fatal(err)
-			}
-			_, _ = p.GRR(), p.NRR()
-		}
-		metric(b)
-	})
-	b.Run("successkit/period", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			p, err := bk.Period(last-1, last)
-			if err != nil {
-				b.Fatal(err)
-			}
-			_, _ = p.GRR(), p.NRR()
-		}
-		metric(b)
-	})
-	// Loading through the appender is DuckDB's counterpart of NewBook.
+	threads := []int{1, 2}
+	var load time.Duration
+	query := map[int]time.Duration{}
 	b.Run("duckdb/load", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
@@ -223,15 +217,16 @@ func BenchmarkMetrics1M(b *testing.B) {
 			f.Close()
 		}
 		metric(b)
+		load = perOp(b)
 	})
 	f, err := loadMRR(ctx, recs, cents)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer f.Close()
-	for _, threads := range []int{1, runtime.NumCPU()} {
-		b.Run(fmt.Sprintf("duckdb/threads=%d", threads), func(b *testing.B) {
-			if _, err := f.conn.ExecContext(ctx, fmt.Sprintf("SET threads = %d", threads)); err != nil {
+	for _, n := range threads {
+		b.Run(fmt.Sprintf("duckdb/threads=%d", n), func(b *testing.B) {
+			if _, err := f.conn.ExecContext(ctx, fmt.Sprintf("SET threads = %d", n)); err != nil {
 				b.Fatal(err)
 			}
 			b.ReportAllocs()
@@ -242,8 +237,55 @@ func BenchmarkMetrics1M(b *testing.B) {
 				}
 			}
 			metric(b)
+			query[n] = perOp(b)
 			if err := checkRetention(want, q); err != nil {
 				b.Fatal(err)
+			}
+		})
+	}
+	for _, n := range threads {
+		wb, err := retention.NewBook(recs, retention.Options{Workers: n})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("successkit/period/workers=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			var p retention.Period
+			for b.Loop() {
+				if p, err = wb.Period(last-1, last); err != nil {
+					b.Fatal(err)
+				}
+				_, _ = p.GRR(), p.NRR()
+			}
+			metric(b)
+			if fmt.Sprint(p) != fmt.Sprint(want) {
+				b.Fatalf("Period on %d workers = %v, want %v", n, p, want)
+			}
+			if query[n] > 0 {
+				ratio(b, query[n], 5)
+			}
+		})
+	}
+	for _, n := range threads {
+		b.Run(fmt.Sprintf("successkit/book+period/workers=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			var p retention.Period
+			for b.Loop() {
+				bk, err := retention.NewBook(recs, retention.Options{Workers: n})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if p, err = bk.Period(last-1, last); err != nil {
+					b.Fatal(err)
+				}
+				_, _ = p.GRR(), p.NRR()
+			}
+			metric(b)
+			if fmt.Sprint(p) != fmt.Sprint(want) {
+				b.Fatalf("NewBook + Period on %d workers = %v, want %v", n, p, want)
+			}
+			if load > 0 && query[n] > 0 {
+				ratio(b, load+query[n], 4)
 			}
 		})
 	}
