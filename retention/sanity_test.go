@@ -6,7 +6,6 @@ import (
 	"runtime"
 	"strings"
 	"testing"
-
 )
 
 // mrrCSV writes an mrr.csv of n customers paying 10.00 USD a month from
