@@ -153,7 +153,7 @@ func FuzzReadCustomersJSONL(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) { checkJSONL(t, data) })
 }
 
-// Property (issue 2): the readers never panic on arbitrary bytes, near-CSV bytes
+// Property: the readers never panic on arbitrary bytes, near-CSV bytes
 // included, and keep their contract.
 func TestReadersArbitraryBytesProperty(t *testing.T) {
 	alphabet := rapid.SampledFrom([]byte("c1,\"\n\r.-0123456789eE aUSDJPYNfI"))
@@ -169,7 +169,7 @@ func TestReadersArbitraryBytesProperty(t *testing.T) {
 	})
 }
 
-// Property (issue 2): the readers report the right line. Rows of a written book,
+// Property: the readers report the right line. Rows of a written book,
 // some with multi-line quoted cells, are broken on purpose; each broken row yields
 // one error on the line where it starts and every other row is delivered.
 func TestReadersReportTheRightLineProperty(t *testing.T) {
