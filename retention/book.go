@@ -2,7 +2,6 @@ package retention
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -76,27 +75,6 @@ func (opt Options) fixedRange() (bool, error) {
 	return true, nil
 }
 
-// RecordError reports a bad record by its index in the input (and, from ReadMRR,
-// its line). The customer it belongs to is left out of the book entirely, since a
-// customer with a record missing would be misclassified.
-type RecordError struct {
-	Index    int    // 0-based index in the records passed to NewBook; from ReadMRR, the data row
-	Line     int    // 1-based CSV line, 0 when the record did not come from a file
-	Customer string // the record's customer ID (may be empty if that is the fault)
-	Err      error  // the cause, wrapping a sentinel
-}
-
-// Error formats the location and the cause.
-func (e *RecordError) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("retention: mrr line %d: %v", e.Line, e.Err)
-	}
-	return fmt.Sprintf("retention: records[%d]: %v", e.Index, e.Err)
-}
-
-// Unwrap returns the cause.
-func (e *RecordError) Unwrap() error { return e.Err }
-
 // Book is a set of customers' monthly MRR over a contiguous range of months, in one
 // reporting currency, ready for movements, retention metrics and cohort tables. It
 // is built once by NewBook and immutable afterwards: safe for concurrent use.
@@ -140,7 +118,7 @@ type Book struct {
 	int64Path bool     // sums fit int64: one currency and no possible overflow
 	zero      cs.Money // 0 in the reporting currency
 
-	errs []error
+	probs problems // the bad records
 }
 
 // bookCurrency is a currency of a book: its amounts are in units of 10^-scale,
@@ -180,8 +158,16 @@ func NewBook(recs []Record, opt Options) (*Book, error) {
 	return bd.finish()
 }
 
-// Errors returns one error per bad record (a *RecordError), in input order.
-func (b *Book) Errors() []error { return slices.Clone(b.errs) }
+// Err returns nil when every record was good, and otherwise the bad records'
+// errors as one error whose message lists the first errs.MaxProblems (10) by
+// line or index, one per line, then "and N more problems": it stays short
+// whatever the input. Each is a *cs.FieldError (file and line from ReadBook,
+// "[index].column" from NewBook, the customer, the column and the value) wrapped
+// as "retention: …"; errors.As finds them and errors.Is their sentinels.
+func (b *Book) Err() error { return b.probs.err() }
+
+// Bad returns the number of bad records, whose customers are left out.
+func (b *Book) Bad() int { return b.probs.n }
 
 // Currency returns the reporting currency.
 func (b *Book) Currency() cs.Currency { return b.currency }

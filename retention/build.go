@@ -2,17 +2,18 @@ package retention
 
 import (
 	"cmp"
-	"errors"
 	"fmt"
 	"math"
 	"math/bits"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/shopspring/decimal"
 	"github.com/successkit/cs"
+	"github.com/successkit/cs/internal/errs"
 )
 
 // The limits of the records a book accepts.
@@ -64,8 +65,9 @@ type builder struct {
 	flags []uint8
 	clo   []Month // first and last month of the customer's usable records
 	chi   []Month
-	errs  []*RecordError
+	probs problems
 	fine  []fineAmount
+	file  string // ReadBook: the file name its errors carry
 
 	// The layout: customer → index in the book (-1 when left out), and for a
 	// book of several currencies the set of each customer's currencies.
@@ -92,15 +94,16 @@ type part struct {
 	digits []int32
 	cur    []uint8 // per record from lo: local currency; nil while there is one
 	fine   []fineAmount
-	errs   []*RecordError
+	probs  problems
 
-	prevCust int32
-	prevMon  Month
-	prevSub  string
-	lastCur  int // index in curs of the last record's currency, -1 before one
-	lastCode cs.Currency
-	boundExp int32
-	bound    decimal.Decimal // math.MaxInt64 at exponent boundExp
+	prevCust  int32
+	prevMon   Month
+	prevSub   string
+	prevSubOK string // the last subscription ID that passed cs.CheckID
+	lastCur   int    // index in curs of the last record's currency, -1 before one
+	lastCode  cs.Currency
+	boundExp  int32
+	bound     decimal.Decimal // math.MaxInt64 at exponent boundExp
 }
 
 // fineAmount is a record whose amount is not a whole number of its currency's
@@ -178,9 +181,9 @@ func (bd *builder) addRecords(recs []Record) {
 }
 
 func (bd *builder) addRecord(p *part, i int, r *Record) {
-	if r.Customer == "" {
+	if err := cs.CheckID(r.Customer); err != nil {
 		bd.cust[i] = -1
-		p.fail(bd, i, "", fmt.Errorf("customer_id: %w", cs.ErrMissing))
+		p.fail(bd, i, "", "customer_id", r.Customer, err)
 		return
 	}
 	c := p.customer(r.Customer, r.Subscription, r.Month, false)
@@ -188,13 +191,16 @@ func (bd *builder) addRecord(p *part, i int, r *Record) {
 	cur := r.MRR.Currency()
 	amt := r.MRR.Amount()
 	switch {
+	case r.Subscription != p.prevSubOK && cs.CheckID(r.Subscription) != nil:
+		p.fail(bd, i, r.Customer, "subscription_id", r.Subscription, cs.CheckID(r.Subscription))
 	case cur == "":
-		p.fail(bd, i, r.Customer, fmt.Errorf("customer %q: currency: %w", r.Customer, cs.ErrMissing))
+		p.fail(bd, i, r.Customer, "currency", "", cs.ErrMissing)
 	case amt.Sign() < 0:
-		p.fail(bd, i, r.Customer, fmt.Errorf("customer %q: mrr %s: %w", r.Customer, r.MRR, cs.ErrNegative))
+		p.fail(bd, i, r.Customer, "mrr", amt.String(), cs.ErrNegative)
 	case !bd.monthOK(r.Month):
-		p.fail(bd, i, r.Customer, bd.monthErr(r.Customer, r.Month))
+		p.fail(bd, i, r.Customer, "month", monthText(r.Month), bd.monthErr(r.Month))
 	default:
+		p.prevSubOK = r.Subscription
 		ci, digits := p.currency(cur)
 		bd.use(p, i, c, r.Month, ci)
 		v, ok := p.units(amt, digits)
@@ -203,6 +209,15 @@ func (bd *builder) addRecord(p *part, i int, r *Record) {
 		}
 		bd.val[i] = v
 	}
+}
+
+// monthText formats m as YYYY-MM when it has four digits of year, and as its
+// number otherwise.
+func monthText(m Month) string {
+	if m < NewMonth(1, 1) || m > NewMonth(9999, 12) {
+		return strconv.Itoa(int(m))
+	}
+	return m.String()
 }
 
 // monthOK reports whether a book may hold month m: years 1 to 9999, and within
@@ -214,11 +229,11 @@ func (bd *builder) monthOK(m Month) bool {
 	return m >= NewMonth(1, 1) && m <= NewMonth(9999, 12)
 }
 
-func (bd *builder) monthErr(id string, m Month) error {
+func (bd *builder) monthErr(m Month) error {
 	if bd.fixed && m >= NewMonth(1, 1) && m <= NewMonth(9999, 12) {
-		return fmt.Errorf("customer %q: month %s outside the book's months %s to %s: %w", id, m, bd.opt.First, bd.opt.Last, ErrMonth)
+		return fmt.Errorf("%w: outside the book's months %s to %s", ErrMonth, bd.opt.First, bd.opt.Last)
 	}
-	return fmt.Errorf("customer %q: month %d: %w", id, int32(m), ErrMonth)
+	return fmt.Errorf("%w: want years 0001 to 9999", ErrMonth)
 }
 
 // use records that record i of local customer c is usable: in month m, in the
@@ -284,16 +299,33 @@ func (p *part) customer(id, sub string, m Month, copy bool) int32 {
 	return c
 }
 
-// fail reports record i as bad and marks its customer (if it has one) bad.
-func (p *part) fail(bd *builder, i int, id string, err error) {
-	e := &RecordError{Index: i, Customer: id, Err: err}
-	if bd.line != nil {
-		e.Index, e.Line = -1, int(bd.line[i])
-	}
-	p.errs = append(p.errs, e)
+// fail reports record i as bad (field and value at fault, the cause) and marks
+// its customer, if it has one, bad.
+func (p *part) fail(bd *builder, i int, id, field, value string, err error) {
 	if c := bd.cust[i]; c >= 0 {
 		p.flags[c] |= custBad
 	}
+	p.probs.add(bd.pos(i), i, func() error { return bd.fieldErr(i, id, field, value, err) })
+}
+
+// pos returns record i's line, 0 when it is not from a file.
+func (bd *builder) pos(i int) int {
+	if bd.line != nil {
+		return int(bd.line[i])
+	}
+	return 0
+}
+
+// fieldErr locates a problem of record i: by file and line from ReadBook, by
+// index in the records from NewBook ("[3].month").
+func (bd *builder) fieldErr(i int, id, field, value string, err error) error {
+	fe := &cs.FieldError{File: bd.file, Record: errs.Clip(id), Field: field, Value: errs.Clip(value), Err: err}
+	if bd.line != nil {
+		fe.Line = int(bd.line[i])
+	} else {
+		fe.Field = "[" + strconv.Itoa(i) + "]." + field
+	}
+	return fmt.Errorf("retention: %w", fe)
 }
 
 // currency returns the part's index of currency c and its minor digits.
@@ -366,16 +398,7 @@ func (bd *builder) finish() (*Book, error) {
 		// A customer's cell overflowed: it is bad now, lay the book out again.
 	}
 	b.firstPaid()
-	slices.SortStableFunc(bd.errs, func(x, y *RecordError) int {
-		if c := cmp.Compare(x.Line, y.Line); c != 0 {
-			return c
-		}
-		return cmp.Compare(x.Index, y.Index)
-	})
-	b.errs = make([]error, len(bd.errs))
-	for i, e := range bd.errs {
-		b.errs[i] = e
-	}
+	b.probs = bd.probs
 	return b, nil
 }
 
@@ -490,7 +513,7 @@ func (bd *builder) mergeCustomers() {
 		}
 	})
 	for _, p := range bd.parts {
-		bd.errs = append(bd.errs, p.errs...)
+		bd.probs.merge(&p.probs)
 		bd.fine = append(bd.fine, p.fine...)
 	}
 }
@@ -508,25 +531,14 @@ func sortedOrder(names []string) []int32 {
 }
 
 // bad reports record i as bad after the merge and marks its customer bad.
-func (bd *builder) bad(i int, err error) {
-	e := &RecordError{Index: i, Err: err}
+func (bd *builder) bad(i int, field, value string, err error) {
+	id := ""
 	if c := bd.cust[i]; c >= 0 {
-		e.Customer = bd.names[c]
+		id = bd.names[c]
 		bd.flags[c] |= custBad
 	}
-	if bd.line != nil {
-		e.Index, e.Line = -1, int(bd.line[i])
-	}
-	bd.errs = append(bd.errs, e)
+	bd.probs.add(bd.pos(i), i, func() error { return bd.fieldErr(i, id, field, value, err) })
 	bd.mon[i] = 0
-}
-
-// where names record i in a whole-input error.
-func (bd *builder) where(i int) string {
-	if bd.line != nil {
-		return fmt.Sprintf("mrr line %d", bd.line[i])
-	}
-	return fmt.Sprintf("records[%d]", i)
 }
 
 // scaleFine gives a currency with amounts finer than its minor unit the scale
@@ -551,7 +563,7 @@ func (bd *builder) scaleFine(b *Book) {
 		k := curOf(f.i)
 		need := decimalPlaces(f.amt)
 		if need > b.curs[k].scale+extraDigits {
-			bd.bad(f.i, fmt.Errorf("customer %q: mrr %s: more than %d decimal places: %w", bd.names[bd.cust[f.i]], f.amt, b.curs[k].scale+extraDigits, cs.ErrRange))
+			bd.bad(f.i, "mrr", f.amt.String(), fmt.Errorf("%w: more than %d decimal places", cs.ErrRange, b.curs[k].scale+extraDigits))
 			continue
 		}
 		scale[k] = max(scale[k], need)
@@ -563,7 +575,7 @@ func (bd *builder) scaleFine(b *Book) {
 		}
 		v, ok := scaleUnits(bd.val[i], scale[k]-b.curs[k].scale)
 		if !ok {
-			bd.bad(i, bd.rangeErr(i, b.curs[k].code, scale[k]))
+			bd.bad(i, "mrr", decimal.New(bd.val[i], -b.curs[k].scale).String(), rangeErr(b.curs[k].code, scale[k]))
 			continue
 		}
 		bd.val[i] = v
@@ -579,16 +591,15 @@ func (bd *builder) scaleFine(b *Book) {
 		k := curOf(f.i)
 		v, ok := decimalUnits(f.amt, scale[k])
 		if !ok {
-			bd.bad(f.i, bd.rangeErr(f.i, b.curs[k].code, scale[k]))
+			bd.bad(f.i, "mrr", f.amt.String(), rangeErr(b.curs[k].code, scale[k]))
 			continue
 		}
 		bd.val[f.i] = v
 	}
 }
 
-func (bd *builder) rangeErr(i int, c cs.Currency, scale int32) error {
-	return fmt.Errorf("customer %q: mrr in %s: over %s %s (2^63−1 units of 10^-%d): %w",
-		bd.names[bd.cust[i]], bd.mon[i], decimal.New(math.MaxInt64, -scale), c, scale, cs.ErrRange)
+func rangeErr(c cs.Currency, scale int32) error {
+	return fmt.Errorf("%w: over %s %s (2^63−1 units of 10^-%d)", cs.ErrRange, decimal.New(math.MaxInt64, -scale), c, scale)
 }
 
 // decimalPlaces returns the number of decimal places d needs (trailing zeros
@@ -630,12 +641,8 @@ func (bd *builder) monthRange(b *Book) error {
 		lo, hi = min(lo, bd.clo[c]), max(hi, bd.chi[c])
 	}
 	if hi < lo {
-		if len(bd.errs) > 0 {
-			list := make([]error, len(bd.errs))
-			for i, e := range bd.errs {
-				list[i] = e
-			}
-			return fmt.Errorf("retention: no usable record: %w", errors.Join(list...))
+		if bd.probs.n > 0 {
+			return fmt.Errorf("retention: no usable record: %w", bd.probs.err())
 		}
 		return fmt.Errorf("retention: no records: %w", cs.ErrMissing)
 	}
@@ -687,8 +694,7 @@ func (bd *builder) mainBody(count []int, base Month) (lo, hi Month) {
 		if m > hi {
 			d = int(m - hi)
 		}
-		bd.bad(i, fmt.Errorf("customer %q: month %s is %d months from the book's other months (%s to %s): %w",
-			bd.names[bd.cust[i]], m, d, lo, hi, ErrMonth))
+		bd.bad(i, "month", m.String(), fmt.Errorf("%w: %d months from the book's other months (%s to %s)", ErrMonth, d, lo, hi))
 	}
 	for c := range bd.names {
 		if bd.clo[c] < lo || bd.chi[c] > hi {
@@ -717,8 +723,11 @@ func (bd *builder) spanErr(lo, hi Month) error {
 		end = hi
 	}
 	i := slices.Index(bd.mon, end)
-	return fmt.Errorf("retention: %s: month %s: the book would span %s to %s, more than %d months: %w",
-		bd.where(i), end, lo, hi, MaxMonths, ErrPeriod)
+	id := ""
+	if c := bd.cust[i]; c >= 0 {
+		id = bd.names[c]
+	}
+	return bd.fieldErr(i, id, "month", end.String(), fmt.Errorf("%w: the book would span %s to %s, more than %d months", ErrPeriod, lo, hi, MaxMonths))
 }
 
 // rates fills in each foreign currency's rate for every month of the book.
@@ -819,7 +828,7 @@ func (bd *builder) duplicates() {
 		} else {
 			sub = bd.recs[i].Subscription
 		}
-		bd.bad(int(i), fmt.Errorf("customer %q: subscription %q in %s: %w", bd.names[bd.cust[i]], sub, m, cs.ErrDuplicate))
+		bd.bad(int(i), "subscription_id", sub, fmt.Errorf("%w in %s", cs.ErrDuplicate, m))
 	}
 }
 
@@ -908,9 +917,9 @@ func (bd *builder) fill(b *Book) bool {
 		}
 	}
 	for _, i := range overflow {
-		c := bd.cust[i]
-		bd.bad(i, fmt.Errorf("customer %q: mrr in %s: the subscriptions' sum is over 2^63−1 units of 10^-%d %s: %w",
-			bd.names[c], bd.mon[i], b.curs[bd.curIndex(i)].scale, b.curs[bd.curIndex(i)].code, cs.ErrRange))
+		k := bd.curIndex(i)
+		bd.bad(i, "mrr", decimal.New(bd.val[i], -b.curs[k].scale).String(), fmt.Errorf("%w: the sum of the customer's subscriptions in %s is over 2^63−1 units of 10^-%d %s",
+			cs.ErrRange, bd.mon[i], b.curs[k].scale, b.curs[k].code))
 	}
 	return len(overflow) > 0
 }

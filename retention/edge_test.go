@@ -67,7 +67,7 @@ func TestAmountScales(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		errs := b.Errors()
+		errs := bookErrors(b)
 		if len(errs) != 1 || !errors.Is(errs[0], cs.ErrRange) || !strings.Contains(errs[0].Error(), `customer "a"`) {
 			t.Errorf("NewBook(%v): errors %v, want one cs.ErrRange for customer a", tc.recs, errs)
 		}
@@ -100,15 +100,18 @@ func TestBookRecordErrors(t *testing.T) {
 		idx  int
 		sent error
 	}{{1, cs.ErrNegative}, {2, cs.ErrMissing}, {4, cs.ErrDuplicate}, {5, cs.ErrMissing}}
-	errs := b.Errors()
+	errs := bookErrors(b)
 	if len(errs) != len(want) {
 		t.Fatalf("Errors = %v, want %d", errs, len(want))
 	}
 	for i, w := range want {
-		var re *RecordError
-		if !errors.As(errs[i], &re) || re.Index != w.idx || !errors.Is(errs[i], w.sent) {
+		fe := fieldError(errs[i])
+		if fe == nil || !strings.HasPrefix(fe.Field, fmt.Sprintf("[%d].", w.idx)) || !errors.Is(errs[i], w.sent) || !strings.HasPrefix(errs[i].Error(), "retention: ") {
 			t.Errorf("Errors[%d] = %v, want records[%d] wrapping %v", i, errs[i], w.idx, w.sent)
 		}
+	}
+	if b.Bad() != len(want) || b.Err() == nil {
+		t.Errorf("Bad = %d, Err = %v; want %d", b.Bad(), b.Err(), len(want))
 	}
 	if _, err := NewBook(nil, Options{}); !errors.Is(err, cs.ErrMissing) {
 		t.Errorf("NewBook(nil) = %v, want ErrMissing", err)
@@ -221,7 +224,7 @@ func TestDuplicateUnordered(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		errs := b.Errors()
+		errs := bookErrors(b)
 		if len(errs) != 1 || !errors.Is(errs[0], cs.ErrDuplicate) || fmt.Sprint(b.Customers()) != "[a]" {
 			t.Errorf("NewBook(%v): errors %v, customers %v; want one duplicate and [a]", recs, errs, b.Customers())
 		}
@@ -247,9 +250,8 @@ func TestBookBadMonth(t *testing.T) {
 	if got := fmt.Sprint(b.Customers()); got != "[a c]" {
 		t.Errorf("Customers = %s, want [a c]", got)
 	}
-	errs := b.Errors()
-	var re *RecordError
-	if len(errs) != 1 || !errors.As(errs[0], &re) || re.Index != 1 || !errors.Is(errs[0], ErrMonth) {
+	errs := bookErrors(b)
+	if len(errs) != 1 || fieldError(errs[0]) == nil || fieldError(errs[0]).Field != "[1].month" || !errors.Is(errs[0], ErrMonth) {
 		t.Errorf("Errors = %v, want records[1] wrapping ErrMonth", errs)
 	}
 }

@@ -23,23 +23,43 @@ d,s1,2026-02,20,USD
 `
 
 func ExampleReadMRR() {
-	b, err := retention.ReadMRR(strings.NewReader(chartMogul+"e,s1,2026-13,5,USD\n"), retention.Options{})
+	in := chartMogul + "e,s1,2026-13,5,USD\n"
+	var recs []retention.Record
+	for r, err := range retention.ReadMRR(strings.NewReader(in), "mrr.csv") {
+		if err != nil {
+			fmt.Println(err)
+			continue
+		}
+		recs = append(recs, r)
+	}
+	b, err := retention.NewBook(recs, retention.Options{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	first, last := b.Months()
+	fmt.Println(len(recs), "records;", b.Customers(), first, last, b.Currency())
+	// Output:
+	// retention: mrr.csv:10: customer "e": month: "2026-13": invalid month, want YYYY-MM
+	// 8 records; [a b c d] 2026-01 2026-02 USD
+}
+
+func ExampleReadBook() {
+	b, err := retention.ReadBook(strings.NewReader(chartMogul+"e,s1,2026-13,5,USD\n"), "mrr.csv", retention.Options{})
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	first, last := b.Months()
 	fmt.Println(b.Customers(), first, last, b.Currency())
-	for _, e := range b.Errors() {
-		fmt.Println(e)
-	}
+	fmt.Println(b.Bad(), "bad record:", b.Err())
 	// Output:
 	// [a b c d] 2026-01 2026-02 USD
-	// retention: mrr line 10: month "2026-13": not a month (want YYYY-MM)
+	// 1 bad record: retention: mrr.csv:10: customer "e": month: "2026-13": invalid month, want YYYY-MM
 }
 
 func ExampleBook_Period() {
-	b, _ := retention.ReadMRR(strings.NewReader(chartMogul), retention.Options{})
+	b, _ := retention.ReadBook(strings.NewReader(chartMogul), "mrr.csv", retention.Options{})
 	p, err := b.Period(retention.MustParseMonth("2026-01"), retention.MustParseMonth("2026-02"))
 	if err != nil {
 		fmt.Println(err)
@@ -62,7 +82,7 @@ func ExampleBook_Period() {
 }
 
 func ExampleBook_Movements() {
-	b, _ := retention.ReadMRR(strings.NewReader(chartMogul), retention.Options{})
+	b, _ := retention.ReadBook(strings.NewReader(chartMogul), "mrr.csv", retention.Options{})
 	ms, _ := b.Movements(retention.MustParseMonth("2026-01"), retention.MustParseMonth("2026-02"))
 	for _, m := range ms {
 		fmt.Println(m.ID, m.Start, "→", m.End, "expansion", m.Expansion, "contraction", m.Contraction, "churn", m.Churn)
@@ -196,7 +216,7 @@ func ExampleParseMonth() {
 	fmt.Println(err)
 	// Output:
 	// 2026-11 2027-01 2026 November <nil>
-	// retention: month "2026-1": not a month (want YYYY-MM)
+	// retention: month "2026-1": invalid month, want YYYY-MM
 }
 
 // Fader & Hardie (2007): the "high end" cohort → α ≈ 0.668, β ≈ 3.806.
@@ -291,7 +311,7 @@ func ExampleDefaultThresholds() {
 }
 
 func ExampleBook_MRR() {
-	b, _ := retention.ReadMRR(strings.NewReader(chartMogul), retention.Options{})
+	b, _ := retention.ReadBook(strings.NewReader(chartMogul), "mrr.csv", retention.Options{})
 	m, ok := b.MRR("b", retention.MustParseMonth("2026-01"))
 	fmt.Println(m, ok, b.Exact())
 	_, ok = b.MRR("zz", retention.MustParseMonth("2026-01"))

@@ -102,7 +102,7 @@ func TestFixedRange(t *testing.T) {
 	if got := fmt.Sprint(b.Customers()); got != "[a c]" {
 		t.Errorf("Customers = %s, want [a c]", got)
 	}
-	if errs := b.Errors(); len(errs) != 1 || !errors.Is(errs[0], ErrMonth) {
+	if errs := bookErrors(b); len(errs) != 1 || !errors.Is(errs[0], ErrMonth) {
 		t.Errorf("Errors = %v, want one ErrMonth", errs)
 	}
 	empty, err := NewBook(nil, Options{First: jan, Last: feb, Currency: "USD"})
@@ -173,7 +173,7 @@ func TestPropWorkers(t *testing.T) {
 			t.Fatal(err)
 		}
 		from, to := genPeriod(t, one)
-		want := report(t, one, from, to) + fmt.Sprint(one.Errors())
+		want := report(t, one, from, to) + fmt.Sprint(bookErrors(one))
 		wantExact := report(t, one.exactView(), from, to)
 		opt.grain = 1
 		for _, w := range []int{2, 3, 7} {
@@ -182,10 +182,10 @@ func TestPropWorkers(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := report(t, b, from, to) + fmt.Sprint(b.Errors()); got != want {
+			if got := report(t, b, from, to) + fmt.Sprint(bookErrors(b)); got != want {
 				t.Fatalf("%d workers\n%s\nwant\n%s", w, got, want)
 			}
-			if got := report(t, b.exactView(), from, to); got != wantExact || got+fmt.Sprint(b.Errors()) != want {
+			if got := report(t, b.exactView(), from, to); got != wantExact || got+fmt.Sprint(bookErrors(b)) != want {
 				t.Fatalf("%d workers, exact\n%s\nwant\n%s", w, got, want)
 			}
 		}

@@ -27,7 +27,7 @@ func mustBook(t testing.TB, recs []Record, opt Options) *Book {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if errs := b.Errors(); len(errs) > 0 {
+	if errs := bookErrors(b); len(errs) > 0 {
 		t.Fatalf("record errors: %v", errs)
 	}
 	return b

@@ -22,7 +22,7 @@ func NewMonth(y int, m time.Month) Month { return Month(y*12 + int(m) - 1) }
 // wraps ErrMonth.
 func ParseMonth(s string) (Month, error) {
 	if len(s) != 7 || s[4] != '-' {
-		return 0, fmt.Errorf("retention: month %q: %w", s, ErrMonth)
+		return 0, fmt.Errorf("retention: month %q: %w, want YYYY-MM", s, ErrMonth)
 	}
 	y, m := 0, 0
 	for i, c := range []byte(s) {
@@ -30,7 +30,7 @@ func ParseMonth(s string) (Month, error) {
 			continue
 		}
 		if c < '0' || c > '9' {
-			return 0, fmt.Errorf("retention: month %q: %w", s, ErrMonth)
+			return 0, fmt.Errorf("retention: month %q: %w, want YYYY-MM", s, ErrMonth)
 		}
 		if i < 4 {
 			y = y*10 + int(c-'0')
@@ -39,7 +39,7 @@ func ParseMonth(s string) (Month, error) {
 		}
 	}
 	if y < 1 || m < 1 || m > 12 {
-		return 0, fmt.Errorf("retention: month %q: %w", s, ErrMonth)
+		return 0, fmt.Errorf("retention: month %q: %w, want YYYY-MM", s, ErrMonth)
 	}
 	return NewMonth(y, time.Month(m)), nil
 }

@@ -49,7 +49,7 @@ func propBook(t *rapid.T, recs []Record, opt Options) *Book {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if errs := b.Errors(); len(errs) > 0 {
+	if errs := bookErrors(b); len(errs) > 0 {
 		t.Fatalf("record errors: %v", errs)
 	}
 	return b

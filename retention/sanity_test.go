@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/successkit/cs"
 )
 
 // mrrCSV writes an mrr.csv of n customers paying 10.00 USD a month from
@@ -30,7 +32,7 @@ func TestTypoMonth(t *testing.T) {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	b, err := ReadMRR(strings.NewReader(in), Options{})
+	b, err := ReadBook(strings.NewReader(in), "mrr.csv", Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,13 +41,12 @@ func TestTypoMonth(t *testing.T) {
 	if first, last := b.Months(); first != MustParseMonth("2024-01") || last != MustParseMonth("2025-12") {
 		t.Errorf("Months = %s to %s, want 2024-01 to 2025-12", first, last)
 	}
-	errs := b.Errors()
-	var re *RecordError
-	if len(errs) != 1 || !errors.As(errs[0], &re) || re.Line != 2000*24+2 || !errors.Is(errs[0], ErrMonth) || re.Customer != "c00007" {
-		t.Fatalf("Errors = %v, want one ErrMonth at line %d for c00007", errs, 2000*24+2)
+	errs := bookErrors(b)
+	if fe := fieldError(b.Err()); b.Bad() != 1 || fe == nil || fe.File != "mrr.csv" || fe.Line != 2000*24+2 || !errors.Is(errs[0], ErrMonth) || fe.Record != "c00007" || fe.Field != "month" {
+		t.Fatalf("Err = %v, want one ErrMonth at mrr.csv:%d for c00007", b.Err(), 2000*24+2)
 	}
-	if !strings.Contains(errs[0].Error(), "2224-12 is 2388 months from the book's other months (2024-01 to 2025-12)") {
-		t.Errorf("error %q does not say how far the month is", errs[0])
+	if want := `retention: mrr.csv:48002: customer "c00007": month: "2224-12": invalid month: 2388 months from the book's other months (2024-01 to 2025-12)`; b.Err().Error() != want {
+		t.Errorf("Err = %q, want %q", b.Err(), want)
 	}
 	if b.Len() != 1999 {
 		t.Errorf("%d customers, want 1999", b.Len())
@@ -81,7 +82,7 @@ func TestMonthOutliers(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
 		}
-		errs := b.Errors()
+		errs := bookErrors(b)
 		if len(errs) != tc.bad {
 			t.Errorf("%s: errors %v, want %d", tc.name, errs, tc.bad)
 		}
@@ -107,15 +108,33 @@ func TestSpanRefused(t *testing.T) {
 	for m := MustParseMonth("2024-01").Add(-24); m >= MustParseMonth("1970-01"); m -= 24 {
 		fmt.Fprintf(&sb, "old,s,%s,1.00,USD\n", m)
 	}
-	_, err := ReadMRR(strings.NewReader(sb.String()), Options{})
+	_, err := ReadBook(strings.NewReader(sb.String()), "mrr.csv", Options{})
 	if !errors.Is(err, ErrPeriod) || !strings.Contains(err.Error(), "more than 600 months") {
-		t.Fatalf("ReadMRR = %v, want ErrPeriod over 600 months", err)
+		t.Fatalf("ReadBook = %v, want ErrPeriod over 600 months", err)
 	}
 	// The odd end is 1970-01 (most records are in 2024–2025), at the last line.
-	if want := fmt.Sprintf("retention: mrr line %d: month 1970-01:", 10*24+1+27); !strings.HasPrefix(err.Error(), want) {
-		t.Errorf("error %q, want it to start %q", err, want)
+	if want := fmt.Sprintf(`retention: mrr.csv:%d: customer "old": month: "1970-01": invalid period: the book would span 1970-01 to 2025-12, more than 600 months`, 10*24+1+27); err.Error() != want {
+		t.Errorf("error %q, want %q", err, want)
 	}
 	if _, err := NewBook([]Record{rec("a", "s", MustParseMonth("1970-01"), "1")}, Options{First: MustParseMonth("1970-01"), Last: MustParseMonth("2030-01")}); !errors.Is(err, ErrOption) {
 		t.Errorf("a fixed range over MaxMonths = %v, want ErrOption", err)
 	}
+}
+
+// bookErrors returns the errors a book keeps of its bad records.
+func bookErrors(b *Book) []error {
+	var out []error
+	for _, q := range b.probs.kept {
+		out = append(out, q.err)
+	}
+	return out
+}
+
+// fieldError returns the *cs.FieldError in err.
+func fieldError(err error) *cs.FieldError {
+	var fe *cs.FieldError
+	if errors.As(err, &fe) {
+		return fe
+	}
+	return nil
 }

@@ -83,8 +83,8 @@ func sampleCohort() ([]float64, error) {
 	if err != nil {
 		return nil, err
 	}
-	if errs := book.Errors(); len(errs) > 0 {
-		return nil, errors.Join(errs...)
+	if err := book.Err(); err != nil {
+		return nil, err
 	}
 	cohorts := book.Cohorts()
 	s := []float64{1000}
