@@ -161,10 +161,15 @@ func NewBook(recs []Record, opt Options) (*Book, error) {
 // Err returns nil when every record was good, and otherwise the bad records'
 // errors as one error whose message lists the first errs.MaxProblems (10) by
 // line or index, one per line, then "and N more problems": it stays short
-// whatever the input. Each is a *cs.FieldError (file and line from ReadBook,
-// "[index].column" from NewBook, the customer, the column and the value) wrapped
-// as "retention: …"; errors.As finds them and errors.Is their sentinels.
-func (b *Book) Err() error { return b.probs.err() }
+// whatever the input; it starts "retention: ". Each is a *cs.FieldError (file
+// and line from ReadBook, "[index].column" from NewBook, the customer, the
+// column and the value); errors.As finds them and errors.Is their sentinels.
+func (b *Book) Err() error {
+	if err := b.probs.err(); err != nil {
+		return fmt.Errorf("retention: %w", err)
+	}
+	return nil
+}
 
 // Bad returns the number of bad records, whose customers are left out.
 func (b *Book) Bad() int { return b.probs.n }

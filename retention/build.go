@@ -325,7 +325,7 @@ func (bd *builder) fieldErr(i int, id, field, value string, err error) error {
 	} else {
 		fe.Field = "[" + strconv.Itoa(i) + "]." + field
 	}
-	return fmt.Errorf("retention: %w", fe)
+	return fe
 }
 
 // currency returns the part's index of currency c and its minor digits.
@@ -727,7 +727,7 @@ func (bd *builder) spanErr(lo, hi Month) error {
 	if c := bd.cust[i]; c >= 0 {
 		id = bd.names[c]
 	}
-	return bd.fieldErr(i, id, "month", end.String(), fmt.Errorf("%w: the book would span %s to %s, more than %d months", ErrPeriod, lo, hi, MaxMonths))
+	return fmt.Errorf("retention: %w", bd.fieldErr(i, id, "month", end.String(), fmt.Errorf("%w: the book would span %s to %s, more than %d months", ErrPeriod, lo, hi, MaxMonths)))
 }
 
 // rates fills in each foreign currency's rate for every month of the book.

@@ -277,7 +277,7 @@ func (k *Checker) Check(o Offering, asOf cs.Date) (Assessment, error) {
 		return Assessment{}, fmt.Errorf("retention: as of %q: %w", asOf.String(), cs.ErrInvalidDate)
 	}
 	if o.LastRelease != nil && o.LastRelease.After(asOf) {
-		return Assessment{}, fmt.Errorf("retention: offering.last_release %s is after %s: %w", o.LastRelease, asOf, cs.ErrDateOrder)
+		return Assessment{}, fmt.Errorf("retention: %w", &cs.FieldError{Field: "last_release", Value: o.LastRelease.String(), Err: fmt.Errorf("%w: after the date of the check, %s", cs.ErrDateOrder, asOf)})
 	}
 	a := Assessment{Offering: o.Name, AsOf: asOf}
 	c2, err := k.stop(o)
@@ -455,7 +455,7 @@ func (k *Checker) stop(o Offering) (Finding, error) {
 // moneyRatio returns a ÷ b (b > 0) as a float for a threshold comparison.
 func moneyRatio(a, b cs.Money, field string) (float64, error) {
 	if _, err := a.Cmp(b); err != nil {
-		return 0, fmt.Errorf("retention: offering.%s %s against recurring_charge %s: %w", field, a, b, cs.ErrCurrencyMismatch)
+		return 0, fmt.Errorf("retention: %w", &cs.FieldError{Field: field, Value: a.String(), Err: fmt.Errorf("%w: against recurring_charge %s", cs.ErrCurrencyMismatch, b)})
 	}
 	r, _ := a.Amount().DivRound(b.Amount(), 6).Float64()
 	return r, nil
@@ -519,14 +519,21 @@ func (k *Checker) data(o Offering) Finding {
 // Validate checks the offering's own values: a known Pricing, finite
 // non-negative numbers, non-negative amounts in known currencies and, where not
 // zero, in one currency, a FeeMonths with Cycle ≥ 1 and free months in 1..Cycle,
-// valid dates. Errors name the JSON field and wrap ErrOption, cs.ErrNegative,
-// cs.ErrNotFinite, cs.ErrInvalidDate, cs.ErrUnknownCurrency or
-// cs.ErrCurrencyMismatch.
-func (o Offering) Validate() error { return o.validate("offering") }
+// valid dates. The error is a *cs.FieldError naming the JSON field (wrapped as
+// "retention: …") whose cause wraps ErrOption, cs.ErrNegative, cs.ErrNotFinite,
+// cs.ErrInvalidDate, cs.ErrUnknownCurrency or cs.ErrCurrencyMismatch.
+func (o Offering) Validate() error {
+	if err := o.validate(""); err != nil {
+		return fmt.Errorf("retention: %w", err)
+	}
+	return nil
+}
 
+// validate is Validate with the fields' paths under path ("" or "[3]").
 func (o Offering) validate(path string) error {
+	bad := func(field, value string, err error) error { return offeringErr(joinPath(path, field), value, err) }
 	if o.Pricing != "" && !o.Pricing.valid() {
-		return fmt.Errorf("retention: %s.pricing: %q: want outcome, usage, subscription or ownership: %w", path, string(o.Pricing), ErrOption)
+		return bad("pricing", string(o.Pricing), fmt.Errorf("%w: want outcome, usage, subscription or ownership", ErrOption))
 	}
 	for _, f := range []struct {
 		name string
@@ -536,14 +543,14 @@ func (o Offering) validate(path string) error {
 			continue
 		}
 		if math.IsNaN(*f.v) || math.IsInf(*f.v, 0) {
-			return fmt.Errorf("retention: %s.%s: %w", path, f.name, cs.ErrNotFinite)
+			return bad(f.name, fmt.Sprint(*f.v), cs.ErrNotFinite)
 		}
 		if *f.v < 0 {
-			return fmt.Errorf("retention: %s.%s: %v: %w", path, f.name, *f.v, cs.ErrNegative)
+			return bad(f.name, fmt.Sprint(*f.v), cs.ErrNegative)
 		}
 	}
 	if o.NoticeDays != nil && *o.NoticeDays < 0 {
-		return fmt.Errorf("retention: %s.notice_days: %d: %w", path, *o.NoticeDays, cs.ErrNegative)
+		return bad("notice_days", fmt.Sprint(*o.NoticeDays), cs.ErrNegative)
 	}
 	for _, m := range []struct {
 		name string
@@ -553,10 +560,10 @@ func (o Offering) validate(path string) error {
 			continue
 		}
 		if m.v.IsNegative() {
-			return fmt.Errorf("retention: %s.%s: %s: %w", path, m.name, m.v, cs.ErrNegative)
+			return bad(m.name, m.v.String(), cs.ErrNegative)
 		}
 		if !m.v.IsZero() && !m.v.Currency().Known() {
-			return fmt.Errorf("retention: %s.%s: %s: %w", path, m.name, m.v, cs.ErrUnknownCurrency)
+			return bad(m.name, m.v.String(), cs.ErrUnknownCurrency)
 		}
 	}
 	// Amounts in two currencies contradict each other whatever the thresholds:
@@ -572,21 +579,21 @@ func (o Offering) validate(path string) error {
 		case refName == "":
 			refName, ref = m.name, *m.v
 		case m.v.Currency() != ref.Currency():
-			return fmt.Errorf("retention: %s.%s %s against %s %s: %w", path, m.name, m.v, refName, ref, cs.ErrCurrencyMismatch)
+			return bad(m.name, m.v.String(), fmt.Errorf("%w: against %s %s", cs.ErrCurrencyMismatch, refName, ref))
 		}
 	}
 	if fm := o.FeeMonths; fm != nil {
 		if fm.Cycle < 1 {
-			return fmt.Errorf("retention: %s.fee_months.cycle: %d: want ≥ 1: %w", path, fm.Cycle, ErrOption)
+			return bad("fee_months.cycle", fmt.Sprint(fm.Cycle), fmt.Errorf("%w: want ≥ 1", ErrOption))
 		}
 		for i, m := range fm.Free {
 			if m < 1 || m > fm.Cycle {
-				return fmt.Errorf("retention: %s.fee_months.free[%d]: %d: want 1..%d: %w", path, i, m, fm.Cycle, ErrOption)
+				return bad(fmt.Sprintf("fee_months.free[%d]", i), fmt.Sprint(m), fmt.Errorf("%w: want 1..%d", ErrOption, fm.Cycle))
 			}
 		}
 	}
 	if o.LastRelease != nil && !o.LastRelease.Valid() {
-		return fmt.Errorf("retention: %s.last_release: %w", path, cs.ErrInvalidDate)
+		return bad("last_release", "", cs.ErrInvalidDate)
 	}
 	return nil
 }

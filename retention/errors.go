@@ -25,9 +25,6 @@ var (
 	ErrSurvivors = errors.New("invalid survivor counts")
 	// ErrNoConvergence: the maximum-likelihood search did not converge.
 	ErrNoConvergence = errors.New("fit did not converge")
-	// ErrJSON: input that is not exactly one well-formed JSON value of the
-	// expected shape.
-	ErrJSON = errors.New("malformed JSON")
 	// ErrOption: a threshold or option outside its documented range.
 	ErrOption = errors.New("invalid option")
 )

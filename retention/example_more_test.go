@@ -37,7 +37,7 @@ func ExampleBook_Err() {
 	fmt.Println(b.Bad(), "bad records; customers", b.Customers())
 	// Output:
 	// retention: mrr.csv:10: customer "e": mrr: "-5": negative
-	// retention: mrr.csv:11: customer "f": mrr: "5 USD": not a decimal
+	// mrr.csv:11: customer "f": mrr: "5 USD": not a decimal
 	// 2 bad records; customers [a b c d]
 }
 
@@ -308,7 +308,7 @@ func ExampleDecodeOffering() {
 	fmt.Println(err)
 	// Output:
 	// music streaming subscription true 980 JPY <nil>
-	// retention: offering.notice_days: string where int was expected: invalid option
+	// retention: notice_days: "thirty": wrong type: want an integer, got a string
 }
 
 // Seed 004: 200 new customers a year, half of each cohort kept.

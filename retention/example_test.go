@@ -294,14 +294,14 @@ func ExampleDecodeOfferings() {
 	_, err := retention.DecodeOfferings(strings.NewReader(`[{"name": "a"}, {"name": "b", "uses_per_mnth": 3}]`))
 	fmt.Println(err)
 	// Output:
-	// retention: offerings[1].uses_per_mnth: unknown field
+	// retention: [1].uses_per_mnth: unknown field
 }
 
 func ExampleOffering_Validate() {
 	o := retention.Offering{Name: "x", FeeMonths: &retention.FeeMonths{Cycle: 12, Free: []int{13}}}
 	fmt.Println(o.Validate())
 	// Output:
-	// retention: offering.fee_months.free[0]: 13: want 1..12: invalid option
+	// retention: fee_months.free[0]: "13": invalid option: want 1..12
 }
 
 func ExampleDefaultThresholds() {

@@ -195,7 +195,7 @@ func (bd *builder) readMRR(r io.Reader, name string) error {
 				return fmt.Errorf("retention: %w", err) // a read error
 			}
 			syntax = err
-			p.probs.add(line, len(bd.cust), func() error { return fmt.Errorf("retention: %w", err) })
+			p.probs.add(line, len(bd.cust), func() error { return err })
 			continue
 		}
 		syntax = nil
