@@ -106,7 +106,7 @@ func TestBookRecordErrors(t *testing.T) {
 	}
 	for i, w := range want {
 		fe := fieldError(errs[i])
-		if fe == nil || !strings.HasPrefix(fe.Field, fmt.Sprintf("[%d].", w.idx)) || !errors.Is(errs[i], w.sent)  {
+		if fe == nil || !strings.HasPrefix(fe.Field, fmt.Sprintf("[%d].", w.idx)) || !errors.Is(errs[i], w.sent) {
 			t.Errorf("Errors[%d] = %v, want records[%d] wrapping %v", i, errs[i], w.idx, w.sent)
 		}
 	}
