@@ -181,10 +181,13 @@ func (bd *builder) addRecords(recs []Record) {
 }
 
 func (bd *builder) addRecord(p *part, i int, r *Record) {
-	if err := cs.CheckID(r.Customer); err != nil {
-		bd.cust[i] = -1
-		p.fail(bd, i, "", "customer_id", r.Customer, err)
-		return
+	// Only checked IDs are kept, so the previous record's customer needs no check.
+	if p.prevCust < 0 || r.Customer != p.names[p.prevCust] {
+		if err := cs.CheckID(r.Customer); err != nil {
+			bd.cust[i] = -1
+			p.fail(bd, i, "", "customer_id", r.Customer, err)
+			return
+		}
 	}
 	c := p.customer(r.Customer, r.Subscription, r.Month, false)
 	bd.cust[i] = c
