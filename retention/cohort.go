@@ -11,20 +11,20 @@ import (
 // The cohort of the book's first month holds every customer already paying then,
 // whenever they really started: the book cannot see further back.
 type Cohort struct {
-	Start     Month       // the cohort's first paying month
-	Customers int         // customers in the cohort
-	Ages      []CohortAge // the cohort at ages 0, 1, … up to the book's last month
+	Start     Month       `json:"start"`     // the cohort's first paying month
+	Customers int         `json:"customers"` // customers in the cohort
+	Ages      []CohortAge `json:"ages"`      // the cohort at ages 0, 1, … up to the book's last month
 }
 
 // CohortAge is a cohort at one age: how many of its customers pay, their MRR, and
 // the cohort's MRR at Start valued at this month's rates (Base, NRR's denominator,
 // so that exchange-rate swings do not move NRR). Reactivated customers count again.
 type CohortAge struct {
-	Age    int      // months since Start
-	Month  Month    // Start + Age
-	Active int      // cohort customers paying in Month
-	MRR    cs.Money // their MRR in Month
-	Base   cs.Money // the cohort's MRR at Start, at Month's rates
+	Age    int      `json:"age"`    // months since Start
+	Month  Month    `json:"month"`  // Start + Age
+	Active int      `json:"active"` // cohort customers paying in Month
+	MRR    cs.Money `json:"mrr"`    // their MRR in Month
+	Base   cs.Money `json:"base"`   // the cohort's MRR at Start, at Month's rates
 }
 
 // LogoRetention is Active ÷ Customers of the cohort at age k; undefined for an age

@@ -22,20 +22,20 @@ import (
 // change is valued at that month's rates and FX carries the revaluation of the
 // previous month's MRR, so exchange-rate swings never appear as movements.
 type Movements struct {
-	New          cs.Money // MRR of customers paying for the first time
-	Expansion    cs.Money // increases of paying customers' MRR
-	Contraction  cs.Money // decreases that leave MRR above zero
-	Churn        cs.Money // MRR lost by customers dropping to zero
-	Reactivation cs.Money // MRR of former customers paying again
-	FX           cs.Money // revaluation of MRR by rate changes (may be negative)
+	New          cs.Money `json:"new"`          // MRR of customers paying for the first time
+	Expansion    cs.Money `json:"expansion"`    // increases of paying customers' MRR
+	Contraction  cs.Money `json:"contraction"`  // decreases that leave MRR above zero
+	Churn        cs.Money `json:"churn"`        // MRR lost by customers dropping to zero
+	Reactivation cs.Money `json:"reactivation"` // MRR of former customers paying again
+	FX           cs.Money `json:"fx"`           // revaluation of MRR by rate changes (may be negative)
 }
 
 // CustomerMovements is one customer's MRR at the start and end of a period and its
 // movements in between.
 type CustomerMovements struct {
-	ID    string   // customer ID
-	Start cs.Money // MRR in the period's first month, at that month's rates
-	End   cs.Money // MRR in the period's last month, at that month's rates
+	ID    string   `json:"id"`    // customer ID
+	Start cs.Money `json:"start"` // MRR in the period's first month, at that month's rates
+	End   cs.Money `json:"end"`   // MRR in the period's last month, at that month's rates
 	Movements
 }
 
@@ -47,27 +47,28 @@ type CustomerMovements struct {
 // Its methods compute the rates of DOMAIN.md §6 as exact Ratios, undefined (never 0
 // or Inf) when the base is empty.
 type Period struct {
-	From, To Month    // the start and end months, From < To
-	StartMRR cs.Money // MRR in From, at From's rates
-	EndMRR   cs.Money // MRR in To, at To's rates
+	From     Month    `json:"from"`      // the start month
+	To       Month    `json:"to"`        // the end month, after From
+	StartMRR cs.Money `json:"start_mrr"` // MRR in From, at From's rates
+	EndMRR   cs.Money `json:"end_mrr"`   // MRR in To, at To's rates
 	Movements
 
 	// Constant-currency sums over the customers paying in From, both months valued
 	// at To's rates (in a one-currency book BaseMRR equals StartMRR).
-	BaseMRR     cs.Money // Σ MRR(From)
-	RetainedMRR cs.Money // Σ min(MRR(To), MRR(From)): GRR's numerator
-	KeptMRR     cs.Money // Σ MRR(To): NRR's numerator
+	BaseMRR     cs.Money `json:"base_mrr"`     // Σ MRR(From)
+	RetainedMRR cs.Money `json:"retained_mrr"` // Σ min(MRR(To), MRR(From)): GRR's numerator
+	KeptMRR     cs.Money `json:"kept_mrr"`     // Σ MRR(To): NRR's numerator
 
 	// Customers (logos).
-	StartCustomers       int // paying in From
-	EndCustomers         int // paying in To
-	LostCustomers        int // paying in From, not in To
-	NewCustomers         int // not paying in From, paying in To, first payment after From
-	ReactivatedCustomers int // not paying in From, paying in To, paid before From
+	StartCustomers       int `json:"start_customers"`       // paying in From
+	EndCustomers         int `json:"end_customers"`         // paying in To
+	LostCustomers        int `json:"lost_customers"`        // paying in From, not in To
+	NewCustomers         int `json:"new_customers"`         // not paying in From, paying in To, first payment after From
+	ReactivatedCustomers int `json:"reactivated_customers"` // not paying in From, paying in To, paid before From
 	// JoinedAndLeft counts customers paying in neither From nor To who paid in a
 	// month in between: the customers the vendors' logo-churn conventions disagree
 	// on. It is always 0 for a one-month period of monthly data.
-	JoinedAndLeft int
+	JoinedAndLeft int `json:"joined_and_left"`
 }
 
 // months checks a period and returns its month indices.

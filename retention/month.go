@@ -69,11 +69,21 @@ func (m Month) String() string {
 	return string(b[:])
 }
 
-// MarshalText encodes m as "YYYY-MM".
-func (m Month) MarshalText() ([]byte, error) { return []byte(m.String()), nil }
+// MarshalText encodes m as "YYYY-MM"; the zero Month, which no book uses,
+// encodes as empty text, so a missing month stays missing through JSON.
+func (m Month) MarshalText() ([]byte, error) {
+	if m == 0 {
+		return []byte{}, nil
+	}
+	return []byte(m.String()), nil
+}
 
-// UnmarshalText decodes "YYYY-MM".
+// UnmarshalText decodes "YYYY-MM", and empty text as the zero Month.
 func (m *Month) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*m = 0
+		return nil
+	}
 	v, err := ParseMonth(string(b))
 	if err != nil {
 		return err

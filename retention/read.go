@@ -59,6 +59,9 @@ func ReadMRR(r io.Reader, name string) iter.Seq2[Record, error] {
 			}
 			row, field, value, err := parseRow(cells, col)
 			if err != nil {
+				if field == "customer_id" {
+					row.id = "" // quoted as the value
+				}
 				fe := &cs.FieldError{File: name, Line: line, Record: errs.Clip(row.id), Field: field, Value: errs.Clip(value), Err: err}
 				if !yield(Record{}, fmt.Errorf("retention: %w", fe)) {
 					return
