@@ -36,7 +36,7 @@ type FeeMonths struct {
 }
 
 // Offering describes a product as the four criteria of the retention model need
-// it (DOMAIN.md §2). Every field but Name is optional: a nil pointer or an empty
+// it (Razavi, 2019). Every field but Name is optional: a nil pointer or an empty
 // Pricing means the description does not say, and a criterion that depends on it
 // is Unknown rather than guessed.
 type Offering struct {
@@ -84,7 +84,7 @@ type Thresholds struct {
 	MaxNoticeDays int `json:"max_notice_days,omitempty"`
 	// MaxCancellationFeeRatio: the largest cancellation fee, as a multiple of the
 	// monthly recurring charge, that still counts as free to stop. Default 0: any
-	// fee in any month fails criterion 2 (the phone contract of seed 000).
+	// fee in any month fails criterion 2 (Razavi's phone contract).
 	MaxCancellationFeeRatio float64 `json:"max_cancellation_fee_ratio,omitempty"`
 	// MaxInitialCostRatio: the largest initial cost, as a multiple of the monthly
 	// recurring charge, that is still "very low". Default 1.
@@ -182,7 +182,7 @@ type Fact struct {
 // facts they rest on, and what would have to change for a NotMet or Unknown
 // criterion to be met (empty when it is Met).
 type Finding struct {
-	Criterion int      `json:"criterion"` // 1..4, in the order of DOMAIN.md §2
+	Criterion int      `json:"criterion"` // 1..4, in the order Razavi (2019) gives them
 	Name      string   `json:"name"`      // the criterion in a few words
 	Verdict   Verdict  `json:"verdict"`   // met, not met or unknown
 	Reasons   []string `json:"reasons"`   // one per condition checked, in a fixed order
@@ -209,7 +209,7 @@ func (a Assessment) Changes() []string {
 	return out
 }
 
-// Criterion names, after Razavi (2019) as DOMAIN.md §2 states them.
+// Criterion names, after Razavi (2019).
 var criterionNames = [4]string{
 	"used continuously, paid for the outcome rather than ownership",
 	"free to stop at any time, very low initial cost",
@@ -265,7 +265,8 @@ func (f *finding) done() Finding {
 func fmtFloat(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
 // Check judges an offering against the four criteria of the retention model
-// (Razavi 2019, as DOMAIN.md §2 and seeds 000, 001 and 004 state them), with
+// (Razavi, 2019; the S-cubism article; the subscription customer-service
+// article), with
 // asOf as "today" for the age of the last release. The error reports an offering
 // that contradicts itself (an invalid value, a release after asOf, amounts in two
 // currencies); Validate gives the same errors.

@@ -15,27 +15,27 @@ func money(s string) *cs.Money { m := cs.MustParseMoney(s); return &m }
 
 var asOf = cs.MustParseDate("2026-06-30")
 
-// The offerings named in the seeds (DOMAIN.md §2, seeds 000, 001 and 004). Fields the
-// seeds do not speak about are left out on purpose, so the criteria they decide
+// The offerings named by Razavi (2019) and the subscription customer-service
+// article. Fields the sources do not speak about are left out on purpose, so the criteria they decide
 // come out Unknown rather than guessed.
 var (
-	// Seed 001: ride-hailing is not a subscription, yet people use it continuously
+	// Razavi (2019): ride-hailing is not a subscription, yet people use it continuously
 	// and pay per ride, the outcome.
 	rideHailing = Offering{Name: "ride-hailing", Pricing: PerOutcome, UsesPerMonth: ptr(8.0)}
-	// Seed 001: a phone contract that charges a cancellation fee in every month but
+	// Razavi (2019): a phone contract that charges a cancellation fee in every month but
 	// one of its two-year cycle.
 	phoneContract = Offering{Name: "phone contract", Pricing: Subscription,
 		CancelAnyTime: ptr(true), CancellationFee: money("9500 JPY"),
 		FeeMonths: &FeeMonths{Cycle: 24, Free: []int{24}}, RecurringCharge: money("7000 JPY")}
-	// Seed 001: selling CDs, own the thing and pay once: sell-and-done.
+	// Razavi (2019): selling CDs, own the thing and pay once: sell-and-done.
 	cdSales = Offering{Name: "CD sales", Pricing: Ownership, UsesPerMonth: ptr(10.0)}
-	// Seed 004: a paper newspaper holds almost no data on its readers.
+	// The subscription article: a paper newspaper holds almost no data on its readers.
 	paperNewspaper = Offering{Name: "paper newspaper", Pricing: Subscription, UsesPerMonth: ptr(30.0),
 		DataCollected: ptr(false), DataConsented: ptr(false), DataTailorsProduct: ptr(false)}
-	// Seed 004: a news site that tailors articles from what each reader reads.
+	// The subscription article: a news site that tailors articles from what each reader reads.
 	newsSite = Offering{Name: "personalised news site", Pricing: Subscription, UsesPerMonth: ptr(30.0),
 		DataCollected: ptr(true), DataConsented: ptr(true), DataTailorsProduct: ptr(true)}
-	// Seed 004: music streaming with recommendations and shared playlists meets all four.
+	// The subscription article: music streaming with recommendations and shared playlists meets all four.
 	musicStreaming = Offering{Name: "music streaming", Pricing: Subscription, UsesPerMonth: ptr(60.0),
 		CancelAnyTime: ptr(true), CancellationFee: &cs.Money{}, NoticeDays: ptr(0),
 		SelfServeCancel: ptr(true), CancelEasyToFind: ptr(true), InitialCost: &cs.Money{},
@@ -47,8 +47,8 @@ func verdicts(a Assessment) [5]Verdict {
 	return [5]Verdict{a.Verdict, a.Criteria[0].Verdict, a.Criteria[1].Verdict, a.Criteria[2].Verdict, a.Criteria[3].Verdict}
 }
 
-// TestCheckSeedCases checks every case DOMAIN.md §2 names: [overall, c1, c2, c3, c4].
-func TestCheckSeedCases(t *testing.T) {
+// TestCheckSourceCases checks every case the sources name: [overall, c1, c2, c3, c4].
+func TestCheckSourceCases(t *testing.T) {
 	k, err := NewChecker(Thresholds{})
 	if err != nil {
 		t.Fatal(err)

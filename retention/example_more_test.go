@@ -11,7 +11,8 @@ import (
 )
 
 // chartMogulPeriod is the January → February report of the ChartMogul book of
-// DOMAIN.md §6 (start 100, churn 10, contraction 10, expansion 10, end 90).
+// ChartMogul's worked example (start 100, churn 10, contraction 10, expansion 10,
+// end 90).
 func chartMogulPeriod() retention.Period {
 	b, err := retention.ReadBook(strings.NewReader(chartMogul), "mrr.csv", retention.Options{})
 	if err != nil {
@@ -311,7 +312,8 @@ func ExampleDecodeOffering() {
 	// retention: notice_days: "thirty": wrong type: want an integer, got a string
 }
 
-// Seed 004: 200 new customers a year, half of each cohort kept.
+// The subscription customer-service article: 200 new customers a year, half of
+// each cohort kept.
 func ExampleInflow_Active() {
 	f := retention.Inflow{New: decimal.NewFromInt(200), Retention: decimal.RequireFromString("0.5")}
 	a, _ := f.Active(4)

@@ -9,7 +9,7 @@ import (
 	"github.com/successkit/cs/retention"
 )
 
-// ChartMogul's worked example (DOMAIN.md §6): MRR 100 at the start, churn 10,
+// ChartMogul's worked example: MRR 100 at the start, churn 10,
 // contraction 10 (one of two subscriptions cancelled), expansion 10.
 var chartMogul = `customer_id,subscription_id,month,mrr,currency
 a,s1,2026-01,40,USD
@@ -147,7 +147,7 @@ func ExampleNewBook_currencies() {
 	// NRR at constant currency 105.88%
 }
 
-// DOMAIN.md §6: 100 customers at the start, 11 cancel, one of whom joined in the
+// ChartMogul's logo churn example: 100 customers at the start, 11 cancel, one of whom joined in the
 // period; the conventions of the vendors differ on that one.
 func ExampleConvention() {
 	p := retention.Period{StartCustomers: 100, LostCustomers: 10, JoinedAndLeft: 1}
@@ -160,7 +160,7 @@ func ExampleConvention() {
 	// profitwell 10.00% acquired 0
 }
 
-// DOMAIN.md §6: S = 100, 10 of them churn, N = 20 new of whom 5 churn, E = 105.
+// The customer retention rate (E − N) ÷ S against the starting cohort: S = 100, 10 of them churn, N = 20 new of whom 5 churn, E = 105.
 func ExamplePeriod_CustomerRetention() {
 	p := retention.Period{StartCustomers: 100, LostCustomers: 10, EndCustomers: 105, NewCustomers: 15, JoinedAndLeft: 5}
 	fmt.Println("(E − N) ÷ S", p.CustomerRetention(), "starting cohort", p.StartingCohortRetention())
@@ -168,7 +168,7 @@ func ExamplePeriod_CustomerRetention() {
 	// (E − N) ÷ S 85.00% starting cohort 90.00%
 }
 
-// DOMAIN.md §6 (ChartMogul): ARPA $100 and customer churn 5% → LTV $2,000; with
+// ChartMogul's LTV: ARPA $100 and customer churn 5% → LTV $2,000; with
 // an 80% gross margin, $1,600. At zero churn the LTV is undefined, not infinite.
 func ExampleLTV() {
 	churn := retention.NewRatio(decimal.NewFromInt(5), decimal.NewFromInt(100))
@@ -247,7 +247,8 @@ func ExampleSBG_Value() {
 	// DERL 5.415, value 541.49 USD
 }
 
-// Seed 004: 200 new customers a year, half of each cohort kept.
+// The subscription customer-service article: 200 new customers a year, half of
+// each cohort kept.
 func ExampleInflow() {
 	f := retention.Inflow{New: decimal.NewFromInt(200), Retention: decimal.RequireFromString("0.5")}
 	sim, _ := f.Simulate(3)
@@ -266,7 +267,7 @@ func ExampleInflow() {
 	// limit 400
 }
 
-// Seed 001: a phone contract with a cancellation fee except in one month every two
+// Razavi (2019): a phone contract with a cancellation fee except in one month every two
 // years fails criterion 2.
 func ExampleChecker_Check() {
 	k, _ := retention.NewChecker(retention.Thresholds{})

@@ -8,7 +8,7 @@ import (
 )
 
 // Movements are the changes of MRR over a period, by kind, after ChartMogul's
-// definitions (DOMAIN.md §6), in the book's reporting currency. All amounts are
+// definitions, in the book's reporting currency. All amounts are
 // non-negative; the identity
 //
 //	start + FX + New + Expansion + Reactivation − Contraction − Churn = end
@@ -44,8 +44,8 @@ type CustomerMovements struct {
 // the months after From up to and including To. A monthly report is From = m−1,
 // To = m.
 //
-// Its methods compute the rates of DOMAIN.md §6 as exact Ratios, undefined (never 0
-// or Inf) when the base is empty.
+// Its methods compute the rates of ChartMogul, SaaS Capital and Baremetrics as
+// exact Ratios, undefined (never 0 or Inf) when the base is empty.
 type Period struct {
 	From     Month    `json:"from"`      // the start month
 	To       Month    `json:"to"`        // the end month, after From
@@ -109,14 +109,14 @@ func (b *Book) Movements(from, to Month) ([]CustomerMovements, error) {
 
 func ratioMoney(num, den cs.Money) Ratio { return Ratio{Num: num.Amount(), Den: den.Amount()} }
 
-// GrossMRRChurn is (Churn + Contraction) ÷ StartMRR (ChartMogul; DOMAIN.md §6:
+// GrossMRRChurn is (Churn + Contraction) ÷ StartMRR (ChartMogul:
 // start 100, churn 10, contraction 10 → 20%).
 func (p Period) GrossMRRChurn() Ratio {
 	return Ratio{Num: p.Churn.Amount().Add(p.Contraction.Amount()), Den: p.StartMRR.Amount()}
 }
 
 // NetMRRChurn is (Churn + Contraction − Expansion − Reactivation) ÷ StartMRR
-// (ChartMogul; DOMAIN.md §6: start 100, churn 10, contraction 10, expansion 10 →
+// (ChartMogul: start 100, churn 10, contraction 10, expansion 10 →
 // 10%). It is negative when expansion outgrows losses ("negative churn").
 func (p Period) NetMRRChurn() Ratio {
 	n := p.Churn.Amount().Add(p.Contraction.Amount()).Sub(p.Expansion.Amount()).Sub(p.Reactivation.Amount())
@@ -125,16 +125,15 @@ func (p Period) NetMRRChurn() Ratio {
 
 // GRR is gross revenue retention, Σ min(MRR(To), MRR(From)) ÷ Σ MRR(From) over the
 // customers paying in From, capped per customer so it never exceeds 100% (SaaS
-// Capital; DOMAIN.md §6). It is computed at constant currency (To's rates).
+// Capital). It is computed at constant currency (To's rates).
 func (p Period) GRR() Ratio { return ratioMoney(p.RetainedMRR, p.BaseMRR) }
 
 // NRR is net revenue retention, Σ MRR(To) ÷ Σ MRR(From) over the customers paying
-// in From: new customers are excluded, expansion counts (SaaS Capital; DOMAIN.md
-// §6). It is computed at constant currency (To's rates). GRR ≤ NRR always.
+// in From: new customers are excluded, expansion counts (SaaS Capital). It is computed at constant currency (To's rates). GRR ≤ NRR always.
 func (p Period) NRR() Ratio { return ratioMoney(p.KeptMRR, p.BaseMRR) }
 
 // Convention selects how customers who joined and left inside the period
-// (Period.JoinedAndLeft) count in logo churn (DOMAIN.md §6).
+// (Period.JoinedAndLeft) count in logo churn.
 type Convention uint8
 
 const (
@@ -184,7 +183,7 @@ func (p Period) AcquiredCustomers(c Convention) int {
 	return n
 }
 
-// LogoChurn is ChurnedCustomers(c) ÷ StartCustomers (DOMAIN.md §6: 100 at start, 11
+// LogoChurn is ChurnedCustomers(c) ÷ StartCustomers (ChartMogul: 100 at start, 11
 // cancel, 1 of them joined this month → 10% under ChartMogul, 11% under Stripe).
 func (p Period) LogoChurn(c Convention) Ratio {
 	return ratioInt(int64(p.ChurnedCustomers(c)), int64(p.StartCustomers))
@@ -195,7 +194,7 @@ func (p Period) LogoChurn(c Convention) Ratio {
 // (AcquiredCustomers(ChartMogul), those gone again by the end included). Because N
 // counts new customers who left again while E does not hold them, it falls short of
 // the starting cohort's own retention (StartingCohortRetention) by JoinedAndLeft ÷
-// S: DOMAIN.md §6, S = 100, 10 churn, N = 20 of whom 5 churn, E = 105 → 85%, while
+// S: with S = 100, 10 churn, N = 20 of whom 5 churn, E = 105 → 85%, while
 // the starting cohort kept 90%.
 func (p Period) CustomerRetention() Ratio {
 	return ratioInt(int64(p.EndCustomers-p.AcquiredCustomers(ChartMogul)), int64(p.StartCustomers))

@@ -224,8 +224,8 @@ func TestPropFastEqualsExact(t *testing.T) {
 	})
 }
 
-// The seed's projection: the closed form equals the simulation exactly, for any
-// inflow and retention (seed 004, DOMAIN.md §6).
+// The projection of the subscription customer-service article: the closed form
+// equals the simulation exactly, for any inflow and retention.
 func TestPropInflowClosedForm(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		f := Inflow{
