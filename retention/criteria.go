@@ -354,43 +354,8 @@ func (k *Checker) stop(o Offering) (Finding, error) {
 		f.fact("cancel_any_time", "true")
 		f.pass("customers can cancel at any time")
 	}
-	rc := o.RecurringCharge
-	switch fee := o.CancellationFee; {
-	case fee == nil:
-		f.missing("cancellation_fee", "say whether cancelling costs a fee")
-	case fee.IsZero():
-		f.fact("cancellation_fee", "0")
-		f.pass("cancelling costs nothing")
-	default:
-		charged, cycle := feeMonthsText(o.FeeMonths)
-		f.fact("cancellation_fee", fee.String())
-		when := "in every month"
-		if o.FeeMonths != nil {
-			when = fmt.Sprintf("in %d of every %d months", charged, cycle)
-			f.fact("fee_months", fmt.Sprintf("%d of %d", charged, cycle))
-		}
-		switch {
-		case charged == 0:
-			f.pass("the cancellation fee never applies")
-		case k.th.MaxCancellationFeeRatio == 0:
-			f.fail(fmt.Sprintf("cancelling costs %s %s", fee, when), "drop the cancellation fee")
-		case rc == nil:
-			f.missing("recurring_charge", "say what the recurring charge is, to compare the cancellation fee with it")
-		case rc.IsZero():
-			f.fact("recurring_charge", "0")
-			f.fail(fmt.Sprintf("cancelling costs %s %s while nothing recurs", fee, when), "drop the cancellation fee")
-		default:
-			r, err := moneyRatio(*fee, *rc, "cancellation_fee")
-			if err != nil {
-				return Finding{}, err
-			}
-			if r > k.th.MaxCancellationFeeRatio {
-				f.fail(fmt.Sprintf("cancelling costs %s %s, %.2f× the monthly charge, above %s×", fee, when, r, fmtFloat(k.th.MaxCancellationFeeRatio)),
-					fmt.Sprintf("cut the cancellation fee to at most %s× the monthly charge", fmtFloat(k.th.MaxCancellationFeeRatio)))
-			} else {
-				f.pass(fmt.Sprintf("the cancellation fee is %.2f× the monthly charge, within %s×", r, fmtFloat(k.th.MaxCancellationFeeRatio)))
-			}
-		}
+	if err := k.stopFee(&f, o); err != nil {
+		return Finding{}, err
 	}
 	switch n := o.NoticeDays; {
 	case n == nil:
@@ -421,6 +386,60 @@ func (k *Checker) stop(o Offering) (Finding, error) {
 			f.pass(b.yes)
 		}
 	}
+	if err := k.stopInitialCost(&f, o); err != nil {
+		return Finding{}, err
+	}
+	return f.done(), nil
+}
+
+// stopFee judges the cancellation fee of criterion 2 against the recurring
+// charge.
+func (k *Checker) stopFee(f *finding, o Offering) error {
+	rc := o.RecurringCharge
+	switch fee := o.CancellationFee; {
+	case fee == nil:
+		f.missing("cancellation_fee", "say whether cancelling costs a fee")
+	case fee.IsZero():
+		f.fact("cancellation_fee", "0")
+		f.pass("cancelling costs nothing")
+	default:
+		charged, cycle := feeMonthsText(o.FeeMonths)
+		f.fact("cancellation_fee", fee.String())
+		when := "in every month"
+		if o.FeeMonths != nil {
+			when = fmt.Sprintf("in %d of every %d months", charged, cycle)
+			f.fact("fee_months", fmt.Sprintf("%d of %d", charged, cycle))
+		}
+		switch {
+		case charged == 0:
+			f.pass("the cancellation fee never applies")
+		case k.th.MaxCancellationFeeRatio == 0:
+			f.fail(fmt.Sprintf("cancelling costs %s %s", fee, when), "drop the cancellation fee")
+		case rc == nil:
+			f.missing("recurring_charge", "say what the recurring charge is, to compare the cancellation fee with it")
+		case rc.IsZero():
+			f.fact("recurring_charge", "0")
+			f.fail(fmt.Sprintf("cancelling costs %s %s while nothing recurs", fee, when), "drop the cancellation fee")
+		default:
+			r, err := moneyRatio(*fee, *rc, "cancellation_fee")
+			if err != nil {
+				return err
+			}
+			if r > k.th.MaxCancellationFeeRatio {
+				f.fail(fmt.Sprintf("cancelling costs %s %s, %.2f× the monthly charge, above %s×", fee, when, r, fmtFloat(k.th.MaxCancellationFeeRatio)),
+					fmt.Sprintf("cut the cancellation fee to at most %s× the monthly charge", fmtFloat(k.th.MaxCancellationFeeRatio)))
+			} else {
+				f.pass(fmt.Sprintf("the cancellation fee is %.2f× the monthly charge, within %s×", r, fmtFloat(k.th.MaxCancellationFeeRatio)))
+			}
+		}
+	}
+	return nil
+}
+
+// stopInitialCost judges the initial cost of criterion 2 against the recurring
+// charge.
+func (k *Checker) stopInitialCost(f *finding, o Offering) error {
+	rc := o.RecurringCharge
 	switch ic := o.InitialCost; {
 	case ic == nil:
 		f.missing("initial_cost", "say what starting costs")
@@ -439,7 +458,7 @@ func (k *Checker) stop(o Offering) (Finding, error) {
 	default:
 		r, err := moneyRatio(*ic, *rc, "initial_cost")
 		if err != nil {
-			return Finding{}, err
+			return err
 		}
 		f.fact("initial_cost", ic.String())
 		f.fact("recurring_charge", rc.String())
@@ -450,7 +469,7 @@ func (k *Checker) stop(o Offering) (Finding, error) {
 			f.pass(fmt.Sprintf("starting costs %.2f× the monthly charge, at most %s×", r, fmtFloat(k.th.MaxInitialCostRatio)))
 		}
 	}
-	return f.done(), nil
+	return nil
 }
 
 // moneyRatio returns a ÷ b (b > 0) as a float for a threshold comparison.
