@@ -183,9 +183,6 @@ func (b *Book) Months() (first, last Month) { return b.first, b.first.Add(b.n - 
 // Len returns the number of customers in the book.
 func (b *Book) Len() int { return len(b.idEnd) }
 
-// id returns customer c's ID as a string (a copy).
-func (b *Book) id(c int) string { return string(b.idBytes(c)) }
-
 func (b *Book) idBytes(c int) []byte {
 	lo := 0
 	if c > 0 {
