@@ -47,7 +47,8 @@ type builder struct {
 	workers int
 
 	// Per record, indexed by its position in the input (NewBook) or its order of
-	// reading (ReadMRR).
+	// reading (ReadMRR); NewBook's come from cols.
+	cols *columns
 	cust []int32 // customer: a part's local index, then the global one; -1 for none
 	mon  []Month // month; 0 for a bad record
 	val  []int64 // amount in units of 10^-scale of its currency
@@ -128,10 +129,39 @@ func newBuilder(opt Options, n int) (*builder, error) {
 	case w == 0:
 		w = 1
 	}
-	return &builder{
-		opt: opt, fixed: fixed, workers: w,
-		cust: make([]int32, n), mon: make([]Month, n), val: make([]int64, n),
-	}, nil
+	bd := &builder{opt: opt, fixed: fixed, workers: w}
+	bd.cols = getColumns(n)
+	bd.cust, bd.mon, bd.val = bd.cols.cust[:n], bd.cols.mon[:n], bd.cols.val[:n]
+	return bd, nil
+}
+
+// columns are a builder's per-record columns, reused from one NewBook to the
+// next: 16 bytes a record that would otherwise be fresh memory every time.
+type columns struct {
+	cust []int32
+	mon  []Month
+	val  []int64
+}
+
+var columnPool sync.Pool // of *columns
+
+// getColumns returns columns of n zero entries.
+func getColumns(n int) *columns {
+	c, _ := columnPool.Get().(*columns)
+	if c == nil || cap(c.cust) < n {
+		return &columns{cust: make([]int32, n), mon: make([]Month, n), val: make([]int64, n)}
+	}
+	clear(c.mon[:n])
+	clear(c.val[:n])
+	return c
+}
+
+// release hands the builder's columns back for reuse; the builder is done.
+func (bd *builder) release() {
+	if bd.cols != nil && bd.line == nil {
+		columnPool.Put(bd.cols)
+	}
+	bd.cols, bd.cust, bd.mon, bd.val = nil, nil, nil, nil
 }
 
 func newPart(lo, hi int) *part {
@@ -377,6 +407,7 @@ func scaleUnits(c int64, s int32) (int64, bool) {
 
 // finish merges the parts and lays out the book.
 func (bd *builder) finish() (*Book, error) {
+	defer bd.release()
 	b := &Book{workers: bd.workers, grain: workerCustomers}
 	if bd.opt.grain > 0 {
 		b.grain = bd.opt.grain

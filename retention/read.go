@@ -176,6 +176,7 @@ func (bd *builder) readMRR(r io.Reader, name string) error {
 		return err
 	}
 	bd.file = name
+	bd.release() // the columns grow as rows come
 	p := newPart(0, 0)
 	bd.parts = []*part{p}
 	bd.line, bd.sub = []int32{}, []int32{}
