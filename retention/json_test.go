@@ -69,3 +69,31 @@ func TestPeriodJSONKeys(t *testing.T) {
 		t.Errorf("JSON = %s\nwant %s", data, want)
 	}
 }
+
+// FuzzParseMonth checks that ParseMonth and Month.UnmarshalText never panic,
+// agree, and that what they accept prints back as the same text.
+func FuzzParseMonth(f *testing.F) {
+	for _, s := range []string{"2026-01", "0001-01", "9999-12", "2026-13", "26-01", "", "2026-1", "+202-01"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		m, err := ParseMonth(s)
+		var u Month
+		uerr := u.UnmarshalText([]byte(s))
+		if s == "" {
+			if uerr != nil || u != 0 {
+				t.Fatalf("UnmarshalText(\"\") = %v, %v; want the zero Month", u, uerr)
+			}
+			return
+		}
+		if (err == nil) != (uerr == nil) || err == nil && m != u {
+			t.Fatalf("ParseMonth(%q) = %v, %v; UnmarshalText = %v, %v", s, m, err, u, uerr)
+		}
+		if err != nil {
+			return
+		}
+		if text, _ := m.MarshalText(); string(text) != s || m.String() != s {
+			t.Fatalf("ParseMonth(%q) prints as %q", s, text)
+		}
+	})
+}

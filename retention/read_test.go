@@ -155,8 +155,10 @@ func TestCohorts(t *testing.T) {
 	}
 }
 
-// FuzzReadMRR checks that no input panics, that every error names the package, and
-// that a book read without error satisfies the movement identity on its last month.
+// FuzzReadMRR fuzzes the file-to-book path, ReadBook (FuzzReadMRRRecords fuzzes
+// the ReadMRR iterator): no input panics, every error names the package, the
+// book's errors are bounded and located, and a book read without error
+// satisfies the movement identity on its last month.
 func FuzzReadMRR(f *testing.F) {
 	f.Add("customer_id,subscription_id,month,mrr,currency\na,s,2026-01,10,USD\na,s,2026-02,12.50,USD\nb,s,2026-02,3,USD\n")
 	f.Add("month,mrr,currency,customer_id,subscription_id\n2026-01,10,EUR,a,s\n2026-01,10,USD,b,s\n")
