@@ -62,29 +62,55 @@ func (a *Assigner) Assign(accounts []Account, asOf cs.Date) (*Result, error) {
 		return nil, &Error{Path: "accounts", Value: strconv.Itoa(len(accounts)), Err: fmt.Errorf("more than %d accounts: %w", math.MaxInt32, ErrInvalid)}
 	}
 	n := len(accounts)
+	sc := a.scratch(n)
+	defer a.pool.Put(sc)
 	w := &run{
 		a:     a,
 		accts: accounts,
 		asOf:  asOf,
-		vals:  make([]int64, n),
-		recs:  make([]rec, n),
+		recs:  sc.recs,
+		sc:    sc,
+		hyst:  a.periods > 0 || a.up != a.plain || a.down != a.plain,
 	}
 	w.check()
-	// dedupe and sortByValue share their two buffers.
-	keys, tmp := make([]kv, 0, n), make([]kv, n)
-	w.dedupe(keys, tmp)
-	order := w.sortByValue(keys, tmp)
+	w.dedupe(sc.keys, sc.tmp)
+	order := w.sortByValue(sc.keys, sc.tmp)
 	res := &Result{AsOf: asOf, Basis: a.policy.Basis, Currency: a.currency}
 	w.fill(order, res)
 	w.summarise(res)
 	return res, w.reject(res)
 }
 
+// scratch is the working memory of one Assign call, about 76 bytes per
+// account. Assigners keep it in a sync.Pool for their next calls, so that
+// assigning every period does not allocate (and, in a new process, fault in)
+// that memory again, while the garbage collector still frees it when Assign
+// is no longer called.
+type scratch struct {
+	recs      []rec
+	keys, tmp []kv // dedupe and sortByValue share them
+	pos       []int32
+	pri       []prior
+}
+
+// scratch returns working memory for n accounts, cleared where the run reads
+// it before writing.
+func (a *Assigner) scratch(n int) *scratch {
+	sc, _ := a.pool.Get().(*scratch)
+	if sc == nil || cap(sc.recs) < n {
+		sc = &scratch{recs: make([]rec, n), keys: make([]kv, 0, n), tmp: make([]kv, n), pos: make([]int32, n), pri: make([]prior, n)}
+	}
+	sc.recs = sc.recs[:n]
+	clear(sc.recs)
+	sc.keys, sc.tmp, sc.pos, sc.pri = sc.keys[:0], sc.tmp[:n], sc.pos[:n], sc.pri[:n]
+	clear(sc.pri)
+	return sc
+}
+
 // per-account flags of a run.
 const (
 	fBad         uint8 = 1 << iota // rejected
-	fValExact                      // Value is in the policy currency, a whole number of minor units
-	fARRExact                      // likewise for ARR
+	fARRKnown                      // the account has an ARR
 	fSamePeriod                    // State.AsOf is the assignment date
 	fPoorFit                       // the fit gate refused the account
 	fValueRising                   // value rose by the upgrade growth over PreviousValue
@@ -92,9 +118,11 @@ const (
 )
 
 // rec is what the fill reads of an account, gathered in input order by check so
-// that the fill, which walks the accounts in value order, touches 24 bytes per
-// account rather than the whole Account.
+// that the fill, which walks the accounts in value order, reads 32 bytes per
+// account rather than the whole Account. It holds no pointer, so that the
+// garbage collector need not scan it.
 type rec struct {
+	val       int64 // value, minor units of the policy currency
 	arr       int64 // ARR, minor units; 0 when unknown
 	streak    int32
 	owner     int32 // csmRef of State.Owner; -1 for none or a CSM the policy lacks
@@ -110,8 +138,9 @@ type run struct {
 	a     *Assigner
 	accts []Account
 	asOf  cs.Date
-	vals  []int64 // value, minor units of the policy currency
 	recs  []rec
+	sc    *scratch
+	hyst  bool             // whether hysteresis is on
 	fits  map[int32]string // the fit gate's reasons, by account index
 	errs  []rejection
 	loads [4]tierLoad // indexed by Tier
@@ -150,25 +179,20 @@ func (w *run) check() {
 			w.bad(i, ".value", "", cs.ErrMissing)
 			continue
 		}
-		v, exact, err := a.minorOf(acc.Value)
+		v, _, err := a.minorOf(acc.Value)
 		if err != nil {
 			w.bad(i, ".value", acc.Value.String(), err)
 			continue
 		}
-		w.vals[i] = v
-		if exact {
-			rc.flags |= fValExact
-		}
+		rc.val = v
 		if acc.ARR.Currency() != "" {
-			n, exact, err := a.minorOf(acc.ARR)
+			n, _, err := a.minorOf(acc.ARR)
 			if err != nil {
 				w.bad(i, ".arr", acc.ARR.String(), err)
 				continue
 			}
 			rc.arr = n
-			if exact {
-				rc.flags |= fARRExact
-			}
+			rc.flags |= fARRKnown
 		} else if !acc.ARR.IsZero() {
 			w.bad(i, ".arr", acc.ARR.Amount().String(), cs.ErrUnknownCurrency)
 			continue
@@ -375,7 +399,7 @@ func (w *run) sortByValue(keys, tmp []kv) []kv {
 	keys = keys[:0]
 	for i := range w.accts {
 		if w.recs[i].flags&fBad == 0 {
-			keys = append(keys, kv{uint64(math.MaxInt64 - w.vals[i]), int32(i)})
+			keys = append(keys, kv{uint64(math.MaxInt64 - w.recs[i].val), int32(i)})
 		}
 	}
 	radixSort(keys, tmp[:len(keys)])
@@ -541,141 +565,163 @@ func (l *tierLoad) pick(r *tierRule, owner int32, arr int64) (int, bool) {
 	return best, best >= 0
 }
 
-// fill walks the accounts in value order and assigns each.
+// fill assigns the accounts in value order: the tier each one's value earns
+// (due), the fit gate, then the cost gate and capacity (place).
 func (w *run) fill(order []kv, res *Result) {
-	a := w.a
-	var loads [4]tierLoad
-	for _, t := range []Tier{High, Low, Tech} {
-		loads[t].slots = make([]slot, len(a.rules[t].csms))
-	}
-	hyst := a.periods > 0 || a.up != a.plain || a.down != a.plain
-	res.Accounts = make([]Assignment, len(order))
-	// The walk in value order is random in memory. Gather the records into
-	// that order first, in a loop short enough for the loads to overlap, so
-	// that the long loop below reads memory in sequence.
-	recs := make([]rec, len(order))
-	for k, e := range order {
-		recs[k] = w.recs[e.i]
-	}
+	w.openLoads()
+	pri := w.lay(order, res)
 	var cands []int
-	for k, e := range order {
-		rc := &recs[k]
-		v, arr := int64(math.MaxInt64-e.k), rc.arr
+	for k := range res.Accounts {
 		out := &res.Accounts[k]
-		out.Previous = rc.tier
-
-		// 1-2. Thresholds and hysteresis, from the tier the value earned last
-		// period (not the one capacity left the account in).
-		plain := tierOf(v, a.plain[0], a.plain[1])
-		base := rc.due
-		want, streak := plain, 0
-		switch {
-		case base == None:
-			out.Reasons |= ReasonNew
-		case plain == base || !hyst:
-		default:
-			streak = 1
-			if rc.toward == plain {
-				streak = int(rc.streak)
-				if rc.flags&fSamePeriod == 0 {
-					streak++
-				}
-				streak = max(streak, 1)
-			}
-			if a.periods > 0 && streak >= a.periods {
-				out.Reasons |= ReasonPeriods
-			} else if m := a.marginTier(v, base); m != base {
-				want = m
-				out.Reasons |= ReasonMargin
-			} else {
-				want = base
-				out.Reasons |= ReasonHeld
-			}
-		}
-		out.Due = want
-		if want != plain {
-			out.Toward, out.Streak = plain, streak
-		}
-
-		// 3. The fit gate, evaluated by check.
-		if rc.flags&fPoorFit != 0 {
-			out.FitReason = w.fits[e.i]
+		p := pri[k]
+		plain, want := w.due(out, p.flags)
+		if p.flags&fPoorFit != 0 {
+			out.FitReason = w.fits[order[k].i]
 			out.Reasons |= ReasonPoorFit
 			want = Tech
 		}
-
-		// 3-4. The cost gate and capacity, from the tier sought down.
-		t := want
-		owner := ""
-		for {
-			r := &a.rules[t]
-			l := &loads[t]
-			if t > Tech && v < r.minAfford {
-				out.Reasons |= ReasonCost
-				t--
-				continue
-			}
-			if !l.closed {
-				j, ok := l.pick(r, rc.owner, arr)
-				if ok {
-					if j >= 0 {
-						owner = r.csms[j]
-						l.slots[j].accounts++
-						l.slots[j].arr.add(arr)
-					}
-					break
-				}
-				l.closed = true
-			}
-			l.overflow++
-			l.overflowARR.add(arr)
-			if t == Tech {
-				out.Reasons |= ReasonUnserved
-				break
-			}
-			out.Reasons |= ReasonCapacity
-			t--
-		}
-		l := &loads[t]
-		l.accounts++
-		l.arr.add(arr)
-		l.value.add(v)
-
-		out.Tier, out.Owner = t, owner
-		out.Changed = rc.tier != None && t != rc.tier
-		if t == plain {
+		w.place(out, p.owner, want)
+		out.Changed = out.Previous != None && out.Tier != out.Previous
+		if out.Tier == plain {
 			out.Reasons |= ReasonThreshold
 		}
-		out.Community = rc.community
-		if t == Tech && rc.flags&(fValueRising|fUsageRising) != 0 && rc.flags&fPoorFit == 0 {
+		if out.Tier == Tech && p.flags&(fValueRising|fUsageRising) != 0 && p.flags&fPoorFit == 0 {
 			cands = append(cands, k)
 		}
 	}
-	w.loads = loads
-
-	// The identities and amounts, again in a short loop.
-	for k, e := range order {
-		acc := &w.accts[e.i]
-		out := &res.Accounts[k]
-		out.ID = acc.ID
-		flags := recs[k].flags
-		if flags&fValExact != 0 {
-			out.Value = acc.Value
-		} else {
-			out.Value, _ = cs.MoneyFromMinor(int64(math.MaxInt64-e.k), w.a.currency)
-		}
-		if acc.ARR.Currency() != "" {
-			if flags&fARRExact != 0 {
-				out.ARR = acc.ARR
-			} else {
-				out.ARR, _ = cs.MoneyFromMinor(recs[k].arr, w.a.currency)
-			}
-		}
-	}
 	for _, k := range cands {
-		e := order[k]
-		res.Candidates = append(res.Candidates, a.candidate(&w.accts[e.i], res.Accounts[k].Value, int64(math.MaxInt64-e.k), recs[k].flags))
+		i := order[k].i
+		res.Candidates = append(res.Candidates, w.a.candidate(&w.accts[i], res.Accounts[k].Value(), res.Accounts[k].ValueMinor, w.recs[i].flags))
 	}
+}
+
+// prior is what the fill needs of an account beside its Assignment: the
+// owner of its State and the flags check set.
+type prior struct {
+	owner int32
+	flags uint8
+}
+
+// lay puts every valid account in its place in res.Accounts, in value order:
+// its ID, currency, amounts, previous tier and community overlay, and its
+// State's Due, Toward and Streak, which due reads and replaces. It walks the
+// accounts in input order, so that the reads are sequential and only the
+// writes scatter: reading a million records in value order would miss the
+// cache (and, in a virtual machine, the TLB) on nearly every one.
+func (w *run) lay(order []kv, res *Result) []prior {
+	pos := w.sc.pos
+	for k, e := range order {
+		pos[e.i] = int32(k)
+	}
+	res.Accounts = make([]Assignment, len(order))
+	pri := w.sc.pri[:len(order)]
+	cur := w.a.currency
+	for i := range w.recs {
+		rc := &w.recs[i]
+		if rc.flags&fBad != 0 {
+			continue
+		}
+		k := pos[i]
+		out := &res.Accounts[k]
+		out.ID, out.Currency = w.accts[i].ID, cur
+		out.ValueMinor, out.ARRMinor, out.ARRKnown = rc.val, rc.arr, rc.flags&fARRKnown != 0
+		out.Previous, out.Due, out.Toward, out.Streak = rc.tier, rc.due, rc.toward, int(rc.streak)
+		out.Community = rc.community
+		pri[k] = prior{rc.owner, rc.flags}
+	}
+	return pri
+}
+
+// openLoads sizes the tiers' per-CSM loads.
+func (w *run) openLoads() {
+	for _, t := range Tiers() {
+		w.loads[t].slots = make([]slot, len(w.a.rules[t].csms))
+	}
+}
+
+// due applies the thresholds and hysteresis to out, which lay filled, from
+// the tier the value earned last period (out.Due as laid, the State's; not
+// the tier capacity left the account in). It replaces out's Due, Toward and
+// Streak and returns the tier of the value alone and the tier due.
+func (w *run) due(out *Assignment, flags uint8) (plain, want Tier) {
+	a := w.a
+	v := out.ValueMinor
+	base, toward, last := out.Due, out.Toward, out.Streak
+	out.Toward, out.Streak = None, 0
+	plain = tierOf(v, a.plain[0], a.plain[1])
+	want, streak := plain, 0
+	switch {
+	case base == None:
+		out.Reasons |= ReasonNew
+	case plain == base || !w.hyst:
+	default:
+		streak = 1
+		if toward == plain {
+			streak = last
+			if flags&fSamePeriod == 0 {
+				streak++
+			}
+			streak = max(streak, 1)
+		}
+		if a.periods > 0 && streak >= a.periods {
+			out.Reasons |= ReasonPeriods
+		} else if m := a.marginTier(v, base); m != base {
+			want = m
+			out.Reasons |= ReasonMargin
+		} else {
+			want = base
+			out.Reasons |= ReasonHeld
+		}
+	}
+	out.Due = want
+	if want != plain {
+		out.Toward, out.Streak = plain, streak
+	}
+	return plain, want
+}
+
+// place applies the cost gate and capacity from the tier sought down, and
+// records the tier and owner in out and the tiers' loads; owner is the
+// csmRef of the account's State, or -1.
+func (w *run) place(out *Assignment, owner int32, want Tier) {
+	a := w.a
+	v, arr := out.ValueMinor, out.ARRMinor
+	t := want
+	name := ""
+	for {
+		r := &a.rules[t]
+		l := &w.loads[t]
+		if t > Tech && v < r.minAfford {
+			out.Reasons |= ReasonCost
+			t--
+			continue
+		}
+		if !l.closed {
+			j, ok := l.pick(r, owner, arr)
+			if ok {
+				if j >= 0 {
+					name = r.csms[j]
+					l.slots[j].accounts++
+					l.slots[j].arr.add(arr)
+				}
+				break
+			}
+			l.closed = true
+		}
+		l.overflow++
+		l.overflowARR.add(arr)
+		if t == Tech {
+			out.Reasons |= ReasonUnserved
+			break
+		}
+		out.Reasons |= ReasonCapacity
+		t--
+	}
+	l := &w.loads[t]
+	l.accounts++
+	l.arr.add(arr)
+	l.value.add(v)
+	out.Tier, out.Owner = t, name
 }
 
 // communityOf applies the community-touch rules to an account.

@@ -91,7 +91,7 @@ func ExampleResult_Carry() {
 			return
 		}
 		x := r.Accounts[0]
-		fmt.Printf("%s %s: %s (changed %v, %s)\n", m.date, x.Value, x.Tier, x.Changed, x.Reasons)
+		fmt.Printf("%s %s: %s (changed %v, %s)\n", m.date, x.Value(), x.Tier, x.Changed, x.Reasons)
 		r.Carry(accounts)
 	}
 	// Output:
@@ -199,7 +199,7 @@ func ExampleFromCustomers() {
 	a := touch.MustCompile(touch.Policy{Basis: touch.ARR, Low: touch.TierPolicy{MinValue: cs.MustParseMoney("50000 USD")}})
 	r, _ := a.Assign(accounts, cs.MustParseDate("2026-06-30"))
 	for _, x := range r.Accounts {
-		fmt.Println(x.ID, x.Value, x.Tier)
+		fmt.Println(x.ID, x.Value(), x.Tier)
 	}
 	// Output:
 	// acme 144000.00 USD low

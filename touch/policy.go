@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"sync"
 
 	"github.com/shopspring/decimal"
 	cs "github.com/successkit/cs"
@@ -187,6 +188,8 @@ type Assigner struct {
 	valueGrowth     decimal.Decimal
 	usageTrend      float64
 	community       CommunityPolicy
+
+	pool *sync.Pool // of *scratch, the working memory of Assign
 }
 
 // Compile validates p and compiles it. Every error is an *Error naming the JSON
@@ -199,7 +202,7 @@ func Compile(p Policy) (*Assigner, error) {
 	bad := func(path, value string, err error) {
 		errs = append(errs, &Error{Path: path, Value: value, Err: err})
 	}
-	a := &Assigner{policy: p, owners: map[string]int32{}}
+	a := &Assigner{policy: p, owners: map[string]int32{}, pool: new(sync.Pool)}
 	if int(p.Basis) >= len(basisNames) {
 		bad("basis", p.Basis.String(), cs.ErrUnknownField)
 	}

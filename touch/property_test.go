@@ -161,7 +161,7 @@ func TestPropCapacityNeverExceeded(t *testing.T) {
 				loads[a.Owner] = l
 			}
 			l.n++
-			l.arr = l.arr.Add(a.ARR.Amount())
+			l.arr = l.arr.Add(a.ARR().Amount())
 		}
 		for _, tier := range Tiers() {
 			tp := p.tierPolicy(tier)
@@ -200,13 +200,13 @@ func TestPropHigherValueNeverLowerTier(t *testing.T) {
 		// lowest tier of the strictly more valuable accounts before it.
 		floor, floorValue := High, decimal.Decimal{}
 		for k, a := range r.Accounts {
-			if k > 0 && a.Value.Amount().LessThan(floorValue) && a.Tier > floor {
-				t.Fatalf("%s (value %s) got %s, above %s given to a more valuable account", a.ID, a.Value, a.Tier, floor)
+			if k > 0 && a.Value().Amount().LessThan(floorValue) && a.Tier > floor {
+				t.Fatalf("%s (value %s) got %s, above %s given to a more valuable account", a.ID, a.Value(), a.Tier, floor)
 			}
 			if k == 0 || a.Tier < floor {
-				floor, floorValue = a.Tier, a.Value.Amount()
+				floor, floorValue = a.Tier, a.Value().Amount()
 			}
-			if k > 0 && a.Value.Amount().GreaterThan(r.Accounts[k-1].Value.Amount()) {
+			if k > 0 && a.Value().Amount().GreaterThan(r.Accounts[k-1].Value().Amount()) {
 				t.Fatalf("Accounts not in descending value at %d", k)
 			}
 		}

@@ -2,6 +2,7 @@ package touch
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -29,30 +30,124 @@ type Result struct {
 }
 
 // Assignment is one account's tier, owner and the reasons for them.
+//
+// It is compact, so that a result for a million accounts stays small: about
+// 100 bytes and no allocation of its own per account. Value and ARR are kept in
+// minor units of the policy currency (ValueMinor, ARRMinor) and read as
+// cs.Money with the methods Value and ARR; Owner is the policy's own string.
+// Its JSON form carries the amounts as money text ("1200.50 USD"), under the
+// names value and arr.
 type Assignment struct {
-	ID       string `json:"id"`
-	Tier     Tier   `json:"tier"`
-	Previous Tier   `json:"previous,omitzero"` // the tier of the account's State; None if new
-	// Changed reports whether an account that had a tier got another one; a new
-	// account is not "changed" (its Reasons hold ReasonNew).
-	Changed bool `json:"changed"`
+	ID string
+	// Owner is the CSM or pool; empty without one.
+	Owner string
+	// FitReason is the fit gate's reason, for ReasonPoorFit.
+	FitReason string
+	// Currency is the policy currency, the unit of ValueMinor and ARRMinor.
+	Currency cs.Currency
+	// ValueMinor and ARRMinor are the value and the ARR in minor units of
+	// Currency, as compared: converted at the policy's rate when in another
+	// currency, and rounded half to even to the minor unit when they had a
+	// fraction of it. ARRKnown is false when the account had no ARR.
+	ValueMinor int64
+	ARRMinor   int64
+	// Streak is the number of consecutive periods the value has pointed to
+	// Toward.
+	Streak  int
+	Reasons Reasons // why the account has its tier
+	Tier    Tier
+	// Previous is the tier of the account's State; None if new.
+	Previous Tier
 	// Due is the tier the account's value earns under the thresholds and
 	// hysteresis, before the fit gate, the cost gate and capacity; Tier is
 	// below it when one of those kept the account down.
-	Due Tier `json:"due"`
+	Due Tier
 	// Toward is the tier the value alone points to when hysteresis kept Due
-	// elsewhere, and Streak the consecutive periods it has done so.
+	// elsewhere (Streak counts the periods it has done so); None otherwise.
+	Toward    Tier
+	Community Community // community-touch overlay
+	// Changed reports whether an account that had a tier got another one; a new
+	// account is not "changed" (its Reasons hold ReasonNew).
+	Changed  bool
+	ARRKnown bool
+}
+
+// Value returns the account's value in the policy currency, as compared.
+func (a *Assignment) Value() cs.Money { return minorMoney(a.ValueMinor, a.Currency) }
+
+// ARR returns the account's ARR in the policy currency, or the zero Money
+// when the account had none.
+func (a *Assignment) ARR() cs.Money {
+	if !a.ARRKnown {
+		return cs.Money{}
+	}
+	return minorMoney(a.ARRMinor, a.Currency)
+}
+
+// minorMoney is n minor units of cur, or the zero Money without a currency.
+func minorMoney(n int64, cur cs.Currency) cs.Money {
+	m, err := cs.MoneyFromMinor(n, cur)
+	if err != nil {
+		return cs.Money{}
+	}
+	return m
+}
+
+// assignmentJSON is the JSON form of an Assignment.
+type assignmentJSON struct {
+	ID        string    `json:"id"`
+	Tier      Tier      `json:"tier"`
+	Previous  Tier      `json:"previous,omitzero"`
+	Changed   bool      `json:"changed"`
+	Due       Tier      `json:"due"`
 	Toward    Tier      `json:"toward,omitzero"`
-	Community Community `json:"community,omitzero"` // community-touch overlay
-	Reasons   Reasons   `json:"reasons"`            // why the account has its tier
+	Community Community `json:"community,omitzero"`
+	Reasons   Reasons   `json:"reasons"`
 	Streak    int       `json:"streak,omitzero"`
-	Owner     string    `json:"owner,omitempty"`      // the CSM or pool; empty without one
-	FitReason string    `json:"fit_reason,omitempty"` // the fit gate's reason, for ReasonPoorFit
-	// Value and ARR are in the policy currency, as compared: converted at the
-	// policy's rate when in another currency, and rounded half to even to the
-	// minor unit when they had a fraction of it.
-	Value cs.Money `json:"value"`
-	ARR   cs.Money `json:"arr,omitzero"`
+	Owner     string    `json:"owner,omitempty"`
+	FitReason string    `json:"fit_reason,omitempty"`
+	Value     cs.Money  `json:"value"`
+	ARR       cs.Money  `json:"arr,omitzero"`
+}
+
+// MarshalJSON encodes the assignment with the amounts as money text.
+func (a Assignment) MarshalJSON() ([]byte, error) {
+	return json.Marshal(assignmentJSON{
+		ID: a.ID, Tier: a.Tier, Previous: a.Previous, Changed: a.Changed, Due: a.Due, Toward: a.Toward,
+		Community: a.Community, Reasons: a.Reasons, Streak: a.Streak, Owner: a.Owner, FitReason: a.FitReason,
+		Value: a.Value(), ARR: a.ARR(),
+	})
+}
+
+// UnmarshalJSON decodes the form of MarshalJSON. The value and the ARR must be
+// whole minor units of one currency.
+func (a *Assignment) UnmarshalJSON(b []byte) error {
+	var j assignmentJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	out := Assignment{ID: j.ID, Tier: j.Tier, Previous: j.Previous, Changed: j.Changed, Due: j.Due, Toward: j.Toward,
+		Community: j.Community, Reasons: j.Reasons, Streak: j.Streak, Owner: j.Owner, FitReason: j.FitReason,
+		Currency: j.Value.Currency()}
+	if j.Value.Currency() != "" {
+		v, ok := j.Value.Minor()
+		if !ok {
+			return fmt.Errorf("touch: assignment value %s: not a whole number of minor units: %w", j.Value, cs.ErrRange)
+		}
+		out.ValueMinor = v
+	}
+	if c := j.ARR.Currency(); c != "" {
+		if c != out.Currency {
+			return fmt.Errorf("touch: assignment arr %s: value is in %q: %w", j.ARR, string(out.Currency), cs.ErrCurrencyMismatch)
+		}
+		v, ok := j.ARR.Minor()
+		if !ok {
+			return fmt.Errorf("touch: assignment arr %s: not a whole number of minor units: %w", j.ARR, cs.ErrRange)
+		}
+		out.ARRMinor, out.ARRKnown = v, true
+	}
+	*a = out
+	return nil
 }
 
 // TierSummary is one line of the tier table.

@@ -304,7 +304,7 @@ func TestCurrencies(t *testing.T) {
 	}
 	got := map[string]string{}
 	for _, acc := range r.Accounts {
-		got[acc.ID] = acc.Tier.String() + " " + acc.Value.String() + " " + acc.ARR.String()
+		got[acc.ID] = acc.Tier.String() + " " + acc.Value().String() + " " + acc.ARR().String()
 	}
 	want := map[string]string{
 		"eur": "high 110000.00 USD 13200.00 USD",
