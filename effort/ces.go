@@ -238,7 +238,7 @@ type PeriodCES struct {
 // CESByCustomer aggregates the responses with from <= Time <= to per customer, sorted
 // by customer ID. A zero from or to leaves that side open. Invalid responses are
 // reported as by SummarizeCES and skipped. Customers with only NPS answers appear with
-// a zero-Count summary, because their LastAnswer matters to Silence.Find.
+// a zero-Count summary, because their LastAnswer matters to Silence.FindAt.
 func CESByCustomer(rs []Response, from, to time.Time) ([]CustomerCES, error) {
 	idx := map[string]int{}
 	var out []CustomerCES

@@ -273,7 +273,7 @@ func (r *SurveyReader) Read() (Response, error) {
 // LoadBatch reads contacts.csv and case_events.csv (either may be nil) into a new
 // Batch. Every bad line is an error in errs (with its file and line) and is skipped;
 // a bad header stops that file with one error. Records are then analysed with
-// Model.Analyze, which reports the errors that need the whole book.
+// Model.AnalyzeAt, which reports the errors that need the whole book.
 func LoadBatch(contacts, events io.Reader) (b *Batch, errs []error) {
 	b = NewBatch()
 	if contacts != nil {

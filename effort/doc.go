@@ -19,7 +19,7 @@
 //   - Contact, Channel (SelfService, Email, Chat, Phone, Meeting), CaseEvent,
 //     EventKind (Opened, Resolved, Reopened), ParseChannel, ParseEventKind.
 //   - Batch (NewBatch, AddContact, AddCaseEvent): records in a compact interned form.
-//   - Config, Weights, DefaultWeights, NewModel → Model; Model.Analyze → Report with
+//   - Config, Weights, DefaultWeights, NewModel → Model; Model.AnalyzeAt → Report with
 //     CustomerFriction per customer (Report.Top for the highest), CaseFriction per
 //     case (Report.Case, CasesOf) and one error per rejected record. Driver,
 //     DriverKind and NumDrivers name the drivers.
@@ -28,7 +28,7 @@
 // Per customer and signals:
 //   - Profiles joins friction and CES into CustomerEffort; CustomerEffort.AddSignals
 //     writes the cs.Signals "friction" (0..100), "fcr_rate" (0..1) and "ces" (1..7).
-//   - Silence.Find lists the silently dissatisfied (Silent, Evidence, Complaint).
+//   - Silence.FindAt lists the silently dissatisfied (Silent, Evidence, Complaint).
 //
 // Files (the sample book's formats; streaming, one error per bad line):
 //   - NewContactReader (contacts.csv), NewCaseEventReader (case_events.csv),
@@ -64,7 +64,7 @@
 //   - Bounds: friction 0..100; ease 0..100; shares and rates 0..1; Decay 0..1.
 //   - Zero values: the zero Config and the zero Weights mean the defaults; a
 //     CESSummary with Count 0 means no data; signals without data are left absent.
-//   - Time is an argument: Analyze and Silence.Find take "now"; no function reads the
+//   - Time is an argument: Analyze and Silence.FindAt take "now"; no function reads the
 //     clock. Times are compared as instants (Unix seconds), whatever their location.
 //   - Errors: messages start with "effort: " and wrap a *cs.FieldError naming the file
 //     and line, or the record and field; errors.Is works with this package's sentinels

@@ -18,7 +18,7 @@ func ExampleNewBatch() {
 	must(b.AddContact(effort.Contact{ID: "c1", CustomerID: "initech", CaseID: "K7", Time: ts("2026-05-04T08:00:00Z"), Channel: effort.Email}))
 	m, err := effort.NewModel(effort.Config{})
 	must(err)
-	r := m.Analyze(b, ts("2026-05-04T12:00:00Z"))
+	r := m.AnalyzeAt(b, ts("2026-05-04T12:00:00Z"))
 	c := r.Case(0)
 	fmt.Printf("%s %s open %v, %d contact, friction %.0f\n", c.CustomerID, c.CaseID, c.Open, c.Contacts, c.Score)
 	// Output:
@@ -60,7 +60,7 @@ func ExampleBatch_AddCaseEvent() {
 	}
 	must(b.AddContact(effort.Contact{ID: "m1", CustomerID: "acme", CaseID: "K1", Time: ts("2026-05-01T09:00:00Z"), Channel: effort.Chat}))
 	m, _ := effort.NewModel(effort.Config{})
-	c := m.Analyze(b, ts("2026-05-20T00:00:00Z")).Case(0)
+	c := m.AnalyzeAt(b, ts("2026-05-20T00:00:00Z")).Case(0)
 	fmt.Println(c.CaseID, "resolved in", c.Duration, "fcr", c.FCR)
 	// Output:
 	// effort: case "K1": case_events: customer "acme": event: unknown case event
@@ -138,7 +138,7 @@ K1,acme,resolved,2026-05-05T10:30:00Z
 // Drivers explains a case's score, the heaviest driver first.
 func ExampleCaseFriction_Drivers() {
 	m, _ := effort.NewModel(effort.Config{})
-	r := m.Analyze(sampleBatch(), ts("2026-05-10T00:00:00Z"))
+	r := m.AnalyzeAt(sampleBatch(), ts("2026-05-10T00:00:00Z"))
 	c := r.CasesOf("acme")[0]
 	for _, d := range c.Drivers() {
 		fmt.Printf("%s: %.2f × weight = %.2f points\n", d.Name, d.Value, d.Points)
@@ -239,7 +239,7 @@ func ExampleParseScale() {
 func ExampleProfiles() {
 	m, _ := effort.NewModel(effort.Config{})
 	now := ts("2026-05-10T00:00:00Z")
-	r := m.Analyze(sampleBatch(), now)
+	r := m.AnalyzeAt(sampleBatch(), now)
 	ces, err := effort.CESByCustomer([]effort.Response{
 		{CustomerID: "acme", Time: ts("2026-05-06T00:00:00Z"), Scale: effort.ScaleCES2, Score: 2},
 		{CustomerID: "hooli", Time: ts("2026-05-06T00:00:00Z"), Scale: effort.ScaleCES2, Score: 7},
@@ -258,7 +258,7 @@ func ExampleProfiles() {
 // ID order, without copying them into a slice.
 func ExampleReport_Case() {
 	m, _ := effort.NewModel(effort.Config{})
-	r := m.Analyze(sampleBatch(), ts("2026-05-10T00:00:00Z"))
+	r := m.AnalyzeAt(sampleBatch(), ts("2026-05-10T00:00:00Z"))
 	for i := range r.NumCases() {
 		c := r.Case(i)
 		fmt.Printf("%d: %s %s opened %s, %d contacts\n", i, c.CustomerID, c.CaseID, c.Opened.Format(time.DateOnly), c.Contacts)
@@ -275,7 +275,7 @@ func ExampleReport_NumCases() {
 	must(b.AddCaseEvent(effort.CaseEvent{CaseID: "K3", CustomerID: "globex", Kind: effort.Opened, Time: ts("2026-05-06T10:00:00Z")}))
 	must(b.AddCaseEvent(effort.CaseEvent{CaseID: "K3", CustomerID: "globex", Kind: effort.Resolved, Time: ts("2026-05-05T10:00:00Z")}))
 	m, _ := effort.NewModel(effort.Config{})
-	r := m.Analyze(b, ts("2026-05-10T00:00:00Z"))
+	r := m.AnalyzeAt(b, ts("2026-05-10T00:00:00Z"))
 	fmt.Println(r.NumCases(), "cases")
 	k3 := r.CasesOf("globex")[1]
 	fmt.Println(k3.CaseID, "open", k3.Open)

@@ -45,10 +45,10 @@ func sampleBatch() *effort.Batch {
 	return b
 }
 
-func ExampleModel_Analyze() {
+func ExampleModel_AnalyzeAt() {
 	m, err := effort.NewModel(effort.Config{}) // the defaults
 	must(err)
-	r := m.Analyze(sampleBatch(), ts("2026-05-05T09:00:00Z"))
+	r := m.AnalyzeAt(sampleBatch(), ts("2026-05-05T09:00:00Z"))
 	for i := range r.NumCases() {
 		c := r.Case(i)
 		fmt.Printf("%s %s friction %.0f fcr %v\n", c.CustomerID, c.CaseID, c.Score, c.FCR)
@@ -73,7 +73,7 @@ func ExampleModel_Analyze() {
 
 func ExampleReport_CasesOf() {
 	m, _ := effort.NewModel(effort.Config{})
-	r := m.Analyze(sampleBatch(), ts("2026-05-10T00:00:00Z"))
+	r := m.AnalyzeAt(sampleBatch(), ts("2026-05-10T00:00:00Z"))
 	for _, c := range r.CasesOf("acme") {
 		fmt.Println(c.CaseID, c.Contacts, "contacts,", c.Duration, "to resolve")
 	}
@@ -86,7 +86,7 @@ func ExampleReport_errors() {
 	b := sampleBatch()
 	must(b.AddContact(effort.Contact{ID: "m9", CustomerID: "acme", CaseID: "K404", Time: ts("2026-05-04T00:00:00Z"), Channel: effort.Email}))
 	m, _ := effort.NewModel(effort.Config{})
-	r := m.Analyze(b, ts("2026-05-10T00:00:00Z"))
+	r := m.AnalyzeAt(b, ts("2026-05-10T00:00:00Z"))
 	fmt.Println(r.Errors[0])
 	fmt.Println(r.NumCases(), "cases analysed")
 	// Output:
@@ -98,7 +98,7 @@ func ExampleReport_errors() {
 func ExampleCustomerEffort_AddSignals() {
 	m, _ := effort.NewModel(effort.Config{})
 	now := ts("2026-05-10T00:00:00Z")
-	r := m.Analyze(sampleBatch(), now)
+	r := m.AnalyzeAt(sampleBatch(), now)
 	ces, err := effort.CESByCustomer([]effort.Response{
 		{CustomerID: "acme", Time: ts("2026-05-06T00:00:00Z"), Scale: effort.ScaleCES2, Score: 2},
 		{CustomerID: "acme", Time: ts("2026-05-07T00:00:00Z"), Scale: effort.ScaleCES2, Score: 3},
@@ -163,17 +163,17 @@ func ExampleCESByMonth() {
 	// 2026-05 n=1 ease=75
 }
 
-func ExampleSilence_Find() {
+func ExampleSilence_FindAt() {
 	m, _ := effort.NewModel(effort.Config{})
 	now := ts("2026-05-10T00:00:00Z")
-	r := m.Analyze(sampleBatch(), now)
+	r := m.AnalyzeAt(sampleBatch(), now)
 	customers := []cs.Customer{
 		{ID: "acme", Signals: cs.Signals{"usage_trend": -0.35}},
 		{ID: "globex", Signals: cs.Signals{"usage_trend": -0.40}},
 	}
 	// globex answered an NPS survey last week: it has spoken, so it is not silent.
 	answers := []effort.Response{{CustomerID: "globex", Time: ts("2026-05-03T00:00:00Z"), Scale: effort.ScaleNPS, Score: 4}}
-	silent, err := effort.Silence{}.Find(effort.Profiles(r.Customers, nil), customers, answers, nil, now)
+	silent, err := effort.Silence{}.FindAt(effort.Profiles(r.Customers, nil), customers, answers, nil, now)
 	must(err)
 	for _, s := range silent {
 		fmt.Println(s.CustomerID)
@@ -270,7 +270,7 @@ m3,acme,K1,2026-05-04T11:30:00Z,telepathy,,0,0,0
 	b, errs := effort.LoadBatch(contacts, events)
 	fmt.Println(errs)
 	m, _ := effort.NewModel(effort.Config{})
-	r := m.Analyze(b, ts("2026-05-05T00:00:00Z"))
+	r := m.AnalyzeAt(b, ts("2026-05-05T00:00:00Z"))
 	fmt.Printf("%s friction %.0f, %d errors\n", r.Customers[0].CustomerID, r.Customers[0].Friction, len(r.Errors))
 	// Output:
 	// [effort: contacts.csv:4: channel: "telepathy": unknown channel]
@@ -287,7 +287,7 @@ func ExampleReadResponses() {
 
 func ExampleReport_Top() {
 	m, _ := effort.NewModel(effort.Config{})
-	r := m.Analyze(sampleBatch(), ts("2026-05-10T00:00:00Z"))
+	r := m.AnalyzeAt(sampleBatch(), ts("2026-05-10T00:00:00Z"))
 	for _, c := range r.Top(1) {
 		fmt.Printf("%s %.0f, top driver %s\n", c.CustomerID, c.Friction, c.Drivers[0].Name)
 	}

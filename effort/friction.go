@@ -90,7 +90,7 @@ type caseRes struct {
 	open, fcr              bool
 }
 
-// Report is the result of Model.Analyze: per-customer friction sorted by customer ID,
+// Report is the result of Model.AnalyzeAt: per-customer friction sorted by customer ID,
 // the cases (see NumCases and Case) and one error per rejected record. It is
 // read-only and safe for concurrent use.
 type Report struct {
@@ -418,14 +418,19 @@ func (a *analyzer) eventErr(i int32, field, value string, err error) {
 
 func unixText(t int64) string { return time.Unix(t, 0).UTC().Format(time.RFC3339) }
 
-// Analyze scores every case of the batch and aggregates per customer at now. Records
+// AnalyzeAt scores every case of the batch and aggregates per customer at the instant
+// now. The time of day matters, which is why this entry point takes a time.Time and
+// not a cs.Date like the rest of the library: a case's weight decays with its age in
+// seconds (Decay), an open case's duration runs to now, and a record after now is
+// refused (ErrFuture). For a report as of a day d, pass the last second of d in the
+// time zone you book in, such as d.AddDays(1).In(loc).Add(-time.Second). Records
 // in error are reported in Report.Errors and left out; everything else is analysed.
 // The result does not depend on the order in which records were added, and a contact
 // ID counts once: the earliest copy is kept, and a copy on another case than the kept
 // one is reported (cs.ErrDuplicate). Contacts are processed in flat arrays: the work
 // is linear in the number of records apart from sorting each case's few contacts, and
 // the allocations do not grow with the number of contacts.
-func (m *Model) Analyze(b *Batch, now time.Time) *Report {
+func (m *Model) AnalyzeAt(b *Batch, now time.Time) *Report {
 	a := &analyzer{m: m, b: b, now: now.Unix()}
 	nCases := len(b.cases)
 	w := m.scratch()

@@ -36,7 +36,7 @@ func FuzzAnalyze(f *testing.F) {
 	m, _ := NewModel(Config{})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		cts, evs := decodeBook(data)
-		r := m.Analyze(load(t, cts, evs), propNow)
+		r := m.AnalyzeAt(load(t, cts, evs), propNow)
 		for i := range r.NumCases() {
 			if s := r.Case(i).Score; !(s >= 0 && s <= 100) {
 				t.Fatalf("score %v", s)
@@ -44,7 +44,7 @@ func FuzzAnalyze(f *testing.F) {
 		}
 		slices.Reverse(cts)
 		slices.Reverse(evs)
-		if diff := cmp.Diff(snap(r), snap(m.Analyze(load(t, cts, evs), propNow))); diff != "" {
+		if diff := cmp.Diff(snap(r), snap(m.AnalyzeAt(load(t, cts, evs), propNow))); diff != "" {
 			t.Fatalf("reversed input changed the report (-want +got):\n%s", diff)
 		}
 	})

@@ -80,7 +80,7 @@ type Complaint struct {
 	Time       time.Time
 }
 
-// Sign names one trouble sign found by Silence.Find.
+// Sign names one trouble sign found by Silence.FindAt.
 const (
 	SignFallingUsage = "falling_usage"
 	SignHighFriction = "high_friction"
@@ -102,7 +102,7 @@ type Silent struct {
 	LastVoice  time.Time
 }
 
-// Silence configures Silence.Find; zero fields take the defaults shown.
+// Silence configures Silence.FindAt; zero fields take the defaults shown.
 type Silence struct {
 	WindowDays      float64 `json:"window_days"`       // silence window before now; default 90
 	UsageTrendBelow float64 `json:"usage_trend_below"` // falling usage: signal usage_trend below; default -0.2
@@ -111,8 +111,9 @@ type Silence struct {
 	MinSigns        int     `json:"min_signs"`         // signs needed; default 2
 }
 
-// Find lists the silently dissatisfied customers (seed 002: dissatisfied
-// customers who never raise it with support are part of customer success's remit):
+// FindAt lists the silently dissatisfied customers at the instant now, as AnalyzeAt
+// takes it (the ECのミカタ survey article: dissatisfied customers who never raise it with support
+// are part of customer success's remit):
 // those with at least MinSigns trouble signs — usage_trend below the threshold (from
 // customers' cs.Signals), decayed friction above it, mean CES ease below it — and no
 // complaint nor survey answer of any kind (responses, NPS included) in the window
@@ -120,7 +121,7 @@ type Silence struct {
 // window: pass the CES summary over the period you trust. The result is sorted by
 // number of signs, most first, then customer ID. A NaN or infinite usage_trend is an
 // error naming the customer; that customer is skipped and the others processed.
-func (s Silence) Find(efforts []CustomerEffort, customers []cs.Customer, responses []Response, complaints []Complaint, now time.Time) ([]Silent, error) {
+func (s Silence) FindAt(efforts []CustomerEffort, customers []cs.Customer, responses []Response, complaints []Complaint, now time.Time) ([]Silent, error) {
 	def := func(v *float64, d float64) {
 		if *v == 0 {
 			*v = d

@@ -109,7 +109,7 @@ const (
 // Batch collects contacts and case events in a compact, interned form (IDs mapped to
 // ints, times as Unix seconds, contact IDs in one byte arena) so that millions of
 // contacts are analysed without a heap allocation per contact. Add records in any
-// order; Model.Analyze does the rest. The zero Batch is not usable; call NewBatch.
+// order; Model.AnalyzeAt does the rest. The zero Batch is not usable; call NewBatch.
 // A Batch is not safe for concurrent Add; once filled it may be analysed by several
 // goroutines at once.
 type Batch struct {

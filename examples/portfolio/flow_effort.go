@@ -46,7 +46,7 @@ type silentRow struct {
 	Evidence []evidence `json:"evidence"`
 }
 
-// evidence is a trouble sign of effort.Silence.Find, with JSON names.
+// evidence is a trouble sign of effort.Silence.FindAt, with JSON names.
 type evidence struct {
 	Sign      string  `json:"sign"`
 	Value     float64 `json:"value"`
@@ -86,7 +86,7 @@ func runEffort(in *input, customers []cs.Customer, asof cs.Date) (*effortSection
 		if err != nil {
 			return nil, fmt.Errorf("portfolio: %w", err)
 		}
-		report = m.Analyze(batch, now)
+		report = m.AnalyzeAt(batch, now)
 		sec.report = report
 		for _, e := range report.Errors {
 			sec.Errors = append(sec.Errors, e.Error())
@@ -148,7 +148,7 @@ func runEffort(in *input, customers []cs.Customer, asof cs.Date) (*effortSection
 			active = append(active, c)
 		}
 	}
-	silent, err := effort.Silence{}.Find(profiles, active, responses, nil, now)
+	silent, err := effort.Silence{}.FindAt(profiles, active, responses, nil, now)
 	if err != nil {
 		sec.Errors = append(sec.Errors, err.Error())
 	}
