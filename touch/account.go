@@ -54,15 +54,16 @@ type State struct {
 	AsOf   cs.Date `json:"as_of,omitzero"` // the period that produced the state
 }
 
-// MarshalJSON encodes the account with its JSON field names. A PreviousValue of
-// zero in a currency is kept: it differs from an unknown previous value (the
-// zero Money), which is left out.
+// MarshalJSON encodes the account with its JSON field names. An ARR or
+// PreviousValue of zero in a currency is kept: it differs from an unknown one
+// (the zero Money), which is left out.
 func (a Account) MarshalJSON() ([]byte, error) {
 	type plain Account // the fields and tags, without this method
 	return json.Marshal(struct {
 		plain
+		ARR           *cs.Money `json:"arr,omitempty"`
 		PreviousValue *cs.Money `json:"previous_value,omitempty"`
-	}{plain(a), moneySet(a.PreviousValue)})
+	}{plain(a), moneySet(a.ARR), moneySet(a.PreviousValue)})
 }
 
 // moneySet returns m, or nil for the zero Money (no currency), so that JSON

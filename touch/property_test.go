@@ -387,30 +387,6 @@ func TestPropEveryAccountOnce(t *testing.T) {
 	})
 }
 
-// A Result survives a JSON round trip: every field has a JSON form that decodes
-// back to the same value.
-func TestPropResultJSONRoundTrip(t *testing.T) {
-	rapid.Check(t, func(t *rapid.T) {
-		a := MustCompile(genPolicy(t, genOpts{hysteresis: true, fitGate: true, capacity: true}))
-		r := mustAssign(t, a, genAccounts(t))
-		b, err := json.Marshal(r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var back Result
-		if err := json.Unmarshal(b, &back); err != nil {
-			t.Fatalf("json.Unmarshal: %v\n%s", err, b)
-		}
-		b2, err := json.Marshal(&back)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if string(b) != string(b2) {
-			t.Fatalf("round trip differs:\n%s\n%s", b, b2)
-		}
-	})
-}
-
 // The integer conversion agrees with the decimal route (Money.Convert, then
 // rounding half to even to the minor unit) whenever it answers.
 func TestPropFastConvert(t *testing.T) {

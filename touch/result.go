@@ -107,7 +107,7 @@ type assignmentJSON struct {
 	Owner     string    `json:"owner,omitempty"`
 	FitReason string    `json:"fit_reason,omitempty"`
 	Value     cs.Money  `json:"value"`
-	ARR       cs.Money  `json:"arr,omitzero"`
+	ARR       *cs.Money `json:"arr,omitempty"` // nil when unknown; "0.00 USD" is known
 }
 
 // MarshalJSON encodes the assignment with the amounts as money text.
@@ -115,7 +115,7 @@ func (a Assignment) MarshalJSON() ([]byte, error) {
 	return json.Marshal(assignmentJSON{
 		ID: a.ID, Tier: a.Tier, Previous: a.Previous, Changed: a.Changed, Due: a.Due, Toward: a.Toward,
 		Community: a.Community, Reasons: a.Reasons, Streak: a.Streak, Owner: a.Owner, FitReason: a.FitReason,
-		Value: a.Value(), ARR: a.ARR(),
+		Value: a.Value(), ARR: moneySet(a.ARR()),
 	})
 }
 
@@ -136,7 +136,8 @@ func (a *Assignment) UnmarshalJSON(b []byte) error {
 		}
 		out.ValueMinor = v
 	}
-	if c := j.ARR.Currency(); c != "" {
+	if j.ARR != nil && j.ARR.Currency() != "" {
+		c := j.ARR.Currency()
 		if c != out.Currency {
 			return fmt.Errorf("touch: assignment arr %s: value is in %q: %w", j.ARR, string(out.Currency), cs.ErrCurrencyMismatch)
 		}
@@ -157,7 +158,7 @@ type TierSummary struct {
 	ARR      cs.Money `json:"arr"`
 	Value    cs.Money `json:"value"`
 	// Cost is the tier's cost to serve: accounts × the policy's cost_to_serve.
-	Cost cs.Money `json:"cost,omitzero"`
+	Cost cs.Money `json:"cost"`
 	// Headcount is the number of CSMs serving the tier; 0 when the tier does not
 	// model capacity. AccountsPerCSM and ARRPerCSM are the load per CSM.
 	Headcount      int      `json:"headcount"`
@@ -181,7 +182,7 @@ type TierSummary struct {
 // ARR.
 type Capacity struct {
 	Accounts int      `json:"accounts"`
-	ARR      cs.Money `json:"arr,omitzero"`
+	ARR      cs.Money `json:"arr"`
 }
 
 // CSMLoad is what one CSM (or a pool) carries.

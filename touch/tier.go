@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	cs "github.com/successkit/cs"
 )
@@ -42,7 +43,7 @@ func ParseTier(s string) (Tier, error) {
 			return Tier(t), nil
 		}
 	}
-	return None, fmt.Errorf("touch: tier %q (want high, low or tech): %w", s, ErrUnknownTier)
+	return None, fmt.Errorf("touch: tier %q (want high, low or tech): %w", clip(s), ErrUnknownTier)
 }
 
 // String returns the tier's word, "" for None, or "Tier(n)" for an undefined value.
@@ -118,7 +119,7 @@ func (b *Basis) UnmarshalText(text []byte) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("touch: basis %q (want ltv, arr or mrr): %w", string(text), cs.ErrUnknownField)
+	return fmt.Errorf("touch: basis %q (want ltv, arr or mrr): %w", clip(string(text)), cs.ErrUnknownField)
 }
 
 // Method chooses the CSM of an account inside a tier with named CSMs when its
@@ -164,7 +165,7 @@ func (m *Method) UnmarshalText(text []byte) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("touch: method %q (want least_accounts, least_arr or round_robin): %w", string(text), cs.ErrUnknownField)
+	return fmt.Errorf("touch: method %q (want least_accounts, least_arr or round_robin): %w", clip(string(text)), cs.ErrUnknownField)
 }
 
 // flagWords writes the words of the set bits of v, in bit order, joined by ",".
@@ -222,14 +223,32 @@ func (r Reasons) Has(q Reasons) bool { return r&q == q }
 // String returns the reasons' words joined by commas, "" for none.
 func (r Reasons) String() string { return flagWords(uint32(r), reasonWords) }
 
+// MarshalText encodes the reasons as String does: words joined by commas.
+func (r Reasons) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
+
+// UnmarshalText decodes the form of MarshalText; the empty text is no reason. An
+// unknown word wraps cs.ErrUnknownField, a repeated one cs.ErrDuplicate.
+func (r *Reasons) UnmarshalText(b []byte) error {
+	v, err := parseWords(b, reasonWords, "reason")
+	if err != nil {
+		return err
+	}
+	*r = Reasons(v)
+	return nil
+}
+
 // MarshalJSON encodes the reasons as a list of words.
 func (r Reasons) MarshalJSON() ([]byte, error) { return marshalWords(uint32(r), reasonWords), nil }
 
-// UnmarshalJSON decodes a list of words; an unknown word wraps cs.ErrUnknownField.
+// UnmarshalJSON decodes a list of words; an unknown word wraps cs.ErrUnknownField,
+// a repeated one cs.ErrDuplicate.
 func (r *Reasons) UnmarshalJSON(b []byte) error {
 	v, err := unmarshalWords(b, reasonWords, "reason")
+	if err != nil {
+		return err
+	}
 	*r = Reasons(v)
-	return err
+	return nil
 }
 
 // Community is the community-touch overlay of an account: the set of reasons it
@@ -263,16 +282,34 @@ func (c Community) Has(q Community) bool { return c&q == q }
 // String returns the reasons' words joined by commas, "" for none.
 func (c Community) String() string { return flagWords(uint32(c), communityWords) }
 
+// MarshalText encodes the reasons as String does: words joined by commas.
+func (c Community) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
+
+// UnmarshalText decodes the form of MarshalText; the empty text is not flagged.
+// An unknown word wraps cs.ErrUnknownField, a repeated one cs.ErrDuplicate.
+func (c *Community) UnmarshalText(b []byte) error {
+	v, err := parseWords(b, communityWords, "community reason")
+	if err != nil {
+		return err
+	}
+	*c = Community(v)
+	return nil
+}
+
 // MarshalJSON encodes the reasons as a list of words.
 func (c Community) MarshalJSON() ([]byte, error) {
 	return marshalWords(uint32(c), communityWords), nil
 }
 
-// UnmarshalJSON decodes a list of words; an unknown word wraps cs.ErrUnknownField.
+// UnmarshalJSON decodes a list of words; an unknown word wraps cs.ErrUnknownField,
+// a repeated one cs.ErrDuplicate.
 func (c *Community) UnmarshalJSON(b []byte) error {
 	v, err := unmarshalWords(b, communityWords, "community reason")
+	if err != nil {
+		return err
+	}
 	*c = Community(v)
-	return err
+	return nil
 }
 
 func marshalWords(v uint32, words []string) []byte {
@@ -290,18 +327,62 @@ func marshalWords(v uint32, words []string) []byte {
 	return append(b, ']')
 }
 
+// unmarshalWords decodes a JSON list of words into a bit set.
 func unmarshalWords(b []byte, words []string, what string) (uint32, error) {
 	var list []string
 	if err := json.Unmarshal(b, &list); err != nil {
-		return 0, fmt.Errorf("touch: %ss: %w", what, err)
+		return 0, fmt.Errorf("touch: %ss: want a list of words: %w", what, cs.ErrWrongType)
 	}
 	var v uint32
 	for _, s := range list {
-		i := slices.Index(words, s)
-		if i < 0 {
-			return 0, fmt.Errorf("touch: %s %q: %w", what, s, cs.ErrUnknownField)
+		bit, err := wordBit(s, words, what, v)
+		if err != nil {
+			return 0, err
 		}
-		v |= 1 << i
+		v |= bit
 	}
 	return v, nil
+}
+
+// parseWords decodes words joined by commas into a bit set.
+func parseWords(b []byte, words []string, what string) (uint32, error) {
+	var v uint32
+	if len(b) == 0 {
+		return 0, nil
+	}
+	for s := range strings.SplitSeq(string(b), ",") {
+		bit, err := wordBit(s, words, what, v)
+		if err != nil {
+			return 0, err
+		}
+		v |= bit
+	}
+	return v, nil
+}
+
+// wordBit returns the bit of word s, refusing an unknown word and one already
+// in the set v.
+func wordBit(s string, words []string, what string, v uint32) (uint32, error) {
+	i := slices.Index(words, s)
+	if i < 0 {
+		return 0, fmt.Errorf("touch: %s %q: %w", what, clip(s), cs.ErrUnknownField)
+	}
+	if v&(1<<i) != 0 {
+		return 0, fmt.Errorf("touch: %s %q: %w", what, s, cs.ErrDuplicate)
+	}
+	return 1 << i, nil
+}
+
+// clip cuts a quoted input to 64 bytes and "…", so that no message grows with
+// the input.
+func clip(s string) string {
+	const max = 64
+	if len(s) <= max {
+		return s
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }
