@@ -146,7 +146,7 @@ func TestWordsRefused(t *testing.T) {
 		json bool
 		want error
 	}{
-		{"threshold,bogus", false, cs.ErrUnknownField}, // a word no reason has
+		{"threshold,bogus", false, cs.ErrUnknownField},  // a word no reason has
 		{"threshold,threshold", false, cs.ErrDuplicate}, // a repeated word
 		{"threshold,", false, cs.ErrUnknownField},       // an empty word
 		{`["new","new"]`, true, cs.ErrDuplicate},        // repeated in JSON
