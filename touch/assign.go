@@ -166,7 +166,6 @@ func (w *run) bad(i int, field, value string, err error) {
 // the community overlay and the upgrade evidence. It runs in input order, so
 // that the one pass over the whole Accounts is sequential.
 func (w *run) check() {
-	a := w.a
 	for i := range w.accts {
 		acc := &w.accts[i]
 		rc := &w.recs[i]
@@ -175,104 +174,139 @@ func (w *run) check() {
 			w.bad(i, ".id", "", fmt.Errorf("empty ID: %w", cs.ErrMissing))
 			continue
 		}
-		if acc.Value.Currency() == "" {
-			w.bad(i, ".value", "", cs.ErrMissing)
+		prev, ok := w.amounts(i, acc, rc)
+		if !ok || !w.checkScores(i, acc) || !w.checkState(i, &acc.State) {
 			continue
 		}
-		v, _, err := a.minorOf(acc.Value)
+		w.carry(acc, rc)
+		w.judge(i, acc, rc, prev)
+	}
+}
+
+// amounts converts the value, ARR and previous value of account i into rc;
+// prev is the previous value, -1 when unknown. ok is false when the account
+// was rejected.
+func (w *run) amounts(i int, acc *Account, rc *rec) (prev int64, ok bool) {
+	a := w.a
+	if acc.Value.Currency() == "" {
+		w.bad(i, ".value", "", cs.ErrMissing)
+		return 0, false
+	}
+	v, _, err := a.minorOf(acc.Value)
+	if err != nil {
+		w.bad(i, ".value", acc.Value.String(), err)
+		return 0, false
+	}
+	rc.val = v
+	if acc.ARR.Currency() != "" {
+		n, _, err := a.minorOf(acc.ARR)
 		if err != nil {
-			w.bad(i, ".value", acc.Value.String(), err)
-			continue
+			w.bad(i, ".arr", acc.ARR.String(), err)
+			return 0, false
 		}
-		rc.val = v
-		if acc.ARR.Currency() != "" {
-			n, _, err := a.minorOf(acc.ARR)
-			if err != nil {
-				w.bad(i, ".arr", acc.ARR.String(), err)
-				continue
-			}
-			rc.arr = n
-			rc.flags |= fARRKnown
-		} else if !acc.ARR.IsZero() {
-			w.bad(i, ".arr", acc.ARR.Amount().String(), cs.ErrUnknownCurrency)
-			continue
+		rc.arr = n
+		rc.flags |= fARRKnown
+	} else if !acc.ARR.IsZero() {
+		w.bad(i, ".arr", acc.ARR.Amount().String(), cs.ErrUnknownCurrency)
+		return 0, false
+	}
+	prev = -1
+	if acc.PreviousValue.Currency() != "" {
+		n, _, err := a.minorOf(acc.PreviousValue)
+		if err != nil {
+			w.bad(i, ".previous_value", acc.PreviousValue.String(), err)
+			return 0, false
 		}
-		prev := int64(-1)
-		if acc.PreviousValue.Currency() != "" {
-			n, _, err := a.minorOf(acc.PreviousValue)
-			if err != nil {
-				w.bad(i, ".previous_value", acc.PreviousValue.String(), err)
-				continue
-			}
-			prev = n
+		prev = n
+	}
+	return prev, true
+}
+
+// checkScores refuses a health score outside 0..100 or not finite, and a
+// signal Assign reads that is not finite.
+func (w *run) checkScores(i int, acc *Account) bool {
+	if acc.HealthKnown && (!finite(acc.Health) || acc.Health < 0 || acc.Health > 100) {
+		why := cs.ErrRange // a finite score outside 0..100
+		if !finite(acc.Health) {
+			why = cs.ErrNotFinite
 		}
-		if acc.HealthKnown && (!finite(acc.Health) || acc.Health < 0 || acc.Health > 100) {
-			why := cs.ErrRange // a finite score outside 0..100
-			if !finite(acc.Health) {
-				why = cs.ErrNotFinite
-			}
-			w.bad(i, ".health", strconv.FormatFloat(acc.Health, 'g', -1, 64), fmt.Errorf("want 0..100: %w", why))
-			continue
-		}
-		if len(acc.Signals) > 0 {
-			for _, name := range readSignals {
-				if f, ok := acc.Signals[name]; ok && !finite(f) {
-					w.bad(i, ".signals."+name, strconv.FormatFloat(f, 'g', -1, 64), cs.ErrNotFinite)
-					break
-				}
-			}
-			if rc.flags&fBad != 0 {
-				continue
+		w.bad(i, ".health", strconv.FormatFloat(acc.Health, 'g', -1, 64), fmt.Errorf("want 0..100: %w", why))
+		return false
+	}
+	if len(acc.Signals) > 0 {
+		for _, name := range readSignals {
+			if f, ok := acc.Signals[name]; ok && !finite(f) {
+				w.bad(i, ".signals."+name, strconv.FormatFloat(f, 'g', -1, 64), cs.ErrNotFinite)
+				return false
 			}
 		}
-		st := &acc.State
-		switch {
-		case !st.Tier.Valid():
-			w.bad(i, ".state.tier", st.Tier.String(), ErrUnknownTier)
-		case !st.Due.Valid():
-			w.bad(i, ".state.due", st.Due.String(), ErrUnknownTier)
-		case !st.Toward.Valid():
-			w.bad(i, ".state.toward", st.Toward.String(), ErrUnknownTier)
-		case st.Streak < 0:
-			w.bad(i, ".state.streak", strconv.Itoa(st.Streak), cs.ErrNegative)
-		case st.Streak > math.MaxInt32:
-			w.bad(i, ".state.streak", strconv.Itoa(st.Streak), ErrInvalid)
-		case !st.AsOf.IsZero() && st.AsOf.After(w.asOf):
-			w.bad(i, ".state.as_of", st.AsOf.String(), fmt.Errorf("after the assignment date %s: %w", w.asOf, cs.ErrDateOrder))
+	}
+	return true
+}
+
+// checkState refuses undefined tiers, a streak out of range and a state from
+// a period after the assignment's.
+func (w *run) checkState(i int, st *State) bool {
+	switch {
+	case !st.Tier.Valid():
+		w.bad(i, ".state.tier", st.Tier.String(), ErrUnknownTier)
+	case !st.Due.Valid():
+		w.bad(i, ".state.due", st.Due.String(), ErrUnknownTier)
+	case !st.Toward.Valid():
+		w.bad(i, ".state.toward", st.Toward.String(), ErrUnknownTier)
+	case st.Streak < 0:
+		w.bad(i, ".state.streak", strconv.Itoa(st.Streak), cs.ErrNegative)
+	case st.Streak > math.MaxInt32:
+		w.bad(i, ".state.streak", strconv.Itoa(st.Streak), ErrInvalid)
+	case !st.AsOf.IsZero() && st.AsOf.After(w.asOf):
+		w.bad(i, ".state.as_of", st.AsOf.String(), fmt.Errorf("after the assignment date %s: %w", w.asOf, cs.ErrDateOrder))
+	default:
+		return true
+	}
+	return false
+}
+
+// carry copies the account's State into rc: the tiers, the streak and the
+// owner's csmRef (left -1 for a CSM the policy lacks).
+func (w *run) carry(acc *Account, rc *rec) {
+	st := &acc.State
+	rc.tier, rc.due, rc.toward, rc.streak = st.Tier, st.Due, st.Toward, int32(st.Streak)
+	if rc.due == None {
+		rc.due = st.Tier
+	}
+	if st.AsOf == w.asOf {
+		rc.flags |= fSamePeriod
+	}
+	if st.Owner != "" {
+		if ref, ok := w.a.owners[st.Owner]; ok {
+			rc.owner = ref
 		}
-		if rc.flags&fBad != 0 {
-			continue
-		}
-		rc.tier, rc.due, rc.toward, rc.streak = st.Tier, st.Due, st.Toward, int32(st.Streak)
-		if rc.due == None {
-			rc.due = st.Tier
-		}
-		if st.AsOf == w.asOf {
-			rc.flags |= fSamePeriod
-		}
-		if st.Owner != "" {
-			if ref, ok := a.owners[st.Owner]; ok {
-				rc.owner = ref
+	}
+}
+
+// judge applies the fit gate, the community rules and the upgrade rules to
+// account i; prev is its previous value, -1 when unknown.
+func (w *run) judge(i int, acc *Account, rc *rec, prev int64) {
+	a := w.a
+	if a.policy.PoorFit != nil {
+		if why := a.policy.PoorFit(acc); why != "" {
+			rc.flags |= fPoorFit
+			if w.fits == nil {
+				w.fits = map[int32]string{}
 			}
+			w.fits[int32(i)] = why
 		}
-		if a.policy.PoorFit != nil {
-			if why := a.policy.PoorFit(acc); why != "" {
-				rc.flags |= fPoorFit
-				if w.fits == nil {
-					w.fits = map[int32]string{}
-				}
-				w.fits[int32(i)] = why
-			}
-		}
-		rc.community = a.communityOf(acc)
-		if !a.policy.Upgrade.Off {
-			if prev >= 0 && ((prev == 0 && v > 0) || (prev > 0 && v > prev && a.grewBy(uint64(v-prev), uint64(prev)))) {
-				rc.flags |= fValueRising
-			}
-			if u, ok := acc.Signals["usage_trend"]; ok && u >= a.usageTrend {
-				rc.flags |= fUsageRising
-			}
-		}
+	}
+	rc.community = a.communityOf(acc)
+	if a.policy.Upgrade.Off {
+		return
+	}
+	v := rc.val
+	if prev >= 0 && ((prev == 0 && v > 0) || (prev > 0 && v > prev && a.grewBy(uint64(v-prev), uint64(prev)))) {
+		rc.flags |= fValueRising
+	}
+	if u, ok := acc.Signals["usage_trend"]; ok && u >= a.usageTrend {
+		rc.flags |= fUsageRising
 	}
 }
 
