@@ -478,7 +478,30 @@ func (r *Report) Top(n int) []CustomerFriction {
 
 // scoreCase derives one case's metrics from its events and contacts.
 func (a *analyzer) scoreCase(x *caseRes, evs []int32, cts []crec) {
-	b, m := a.b, a.m
+	a.sortEvents(evs)
+	a.opening(x, evs)
+	valid := x.cust >= 0
+	life := a.lifecycle(x, evs, valid)
+	n := a.validContacts(x, cts, valid)
+	if !valid {
+		x.cust = -1
+		return
+	}
+	a.contactDrivers(x, a.b.dedupe(cts[:n]), life)
+}
+
+// life is what a case's events tell: whether and when it was first resolved,
+// how often it was reopened, and its latest activity.
+type life struct {
+	resolvedOnce bool
+	firstRes     int64
+	reopens      int32
+	last         int64
+}
+
+// sortEvents orders a case's events by time, kind and customer ID.
+func (a *analyzer) sortEvents(evs []int32) {
+	b := a.b
 	sortSmall(evs, func(i, j int32) bool {
 		if b.eTime[i] != b.eTime[j] {
 			return b.eTime[i] < b.eTime[j]
@@ -488,21 +511,27 @@ func (a *analyzer) scoreCase(x *caseRes, evs []int32, cts []crec) {
 		}
 		return b.custs[b.eCust[i]] < b.custs[b.eCust[j]]
 	})
-	// The case belongs to the customer of its earliest opening (ties by customer ID,
-	// thanks to the sort) and opens then.
+}
+
+// opening sets the case's customer and opening: the case belongs to the
+// customer of its earliest opening (ties by customer ID, thanks to the sort)
+// and opens then. Without an opening up to now, x.cust stays -1.
+func (a *analyzer) opening(x *caseRes, evs []int32) {
+	b := a.b
 	for _, e := range evs {
 		if EventKind(b.eKind[e]) == Opened && b.eTime[e] <= a.now {
 			x.cust, x.opened = b.eCust[e], b.eTime[e]
-			break
+			return
 		}
 	}
-	valid := x.cust >= 0
-	var (
-		resolvedOnce bool
-		firstRes     int64
-		reopens      int32
-		last         = x.opened
-	)
+}
+
+// lifecycle walks the case's events in order, reporting the bad ones (after
+// now, of a case never opened, of another customer, before the opening), and
+// sets whether the case is open and when it was resolved.
+func (a *analyzer) lifecycle(x *caseRes, evs []int32, valid bool) life {
+	b := a.b
+	l := life{last: x.opened}
 	for k, e := range evs {
 		t := b.eTime[e]
 		switch {
@@ -523,26 +552,32 @@ func (a *analyzer) scoreCase(x *caseRes, evs []int32, cts []crec) {
 		if k > 0 && b.eTime[evs[k-1]] == t && b.eKind[evs[k-1]] == b.eKind[e] && b.eCust[evs[k-1]] == b.eCust[e] {
 			continue
 		}
-		last = max(last, t)
+		l.last = max(l.last, t)
 		switch EventKind(b.eKind[e]) {
 		case Resolved:
-			if !resolvedOnce {
-				resolvedOnce, firstRes = true, t
+			if !l.resolvedOnce {
+				l.resolvedOnce, l.firstRes = true, t
 			}
 			x.open, x.resolved = false, t
 		case Reopened:
-			reopens++
+			l.reopens++
 			x.open = true
 		}
 	}
-	if !resolvedOnce {
+	if !l.resolvedOnce {
 		x.open = true
 	}
 	if x.open {
 		x.resolved = a.now
 	}
+	return l
+}
 
-	// Contacts: drop the invalid ones, keep one copy per ID, then walk them in time order.
+// validContacts moves the case's valid contacts to the front of cts and
+// returns their number, reporting the others: after now, of a case never
+// opened, of another customer.
+func (a *analyzer) validContacts(x *caseRes, cts []crec, valid bool) int {
+	b := a.b
 	n := 0
 	for _, c := range cts {
 		switch {
@@ -557,15 +592,16 @@ func (a *analyzer) scoreCase(x *caseRes, evs []int32, cts []crec) {
 			n++
 		}
 	}
-	if !valid {
-		x.cust = -1
-		return
-	}
-	kept := b.dedupe(cts[:n])
-	n = len(kept)
+	return n
+}
 
+// contactDrivers counts the drivers of the case's kept contacts, in time
+// order, and sets its FCR, overshoot and last activity.
+func (a *analyzer) contactDrivers(x *caseRes, kept []crec, l life) {
+	m := a.m
 	var v [NumDrivers]float64
 	early := 0 // contacts up to the FCR window after the first resolution
+	last := l.last
 	for k := range kept {
 		t, meta := kept[k].t, kept[k].meta
 		last = max(last, t)
@@ -578,7 +614,7 @@ func (a *analyzer) scoreCase(x *caseRes, evs []int32, cts []crec) {
 		if meta&flagGeneric != 0 {
 			v[GenericAnswer]++
 		}
-		if resolvedOnce && t <= firstRes+m.fcr {
+		if l.resolvedOnce && t <= l.firstRes+m.fcr {
 			early++
 		}
 		if k == 0 {
@@ -596,12 +632,12 @@ func (a *analyzer) scoreCase(x *caseRes, evs []int32, cts []crec) {
 			v[ChannelSwitch]++
 		}
 	}
-	v[Reopen] = float64(reopens)
+	v[Reopen] = float64(l.reopens)
 	if over := x.resolved - x.opened - m.target; over > 0 {
 		x.over = min(1, float64(over)/float64(m.target))
 	}
-	x.fcr = resolvedOnce && reopens == 0 && early <= 1
-	x.contacts = int32(n)
+	x.fcr = l.resolvedOnce && l.reopens == 0 && early <= 1
+	x.contacts = int32(len(kept))
 	x.last = last
 	j := 0
 	for i := range v {
