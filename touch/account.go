@@ -2,8 +2,10 @@ package touch
 
 import (
 	"encoding/json"
+	"fmt"
 
 	cs "github.com/successkit/cs"
+	"github.com/successkit/cs/internal/csio"
 )
 
 // Account is one customer as Assign sees it: its value, its ARR, what is known
@@ -73,4 +75,29 @@ func moneySet(m cs.Money) *cs.Money {
 		return nil
 	}
 	return &m
+}
+
+// UnmarshalJSON decodes the form of MarshalJSON under the library's strict JSON
+// rules (unknown and repeated keys, values of the wrong kind and trailing data
+// are errors, each a *cs.FieldError naming its path).
+func (a *Account) UnmarshalJSON(b []byte) error {
+	type plain Account // the fields and tags, without this method
+	var p plain
+	if err := csio.DecodeJSON(b, &p); err != nil {
+		return fmt.Errorf("touch: account: %w", err)
+	}
+	*a = Account(p)
+	return nil
+}
+
+// UnmarshalJSON decodes a State under the library's strict JSON rules, as
+// Account.UnmarshalJSON does.
+func (s *State) UnmarshalJSON(b []byte) error {
+	type plain State // the fields and tags, without this method
+	var p plain
+	if err := csio.DecodeJSON(b, &p); err != nil {
+		return fmt.Errorf("touch: state: %w", err)
+	}
+	*s = State(p)
+	return nil
 }

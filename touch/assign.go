@@ -1,7 +1,6 @@
 package touch
 
 import (
-	"errors"
 	"fmt"
 	"hash/maphash"
 	"math"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/shopspring/decimal"
 	cs "github.com/successkit/cs"
+	"github.com/successkit/cs/internal/errs"
 )
 
 // Assign assigns every account to a tier and an owner for the period asOf, under
@@ -53,13 +53,13 @@ import (
 // only when asOf is invalid or the policy has no currency.
 func (a *Assigner) Assign(accounts []Account, asOf cs.Date) (*Result, error) {
 	if asOf.IsZero() || !asOf.Valid() {
-		return nil, &Error{Path: "as_of", Value: asOf.String(), Err: cs.ErrInvalidDate}
+		return nil, fmt.Errorf("touch: %w", fieldErr("as_of", asOf.String(), cs.ErrInvalidDate))
 	}
 	if a.currency == "" && len(accounts) > 0 {
-		return nil, &Error{Path: "currency", Err: fmt.Errorf("the policy has no currency; set Policy.Currency: %w", cs.ErrMissing)}
+		return nil, fmt.Errorf("touch: %w", fieldErr("currency", "", fmt.Errorf("the policy has no currency; set Policy.Currency: %w", cs.ErrMissing)))
 	}
 	if len(accounts) > math.MaxInt32 {
-		return nil, &Error{Path: "accounts", Value: strconv.Itoa(len(accounts)), Err: fmt.Errorf("more than %d accounts: %w", math.MaxInt32, ErrInvalid)}
+		return nil, fmt.Errorf("touch: %w", fieldErr("accounts", strconv.Itoa(len(accounts)), fmt.Errorf("more than %d accounts: %w", math.MaxInt32, cs.ErrRange)))
 	}
 	n := len(accounts)
 	sc := a.scratch(n)
@@ -148,7 +148,7 @@ type run struct {
 
 type rejection struct {
 	idx int
-	err *Error
+	err *cs.FieldError
 }
 
 func (w *run) bad(i int, field, value string, err error) {
@@ -156,8 +156,8 @@ func (w *run) bad(i int, field, value string, err error) {
 		return // one error per account is enough to reject it
 	}
 	w.recs[i].flags |= fBad
-	w.errs = append(w.errs, rejection{i, &Error{
-		Path: "accounts[" + strconv.Itoa(i) + "]" + field, Record: w.accts[i].ID, Value: value, Err: err,
+	w.errs = append(w.errs, rejection{i, &cs.FieldError{
+		Record: errs.Clip(w.accts[i].ID), Field: "accounts[" + strconv.Itoa(i) + "]" + field, Value: errs.Clip(value), Err: err,
 	}})
 }
 
@@ -257,7 +257,7 @@ func (w *run) checkState(i int, st *State) bool {
 	case st.Streak < 0:
 		w.bad(i, ".state.streak", strconv.Itoa(st.Streak), cs.ErrNegative)
 	case st.Streak > math.MaxInt32:
-		w.bad(i, ".state.streak", strconv.Itoa(st.Streak), ErrInvalid)
+		w.bad(i, ".state.streak", strconv.Itoa(st.Streak), cs.ErrRange)
 	case !st.AsOf.IsZero() && st.AsOf.After(w.asOf):
 		w.bad(i, ".state.as_of", st.AsOf.String(), fmt.Errorf("after the assignment date %s: %w", w.asOf, cs.ErrDateOrder))
 	default:
@@ -343,7 +343,7 @@ func (a *Assigner) minorOf(m cs.Money) (n int64, exact bool, err error) {
 	}
 	v, ok := toMinor(amt, a.digits, true)
 	if !ok {
-		return 0, false, fmt.Errorf("%w: larger than 10^18 minor units", ErrInvalid)
+		return 0, false, fmt.Errorf("larger than 10^18 minor units: %w", cs.ErrRange)
 	}
 	return v, false, nil
 }
@@ -884,12 +884,13 @@ func (w *run) reject(res *Result) error {
 		}
 		return x.idx - y.idx
 	})
-	errs := make([]error, len(w.errs))
-	for k, r := range w.errs {
+	var list errs.List
+	res.Rejected = make([]Rejected, 0, len(w.errs))
+	for _, r := range w.errs {
 		res.Rejected = append(res.Rejected, Rejected{Index: r.idx, ID: w.accts[r.idx].ID, Error: r.err.Error()})
-		errs[k] = r.err
+		list.Add(r.err)
 	}
-	return errors.Join(errs...)
+	return fmt.Errorf("touch: %w", list.Err())
 }
 
 func satAdd(a, b int64) int64 {

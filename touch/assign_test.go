@@ -169,11 +169,11 @@ func TestAssignBadAccounts(t *testing.T) {
 	if len(r.Accounts) != 1 || r.Accounts[0].ID != "ok" || len(r.Rejected) != 6 {
 		t.Errorf("Assign kept %d accounts and rejected %d, want 1 and 6: %+v", len(r.Accounts), len(r.Rejected), r.Rejected)
 	}
-	var e *Error
+	var e *cs.FieldError
 	if !errors.As(err, &e) {
-		t.Fatalf("error %T is not an *Error", err)
+		t.Fatalf("error %T holds no *cs.FieldError", err)
 	}
-	want := `touch: customer "dup": accounts[5].id: "dup": also at accounts[6]: duplicate`
+	want := `customer "dup": accounts[5].id: "dup": also at accounts[6]: duplicate`
 	if got := fmt.Sprint(r.Rejected[1].Error); got != want {
 		t.Errorf("Rejected[1] = %q, want %q", got, want)
 	}

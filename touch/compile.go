@@ -1,7 +1,6 @@
 package touch
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -10,13 +9,15 @@ import (
 
 	"github.com/shopspring/decimal"
 	cs "github.com/successkit/cs"
+	"github.com/successkit/cs/internal/errs"
 )
 
-// Compile validates p and compiles it. Every error is an *Error naming the JSON
-// path of the setting, joined when there are several: thresholds out of order
+// Compile validates p and compiles it. The error wraps ErrInvalidPolicy and one
+// *cs.FieldError per bad setting, naming its JSON path: thresholds out of order
 // (ErrThresholdOrder), negative capacities or amounts (cs.ErrNegative), money in
 // a currency other than the policy's (cs.ErrCurrencyMismatch), a CSM named twice
-// (cs.ErrDuplicate), shares out of range (ErrInvalid).
+// (cs.ErrDuplicate), shares and amounts out of range (cs.ErrRange). It lists at
+// most ten problems and counts the others.
 func Compile(p Policy) (*Assigner, error) {
 	c := &compiler{p: &p, a: &Assigner{policy: p, owners: map[string]int32{}, pool: new(sync.Pool)}}
 	if int(p.Basis) >= len(basisNames) {
@@ -33,8 +34,8 @@ func Compile(p Policy) (*Assigner, error) {
 	c.hysteresis()
 	c.upgrade()
 	c.community()
-	if len(c.errs) > 0 {
-		return nil, errors.Join(c.errs...)
+	if c.errs.Len() > 0 {
+		return nil, fmt.Errorf("touch: %w: %w", ErrInvalidPolicy, c.errs.Err())
 	}
 	return c.a, nil
 }
@@ -44,11 +45,15 @@ func Compile(p Policy) (*Assigner, error) {
 type compiler struct {
 	p    *Policy
 	a    *Assigner
-	errs []error
+	errs errs.List
 }
 
 func (c *compiler) bad(path, value string, err error) {
-	c.errs = append(c.errs, &Error{Path: path, Value: value, Err: err})
+	if c.errs.Full() {
+		c.errs.Count() // the list keeps no more: spare building the error
+		return
+	}
+	c.errs.Add(fieldErr(path, value, err))
 }
 
 // currency sets the policy currency: given, or that of the first money setting.
@@ -91,7 +96,7 @@ func (c *compiler) minor(path string, m cs.Money) (n int64, ok bool) {
 	}
 	n, ok = toMinor(m.Amount(), c.a.digits, false)
 	if !ok {
-		c.bad(path, m.String(), fmt.Errorf("not a whole number of minor units below 10^18: %w", ErrInvalid))
+		c.bad(path, m.String(), fmt.Errorf("not a whole number of minor units below 10^18: %w", cs.ErrRange))
 	}
 	return n, ok
 }
@@ -111,9 +116,9 @@ func (c *compiler) rates() {
 		case !cur.Known():
 			c.bad(path, string(cur), cs.ErrUnknownCurrency)
 		case r.Sign() <= 0:
-			c.bad(path, r.String(), fmt.Errorf("rate must be positive: %w", ErrInvalid))
+			c.bad(path, r.String(), fmt.Errorf("rate must be positive: %w", cs.ErrRange))
 		case cur == a.currency && !r.Equal(decimal.NewFromInt(1)):
-			c.bad(path, r.String(), fmt.Errorf("the policy currency's own rate must be 1: %w", ErrInvalid))
+			c.bad(path, r.String(), fmt.Errorf("the policy currency's own rate must be 1: %w", cs.ErrRange))
 		default:
 			a.rates[cur] = r
 			if r.NumDigits() <= 18 && cur.Digits() >= 0 {
@@ -133,7 +138,7 @@ func (c *compiler) costShare() decimal.Decimal {
 		share = defaultMaxCostShare
 	}
 	if share.Sign() <= 0 || share.GreaterThan(decimal.NewFromInt(1)) {
-		c.bad("max_cost_share", share.String(), fmt.Errorf("want a share in (0, 1]: %w", ErrInvalid))
+		c.bad("max_cost_share", share.String(), fmt.Errorf("want a share in (0, 1]: %w", cs.ErrRange))
 		share = defaultMaxCostShare
 	}
 	return share
@@ -186,7 +191,7 @@ func (c *compiler) csmNames(tp *TierPolicy, name string, seen map[string]string)
 	case tp.Headcount < 0:
 		c.bad(name+".headcount", strconv.Itoa(tp.Headcount), cs.ErrNegative)
 	case tp.Headcount > 0 && len(tp.CSMs) > 0:
-		c.bad(name+".headcount", strconv.Itoa(tp.Headcount), fmt.Errorf("give named csms or a headcount, not both: %w", ErrInvalid))
+		c.bad(name+".headcount", strconv.Itoa(tp.Headcount), fmt.Errorf("give named csms or a headcount, not both: %w", cs.ErrRange))
 	}
 }
 
@@ -212,7 +217,7 @@ func (c *compiler) slots(r *tierRule, tp *TierPolicy, name string) {
 		r.limited = true
 	}
 	if len(r.csms) >= 1<<24 {
-		c.bad(name+".csms", strconv.Itoa(len(r.csms)), fmt.Errorf("more than %d CSMs: %w", 1<<24-1, ErrInvalid))
+		c.bad(name+".csms", strconv.Itoa(len(r.csms)), fmt.Errorf("more than %d CSMs: %w", 1<<24-1, cs.ErrRange))
 		r.csms = nil
 	}
 	a := c.a
@@ -255,7 +260,7 @@ func (c *compiler) hysteresis() {
 	a := c.a
 	h := c.p.Hysteresis
 	if h.Margin.Sign() < 0 || h.Margin.GreaterThanOrEqual(decimal.NewFromInt(1)) {
-		c.bad("hysteresis.margin", h.Margin.String(), fmt.Errorf("want a share in [0, 1): %w", ErrInvalid))
+		c.bad("hysteresis.margin", h.Margin.String(), fmt.Errorf("want a share in [0, 1): %w", cs.ErrRange))
 		h.Margin = decimal.Zero
 	}
 	if h.Periods < 0 {

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	cs "github.com/successkit/cs"
 )
 
 // policySeeds are the seed corpus of FuzzParsePolicy: valid policies using every
@@ -40,7 +42,7 @@ func FuzzParsePolicy(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := ParsePolicy(data)
 		if err != nil {
-			var e *Error
+			var e *cs.FieldError
 			if !errors.As(err, &e) || !strings.HasPrefix(err.Error(), "touch: ") {
 				t.Fatalf("ParsePolicy(%q) error %T %q is not a touch *Error", data, err, err)
 			}
@@ -65,8 +67,8 @@ func FuzzParsePolicy(f *testing.F) {
 			if !strings.HasPrefix(err.Error(), "touch: ") {
 				t.Fatalf("Compile(ParsePolicy(%q)) error %q lacks the package name", data, err)
 			}
-			var e *Error
-			if !errors.As(err, &e) || e.Path == "" {
+			var e *cs.FieldError
+			if !errors.As(err, &e) || e.Field == "" {
 				t.Fatalf("Compile(ParsePolicy(%q)) error %q names no JSON path", data, err)
 			}
 			return

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	cs "github.com/successkit/cs"
+	"github.com/successkit/cs/internal/csio"
 )
 
 // Result is the outcome of one Assign: every valid account's Assignment, the tier
@@ -123,8 +124,8 @@ func (a Assignment) MarshalJSON() ([]byte, error) {
 // whole minor units of one currency.
 func (a *Assignment) UnmarshalJSON(b []byte) error {
 	var j assignmentJSON
-	if err := json.Unmarshal(b, &j); err != nil {
-		return err
+	if err := csio.DecodeJSON(b, &j); err != nil {
+		return fmt.Errorf("touch: assignment: %w", err)
 	}
 	out := Assignment{ID: j.ID, Tier: j.Tier, Previous: j.Previous, Changed: j.Changed, Due: j.Due, Toward: j.Toward,
 		Community: j.Community, Reasons: j.Reasons, Streak: j.Streak, Owner: j.Owner, FitReason: j.FitReason,
@@ -132,18 +133,18 @@ func (a *Assignment) UnmarshalJSON(b []byte) error {
 	if j.Value.Currency() != "" {
 		v, ok := j.Value.Minor()
 		if !ok {
-			return fmt.Errorf("touch: assignment value %s: not a whole number of minor units: %w", j.Value, cs.ErrRange)
+			return fmt.Errorf("touch: assignment: %w", fieldErr("value", j.Value.String(), fmt.Errorf("not a whole number of minor units: %w", cs.ErrRange)))
 		}
 		out.ValueMinor = v
 	}
 	if j.ARR != nil && j.ARR.Currency() != "" {
 		c := j.ARR.Currency()
 		if c != out.Currency {
-			return fmt.Errorf("touch: assignment arr %s: value is in %q: %w", j.ARR, string(out.Currency), cs.ErrCurrencyMismatch)
+			return fmt.Errorf("touch: assignment: %w", fieldErr("arr", j.ARR.String(), fmt.Errorf("value is in %q: %w", string(out.Currency), cs.ErrCurrencyMismatch)))
 		}
 		v, ok := j.ARR.Minor()
 		if !ok {
-			return fmt.Errorf("touch: assignment arr %s: not a whole number of minor units: %w", j.ARR, cs.ErrRange)
+			return fmt.Errorf("touch: assignment: %w", fieldErr("arr", j.ARR.String(), fmt.Errorf("not a whole number of minor units: %w", cs.ErrRange)))
 		}
 		out.ARRMinor, out.ARRKnown = v, true
 	}
@@ -274,4 +275,16 @@ func (r *Result) Carry(accounts []Account) int {
 		found++
 	}
 	return found
+}
+
+// UnmarshalJSON decodes a Result under the library's strict JSON rules, as
+// Account.UnmarshalJSON does.
+func (r *Result) UnmarshalJSON(b []byte) error {
+	type plain Result // the fields and tags, without this method
+	var p plain
+	if err := csio.DecodeJSON(b, &p); err != nil {
+		return fmt.Errorf("touch: result: %w", err)
+	}
+	*r = Result(p)
+	return nil
 }

@@ -4,8 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	cs "github.com/successkit/cs"
 )
@@ -43,7 +43,7 @@ func ParseTier(s string) (Tier, error) {
 			return Tier(t), nil
 		}
 	}
-	return None, fmt.Errorf("touch: tier %q (want high, low or tech): %w", clip(s), ErrUnknownTier)
+	return None, wordErr("tier", s, fmt.Errorf("want high, low or tech: %w", ErrUnknownTier))
 }
 
 // String returns the tier's word, "" for None, or "Tier(n)" for an undefined value.
@@ -61,7 +61,7 @@ func (t Tier) Valid() bool { return int(t) < len(tierNames) }
 // ErrUnknownTier.
 func (t Tier) MarshalText() ([]byte, error) {
 	if !t.Valid() {
-		return nil, fmt.Errorf("touch: tier %d: %w", uint8(t), ErrUnknownTier)
+		return nil, wordErr("tier", strconv.Itoa(int(t)), ErrUnknownTier)
 	}
 	return []byte(tierNames[t]), nil
 }
@@ -102,7 +102,7 @@ func (b Basis) String() string {
 // MarshalText encodes the basis's word.
 func (b Basis) MarshalText() ([]byte, error) {
 	if int(b) >= len(basisNames) {
-		return nil, fmt.Errorf("touch: basis %d: %w", uint8(b), cs.ErrUnknownField)
+		return nil, wordErr("basis", strconv.Itoa(int(b)), cs.ErrUnknownField)
 	}
 	return []byte(basisNames[b]), nil
 }
@@ -119,7 +119,7 @@ func (b *Basis) UnmarshalText(text []byte) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("touch: basis %q (want ltv, arr or mrr): %w", clip(string(text)), cs.ErrUnknownField)
+	return wordErr("basis", string(text), fmt.Errorf("want ltv, arr or mrr: %w", cs.ErrUnknownField))
 }
 
 // Method chooses the CSM of an account inside a tier with named CSMs when its
@@ -148,7 +148,7 @@ func (m Method) String() string {
 // MarshalText encodes the method's word.
 func (m Method) MarshalText() ([]byte, error) {
 	if int(m) >= len(methodNames) {
-		return nil, fmt.Errorf("touch: method %d: %w", uint8(m), cs.ErrUnknownField)
+		return nil, wordErr("method", strconv.Itoa(int(m)), cs.ErrUnknownField)
 	}
 	return []byte(methodNames[m]), nil
 }
@@ -165,7 +165,7 @@ func (m *Method) UnmarshalText(text []byte) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("touch: method %q (want least_accounts, least_arr or round_robin): %w", clip(string(text)), cs.ErrUnknownField)
+	return wordErr("method", string(text), fmt.Errorf("want least_accounts, least_arr or round_robin: %w", cs.ErrUnknownField))
 }
 
 // flagWords writes the words of the set bits of v, in bit order, joined by ",".
@@ -288,7 +288,7 @@ func (c Community) MarshalText() ([]byte, error) { return []byte(c.String()), ni
 // UnmarshalText decodes the form of MarshalText; the empty text is not flagged.
 // An unknown word wraps cs.ErrUnknownField, a repeated one cs.ErrDuplicate.
 func (c *Community) UnmarshalText(b []byte) error {
-	v, err := parseWords(b, communityWords, "community reason")
+	v, err := parseWords(b, communityWords, "community")
 	if err != nil {
 		return err
 	}
@@ -304,7 +304,7 @@ func (c Community) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON decodes a list of words; an unknown word wraps cs.ErrUnknownField,
 // a repeated one cs.ErrDuplicate.
 func (c *Community) UnmarshalJSON(b []byte) error {
-	v, err := unmarshalWords(b, communityWords, "community reason")
+	v, err := unmarshalWords(b, communityWords, "community")
 	if err != nil {
 		return err
 	}
@@ -331,7 +331,7 @@ func marshalWords(v uint32, words []string) []byte {
 func unmarshalWords(b []byte, words []string, what string) (uint32, error) {
 	var list []string
 	if err := json.Unmarshal(b, &list); err != nil {
-		return 0, fmt.Errorf("touch: %ss: want a list of words: %w", what, cs.ErrWrongType)
+		return 0, wordErr(what+"s", "", fmt.Errorf("want a list of words: %w", cs.ErrWrongType))
 	}
 	var v uint32
 	for _, s := range list {
@@ -365,24 +365,18 @@ func parseWords(b []byte, words []string, what string) (uint32, error) {
 func wordBit(s string, words []string, what string, v uint32) (uint32, error) {
 	i := slices.Index(words, s)
 	if i < 0 {
-		return 0, fmt.Errorf("touch: %s %q: %w", what, clip(s), cs.ErrUnknownField)
+		return 0, wordErr(what, s, cs.ErrUnknownField)
 	}
 	if v&(1<<i) != 0 {
-		return 0, fmt.Errorf("touch: %s %q: %w", what, s, cs.ErrDuplicate)
+		return 0, wordErr(what, s, fmt.Errorf("repeated: %w", cs.ErrDuplicate))
 	}
 	return 1 << i, nil
 }
 
-// clip cuts a quoted input to 64 bytes and "…", so that no message grows with
-// the input.
-func clip(s string) string {
-	const max = 64
-	if len(s) <= max {
-		return s
-	}
-	cut := max
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
+// wordErr is the error of a word a decoder refused: a *cs.FieldError naming
+// what it is, quoting at most errs.MaxValue bytes of the word, with the
+// package's prefix. The strict JSON decoder keeps its value and cause and
+// locates them at the value's path.
+func wordErr(what, word string, err error) error {
+	return fmt.Errorf("touch: %w", fieldErr(what, word, err))
 }
