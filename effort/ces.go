@@ -9,6 +9,7 @@ import (
 	"time"
 
 	cs "github.com/successkit/cs"
+	"github.com/successkit/cs/internal/errs"
 )
 
 // Scale is the survey a response answers. The zero value, ScaleUnknown, is invalid.
@@ -79,10 +80,10 @@ type Response struct {
 // ErrScore, ErrScale or cs.ErrMissing, prefixed "effort: ".
 func (r Response) Validate() error {
 	fail := func(field, value string, err error) error {
-		return fmt.Errorf("effort: %w", &cs.FieldError{File: "surveys", Record: r.CustomerID, Field: field, Value: value, Err: err})
+		return fmt.Errorf("effort: %w", &cs.FieldError{Record: errs.Clip(r.CustomerID), Field: field, Value: errs.Clip(value), Err: err})
 	}
-	if r.CustomerID == "" {
-		return fail("customer_id", "", cs.ErrMissing)
+	if err := cs.CheckID(r.CustomerID); err != nil {
+		return fail("customer_id", r.CustomerID, err)
 	}
 	if r.Time.IsZero() {
 		return fail("time", "", cs.ErrMissing)
@@ -116,7 +117,7 @@ func Ease(r Response) (float64, error) {
 	case ScaleCES1:
 		return (5 - r.Score) * 100 / 4, nil
 	}
-	return 0, fmt.Errorf("effort: %w", &cs.FieldError{File: "surveys", Record: r.CustomerID, Field: "kind", Value: r.Scale.String(),
+	return 0, fmt.Errorf("effort: %w", &cs.FieldError{Record: errs.Clip(r.CustomerID), Field: "kind", Value: r.Scale.String(),
 		Err: fmt.Errorf("%w: not a CES scale", ErrScale)})
 }
 
@@ -157,23 +158,23 @@ func (s CESSummary) MeanCES2() (float64, bool) {
 func SummarizeCES(rs []Response) (CESSummary, error) {
 	var (
 		s    CESSummary
-		errs []error
+		list errs.List
 	)
 	for i, r := range rs {
 		if r.Scale == ScaleNPS {
 			if err := r.Validate(); err != nil {
-				errs = append(errs, fmt.Errorf("responses[%d]: %w", i, err))
+				list.Add(fmt.Errorf("responses[%d]: %w", i, err))
 			}
 			continue
 		}
 		if err := r.Validate(); err != nil {
-			errs = append(errs, fmt.Errorf("responses[%d]: %w", i, err))
+			list.Add(fmt.Errorf("responses[%d]: %w", i, err))
 			continue
 		}
 		s.add(r)
 	}
 	s.finish()
-	return s, joinErrs(errs)
+	return s, list.Err()
 }
 
 func (s *CESSummary) add(r Response) {
@@ -242,10 +243,10 @@ type PeriodCES struct {
 func CESByCustomer(rs []Response, from, to time.Time) ([]CustomerCES, error) {
 	idx := map[string]int{}
 	var out []CustomerCES
-	var errs []error
+	var list errs.List
 	for i, r := range rs {
 		if err := r.Validate(); err != nil {
-			errs = append(errs, fmt.Errorf("responses[%d]: %w", i, err))
+			list.Add(fmt.Errorf("responses[%d]: %w", i, err))
 			continue
 		}
 		if (!from.IsZero() && r.Time.Before(from)) || (!to.IsZero() && r.Time.After(to)) {
@@ -267,7 +268,7 @@ func CESByCustomer(rs []Response, from, to time.Time) ([]CustomerCES, error) {
 		out[i].Summary.finish()
 	}
 	slices.SortFunc(out, func(a, b CustomerCES) int { return strings.Compare(a.CustomerID, b.CustomerID) })
-	return out, joinErrs(errs)
+	return out, list.Err()
 }
 
 // CESByMonth aggregates the responses per calendar month of their UTC time, sorted by
@@ -276,10 +277,10 @@ func CESByCustomer(rs []Response, from, to time.Time) ([]CustomerCES, error) {
 func CESByMonth(rs []Response) ([]PeriodCES, error) {
 	idx := map[string]int{}
 	var out []PeriodCES
-	var errs []error
+	var list errs.List
 	for i, r := range rs {
 		if err := r.Validate(); err != nil {
-			errs = append(errs, fmt.Errorf("responses[%d]: %w", i, err))
+			list.Add(fmt.Errorf("responses[%d]: %w", i, err))
 			continue
 		}
 		if r.Scale == ScaleNPS {
@@ -298,5 +299,5 @@ func CESByMonth(rs []Response) ([]PeriodCES, error) {
 		out[i].Summary.finish()
 	}
 	slices.SortFunc(out, func(a, b PeriodCES) int { return strings.Compare(a.Period, b.Period) })
-	return out, joinErrs(errs)
+	return out, list.Err()
 }

@@ -3,7 +3,6 @@ package effort_test
 import (
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
@@ -41,8 +40,8 @@ func ExampleBatch_AddContact() {
 	contacts, _ := b.Len()
 	fmt.Println(contacts, "contact added")
 	// Output:
-	// effort: contact "m2": contacts: customer "acme": case_id: missing
-	// effort: contact "m3": contacts: customer "acme": channel: unknown channel
+	// effort: contact "m2": customer "acme": case_id: missing
+	// effort: contact "m3": customer "acme": channel: unknown channel
 	// 1 contact added
 }
 
@@ -63,7 +62,7 @@ func ExampleBatch_AddCaseEvent() {
 	c := m.AnalyzeAt(b, ts("2026-05-20T00:00:00Z")).Case(0)
 	fmt.Println(c.CaseID, "resolved in", c.Duration, "fcr", c.FCR)
 	// Output:
-	// effort: case "K1": case_events: customer "acme": event: unknown case event
+	// effort: case "K1": customer "acme": event: unknown case event
 	// K1 resolved in 24h0m0s fcr true
 }
 
@@ -111,18 +110,13 @@ func ExampleCESSummary_MeanCES2() {
 	// 0 false
 }
 
-func ExampleCaseEventReader_Read() {
+func ExampleReadCaseEvents_errors() {
 	const data = `case_id,customer_id,event,time
 K1,acme,opened,2026-05-04T09:30:00Z
 K1,acme,closed,2026-05-05T09:30:00Z
 K1,acme,resolved,2026-05-05T10:30:00Z
 `
-	r := effort.NewCaseEventReader(strings.NewReader(data), "case_events.csv")
-	for {
-		e, err := r.Read()
-		if err == io.EOF {
-			break
-		}
+	for e, err := range effort.ReadCaseEvents(strings.NewReader(data), "case_events.csv") {
 		if err != nil {
 			fmt.Println(err)
 			continue
@@ -131,7 +125,7 @@ K1,acme,resolved,2026-05-05T10:30:00Z
 	}
 	// Output:
 	// K1 opened 2026-05-04T09:30:00Z
-	// effort: case_events.csv:3: event: "closed": unknown case event
+	// effort: case_events.csv:3: customer "acme": event: "closed": unknown case event
 	// K1 resolved 2026-05-05T10:30:00Z
 }
 
@@ -165,17 +159,12 @@ func ExampleChannel_Assisted() {
 	// meeting true
 }
 
-func ExampleContactReader_Read() {
+func ExampleReadContacts_errors() {
 	const data = `contact_id,customer_id,case_id,time,channel,agent,repeated_info,generic_answer,transferred
 m1,acme,K1,2026-05-04T09:30:00Z,phone,team-a,1,0,1
 m2,,K1,2026-05-04T10:30:00Z,email,,0,0,0
 `
-	r := effort.NewContactReader(strings.NewReader(data), "contacts.csv")
-	for {
-		c, err := r.Read()
-		if err == io.EOF {
-			break
-		}
+	for c, err := range effort.ReadContacts(strings.NewReader(data), "contacts.csv") {
 		if err != nil {
 			fmt.Println(err)
 			continue
@@ -299,9 +288,9 @@ func ExampleResponse_Validate() {
 	}
 	// Output:
 	// <nil>
-	// effort: surveys: customer "acme": score: "11": score out of scale: nps answer must be an integer 0..10
-	// effort: surveys: customer "acme": time: missing
-	// effort: surveys: customer "acme": kind: unknown survey scale
+	// effort: customer "acme": score: "11": score out of scale: nps answer must be an integer 0..10
+	// effort: customer "acme": time: missing
+	// effort: customer "acme": kind: unknown survey scale
 }
 
 func ExampleScale_Range() {
@@ -316,18 +305,13 @@ func ExampleScale_Range() {
 	// "" 0..0 false
 }
 
-func ExampleSurveyReader_Read() {
+func ExampleReadSurveys_errors() {
 	const data = `customer_id,time,kind,score
 acme,2026-05-04T09:30:00Z,ces1,4
 acme,2026-05-04T09:30:00Z,nps,10
 globex,yesterday,ces2,5
 `
-	r := effort.NewSurveyReader(strings.NewReader(data), "surveys.csv")
-	for {
-		s, err := r.Read()
-		if err == io.EOF {
-			break
-		}
+	for s, err := range effort.ReadSurveys(strings.NewReader(data), "surveys.csv") {
 		if err != nil {
 			fmt.Println(err)
 			continue
@@ -337,5 +321,5 @@ globex,yesterday,ces2,5
 	// Output:
 	// acme ces1 4
 	// acme nps 10
-	// effort: surveys.csv:4: time: "yesterday": not an RFC 3339 time
+	// effort: surveys.csv:4: customer "globex": time: "yesterday": not an RFC 3339 time: syntax error
 }

@@ -2,7 +2,6 @@ package effort_test
 
 import (
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
@@ -147,7 +146,7 @@ func ExampleEase() {
 	// Output:
 	// 100 <nil>
 	// 0 <nil>
-	// 0 effort: surveys: customer "a": score: "9": score out of scale: ces1 answer must be an integer 1..5
+	// 0 effort: customer "a": score: "9": score out of scale: ces1 answer must be an integer 1..5
 }
 
 func ExampleCESByMonth() {
@@ -187,17 +186,12 @@ func ExampleSilence_FindAt() {
 	//   high_friction 99.00 (threshold 50.00)
 }
 
-func ExampleNewContactReader() {
+func ExampleReadContacts() {
 	const data = `contact_id,customer_id,case_id,time,channel,agent,repeated_info,generic_answer,transferred
 m1,acme,K1,2026-05-04T09:30:00Z,chat,team-a,0,1,0
 m2,acme,K1,2026-05-04T10:30:00Z,carrier-pigeon,,0,0,0
 `
-	r := effort.NewContactReader(strings.NewReader(data), "contacts.csv")
-	for {
-		c, err := r.Read()
-		if err == io.EOF {
-			break
-		}
+	for c, err := range effort.ReadContacts(strings.NewReader(data), "contacts.csv") {
 		if err != nil {
 			fmt.Println(err)
 			continue
@@ -206,24 +200,19 @@ m2,acme,K1,2026-05-04T10:30:00Z,carrier-pigeon,,0,0,0
 	}
 	// Output:
 	// m1 chat true
-	// effort: contacts.csv:3: channel: "carrier-pigeon": unknown channel
+	// effort: contacts.csv:3: customer "acme": channel: "carrier-pigeon": unknown channel
 }
 
-func ExampleNewCaseEventReader() {
-	r := effort.NewCaseEventReader(strings.NewReader("case_id,customer_id,event,time\nK1,acme,opened,2026-05-04T09:30:00Z\n"), "")
-	e, err := r.Read()
-	fmt.Println(e.CaseID, e.Kind, e.Time.Format(time.DateOnly), err)
+func ExampleReadCaseEvents() {
+	for e, err := range effort.ReadCaseEvents(strings.NewReader("case_id,customer_id,event,time\nK1,acme,opened,2026-05-04T09:30:00Z\n"), "") {
+		fmt.Println(e.CaseID, e.Kind, e.Time.Format(time.DateOnly), err)
+	}
 	// Output:
 	// K1 opened 2026-05-04 <nil>
 }
 
-func ExampleNewSurveyReader() {
-	r := effort.NewSurveyReader(strings.NewReader("customer_id,time,kind,score\nacme,2026-05-04T09:30:00Z,ces2,6\nacme,2026-05-05T09:30:00Z,ces2,6.5\n"), "")
-	for {
-		s, err := r.Read()
-		if err == io.EOF {
-			break
-		}
+func ExampleReadSurveys() {
+	for s, err := range effort.ReadSurveys(strings.NewReader("customer_id,time,kind,score\nacme,2026-05-04T09:30:00Z,ces2,6\nacme,2026-05-05T09:30:00Z,ces2,6.5\n"), "") {
 		if err != nil {
 			fmt.Println(err)
 			continue
@@ -232,7 +221,7 @@ func ExampleNewSurveyReader() {
 	}
 	// Output:
 	// ces2 6
-	// effort: surveys.csv:3: score: "6.5": score out of scale: ces2 answer must be an integer 1..7
+	// effort: surveys.csv:3: customer "acme": score: "6.5": score out of scale: ces2 answer must be an integer 1..7
 }
 
 func ExampleDecay() {
@@ -267,22 +256,22 @@ m2,acme,K1,2026-05-04T10:30:00Z,phone,team-a,0,0,1
 m3,acme,K1,2026-05-04T11:30:00Z,telepathy,,0,0,0
 `)
 	events := strings.NewReader("case_id,customer_id,event,time\nK1,acme,opened,2026-05-04T09:30:00Z\n")
-	b, errs := effort.LoadBatch(contacts, events)
-	fmt.Println(errs)
+	b, err := effort.LoadBatch(contacts, "contacts.csv", events, "case_events.csv")
+	fmt.Println(err)
 	m, _ := effort.NewModel(effort.Config{})
 	r := m.AnalyzeAt(b, ts("2026-05-05T00:00:00Z"))
 	fmt.Printf("%s friction %.0f, %d errors\n", r.Customers[0].CustomerID, r.Customers[0].Friction, len(r.Errors))
 	// Output:
-	// [effort: contacts.csv:4: channel: "telepathy": unknown channel]
+	// effort: contacts.csv:4: customer "acme": channel: "telepathy": unknown channel
 	// acme friction 58, 0 errors
 }
 
 func ExampleReadResponses() {
-	rs, errs := effort.ReadResponses(strings.NewReader("customer_id,time,kind,score\nacme,2026-05-04T09:30:00Z,ces1,2\nacme,2026-05-04T09:30:00Z,ces9,2\n"))
+	rs, err := effort.ReadResponses(strings.NewReader("customer_id,time,kind,score\nacme,2026-05-04T09:30:00Z,ces1,2\nacme,2026-05-04T09:30:00Z,ces9,2\n"), "surveys.csv")
 	s, _ := effort.SummarizeCES(rs)
-	fmt.Println(len(rs), s.MeanEase, errs)
+	fmt.Println(len(rs), s.MeanEase, err)
 	// Output:
-	// 1 75 [effort: surveys.csv:3: kind: "ces9": unknown survey scale]
+	// 1 75 effort: surveys.csv:3: customer "acme": kind: "ces9": unknown survey scale
 }
 
 func ExampleReport_Top() {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	cs "github.com/successkit/cs"
+	"github.com/successkit/cs/internal/errs"
 )
 
 // Driver is one reason for a case's or a customer's friction: the driver's name, its
@@ -407,13 +408,13 @@ type analyzer struct {
 func (a *analyzer) contactErr(i int32, field, value string, err error) {
 	b := a.b
 	a.errs = append(a.errs, fmt.Errorf("effort: contact %q: %w", b.contactID(i),
-		&cs.FieldError{File: "contacts", Record: b.custs[b.cCust[i]], Field: field, Value: value, Err: err}))
+		&cs.FieldError{File: "contacts", Record: errs.Clip(b.custs[b.cCust[i]]), Field: field, Value: errs.Clip(value), Err: err}))
 }
 
 func (a *analyzer) eventErr(i int32, field, value string, err error) {
 	b := a.b
-	a.errs = append(a.errs, fmt.Errorf("effort: case %q: %s event: %w", b.cases[b.eCase[i]], EventKind(b.eKind[i]),
-		&cs.FieldError{File: "case_events", Record: b.custs[b.eCust[i]], Field: field, Value: value, Err: err}))
+	a.errs = append(a.errs, fmt.Errorf("effort: case %q: %s event: %w", errs.Clip(b.cases[b.eCase[i]]), EventKind(b.eKind[i]),
+		&cs.FieldError{File: "case_events", Record: errs.Clip(b.custs[b.eCust[i]]), Field: field, Value: errs.Clip(value), Err: err}))
 }
 
 func unixText(t int64) string { return time.Unix(t, 0).UTC().Format(time.RFC3339) }

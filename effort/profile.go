@@ -9,6 +9,7 @@ import (
 	"time"
 
 	cs "github.com/successkit/cs"
+	"github.com/successkit/cs/internal/errs"
 )
 
 // Signal names written by CustomerEffort.AddSignals, as in the sample book's vocabulary.
@@ -166,14 +167,14 @@ func (s Silence) FindAt(efforts []CustomerEffort, customers []cs.Customer, respo
 		note(c.CustomerID, c.Time)
 	}
 	trend := map[string]float64{}
-	var errs []error
+	var list errs.List
 	for _, c := range customers {
 		v, ok := c.Signals.Get("usage_trend")
 		if !ok {
 			continue
 		}
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			errs = append(errs, fmt.Errorf("effort: %w", &cs.FieldError{File: "customers", Record: c.ID, Field: "signal.usage_trend", Value: fmt.Sprint(v), Err: cs.ErrNotFinite}))
+			list.Add(fmt.Errorf("effort: %w", &cs.FieldError{Record: errs.Clip(c.ID), Field: "signals.usage_trend", Value: fmt.Sprint(v), Err: cs.ErrNotFinite}))
 			continue
 		}
 		trend[c.ID] = v
@@ -218,5 +219,5 @@ func (s Silence) FindAt(efforts []CustomerEffort, customers []cs.Customer, respo
 		}
 		return strings.Compare(a.CustomerID, b.CustomerID)
 	})
-	return out, joinErrs(errs)
+	return out, list.Err()
 }

@@ -186,6 +186,15 @@ type Capacity struct {
 	ARR      cs.Money `json:"arr"`
 }
 
+// MarshalJSON leaves out an ARR without limit (the zero Money) and keeps one of
+// zero in a currency (no ARR left).
+func (c Capacity) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Accounts int       `json:"accounts"`
+		ARR      *cs.Money `json:"arr,omitempty"`
+	}{c.Accounts, moneySet(c.ARR)})
+}
+
 // CSMLoad is what one CSM (or a pool) carries.
 type CSMLoad struct {
 	Name      string   `json:"name"`
