@@ -65,7 +65,7 @@ func benchBook(tb testing.TB, nContacts, nCases, nCust int) (*Batch, time.Time) 
 
 // BenchmarkFriction10M measures Model.AnalyzeAt, per-case and per-customer friction, on
 // 10,000,000 contacts, 1,000,000 cases and 100,000 customers, and holds it to at
-// most three times a reference measured in the same run (issue 20 of the tracker):
+// most three times a reference measured in the same run:
 // one sort of the same contacts by case and time and one pass over them counting
 // repeat contacts, the least a per-case analysis must do. It reports the ratio as
 // x-ref and fails above 3; it also checks that Analyze allocates nothing per contact.

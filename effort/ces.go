@@ -16,7 +16,7 @@ import (
 type Scale uint8
 
 // The survey scales. CES 2.0 and CES 1.0 are the two Customer Effort Score questions of
-// Dixon, Toman & DeLisi, "The Effortless Experience" (2013), as summarised in DOMAIN.md §5;
+// Dixon, Toman & DeLisi, "The Effortless Experience" (2013);
 // NPS answers are read only as evidence that the customer answered a survey.
 const (
 	ScaleUnknown Scale = iota
@@ -105,7 +105,8 @@ func (r Response) Validate() error {
 // Ease maps a valid CES answer to the common 0–100 ease scale, 100 being the easiest:
 // CES 2.0 (1–7, higher easier) as (score−1)/6×100 and CES 1.0 (1–5, lower easier) as
 // (5−score)/4×100, so each scale's extremes map to 0 and 100 and its midpoint (4 on
-// CES 2.0, 3 on CES 1.0) to 50. The scale directions are those of DOMAIN.md §5. An
+// CES 2.0, 3 on CES 1.0) to 50. The scale directions are those of Dixon, Toman &
+// DeLisi (2013). An
 // invalid response or an NPS answer is an error (see Validate).
 func Ease(r Response) (float64, error) {
 	if err := r.Validate(); err != nil {
@@ -129,8 +130,8 @@ const MethodCES = "mean of ease 0-100 (ces2: (s-1)/6*100, ces1: (5-s)/4*100); " 
 // are not counted); with Count 0 every other number is 0 and means "no data".
 // MeanEase is the mean on the 0–100 ease scale (see Ease); ShareEasy and
 // ShareDifficult are fractions 0..1 of answers above and below the neutral midpoint,
-// which on CES 2.0 are the answers 5–7 and 1–3 (DOMAIN.md §5: "8 answers of 5–7 out
-// of 10 = 80%"). CES2 and CES1 are the distributions, CES2[s-1] being the number of
+// which on CES 2.0 are the answers 5–7 and 1–3 (Dixon, Toman & DeLisi, 2013: 8
+// answers of 5–7 out of 10 are 80% easy). CES2 and CES1 are the distributions, CES2[s-1] being the number of
 // CES 2.0 answers s. Method records the aggregation (MethodCES).
 type CESSummary struct {
 	Count          int

@@ -121,7 +121,7 @@ func ExampleCustomerEffort_AddSignals() {
 }
 
 func ExampleSummarizeCES() {
-	// DOMAIN.md §5: 8 answers of 5–7 out of 10 = 80% easy.
+	// Dixon, Toman & DeLisi (2013): 8 answers of 5–7 out of 10 are 80% easy.
 	var rs []effort.Response
 	for _, s := range []float64{5, 6, 7, 7, 5, 6, 5, 7, 2, 3} {
 		rs = append(rs, effort.Response{CustomerID: "acme", Time: ts("2026-05-01T00:00:00Z"), Scale: effort.ScaleCES2, Score: s})

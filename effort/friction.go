@@ -66,7 +66,8 @@ func drivers(buf []Driver, vals, pts [NumDrivers]float64) []Driver {
 // case, half-life), so it stays within 0..100 and recent cases weigh more. Drivers are
 // the same weighted means per driver (Value counts are plain sums, undecayed); their
 // points may sum above Friction when cases hit the cap of 100. FCRRate is
-// FirstContactResolved ÷ Resolved (DOMAIN.md §5), meaningful only when Resolved > 0.
+// FirstContactResolved ÷ Resolved, the common first-contact resolution rate,
+// meaningful only when Resolved > 0.
 type CustomerFriction struct {
 	CustomerID           string
 	Friction             float64

@@ -165,7 +165,7 @@ func TestPropDecayMonotone(t *testing.T) {
 }
 
 // slowSummary is the obviously correct reference: each answer classified by its raw
-// score as DOMAIN.md §5 states (CES 2.0: 5–7 easy, 1–3 difficult; CES 1.0 mirrored:
+// score as Dixon, Toman & DeLisi (2013) state (CES 2.0: 5–7 easy, 1–3 difficult; CES 1.0 mirrored:
 // 1–2 easy, 4–5 difficult) and ease values summed after sorting.
 func slowSummary(rs []Response) (n int, mean, easy, hard float64) {
 	var eases []float64

@@ -43,8 +43,8 @@ func TestAssignThresholdsAndCapacity(t *testing.T) {
 		want     map[string]string
 	}{
 		{
-			// Thresholds alone, no capacity modelled: the value decides (seed 003
-			// sizes tiers by LTV).
+			// Thresholds alone, no capacity modelled: the value decides (the
+			// community-touch column, 2024, sizes tiers by LTV).
 			name: "thresholds",
 			policy: Policy{
 				High: TierPolicy{MinValue: usd("100000")},

@@ -53,7 +53,7 @@ func benchBook(n int) ([]Account, Policy) {
 
 // BenchmarkAssign1M assigns a million accounts across three tiers with
 // capacity, hysteresis and sticky owners, and holds Assign to at most twice the
-// time of a reference measured in the same run (issue 20 of the tracker): read
+// time of a reference measured in the same run: read
 // the same accounts' values as minor units (Money.Minor) and sort them by value,
 // ties by ID, which is the least any assignment by value must do. It reports
 // the ratio as x-sort and fails above 2.

@@ -26,7 +26,8 @@ func Precomputed(values map[string]cs.Money) ValueFunc {
 // in the basis:
 //
 //   - LTV: value must be given (Precomputed for LTVs computed elsewhere): the
-//     seeds size tiers by LTV, which the customer record does not hold;
+//     community-touch column (2024) sizes tiers by LTV, which the customer
+//     record does not hold;
 //   - ARR: value, or c.ARR() when value is nil;
 //   - MRR: value, or c.MRR when value is nil.
 //

@@ -9,8 +9,8 @@ import (
 	"github.com/successkit/cs/touch"
 )
 
-// policyJSON sizes the tiers by LTV (seed 003) with capacity from the field
-// conventions of DOMAIN.md §3, scaled down: two named high-touch CSMs of two
+// policyJSON sizes the tiers by LTV (the community-touch column, 2024) with
+// capacity from the commonly quoted field conventions, scaled down: two named high-touch CSMs of two
 // accounts each, a pooled low touch, tech touch for the rest.
 const policyJSON = `{
   "currency": "USD",

@@ -12,11 +12,12 @@ import (
 
 // Documented defaults that a zero field of a Policy stands for, as decimal
 // text (constants, so that no caller can change them for another). They come
-// from the field conventions in DOMAIN.md §3 and are never hard-coded elsewhere.
+// from the field conventions cited in the package doc and are never hard-coded
+// elsewhere.
 const (
 	// DefaultMaxCostShare is the largest share of an account's value its cost to
 	// serve may take when Policy.MaxCostShare is zero: "CS cost should stay under
-	// 15-20% of ACV" (DOMAIN.md §3, field conventions).
+	// 15-20% of ACV", a figure practitioners commonly quote.
 	DefaultMaxCostShare = "0.20"
 	// DefaultValueGrowth is the rise of an account's value over the previous
 	// period that makes a tech-touch account an upgrade candidate when
@@ -45,9 +46,10 @@ const (
 //
 // Money settings are in the policy's Currency. Account values in other currencies
 // are converted with Rates, and only with them: a value in a currency without a
-// rate is an error, never a guess (DOMAIN.md §6: never add two currencies).
+// rate is an error, never a guess: two currencies are never added.
 type Policy struct {
-	// Basis is the value the thresholds compare: LTV (the default, as seed 003
+	// Basis is the value the thresholds compare: LTV (the default, as the
+	// community-touch column, 2024,
 	// sizes tiers by LTV), ARR or MRR. It tells FromCustomers where to read
 	// values; Assign compares whatever values the accounts carry.
 	Basis Basis `json:"basis,omitzero"`
@@ -72,7 +74,7 @@ type Policy struct {
 	Community  CommunityPolicy `json:"community,omitzero"`  // the community-touch overlay
 
 	// PoorFit is the fit gate: it returns a non-empty reason for an account the
-	// company cannot make successful (seed 001: define them explicitly); such an
+	// company cannot make successful (Razavi, 2019: define them explicitly); such an
 	// account gets tech touch and no human capacity, with the reason recorded.
 	// nil means every account fits. It is called from Assign, possibly from
 	// several goroutines at once, and must not modify the account. It has no
@@ -100,10 +102,10 @@ type TierPolicy struct {
 	Headcount int `json:"headcount,omitempty"`
 	// Pool is the owner recorded for pooled accounts; empty means "<tier>-pool".
 	Pool string `json:"pool,omitempty"`
-	// MaxAccounts is the largest number of accounts per CSM (DOMAIN.md §3: high
+	// MaxAccounts is the largest number of accounts per CSM (commonly quoted: high
 	// touch 20-80, low 150-400, tech 500-2,000 pooled); 0: no limit.
 	MaxAccounts int `json:"max_accounts,omitempty"`
-	// MaxARR is the largest ARR per CSM (DOMAIN.md §3: about $2M); zero: no limit.
+	// MaxARR is the largest ARR per CSM (Gainsight's blog: about $2M); zero: no limit.
 	MaxARR cs.Money `json:"max_arr,omitzero"`
 	// CostToServe is what serving one account in this tier costs over the
 	// horizon of the value basis (the customer's lifetime for LTV, a year for
@@ -128,7 +130,8 @@ type Hysteresis struct {
 }
 
 // Upgrade finds tech-touch accounts whose value or usage is rising: candidates for
-// low touch, the seeds' growth path (seed 003). Zero fields take the defaults.
+// low touch, the growth path of the community-touch column (2024). Zero fields
+// take the defaults.
 type Upgrade struct {
 	Off bool `json:"off,omitempty"` // list no candidates
 	// ValueGrowth is the rise of value over Account.PreviousValue (0.2 = +20%)

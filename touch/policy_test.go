@@ -18,12 +18,12 @@ func TestCompileErrors(t *testing.T) {
 		wantPath string
 		wantErr  error
 	}{
-		// The "thresholds out of order": high must be above low.
+		// Thresholds out of order: high must be above low.
 		{"high below low", Policy{High: TierPolicy{MinValue: usd("10")}, Low: TierPolicy{MinValue: usd("20")}}, "high.min_value", ErrThresholdOrder},
 		{"high equals low", Policy{High: TierPolicy{MinValue: usd("20")}, Low: TierPolicy{MinValue: usd("20")}}, "high.min_value", ErrThresholdOrder},
-		// Tech touch is the floor (DOMAIN.md §3): a threshold on it is a mistake.
+		// Tech touch is the floor (S-cubism): a threshold on it is a mistake.
 		{"tech threshold", Policy{Tech: TierPolicy{MinValue: usd("1")}}, "tech.min_value", ErrThresholdOrder},
-		// The "capacity that is negative", in each of its forms.
+		// A capacity that is negative, in each of its forms.
 		{"negative max accounts", Policy{Currency: "USD", Low: TierPolicy{MaxAccounts: -1}}, "low.max_accounts", cs.ErrNegative},
 		{"negative max ARR", Policy{Low: TierPolicy{MaxARR: usd("-1")}}, "low.max_arr", cs.ErrNegative},
 		{"negative headcount", Policy{Currency: "USD", Tech: TierPolicy{Headcount: -2}}, "tech.headcount", cs.ErrNegative},
@@ -85,8 +85,8 @@ func TestZeroPolicy(t *testing.T) {
 	}
 }
 
-// The field conventions of DOMAIN.md §3 as a policy: about 1 CSM per $2M ARR
-// (Gainsight blog) and the survey average of $1.72M ARR and 104 accounts per
+// The field conventions as a policy: about 1 CSM per $2M ARR (Gainsight's blog)
+// and the survey average of $1.72M ARR and 104 accounts per
 // CSM (ClientSuccess, relayed on gaingrowretain.com). A book of 208 accounts of
 // $16,538.46 ARR (≈ $1.72M ÷ 104) over two CSMs loads each with the survey's
 // averages and leaves $280,000.16 ARR of room per CSM under the $2M rule.

@@ -13,7 +13,7 @@ import (
 	"pgregory.net/rapid"
 )
 
-// The properties issue 6 lists, checked on random policies and books: capacity
+// The properties a user relies on, checked on random policies and books: capacity
 // is never exceeded; without hysteresis and fit gate a more valuable account
 // never gets a lower tier; assignment is idempotent and independent of input
 // order; hysteresis never moves an account whose value stayed inside the margin;

@@ -205,7 +205,7 @@ type CSMLoad struct {
 }
 
 // Candidate is a tech-touch account whose value or usage is rising: a candidate
-// for low touch (seed 003), with the evidence.
+// for low touch (the community-touch column, 2024), with the evidence.
 type Candidate struct {
 	ID    string   `json:"id"`
 	Value cs.Money `json:"value"`

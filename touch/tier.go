@@ -10,7 +10,7 @@ import (
 	cs "github.com/successkit/cs"
 )
 
-// Tier is a touch model tier (DOMAIN.md §3, seeds 000 and 003): how much human
+// Tier is a touch model tier (S-cubism; the community-touch column, 2024): how much human
 // attention an account gets. The zero Tier, None, means "no tier": an account that
 // was never assigned. Tiers are ordered by attention, so Tech < Low < High and a
 // comparison such as t >= Low means "served by a human".
@@ -77,8 +77,8 @@ func (t *Tier) UnmarshalText(b []byte) error {
 }
 
 // Basis is the measure of an account's value that thresholds, capacity order and
-// the cost gate compare. The zero Basis is LTV, as the seeds size the tiers by LTV
-// (seed 003: "how much may be spent to retain a customer"). It marshals as
+// the cost gate compare. The zero Basis is LTV, as the community-touch column
+// (2024) sizes the tiers by LTV, "how much may be spent to retain a customer". It marshals as
 // "ltv", "arr" or "mrr".
 type Basis uint8
 
@@ -208,7 +208,7 @@ const (
 	// share of the account's value.
 	ReasonCost
 	// ReasonPoorFit: the fit gate marked the account as one the company cannot
-	// make successful (DOMAIN.md §1, seed 001); it gets no human capacity.
+	// make successful (Razavi, 2019); it gets no human capacity.
 	ReasonPoorFit
 	// ReasonUnserved: the tech tier's own capacity was full; the account stays in
 	// tech touch without an owner and counts as the tier's overflow.
@@ -253,15 +253,16 @@ func (r *Reasons) UnmarshalJSON(b []byte) error {
 
 // Community is the community-touch overlay of an account: the set of reasons it
 // is invited to the community (members' site, user groups, meet-ups). Community
-// touch crosses all three tiers and is never a tier of its own (DOMAIN.md §3,
-// seed 003). The zero value means "not flagged". It marshals to JSON as a list of
+// touch crosses all three tiers and is never a tier of its own (the
+// community-touch column, 2024). The zero value means "not flagged". It marshals to JSON as a list of
 // words.
 type Community uint8
 
 // The community reasons.
 const (
 	// CommunityAdvocate: a healthy, engaged account, invited to share its
-	// know-how; seed 003: high-touch customers who share know-how lift the others.
+	// know-how: high-touch customers who share know-how lift the others (the
+	// community-touch column, 2024).
 	CommunityAdvocate Community = 1 << iota
 	// CommunityPromoter: an NPS promoter (9 or 10), a natural speaker at user
 	// meet-ups.
