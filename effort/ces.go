@@ -40,7 +40,7 @@ func ParseScale(s string) (Scale, error) {
 			return Scale(i), nil
 		}
 	}
-	return ScaleUnknown, fmt.Errorf("effort: kind %q: %w", s, ErrScale)
+	return ScaleUnknown, fmt.Errorf("effort: %w", &cs.FieldError{Field: "kind", Value: errs.Clip(s), Err: ErrScale})
 }
 
 // String returns the scale's word, "" for ScaleUnknown.
@@ -301,4 +301,23 @@ func CESByMonth(rs []Response) ([]PeriodCES, error) {
 	}
 	slices.SortFunc(out, func(a, b PeriodCES) int { return strings.Compare(a.Period, b.Period) })
 	return out, list.Err()
+}
+
+// MarshalText encodes the scale's word; ScaleUnknown and undefined values are an
+// error wrapping ErrScale.
+func (s Scale) MarshalText() ([]byte, error) {
+	if s == ScaleUnknown || int(s) >= len(scaleNames) {
+		return nil, fmt.Errorf("effort: scale %d: %w", uint8(s), ErrScale)
+	}
+	return []byte(scaleNames[s]), nil
+}
+
+// UnmarshalText decodes the form of ParseScale.
+func (s *Scale) UnmarshalText(b []byte) error {
+	v, err := ParseScale(string(b))
+	if err != nil {
+		return err
+	}
+	*s = v
+	return nil
 }

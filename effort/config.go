@@ -5,6 +5,9 @@ import (
 	"math"
 	"sync"
 	"time"
+
+	cs "github.com/successkit/cs"
+	"github.com/successkit/cs/internal/errs"
 )
 
 // DriverKind identifies one source of friction in a case.
@@ -174,4 +177,25 @@ func Decay(age, halfLife time.Duration) float64 {
 		return 0
 	}
 	return math.Exp2(-float64(age) / float64(halfLife))
+}
+
+// MarshalText encodes the driver's name; undefined values are an error wrapping
+// cs.ErrUnknownField.
+func (d DriverKind) MarshalText() ([]byte, error) {
+	if d >= NumDrivers {
+		return nil, fmt.Errorf("effort: driver %d: %w", uint8(d), cs.ErrUnknownField)
+	}
+	return []byte(driverNames[d]), nil
+}
+
+// UnmarshalText decodes a driver's name, as String gives it; another word wraps
+// cs.ErrUnknownField.
+func (d *DriverKind) UnmarshalText(b []byte) error {
+	for i, n := range driverNames {
+		if n == string(b) {
+			*d = DriverKind(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("effort: %w", &cs.FieldError{Field: "driver", Value: errs.Clip(string(b)), Err: cs.ErrUnknownField})
 }

@@ -208,7 +208,7 @@ func ExampleParseEventKind() {
 	// "opened" <nil> false
 	// "resolved" <nil> false
 	// "reopened" <nil> false
-	// "" effort: event "closed": unknown case event true
+	// "" effort: event: "closed": unknown case event true
 }
 
 func ExampleParseScale() {
@@ -220,7 +220,7 @@ func ExampleParseScale() {
 	// "ces2" <nil> false
 	// "ces1" <nil> false
 	// "nps" <nil> false
-	// "" effort: kind "csat": unknown survey scale true
+	// "" effort: kind: "csat": unknown survey scale true
 }
 
 // Profiles joins friction and CES by customer: a customer may have one, the

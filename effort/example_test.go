@@ -246,7 +246,7 @@ func ExampleParseChannel() {
 	_, err := effort.ParseChannel("fax")
 	fmt.Println(c, c.Assisted(), err)
 	// Output:
-	// self_service false effort: channel "fax": unknown channel
+	// self_service false effort: channel: "fax": unknown channel
 }
 
 func ExampleLoadBatch() {

@@ -32,7 +32,7 @@ func ParseChannel(s string) (Channel, error) {
 			return Channel(i), nil
 		}
 	}
-	return ChannelUnknown, fmt.Errorf("effort: channel %q: %w", s, ErrChannel)
+	return ChannelUnknown, fmt.Errorf("effort: %w", &cs.FieldError{Field: "channel", Value: errs.Clip(s), Err: ErrChannel})
 }
 
 // String returns the channel's word.
@@ -80,7 +80,7 @@ func ParseEventKind(s string) (EventKind, error) {
 			return EventKind(i), nil
 		}
 	}
-	return EventUnknown, fmt.Errorf("effort: event %q: %w", s, ErrEvent)
+	return EventUnknown, fmt.Errorf("effort: %w", &cs.FieldError{Field: "event", Value: errs.Clip(s), Err: ErrEvent})
 }
 
 // String returns the event's word.
@@ -235,4 +235,42 @@ func fnv1a(s string) uint64 {
 		h *= 1099511628211
 	}
 	return h
+}
+
+// MarshalText encodes the channel's word; ChannelUnknown and undefined values are
+// an error wrapping ErrChannel.
+func (c Channel) MarshalText() ([]byte, error) {
+	if c == ChannelUnknown || int(c) >= len(channelNames) {
+		return nil, fmt.Errorf("effort: channel %d: %w", uint8(c), ErrChannel)
+	}
+	return []byte(channelNames[c]), nil
+}
+
+// UnmarshalText decodes the form of ParseChannel.
+func (c *Channel) UnmarshalText(b []byte) error {
+	v, err := ParseChannel(string(b))
+	if err != nil {
+		return err
+	}
+	*c = v
+	return nil
+}
+
+// MarshalText encodes the event's word; EventUnknown and undefined values are an
+// error wrapping ErrEvent.
+func (k EventKind) MarshalText() ([]byte, error) {
+	if k == EventUnknown || int(k) >= len(eventNames) {
+		return nil, fmt.Errorf("effort: event %d: %w", uint8(k), ErrEvent)
+	}
+	return []byte(eventNames[k]), nil
+}
+
+// UnmarshalText decodes the form of ParseEventKind.
+func (k *EventKind) UnmarshalText(b []byte) error {
+	v, err := ParseEventKind(string(b))
+	if err != nil {
+		return err
+	}
+	*k = v
+	return nil
 }
