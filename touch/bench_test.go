@@ -2,12 +2,14 @@ package touch
 
 import (
 	"cmp"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/shopspring/decimal"
 	cs "github.com/successkit/cs"
@@ -108,4 +110,46 @@ func sortRef(accs []Account) []valueRef {
 type valueRef struct {
 	v int64
 	i int32
+}
+
+// BenchmarkParsePolicyLarge parses a policy of 14 MB (a million CSM names) and
+// reports the ratio to encoding/json.Unmarshal of the same bytes into any,
+// measured in the same run (x-json): the strict decoder must stay linear in its
+// input, which a 36 MB configuration once was not.
+func BenchmarkParsePolicyLarge(b *testing.B) {
+	var buf strings.Builder
+	buf.WriteString(`{"currency":"USD","rates":{"EUR":"1.08","JPY":"0.0067","GBP":"1.27"},"high":{"min_value":"100000 USD","csms":[`)
+	for i := range 1_000_000 {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		fmt.Fprintf(&buf, `"csm-%07d"`, i)
+	}
+	buf.WriteString(`],"max_accounts":40},"low":{"min_value":"1000 USD","headcount":30}}`)
+	data := []byte(buf.String())
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	var ref time.Duration
+	for b.Loop() {
+		b.StopTimer()
+		t0 := time.Now()
+		var v any
+		if err := json.Unmarshal(data, &v); err != nil {
+			b.Fatal(err)
+		}
+		ref += time.Since(t0)
+		b.StartTimer()
+		if _, err := ParsePolicy(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed())/float64(ref), "x-json")
+}
+
+// TestAssignmentSize holds the line on the size of an Assignment, which a result
+// holds once per account: about 100 bytes.
+func TestAssignmentSize(t *testing.T) {
+	if n := unsafe.Sizeof(Assignment{}); n > 104 {
+		t.Errorf("an Assignment takes %d bytes, want at most 104", n)
+	}
 }
