@@ -1,6 +1,7 @@
 package effort
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -164,12 +165,12 @@ func SummarizeCES(rs []Response) (CESSummary, error) {
 	for i, r := range rs {
 		if r.Scale == ScaleNPS {
 			if err := r.Validate(); err != nil {
-				list.Add(fmt.Errorf("responses[%d]: %w", i, err))
+				list.Add(indexed(i, err))
 			}
 			continue
 		}
 		if err := r.Validate(); err != nil {
-			list.Add(fmt.Errorf("responses[%d]: %w", i, err))
+			list.Add(indexed(i, err))
 			continue
 		}
 		s.add(r)
@@ -247,7 +248,7 @@ func CESByCustomer(rs []Response, from, to time.Time) ([]CustomerCES, error) {
 	var list errs.List
 	for i, r := range rs {
 		if err := r.Validate(); err != nil {
-			list.Add(fmt.Errorf("responses[%d]: %w", i, err))
+			list.Add(indexed(i, err))
 			continue
 		}
 		if (!from.IsZero() && r.Time.Before(from)) || (!to.IsZero() && r.Time.After(to)) {
@@ -281,7 +282,7 @@ func CESByMonth(rs []Response) ([]PeriodCES, error) {
 	var list errs.List
 	for i, r := range rs {
 		if err := r.Validate(); err != nil {
-			list.Add(fmt.Errorf("responses[%d]: %w", i, err))
+			list.Add(indexed(i, err))
 			continue
 		}
 		if r.Scale == ScaleNPS {
@@ -320,4 +321,16 @@ func (s *Scale) UnmarshalText(b []byte) error {
 	}
 	*s = v
 	return nil
+}
+
+// indexed locates the error of response i in a batch: its field becomes
+// responses[i].<field>, as in "effort: customer "a": responses[3].score: ...".
+func indexed(i int, err error) error {
+	var fe *cs.FieldError
+	if !errors.As(err, &fe) {
+		return fmt.Errorf("effort: responses[%d]: %w", i, err)
+	}
+	c := *fe
+	c.Field = "responses[" + strconv.Itoa(i) + "]." + fe.Field
+	return fmt.Errorf("effort: %w", &c)
 }
