@@ -178,6 +178,27 @@ type TierSummary struct {
 	OverflowARR cs.Money `json:"overflow_arr"`
 }
 
+// MarshalJSON leaves out the cost of a tier without a cost to serve (the zero
+// Money) and keeps one of zero in a currency (a tier that served no account).
+func (s TierSummary) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Tier           Tier      `json:"tier"`
+		Accounts       int       `json:"accounts"`
+		ARR            cs.Money  `json:"arr"`
+		Value          cs.Money  `json:"value"`
+		Cost           *cs.Money `json:"cost,omitempty"`
+		Headcount      int       `json:"headcount"`
+		AccountsPerCSM float64   `json:"accounts_per_csm"`
+		ARRPerCSM      cs.Money  `json:"arr_per_csm"`
+		CSMs           []CSMLoad `json:"csms,omitempty"`
+		Capacity       Capacity  `json:"capacity"`
+		Left           Capacity  `json:"left"`
+		Overflow       int       `json:"overflow"`
+		OverflowARR    cs.Money  `json:"overflow_arr"`
+	}{s.Tier, s.Accounts, s.ARR, s.Value, moneySet(s.Cost), s.Headcount, s.AccountsPerCSM, s.ARRPerCSM,
+		s.CSMs, s.Capacity, s.Left, s.Overflow, s.OverflowARR})
+}
+
 // Capacity is an amount of accounts and ARR. Accounts is -1 when there is no
 // limit by accounts; ARR is the zero Money (no currency) when there is no limit by
 // ARR.
