@@ -42,12 +42,14 @@ import (
 // Assign reads no clock: asOf names the period, and must be a valid date not
 // before any account's State.AsOf.
 //
-// A bad account (empty or duplicate ID, missing or negative value, a value in a
+// A bad account (an empty ID, one with a control character or invalid UTF-8
+// (cs.CheckID), a duplicate ID, a missing or negative value, a value in a
 // currency without a rate, a health outside 0..100 (cs.ErrRange) or not
 // finite, a non-finite signal, a state from a later period) is left out of
 // Result.Accounts and listed in Result.Rejected; the others are assigned as
-// if it were absent, and the returned error joins one
-// *Error per rejected account, naming accounts[i] and the field. Both duplicates
+// if it were absent, and the returned error wraps one *cs.FieldError per
+// rejected account (ten listed, the others counted), naming accounts[i] and the
+// field. Both duplicates
 // of a duplicate ID are rejected, so that the result does not depend on input
 // order. The error is nil when every account was assigned; the Result is nil
 // only when asOf is invalid or the policy has no currency.
@@ -170,8 +172,8 @@ func (w *run) check() {
 		acc := &w.accts[i]
 		rc := &w.recs[i]
 		rc.owner = -1
-		if acc.ID == "" {
-			w.bad(i, ".id", "", fmt.Errorf("empty ID: %w", cs.ErrMissing))
+		if err := cs.CheckID(acc.ID); err != nil {
+			w.bad(i, ".id", acc.ID, err)
 			continue
 		}
 		prev, ok := w.amounts(i, acc, rc)

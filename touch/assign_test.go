@@ -156,18 +156,19 @@ func TestAssignBadAccounts(t *testing.T) {
 		{ID: "", Value: usd("1")},
 		{ID: "missing"},
 		acct("dup", "1", ""), acct("dup", "2", ""),
+		acct("nul\x00", "1", ""), // an ID cs.CheckID refuses
 	}
 	r, err := a.Assign(accounts, asOf)
 	if err == nil {
 		t.Fatal("Assign: no error for bad accounts")
 	}
-	for _, want := range []error{cs.ErrNegative, ErrNoRate, cs.ErrCurrencyMismatch, cs.ErrMissing, cs.ErrDuplicate} {
+	for _, want := range []error{cs.ErrNegative, ErrNoRate, cs.ErrCurrencyMismatch, cs.ErrMissing, cs.ErrDuplicate, cs.ErrInvalidID} {
 		if !errors.Is(err, want) {
 			t.Errorf("Assign error %q does not wrap %v", err, want)
 		}
 	}
-	if len(r.Accounts) != 1 || r.Accounts[0].ID != "ok" || len(r.Rejected) != 6 {
-		t.Errorf("Assign kept %d accounts and rejected %d, want 1 and 6: %+v", len(r.Accounts), len(r.Rejected), r.Rejected)
+	if len(r.Accounts) != 1 || r.Accounts[0].ID != "ok" || len(r.Rejected) != 7 {
+		t.Errorf("Assign kept %d accounts and rejected %d, want 1 and 7: %+v", len(r.Accounts), len(r.Rejected), r.Rejected)
 	}
 	var e *cs.FieldError
 	if !errors.As(err, &e) {
