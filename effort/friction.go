@@ -784,7 +784,9 @@ func (a *analyzer) customers(r *Report) {
 			cf.FCRRate = float64(cf.FirstContactResolved) / float64(cf.Resolved)
 		}
 		if cap(buf)-len(buf) < int(NumDrivers) {
-			buf = make([]Driver, 0, 4096*int(NumDrivers))
+			// Room for the next 4096 customers at most: a small batch must not
+			// pay for a large one's block.
+			buf = make([]Driver, 0, min(4096, len(r.Customers)-k)*int(NumDrivers))
 		}
 		cf.Drivers = drivers(buf, vals, pts)
 		buf = buf[:len(buf)+len(cf.Drivers)]

@@ -1,7 +1,9 @@
 package effort
 
 import (
+	stdcmp "cmp"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -138,5 +140,23 @@ func TestProfilesMerge(t *testing.T) {
 	}
 	if want := "a/true/ b/false/b c/true/c"; strings.Join(got, " ") != want {
 		t.Errorf("Profiles = %v, want %s", got, want)
+	}
+}
+
+// TestRadixByHash checks both paths of radixByHash (comparison sort below 65,536
+// records, two radix passes above) against a stable sort by hash.
+func TestRadixByHash(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, n := range []int{0, 1, 100, 1 << 16, 1<<16 + 1234} {
+		s := make([]hrec, n)
+		for i := range s {
+			s[i] = hrec{h: rng.Uint32() >> uint(rng.IntN(20)), idx: int32(i)}
+		}
+		want := slices.Clone(s)
+		slices.SortStableFunc(want, func(p, q hrec) int { return stdcmp.Compare(p.h, q.h) })
+		got := radixByHash(slices.Clone(s), make([]hrec, n))
+		if !slices.Equal(got, want) {
+			t.Errorf("radixByHash of %d records differs from a stable sort", n)
+		}
 	}
 }
