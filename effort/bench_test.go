@@ -2,6 +2,7 @@ package effort
 
 import (
 	"cmp"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strconv"
@@ -63,12 +64,13 @@ func benchBook(tb testing.TB, nContacts, nCases, nCust int) (*Batch, time.Time) 
 	return b, now
 }
 
-// BenchmarkFriction10M measures Model.AnalyzeAt, per-case and per-customer friction, on
-// 10,000,000 contacts, 1,000,000 cases and 100,000 customers, and holds it to at
-// most three times a reference measured in the same run:
-// one sort of the same contacts by case and time and one pass over them counting
-// repeat contacts, the least a per-case analysis must do. It reports the ratio as
-// x-ref and fails above 3; it also checks that Analyze allocates nothing per contact.
+// BenchmarkFriction10M measures Model.AnalyzeAt, per-case and per-customer friction,
+// on 10,000,000 contacts, 1,000,000 cases and 100,000 customers, and holds it to at
+// most three times a reference measured in the same run: one sort of the same
+// contacts by case and time and one pass over them counting repeat contacts, the
+// least a per-case analysis must do. The two alternate, and the ratio of their
+// fastest runs is reported as x-ref (fails above 3); the allocations show that
+// AnalyzeAt allocates nothing per contact.
 func BenchmarkFriction10M(b *testing.B) {
 	const nContacts, nCases, nCust = 10_000_000, 1_000_000, 100_000
 	book, now := benchBook(b, nContacts, nCases, nCust)
@@ -80,24 +82,27 @@ func BenchmarkFriction10M(b *testing.B) {
 	sortPassRef(book, m.repeat)
 	r := m.AnalyzeAt(book, now)
 	b.ReportAllocs()
-	var ref time.Duration
+	minRef, minRun := time.Duration(math.MaxInt64), time.Duration(math.MaxInt64)
 	for b.Loop() {
 		b.StopTimer()
 		t0 := time.Now()
 		sortPassRef(book, m.repeat)
-		ref += time.Since(t0)
+		minRef = min(minRef, time.Since(t0))
 		b.StartTimer()
+		t0 = time.Now()
 		r = m.AnalyzeAt(book, now)
+		minRun = min(minRun, time.Since(t0))
 	}
 	if len(r.Errors) != 0 || len(r.Customers) != nCust {
 		b.Fatalf("errors %d, customers %d", len(r.Errors), len(r.Customers))
 	}
-	ratio := float64(b.Elapsed()) / float64(ref)
+	ratio := float64(minRun) / float64(minRef)
 	b.ReportMetric(float64(nContacts)*float64(b.N)/b.Elapsed().Seconds(), "contacts/s")
-	b.ReportMetric(float64(ref.Nanoseconds())/float64(b.N), "ref-ns/op")
+	b.ReportMetric(float64(minRun.Nanoseconds()), "min-ns")
+	b.ReportMetric(float64(minRef.Nanoseconds()), "ref-min-ns")
 	b.ReportMetric(ratio, "x-ref")
 	if ratio > 3 {
-		b.Errorf("Analyze takes %.2f× the time of one sort and one pass over the contacts; the budget is 3×", ratio)
+		b.Errorf("AnalyzeAt takes %.2f× the time of one sort and one pass over the contacts (fastest runs); the budget is 3×", ratio)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -55,10 +56,11 @@ func benchBook(n int) ([]Account, Policy) {
 
 // BenchmarkAssign1M assigns a million accounts across three tiers with
 // capacity, hysteresis and sticky owners, and holds Assign to at most twice the
-// time of a reference measured in the same run: read
-// the same accounts' values as minor units (Money.Minor) and sort them by value,
-// ties by ID, which is the least any assignment by value must do. It reports
-// the ratio as x-sort and fails above 2.
+// time of a reference measured in the same run: read the same accounts' values
+// as minor units (Money.Minor) and sort them by value, ties by ID, which is the
+// least any assignment by value must do. The two alternate, and the ratio of
+// their fastest runs is reported as x-sort (fails above 2): on a shared machine
+// the fastest run is the one least disturbed by other work.
 func BenchmarkAssign1M(b *testing.B) {
 	accs, p := benchBook(1_000_000)
 	a := MustCompile(p)
@@ -70,23 +72,26 @@ func BenchmarkAssign1M(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
-	var ref time.Duration
+	minRef, minRun := time.Duration(math.MaxInt64), time.Duration(math.MaxInt64)
 	for b.Loop() {
 		b.StopTimer()
 		t0 := time.Now()
 		sortRef(accs)
-		ref += time.Since(t0)
+		minRef = min(minRef, time.Since(t0))
 		b.StartTimer()
+		t0 = time.Now()
 		if _, err := a.Assign(accs, asOf); err != nil {
 			b.Fatal(err)
 		}
+		minRun = min(minRun, time.Since(t0))
 	}
-	ratio := float64(b.Elapsed()) / float64(ref)
+	ratio := float64(minRun) / float64(minRef)
 	b.ReportMetric(float64(len(accs))*float64(b.N)/b.Elapsed().Seconds(), "accounts/s")
-	b.ReportMetric(float64(ref.Nanoseconds())/float64(b.N), "sort-ns/op")
+	b.ReportMetric(float64(minRun.Nanoseconds()), "min-ns")
+	b.ReportMetric(float64(minRef.Nanoseconds()), "sort-min-ns")
 	b.ReportMetric(ratio, "x-sort")
 	if ratio > 2 {
-		b.Errorf("Assign takes %.2f× the time of sorting the accounts by value; the budget is 2×", ratio)
+		b.Errorf("Assign takes %.2f× the time of sorting the accounts by value (fastest runs); the budget is 2×", ratio)
 	}
 }
 
