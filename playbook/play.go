@@ -252,6 +252,22 @@ func New(plays ...Play) (*Playbook, error) {
 	return pb, nil
 }
 
+// Lookback returns the number of days of fires Evaluate reads: the longest
+// cooldown, and the longest fire-cap period (PeriodDays, default 30) of a play
+// with MaxFires. A History holding the open tasks and only the fires of the
+// Lookback days before an evaluation's date evaluates the same as a full one.
+func (pb *Playbook) Lookback() int {
+	n := 0
+	for i := range pb.plays {
+		p := &pb.plays[i].play
+		n = max(n, p.CooldownDays)
+		if p.MaxFires > 0 {
+			n = max(n, cmp.Or(p.PeriodDays, 30))
+		}
+	}
+	return n
+}
+
 func clonePlay(p Play) Play {
 	p.Tiers = slices.Clone(p.Tiers)
 	p.Stages = slices.Clone(p.Stages)

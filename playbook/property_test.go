@@ -257,11 +257,11 @@ func TestEvaluateInvariants(t *testing.T) {
 			}
 		}
 		seen := map[string]bool{}
-		for _, task := range h.Open() {
-			if seen[task.Key] {
-				t.Fatalf("duplicate open task %s", task.Key)
+		for _, rec := range h.Open(now) {
+			if seen[rec.Task.Key] {
+				t.Fatalf("duplicate open task %s", rec.Task.Key)
 			}
-			seen[task.Key] = true
+			seen[rec.Task.Key] = true
 		}
 	})
 }
