@@ -117,7 +117,7 @@ type Task struct {
 	Action     Action   `json:"action"`
 	Fired      cs.Date  `json:"fired"`
 	Due        cs.Date  `json:"due"`
-	MRR        cs.Money `json:"mrr,omitzero"` // the customer's MRR: the value at risk
+	MRR        cs.Money `json:"mrr"` // the customer's MRR, the value at risk; "" when unknown
 	// Update is true when a task with this Key is already open: update it (new due
 	// date and reason) rather than create a duplicate.
 	Update bool `json:"update,omitempty"`

@@ -215,7 +215,9 @@ func (h *History) findOpen(key string) (*custHistory, *taskRec) {
 // second task of the same play on the same day adds no fire), and the task
 // opened under its key, or, when a task with that key is open, that task updated
 // (its Fired, Due, MRR and Reason replaced; its opening date, deferrals and key
-// kept). Recording the same tasks twice changes nothing the second time.
+// kept). Recording the same tasks twice changes nothing the second time, even
+// when a task was closed in between: a task fired on a day opens at most once
+// that day.
 //
 // A task that is not well formed (no customer or play ID, a key that does not
 // start with the customer ID, an invalid priority or date, a due date before the
@@ -237,8 +239,14 @@ func (h *History) record(t *Task) {
 	day := dayOf(t.Fired)
 	c.addFire(fireRec{play: h.playNumber(t.PlayID), day: day})
 	tm := h.template(t)
-	if r := c.open(t.Key); r != nil {
-		if day >= r.fired {
+	for i := range c.tasks {
+		r := &c.tasks[i]
+		if r.key != t.Key || r.state != TaskOpen && r.fired != day {
+			continue
+		}
+		// The open task, or one already fired today (closed since): recording
+		// today's fire again must not reopen it.
+		if r.state == TaskOpen && day >= r.fired {
 			r.tmpl, r.fired, r.due, r.mrr = tm, day, dayOf(t.Due), t.MRR
 			r.matches = slices.Clone(t.Reason.Matches)
 		}

@@ -152,8 +152,8 @@ func genPlay(t *rapid.T, id string) Play {
 		Priority: rapid.SampledFrom([]Priority{Must, Should, Could}).Draw(t, "priority"),
 		When:     genExpr(t, 2),
 		Actions: []Action{{
-			Title: "do " + id, Channel: rapid.SampledFrom(Channels).Draw(t, "channel"),
-			Owner: rapid.SampledFrom(Roles).Draw(t, "owner"), DueDays: rapid.IntRange(0, 30).Draw(t, "due"),
+			Title: "do " + id, Channel: rapid.SampledFrom(channels).Draw(t, "channel"),
+			Owner: rapid.SampledFrom(roles).Draw(t, "owner"), DueDays: rapid.IntRange(0, 30).Draw(t, "due"),
 		}},
 		CooldownDays: rapid.IntRange(0, 10).Draw(t, "cooldown"),
 		MaxFires:     rapid.IntRange(0, 3).Draw(t, "maxFires"),
