@@ -20,14 +20,15 @@
 //     Entering, Num, Str, Is, OneOf, Known and the operators Eq, Ne, Lt, Le, Gt, Ge,
 //     In, NotIn, Exists.
 //   - Compile, ParseCondition → Condition; Condition.Eval, Condition.Explain →
-//     []Match; Condition.Expr.
+//     []Match; Condition.Expr; Condition.Reads → Read.
 //
 // Plays and evaluation:
 //   - Play, Action, Priority (Must, Should, Could), Channels, Roles, Document.
 //   - New, Parse → Playbook; Default and DefaultJSON (the shipped playbook,
 //     default.json); Playbook.Plays.
 //   - Playbook.Evaluate, Playbook.EvaluateAll, Playbook.AppendTasks → Task with its
-//     Reason; Playbook.Lookback.
+//     Reason; Playbook.Lookback; Playbook.Reads and Playbook.Unmet (the inputs
+//     each play reads, and the plays that can never fire on a book without them).
 //
 // State across runs: History (Record, Fires, FireLog → Fire, Open, Overdue,
 // Task → TaskRecord with its TaskState, Done, Skip, Expire, Plan, Forget, Len);
