@@ -46,7 +46,7 @@ func (p Priority) MarshalText() ([]byte, error) {
 func (p *Priority) UnmarshalText(b []byte) error {
 	i := slices.Index(priorityNames[1:], string(b))
 	if i < 0 {
-		return &Error{Path: "priority", Err: ErrSyntax, Msg: fmt.Sprintf("%q (want must, should or could)", b)}
+		return &Error{Path: "priority", Err: ErrSyntax, Msg: fmt.Sprintf("%q (want must, should or could)", clip(string(b)))}
 	}
 	*p = Priority(i + 1)
 	return nil
