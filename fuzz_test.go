@@ -153,7 +153,7 @@ func FuzzReadCustomersJSONL(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) { checkJSONL(t, data) })
 }
 
-// Property (issue 2): the readers never panic on arbitrary bytes, near-CSV bytes
+// Property: the readers never panic on arbitrary bytes, near-CSV bytes
 // included, and keep their contract.
 func TestReadersArbitraryBytesProperty(t *testing.T) {
 	alphabet := rapid.SampledFrom([]byte("c1,\"\n\r.-0123456789eE aUSDJPYNfI"))
@@ -169,7 +169,7 @@ func TestReadersArbitraryBytesProperty(t *testing.T) {
 	})
 }
 
-// Property (issue 2): the readers report the right line. Rows of a written book,
+// Property: the readers report the right line. Rows of a written book,
 // some with multi-line quoted cells, are broken on purpose; each broken row yields
 // one error on the line where it starts and every other row is delivered.
 func TestReadersReportTheRightLineProperty(t *testing.T) {
@@ -256,7 +256,9 @@ func TestReadCustomersCSVHeaderErrors(t *testing.T) {
 		{"a repeated column", "id,name,name\n", `customers.csv:1: header: "name": duplicate`},
 		{"mrr needs its currency column", "id,mrr\n", `customers.csv:1: header: "currency": missing (mrr needs its currency)`},
 		{"an empty signal name", "id,signal.\n", `customers.csv:1: header: "signal.": unknown field`},
-		{"malformed quoting in the header", "id,\"name\n", "customers.csv:1: header: syntax error: extraneous or missing \" in quoted-field"},
+		{"malformed quoting in the header", "id,\"name\n", "customers.csv:1: record: syntax error: a quote opened on this line is never closed"},
+		{"a file saved with semicolons", "id;name;mrr\nc1;a;2\n", `customers.csv:1: header: "id;name;mrr": syntax error: one column whose name holds semicolons: the file seems to be separated by semicolons; save it with commas`},
+		{"UTF-16 text", "\xff\xfei\x00d\x00\n\x00", "customers.csv:1: header: syntax error: the file is UTF-16 text; save it as UTF-8 (in Excel: CSV UTF-8)"},
 		{"several problems at once", "id,x,y\n", "customers.csv:1: header: \"x\": unknown field\ncustomers.csv:1: header: \"y\": unknown field"},
 	} {
 		_, errs := readAll(t, tc.text)
