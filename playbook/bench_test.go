@@ -1,8 +1,10 @@
 package playbook
 
 import (
+	"encoding/json"
 	"fmt"
 	"testing"
+	"time"
 
 	cs "github.com/successkit/cs"
 )
@@ -121,4 +123,49 @@ func BenchmarkParseDefault(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "playbooks/s")
+}
+
+// largeDocument returns a playbook document of n plays: the default plays
+// repeated with new IDs, about 1.4 KB each.
+func largeDocument(n int) []byte {
+	base := Default().Plays()
+	plays := make([]Play, n)
+	for i := range plays {
+		plays[i] = base[i%len(base)]
+		plays[i].ID = fmt.Sprintf("%s-%d", plays[i].ID, i)
+	}
+	b, err := json.Marshal(Document{Plays: plays})
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// BenchmarkParseLarge parses a playbook of 58,000 plays (about 36 MB) against
+// encoding/json decoding the same bytes into an any (the reference), in the
+// same run. Budget: 4× the reference: Parse also checks every key, value and
+// condition and compiles it.
+func BenchmarkParseLarge(b *testing.B) {
+	data := largeDocument(58_000)
+	b.ReportAllocs()
+	var ref, ours time.Duration
+	for b.Loop() {
+		t0 := time.Now()
+		var v any
+		if err := json.Unmarshal(data, &v); err != nil {
+			b.Fatal(err)
+		}
+		t1 := time.Now()
+		if _, err := Parse(data); err != nil {
+			b.Fatal(err)
+		}
+		ours += time.Since(t1)
+		ref += t1.Sub(t0)
+	}
+	ratio := ours.Seconds() / ref.Seconds()
+	b.ReportMetric(ratio, "x-ref")
+	b.ReportMetric(float64(len(data))/1e6, "MB")
+	if ratio > 4 {
+		b.Errorf("Parse took %.2f× encoding/json into any, budget 4×", ratio)
+	}
 }

@@ -106,10 +106,10 @@ func TestSavedHistoryEvaluatesTheSame(t *testing.T) {
 				t.Fatalf("week %d: Expire differs: %v %v\n%s\n%s", w, err1, err2, mustJSON(t, e1), mustJSON(t, e2))
 			}
 			sits := genWeek(t, n, on, prev)
-			t1, errs1 := pb.EvaluateAll(sits, mem)
-			t2, errs2 := pb.EvaluateAll(sits, saved)
-			if len(errs1)+len(errs2) > 0 {
-				t.Fatal(errs1, errs2)
+			t1, err1 := pb.EvaluateAll(sits, mem)
+			t2, err2 := pb.EvaluateAll(sits, saved)
+			if err := errors.Join(err1, err2); err != nil {
+				t.Fatal(err)
 			}
 			if !reflect.DeepEqual(t1, t2) {
 				t.Fatalf("week %d: Evaluate differs:\n%+v\n%+v", w, t1, t2)
@@ -341,7 +341,7 @@ func TestCloseErrors(t *testing.T) {
 		// Who closed it is part of the audit.
 		{"no author", "C1/p#0", on, "", "", false, cs.ErrMissing, "by", ""},
 		// An author with a control character cannot be shown or stored safely.
-		{"bad author", "C1/p#0", on, "a\x00b", "", false, ErrSyntax, "by", ""},
+		{"bad author", "C1/p#0", on, "a\x00b", "", false, cs.ErrInvalidID, "by", ""},
 		// A skip without a reason.
 		{"skip without reason", "C1/p#0", on, "ana", " ", true, cs.ErrMissing, "note", ""},
 		// A date before the task opened.
@@ -415,9 +415,9 @@ func TestNewHistoryErrors(t *testing.T) {
 		// The same task twice.
 		{"duplicate task", nil, []TaskRecord{good, good}, cs.ErrDuplicate, "tasks[1]"},
 		// No state.
-		{"no state", nil, []TaskRecord{with(func(r *TaskRecord) { r.State = 0 })}, ErrSyntax, "tasks[0].state"},
+		{"no state", nil, []TaskRecord{with(func(r *TaskRecord) { r.State = 0 })}, ErrUnknownValue, "tasks[0].state"},
 		// A key of another customer.
-		{"foreign key", nil, []TaskRecord{with(func(r *TaskRecord) { r.Task.Key = "C2/p#0" })}, ErrSyntax, "tasks[0].task.key"},
+		{"foreign key", nil, []TaskRecord{with(func(r *TaskRecord) { r.Task.Key = "C2/p#0" })}, cs.ErrSyntax, "tasks[0].task.key"},
 		// Opened after its last fire.
 		{"opened late", nil, []TaskRecord{with(func(r *TaskRecord) { r.Opened = on.AddDays(1) })}, cs.ErrDateOrder, "tasks[0].opened"},
 		// Closed without an author.
@@ -425,11 +425,11 @@ func TestNewHistoryErrors(t *testing.T) {
 		// Expired without the reason.
 		{"expired without reason", nil, []TaskRecord{with(func(r *TaskRecord) { r.State, r.Closed, r.By = TaskExpired, on, "playbook" })}, cs.ErrMissing, "tasks[0].note"},
 		// An open task with a closing date.
-		{"open with closing date", nil, []TaskRecord{with(func(r *TaskRecord) { r.Closed = on })}, ErrSyntax, "tasks[0].closed"},
+		{"open with closing date", nil, []TaskRecord{with(func(r *TaskRecord) { r.Closed = on })}, cs.ErrSyntax, "tasks[0].closed"},
 		// Deferred without a date.
 		{"deferral without date", nil, []TaskRecord{with(func(r *TaskRecord) { r.Deferred = 2 })}, cs.ErrInvalidDate, "tasks[0].deferred_on"},
 		// A comparison value that is not JSON would not save.
-		{"bad want", nil, []TaskRecord{with(func(r *TaskRecord) { r.Task.Reason.Matches = []Match{{Field: "x", Want: json.RawMessage("{")}} })}, ErrSyntax, "tasks[0].task.reason.matches[0].want"},
+		{"bad want", nil, []TaskRecord{with(func(r *TaskRecord) { r.Task.Reason.Matches = []Match{{Field: "x", Want: json.RawMessage("{")}} })}, cs.ErrSyntax, "tasks[0].task.reason.matches[0].want"},
 	} {
 		h, err := NewHistory(tc.fires, tc.tasks)
 		if h != nil || !errors.Is(err, tc.want) || !strings.Contains(err.Error(), tc.path+":") {
