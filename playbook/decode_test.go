@@ -31,7 +31,9 @@ var decoders = []struct {
 		func(v string) string { return `{"field":` + v + `,"op":"exists"}` }, "when.field", `"tier"`, "when"},
 	{"History.UnmarshalJSON", func(b []byte) error { var h History; return h.UnmarshalJSON(b) },
 		`{"fires":[{"customer_id":"A","play_id":"p","date":"2026-06-01"}],"tasks":[]}`,
-		func(v string) string { return `{"fires":[{"customer_id":` + v + `,"play_id":"p","date":"2026-06-01"}],"tasks":[]}` }, "fires[0].customer_id", `"A"`, "$"},
+		func(v string) string {
+			return `{"fires":[{"customer_id":` + v + `,"play_id":"p","date":"2026-06-01"}],"tasks":[]}`
+		}, "fires[0].customer_id", `"A"`, "$"},
 }
 
 // The same bad input gets the same answer from every decoder: the cs sentinel
