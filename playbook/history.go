@@ -287,6 +287,11 @@ func checkTask(t *Task, path string) error {
 			return fieldErr(path+"."+f.name, "", why(cs.ErrSyntax, "not UTF-8"))
 		}
 	}
+	for i := range t.Reason.Matches {
+		if err := checkMatch(&t.Reason.Matches[i], path+".reason.matches["+strconv.Itoa(i)+"]"); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

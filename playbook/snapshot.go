@@ -2,7 +2,6 @@ package playbook
 
 import (
 	"encoding/json"
-	"fmt"
 	"math"
 	"slices"
 	"strconv"
@@ -109,11 +108,6 @@ func (h *History) addTask(r *TaskRecord, path string) error {
 func checkRecord(r *TaskRecord, path string) error {
 	if err := checkTask(&r.Task, path+".task"); err != nil {
 		return err
-	}
-	for i, m := range r.Task.Reason.Matches {
-		if err := checkMatch(&m, fmt.Sprintf("%s.task.reason.matches[%d]", path, i)); err != nil {
-			return err
-		}
 	}
 	switch {
 	case !r.State.valid():
