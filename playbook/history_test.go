@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"reflect"
 	"slices"
 	"strings"
@@ -498,6 +499,42 @@ func TestTaskStateText(t *testing.T) {
 	for _, bad := range []string{"", "Open", "closed", "deferred"} {
 		if err := s.UnmarshalText([]byte(bad)); err == nil {
 			t.Errorf("UnmarshalText(%q) accepted", bad)
+		}
+	}
+}
+
+// Record refuses a task it could not save or load back, naming its index and
+// customer, and records the others.
+func TestRecordRefusesBadTasks(t *testing.T) {
+	on := cs.MustParseDate("2026-06-01")
+	good := Task{Key: "C1/p#0", CustomerID: "C1", PlayID: "p", Priority: Must, Action: Action{Title: "t", Channel: "call", Owner: "csm"}, Fired: on, Due: on}
+	for _, tc := range []struct {
+		name  string
+		set   func(*Task)
+		want  error
+		field string
+	}{
+		{"no customer", func(k *Task) { k.CustomerID = "" }, cs.ErrMissing, "tasks[1].customer_id"},
+		{"NUL in play ID", func(k *Task) { k.PlayID = "p\x00" }, cs.ErrInvalidID, "tasks[1].play_id"},
+		{"key of another customer", func(k *Task) { k.Key = "C2/p#0" }, cs.ErrSyntax, "tasks[1].key"},
+		{"no priority", func(k *Task) { k.Priority = 0 }, ErrUnknownValue, "tasks[1].priority"},
+		{"no fire date", func(k *Task) { k.Fired = cs.Date{} }, cs.ErrInvalidDate, "tasks[1].fired"},
+		{"due before fired", func(k *Task) { k.Due = on.AddDays(-1) }, cs.ErrDateOrder, "tasks[1].due"},
+		{"negative due days", func(k *Task) { k.Action.DueDays = -1 }, cs.ErrNegative, "tasks[1].action.due_days"},
+		{"NaN hours", func(k *Task) { k.Action.Hours = math.NaN() }, cs.ErrRange, "tasks[1].action.hours"},
+		{"title not UTF-8", func(k *Task) { k.Action.Title = "\xff" }, cs.ErrSyntax, "tasks[1].action.title"},
+		{"infinite match", func(k *Task) { k.Reason.Matches = []Match{{Field: "x", Num: math.Inf(1)}} }, cs.ErrNotFinite, "tasks[1].reason.matches[0].num"},
+	} {
+		bad := good
+		bad.Key, bad.CustomerID = "C9/p#0", "C9"
+		tc.set(&bad)
+		var h History
+		err := h.Record([]Task{good, bad})
+		if !errors.Is(err, tc.want) || fieldOf(err) != tc.field || !strings.HasPrefix(err.Error(), "playbook: ") {
+			t.Errorf("%s: Record = %v, want %v at %s", tc.name, err, tc.want, tc.field)
+		}
+		if _, ok := h.Task("C1/p#0"); !ok {
+			t.Errorf("%s: the good task was not recorded", tc.name)
 		}
 	}
 }
