@@ -84,6 +84,9 @@ func TestDecodersRefuseTheSame(t *testing.T) {
 
 // A 100 MB value and a million bad entries give an error of a few KB.
 func TestDecodeErrorsAreBounded(t *testing.T) {
+	if raceEnabled || testing.Short() {
+		t.Skip("100 MB and million-entry inputs: run without -race and -short")
+	}
 	huge := `"` + strings.Repeat("x", 100<<20) + `"`
 	start := time.Now()
 	for _, d := range decoders {

@@ -134,9 +134,10 @@ type Task struct {
 // Evaluate returns the tasks the playbook creates for one situation, ordered by
 // priority, then play and action order. h may be nil (no history). It neither
 // reads nor changes anything else; call h.Record to commit the tasks. The error
-// names a situation that cannot be evaluated (no customer ID, no date, or a known
-// number outside its field's domain: NaN, infinite, or beyond the bounds listed in
-// the package doc).
+// names a situation that cannot be evaluated: no customer ID (cs.ErrMissing) or
+// one with a control character or invalid UTF-8 (cs.ErrInvalidID), no date
+// (cs.ErrInvalidDate), or a known number outside its field's domain: NaN,
+// infinite, or beyond the bounds listed in the package doc (cs.ErrRange).
 func (pb *Playbook) Evaluate(s *Situation, h *History) ([]Task, error) {
 	tasks, err := pb.AppendTasks(nil, s, h)
 	slices.SortStableFunc(tasks, compareTasks)

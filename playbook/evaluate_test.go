@@ -284,3 +284,12 @@ func TestEvaluateRefusesBadNumbers(t *testing.T) {
 		t.Errorf("Evaluate at the bounds = %v, want nil", err)
 	}
 }
+
+// A customer ID with a control character is refused, naming the field, as
+// every reader of the module refuses it.
+func TestEvaluateRefusesBadID(t *testing.T) {
+	s := NewSituation(&cs.Customer{ID: "C1\x00"}, now)
+	if _, err := Default().Evaluate(s, nil); !errors.Is(err, cs.ErrInvalidID) || fieldOf(err) != "situation.customer.id" {
+		t.Errorf("Evaluate = %v, want cs.ErrInvalidID at situation.customer.id", err)
+	}
+}

@@ -441,6 +441,9 @@ func TestNewHistoryErrors(t *testing.T) {
 
 // A million bad rows give an error of a few KB that counts the rest.
 func TestNewHistoryErrorIsBounded(t *testing.T) {
+	if raceEnabled || testing.Short() {
+		t.Skip("a million rows: run without -race and -short")
+	}
 	fires := make([]Fire, 1_000_000)
 	for i := range fires {
 		fires[i] = Fire{CustomerID: strings.Repeat("x", 100), PlayID: "p"} // no date
