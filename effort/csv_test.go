@@ -257,7 +257,7 @@ func TestReaderByteOrderMark(t *testing.T) {
 // errors of a few kilobytes at most, the good records around them are read, and
 // the heap stays far below the input's size.
 func TestBoundedReading(t *testing.T) {
-	if testing.Short() {
+	if raceEnabled || testing.Short() {
 		t.Skip("builds inputs of 100 MB")
 	}
 	const head = "case_id,customer_id,event,time\n"

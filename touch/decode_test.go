@@ -84,7 +84,7 @@ func TestBadJSON(t *testing.T) {
 // A huge value and a huge number of bad entries give an error of a few
 // kilobytes: the value is quoted cut and the list of problems is capped.
 func TestBoundedErrors(t *testing.T) {
-	if testing.Short() {
+	if raceEnabled || testing.Short() {
 		t.Skip("builds inputs of 100 MB")
 	}
 	huge := strings.Repeat("x", 100<<20)
