@@ -37,8 +37,8 @@ func (o CSVOptions) readCSVReference(r io.Reader, name string) iter.Seq2[CSVReco
 		if len(header) > 0 {
 			header[0] = strings.TrimPrefix(header[0], "\uFEFF")
 		}
-		if err := csvx.CheckHeader(header, 1, csvLocate(name)); err != nil {
-			yield(CSVRecord{Line: 1}, err)
+		if line, _ := cr.FieldPos(0); csvx.CheckHeader(header, line, csvLocate(name)) != nil {
+			yield(CSVRecord{Line: line}, csvx.CheckHeader(header, line, csvLocate(name)))
 			return
 		}
 		d, err := o.NewDecoder(header, name)

@@ -109,17 +109,17 @@ func ExamplePlaybook_EvaluateAll() {
 		{Customer: &cs.Customer{ID: "A", Stage: cs.StageRenewal, RenewalDate: renewal, MRR: cs.MustParseMoney("700 USD")}, Now: now, HealthGrade: "red"},
 		{Customer: &cs.Customer{ID: ""}, Now: now},
 	}
-	tasks, errs := pb.EvaluateAll(sits, nil)
+	tasks, err := pb.EvaluateAll(sits, nil)
 	for _, t := range tasks {
 		fmt.Println(t.Key, t.MRR)
 	}
-	fmt.Println(errs)
+	fmt.Println(err)
 	// Output:
 	// A/renewal-risk#0 700.00 USD
 	// A/renewal-risk#1 700.00 USD
 	// B/renewal-risk#0 100.00 USD
 	// B/renewal-risk#1 100.00 USD
-	// [situations[2]: playbook: situation.customer.id: missing]
+	// playbook: situations[2].customer.id: missing
 }
 
 func ExamplePlan() {
@@ -192,7 +192,7 @@ func ExampleParse() {
 		"when": {"field": "signal.usage", "op": "<", "value": "low"},
 		"actions": [{"title": "call", "channel": "call", "owner": "csm", "due_days": 3}]}]}`))
 	fmt.Println(err)
-	// Output: playbook: plays[0].when.value: type mismatch: signal.usage is a number, got string
+	// Output: playbook: plays[0].when.value: wrong type: signal.usage is a number, got string
 }
 
 func ExampleNew() {
@@ -220,11 +220,11 @@ func ExampleHistory() {
 	day1 := &playbook.Situation{Customer: c, Now: cs.MustParseDate("2026-06-01"), Tier: "low"}
 	tasks, _ := pb.Evaluate(day1, &h)
 	h.Record(tasks)
-	for _, t := range h.Open() {
-		fmt.Println("open", t.Key, "due", t.Due)
+	for _, r := range h.Open(day1.Now) {
+		fmt.Println("open", r.Task.Key, "due", r.Task.Due)
 	}
-	h.Close(tasks[0])
-	fmt.Println(len(h.Open()), "open;", h.FireLog())
+	h.Done(tasks[0].Key, day1.Now.AddDays(3), "ana", "customer buys 20 more seats")
+	fmt.Println(len(h.Open(day1.Now)), "open;", h.FireLog())
 	// Output:
 	// open C1/expansion-seats#0 due 2026-06-15
 	// 0 open; [{C1 expansion-seats 2026-06-01}]

@@ -56,13 +56,14 @@ func TestFilesPassTheReaders(t *testing.T) {
 		t.Errorf("snapshots.csv: %d rows read, want %d", n, len(b.Snapshots))
 	}
 
-	batch, errs := effort.LoadBatch(bytes.NewReader(csvOf(t, b, samplebook.ContactsFile)), bytes.NewReader(csvOf(t, b, samplebook.CaseEventsFile)))
-	if len(errs) > 0 || batch == nil {
-		t.Errorf("effort.LoadBatch: %d errors, first %v", len(errs), errs)
+	batch, err := effort.LoadBatch(bytes.NewReader(csvOf(t, b, samplebook.ContactsFile)), samplebook.ContactsFile,
+		bytes.NewReader(csvOf(t, b, samplebook.CaseEventsFile)), samplebook.CaseEventsFile)
+	if err != nil || batch == nil {
+		t.Errorf("effort.LoadBatch: %v", err)
 	}
-	rs, errs := effort.ReadResponses(bytes.NewReader(csvOf(t, b, samplebook.SurveysFile)))
-	if len(errs) > 0 || len(rs) != len(b.Surveys) {
-		t.Errorf("effort.ReadResponses: %d responses (want %d), errors %v", len(rs), len(b.Surveys), errs)
+	rs, err := effort.ReadResponses(bytes.NewReader(csvOf(t, b, samplebook.SurveysFile)), samplebook.SurveysFile)
+	if err != nil || len(rs) != len(b.Surveys) {
+		t.Errorf("effort.ReadResponses: %d responses (want %d), error %v", len(rs), len(b.Surveys), err)
 	}
 
 	// The retention book takes one reporting currency: convert EUR and JPY at a
