@@ -142,7 +142,7 @@ func TestDecodersBadJSON(t *testing.T) {
 
 // A million bad offerings and a 100 MB value give errors of a few lines.
 func TestDecodeOfferingsBounded(t *testing.T) {
-	if testing.Short() {
+	if testing.Short() || raceEnabled {
 		t.Skip("builds 100 MB of input")
 	}
 	var sb strings.Builder

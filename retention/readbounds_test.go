@@ -56,7 +56,7 @@ func TestReadMRRIterator(t *testing.T) {
 // memory, and the rows after it still count; a quote left open refuses the
 // whole file instead of swallowing it.
 func TestReadMRRHostile(t *testing.T) {
-	if testing.Short() {
+	if testing.Short() || raceEnabled {
 		t.Skip("reads 100 MB")
 	}
 	head := "customer_id,subscription_id,month,mrr,currency\na,s,2026-01,1,USD\n"
@@ -88,7 +88,7 @@ func TestReadMRRHostile(t *testing.T) {
 
 // A million bad rows cost a counter each: the book's error stays a few lines.
 func TestReadBookMillionBad(t *testing.T) {
-	if testing.Short() {
+	if testing.Short() || raceEnabled {
 		t.Skip("reads a million rows")
 	}
 	var sb strings.Builder
