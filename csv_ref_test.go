@@ -27,7 +27,8 @@ func (o CSVOptions) readCSVReference(r io.Reader, name string) iter.Seq2[CSVReco
 			case errors.Is(err, io.EOF):
 				err = &FieldError{File: name, Line: 1, Field: "header", Err: ErrMissing}
 			case errors.As(err, &pe):
-				err = &FieldError{File: name, Line: 1, Field: "header", Err: fmt.Errorf("%w: %w", ErrSyntax, pe.Err)}
+				yield(CSVRecord{Line: pe.StartLine}, &FieldError{File: name, Line: pe.StartLine, Field: "header", Err: fmt.Errorf("%w: %w", ErrSyntax, pe.Err)})
+				return
 			default:
 				err = readError(err)
 			}
