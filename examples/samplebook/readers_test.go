@@ -74,12 +74,12 @@ func TestFilesPassTheReaders(t *testing.T) {
 		rates = append(rates, retention.Rate{From: "EUR", Month: m, Rate: decimal.RequireFromString("1.08")},
 			retention.Rate{From: "JPY", Month: m, Rate: decimal.RequireFromString("0.0067")})
 	}
-	book, err := retention.ReadMRR(bytes.NewReader(csvOf(t, b, samplebook.MRRFile)), retention.Options{Currency: "USD", Rates: rates})
+	book, err := retention.ReadBook(bytes.NewReader(csvOf(t, b, samplebook.MRRFile)), samplebook.MRRFile, retention.Options{Currency: "USD", Rates: rates})
 	if err != nil {
-		t.Fatalf("retention.ReadMRR: %v", err)
+		t.Fatalf("retention.ReadBook: %v", err)
 	}
-	if errs := book.Errors(); len(errs) > 0 {
-		t.Errorf("retention.ReadMRR: %d errors, first %v", len(errs), errs[0])
+	if err := book.Err(); err != nil {
+		t.Errorf("retention.ReadBook: %d bad records: %v", book.Bad(), err)
 	}
 
 	outs, errs := stats.ReadOutcomes(bytes.NewReader(csvOf(t, b, samplebook.OutcomesFile)), samplebook.OutcomesFile)
