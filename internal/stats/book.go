@@ -144,11 +144,11 @@ type bookBuilder struct {
 	// idx lists the valid snapshots' indices by (ID, date, index), keys their keys.
 	idx  []int32
 	keys []idKey
-	// risk and labels are the AUC's rows, segs and profs their groups.
-	risk        []float64
-	labels      []bool
-	segs, profs []string
-	grades      map[string]*gradeAcc
+	// risk and labels are the AUC's rows, and rows the snapshot each came from.
+	risk   []float64
+	labels []bool
+	rows   []int32
+	grades map[string]*gradeAcc
 }
 
 func (b *bookBuilder) rejectSnapshot(i int, field, value string, err error) {
@@ -228,6 +228,7 @@ func (b *bookBuilder) join() {
 	most := min(len(b.uniq), len(b.idx)) // evaluated customers, at most
 	b.risk = make([]float64, 0, most)
 	b.labels = make([]bool, 0, most)
+	b.rows = make([]int32, 0, most)
 	b.rep.ids = make([]string, 0, most)
 	var hist []int32 // one customer's kept snapshots, reused
 	for a := 0; a < len(b.idx); {
@@ -293,8 +294,7 @@ func (b *bookBuilder) evaluate(id string, hist []int32, o *Outcome) {
 	if last.Grade != "" {
 		b.risk = append(b.risk, -last.Score)
 		b.labels = append(b.labels, o.Churned)
-		b.segs = append(b.segs, last.Segment)
-		b.profs = append(b.profs, last.Profile)
+		b.rows = append(b.rows, hist[len(hist)-1])
 		rep.ids = append(rep.ids, id)
 	} else {
 		rep.Unknown++
@@ -332,8 +332,8 @@ func (b *bookBuilder) report(opt BookOptions) (BookReport, error) {
 		rep.LeadTime.Median = percentile(ds, 0.5)
 	}
 	rep.Grades = gradeTable(b.grades, opt.Grades, *rep)
-	rep.Segments = groupAUCs(b.segs, b.risk, b.labels)
-	rep.Profiles = groupAUCs(b.profs, b.risk, b.labels)
+	rep.Segments = b.groupAUCs(func(s *Snapshot) string { return s.Segment })
+	rep.Profiles = b.groupAUCs(func(s *Snapshot) string { return s.Profile })
 	r, err := Rank(b.risk, b.labels)
 	if err != nil {
 		return *rep, fmt.Errorf("stats: backtest of %d customers (%d with a known grade): %w", rep.N, len(b.risk), err)
@@ -355,15 +355,17 @@ func (b *bookBuilder) report(opt BookOptions) (BookReport, error) {
 	return *rep, nil
 }
 
-// groupAUCs returns the AUC within each group name, sorted by name; nil when no
-// row names a group.
-func groupAUCs(names []string, risk []float64, labels []bool) []GroupAUC {
-	if !slices.ContainsFunc(names, func(s string) bool { return s != "" }) {
+// groupAUCs returns the AUC of the known-grade rows within each group that name
+// gives them, sorted by name; nil when no row names a group.
+func (b *bookBuilder) groupAUCs(name func(*Snapshot) string) []GroupAUC {
+	if !slices.ContainsFunc(b.rows, func(i int32) bool { return name(&b.snaps[i]) != "" }) {
 		return nil
 	}
+	risk, labels := b.risk, b.labels
 	rows := map[string][]int{}
-	for i, n := range names {
-		rows[n] = append(rows[n], i)
+	for k, i := range b.rows {
+		n := name(&b.snaps[i])
+		rows[n] = append(rows[n], k)
 	}
 	out := make([]GroupAUC, 0, len(rows))
 	for _, name := range slices.Sorted(maps.Keys(rows)) {

@@ -306,3 +306,30 @@ func TestSortIDKeysMatchesComparison(t *testing.T) {
 		}
 	})
 }
+
+// The AUC per segment is the AUC of each segment's customers alone; a segment
+// with one outcome class has none, and says why.
+func TestBookGroupAUCs(t *testing.T) {
+	snaps := []Snapshot{
+		{ID: "a", Date: d1, Score: 10, Grade: "red", Segment: "smb", Profile: "p"},
+		{ID: "b", Date: d1, Score: 90, Grade: "green", Segment: "smb", Profile: "p"},
+		{ID: "c", Date: d1, Score: 20, Grade: "red", Segment: "smb", Profile: "p"},
+		{ID: "d", Date: d1, Score: 30, Grade: "red", Segment: "ent", Profile: "p"},
+		{ID: "e", Date: d1, Score: 80, Grade: "green", Segment: "ent", Profile: "p"},
+	}
+	outs := []Outcome{{ID: "a", Churned: true}, {ID: "b"}, {ID: "c"}, {ID: "d"}, {ID: "e"}}
+	rep, err := Book(snaps, outs, BookOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// smb: churner a (10) below b (90) and c (20): AUC 1. ent: no churner.
+	if len(rep.Segments) != 2 || rep.Segments[0].Name != "ent" || rep.Segments[0].AUC != nil || rep.Segments[0].Note == "" {
+		t.Fatalf("segments %+v", rep.Segments)
+	}
+	if s := rep.Segments[1]; s.Name != "smb" || s.N != 3 || s.Churners != 1 || s.AUC == nil || s.AUC.Estimate != 1 {
+		t.Errorf("smb: %+v", s)
+	}
+	if len(rep.Profiles) != 1 || rep.Profiles[0].AUC == nil || rep.Profiles[0].AUC.Estimate != rep.AUC.Estimate {
+		t.Errorf("profiles %+v, want one with the book's AUC %v", rep.Profiles, rep.AUC.Estimate)
+	}
+}
