@@ -28,7 +28,9 @@ type Outcome = stats.Outcome
 
 // ScoredSnapshot is one customer already scored as of a date, the input of
 // BacktestScores: ID, Date, Score (higher is healthier), Grade ("" when the score
-// is Unknown) and MRR (the zero Money adds nothing to the MRR columns).
+// is Unknown), MRR (the zero Money adds nothing to the MRR columns), and
+// optionally the customer's Segment and the Profile that scored it, for the AUC
+// per segment and per profile.
 type ScoredSnapshot = stats.Snapshot
 
 // Interval is an estimate with its two-sided 95% interval (Estimate, Low, High, SE
@@ -45,6 +47,11 @@ type ROCPoint = stats.Point
 // Lift over the base rate, and the MRR of the grade's accounts and of its churners
 // (MRR at risk), one amount per currency.
 type GradeRow = stats.GradeRow
+
+// GroupAUC is the AUC of the customers of one segment or profile with a known
+// score (Name, N, Churners); AUC is nil, and Note says why, when the group holds
+// one outcome class.
+type GroupAUC = stats.GroupAUC
 
 // Confusion counts the churn flag against the outcomes (TP, FP, FN, TN).
 type Confusion = stats.Confusion
@@ -71,7 +78,7 @@ type BacktestOptions struct {
 	BootstrapReps int
 	Seed          uint64
 	// Lead, in days, evaluates each customer on a score taken at least Lead days
-	// before its outcome date, as DOMAIN.md §4 advises (scores taken 60–90 days
+	// before its outcome date, as the CS platforms advise (scores taken 60–90 days
 	// before each renewal): Backtest and Compare leave out, and count in
 	// BacktestReport.Excluded, the observations dated less than Lead days before
 	// their customer's outcome date. 0 evaluates the latest observation not after
@@ -103,6 +110,11 @@ type BacktestReport struct {
 	Recall    float64    `json:"recall"`    // share of churners flagged
 	Lift      float64    `json:"lift"`      // precision over the base rate
 	LeadTime  LeadTime   `json:"lead_time"`
+	// Segments and Profiles give the AUC within each customer segment and each
+	// profile (by name), when any evaluated customer has a segment or a profile
+	// (Backtest fills both; BacktestScores uses ScoredSnapshot's fields).
+	Segments []GroupAUC `json:"segments,omitempty"`
+	Profiles []GroupAUC `json:"profiles,omitempty"`
 	// Errors lists one error per rejected record, in a fixed order; the other
 	// records were evaluated.
 	Errors []error `json:"-"`
@@ -128,7 +140,7 @@ func Backtest(s *Scorer, obs []Observation, outcomes []Outcome, opt BacktestOpti
 	if len(opt.Grades) == 0 {
 		opt.Grades = scorerGrades(s)
 	}
-	rep, err := BacktestScores(rows, outcomes, opt)
+	rep, err := backtestScores(rows, outcomes, opt)
 	rep.Excluded = excluded
 	rep.Errors = replaceScoreErrors(rep.Errors, bad)
 	if len(late) > 0 {
@@ -155,7 +167,10 @@ func Backtest(s *Scorer, obs []Observation, outcomes []Outcome, opt BacktestOpti
 			rep.Errors[k] = fmt.Errorf("health: %w", &named)
 		}
 	}
-	return rep, err
+	if err != nil {
+		return rep, rejected(err, rep.Errors)
+	}
+	return rep, nil
 }
 
 // leadWindow returns the indices of the observations to evaluate: all of them when
@@ -211,7 +226,7 @@ func scoreObservations(s *Scorer, obs []Observation, pick []int) ([]ScoredSnapsh
 	var r Result
 	for k, i := range pick {
 		o := &obs[i]
-		rows[k] = ScoredSnapshot{ID: o.Customer.ID, Date: o.AsOf, MRR: o.Customer.MRR}
+		rows[k] = ScoredSnapshot{ID: o.Customer.ID, Date: o.AsOf, MRR: o.Customer.MRR, Segment: o.Customer.Segment}
 		if err := s.ScoreInto(&r, &o.Customer, o.AsOf); err != nil {
 			if bad == nil {
 				bad = make(map[int]error)
@@ -220,7 +235,7 @@ func scoreObservations(s *Scorer, obs []Observation, pick []int) ([]ScoredSnapsh
 			rows[k].Score = math.NaN()
 			continue
 		}
-		rows[k].Score, rows[k].Grade = r.Score, r.Grade
+		rows[k].Score, rows[k].Grade, rows[k].Profile = r.Score, r.Grade, r.Profile
 	}
 	return rows, bad
 }
@@ -278,8 +293,17 @@ func scorerGrades(s *Scorer) []string {
 // customer on one date or two outcomes of one customer (cs.ErrDuplicate), an outcome
 // for an ID with no snapshot (ErrUnknownID), a snapshot dated after its customer's
 // outcome (cs.ErrDateOrder). The returned error is set only when no AUC can be
-// computed: no customer evaluated, or one class only (ErrOneClass).
+// computed: no customer evaluated, or one class only (ErrOneClass); it then lists
+// the first rejected records too, so a file whose every row is bad says why.
 func BacktestScores(rows []ScoredSnapshot, outcomes []Outcome, opt BacktestOptions) (BacktestReport, error) {
+	rep, err := backtestScores(rows, outcomes, opt)
+	if err != nil {
+		return rep, rejected(err, rep.Errors)
+	}
+	return rep, nil
+}
+
+func backtestScores(rows []ScoredSnapshot, outcomes []Outcome, opt BacktestOptions) (BacktestReport, error) {
 	book, err := stats.Book(rows, outcomes, stats.BookOptions{
 		Grades: opt.Grades, Flag: opt.Flag, BootstrapReps: opt.BootstrapReps, Seed: opt.Seed,
 	})
@@ -287,6 +311,7 @@ func BacktestScores(rows []ScoredSnapshot, outcomes []Outcome, opt BacktestOptio
 		N: book.N, Churners: book.Churners, BaseRate: book.BaseRate, Unknown: book.Unknown,
 		AUC: book.AUC, ROC: book.ROC, Grades: book.Grades, Flag: book.Flag, FlagConf: book.FlagConf,
 		Precision: book.Precision, Recall: book.Recall, Lift: book.Lift, LeadTime: book.LeadTime,
+		Segments: book.Segments, Profiles: book.Profiles,
 		book: book,
 	}
 	if len(book.Errors) > 0 {
@@ -394,3 +419,36 @@ func unstamped(err error) error {
 	}
 	return stamped{"", err}
 }
+
+// maxListed is the most rejected records an error lists.
+const maxListed = 10
+
+// rejected adds the first rejected records to err (at most maxListed, then how
+// many more), so an error that ends a run because every record was bad says
+// which records and why. errors.Is and errors.As see err and the listed records.
+func rejected(err error, errs []error) error {
+	if len(errs) == 0 {
+		return err
+	}
+	return fmt.Errorf("%w; %d records rejected:\n%w", err, len(errs), problemList(errs))
+}
+
+// problemList is a list of errors shown one per line, at most maxListed, then
+// "and N more problems".
+type problemList []error
+
+func (p problemList) Error() string {
+	var b strings.Builder
+	for i, e := range p[:min(len(p), maxListed)] {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(e.Error())
+	}
+	if len(p) > maxListed {
+		fmt.Fprintf(&b, "\nand %d more problems", len(p)-maxListed)
+	}
+	return b.String()
+}
+
+func (p problemList) Unwrap() []error { return p[:min(len(p), maxListed)] }

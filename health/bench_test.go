@@ -10,7 +10,7 @@ import (
 	"github.com/successkit/cs"
 )
 
-// ramp10Weights are the weights of the issue's BenchmarkBatchRamp10 workload.
+// ramp10Weights are the weights of the BenchmarkBatchRamp10 workload.
 var ramp10Weights = [10]float64{3, 2, 2, 1, 1, 2, 1, 1, 1, 2}
 
 // ramp10 returns the workload's scorecard: one group of 10 linear ramps (every
@@ -85,7 +85,7 @@ func BenchmarkBatchRamp10(b *testing.B) {
 	})
 }
 
-// handwrittenRamp10 is the hand-written columnar loop the issue compares the
+// handwrittenRamp10 is the hand-written columnar loop the budget compares the
 // library with: the workload's arithmetic and nothing else (no NaN check, no
 // coverage, no vetoes, one group hard-wired).
 func handwrittenRamp10(cols *Columns, out []Scored, bad, span *[10]float64) {

@@ -110,6 +110,7 @@ type profile struct {
 	measures    []measure
 	vetoes      []veto
 	index       map[string]int // measure name → index in measures
+	calibration *Calibration   // nil: no churn probability
 }
 
 // Compile validates cfg and compiles it into a Scorer. Measures are ordered
@@ -144,7 +145,7 @@ func Compile(cfg Config, opts ...Option) (*Scorer, error) {
 }
 
 func compileProfile(cp *Profile, path string, o *compileOptions) (profile, error) {
-	p := profile{name: cp.Name, sel: cp.Select, minCoverage: cp.MinCoverage, index: map[string]int{}}
+	p := profile{name: cp.Name, sel: cp.Select, minCoverage: cp.MinCoverage, index: map[string]int{}, calibration: cp.Calibration}
 	if cp.Grades != nil {
 		p.scheme = *cp.Grades
 	} else {

@@ -15,7 +15,7 @@ func TestParseConfigErrors(t *testing.T) {
 		in   string
 		want string // one line of the joined error
 	}{
-		// The issue's own example: a band whose upper bound is below its lower.
+		// The error example of the package doc: a band whose upper bound is below its lower.
 		{"band order", head + `{"name":"a","weight":1,"measures":[{"name":"x","signal":"x","weight":1,"ramp":{"bad":0,"good":1}}]},
 			{"name":"b","weight":1,"measures":[{"name":"y","signal":"y","weight":1,"bands":[
 			{"min":0,"max":10,"points":0},{"min":10,"max":50,"points":50},{"min":50,"max":40,"points":100}]}]}]}]}`,

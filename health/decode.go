@@ -153,6 +153,17 @@ func (d *decoder) value(raw json.RawMessage, v reflect.Value, path string) {
 		} else {
 			v.SetFloat(f)
 		}
+	case reflect.Int, reflect.Int64:
+		if raw[0] == '"' || raw[0] == 't' || raw[0] == 'f' || raw[0] == '[' || raw[0] == '{' {
+			d.add(at, "want an integer, got "+kindOf(raw))
+			return
+		}
+		n, err := strconv.ParseInt(string(raw), 10, 64)
+		if err != nil || v.OverflowInt(n) {
+			d.add(at, "number "+snippet(raw)+" is not an integer in range")
+			return
+		}
+		v.SetInt(n)
 	case reflect.String:
 		var s string
 		if raw[0] != '"' || json.Unmarshal(raw, &s) != nil {

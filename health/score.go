@@ -154,6 +154,10 @@ type Result struct {
 	// most (largest Effective × (100 − Points)), -1 if none counted. Ties go to
 	// the first in canonical order.
 	Weakest int `json:"weakest"`
+	// Churn is the probability of churn the profile's Calibration gives Score,
+	// with its interval ("P(churn in 180 days) = 0.31 (0.26–0.36)"); the zero
+	// value when the profile has no calibration or the result is Unknown.
+	Churn ChurnProbability `json:"churn,omitzero"`
 
 	Groups   []GroupResult   `json:"groups"`   // by group name
 	Measures []MeasureResult `json:"measures"` // by group name, then measure name
@@ -305,6 +309,9 @@ func (s *Scorer) ScoreInto(r *Result, c *cs.Customer, asOf cs.Date, overrides ..
 	r.Score = score
 	r.GradeIndex = p.grades.grade(score)
 	r.Grade = p.grades.labels[r.GradeIndex]
+	if p.calibration != nil {
+		r.Churn = p.calibration.Probability(score)
+	}
 	return nil
 }
 

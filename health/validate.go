@@ -174,6 +174,9 @@ func (v *validator) profile(path string, p *Profile) {
 	for i := range p.Vetoes {
 		v.veto(idx(path, "vetoes", i), p, &p.Vetoes[i], groups, measures)
 	}
+	if p.Calibration != nil {
+		v.calibration(join(path, "calibration"), p.Calibration)
+	}
 }
 
 func (v *validator) measure(path string, m *Measure) {

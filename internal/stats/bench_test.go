@@ -144,7 +144,7 @@ func lifetimes1M() ([]float64, []bool, []int) {
 // BenchmarkSurvival1M estimates the Kaplan–Meier curves of 4 groups of 1,000,000
 // customers in all, with Greenwood intervals and medians, and the log-rank test
 // between them. Budget: within 3× of one sort of the same 1,000,000 times (the
-// issue's budget): the work is a counting split by group and class, sorts of the
+// README's budget): the work is a counting split by group and class, sorts of the
 // parts (together cheaper than one sort of the whole) and linear merges.
 func BenchmarkSurvival1M(b *testing.B) {
 	times, events, groups := lifetimes1M()
@@ -162,7 +162,7 @@ func BenchmarkSurvival1M(b *testing.B) {
 }
 
 // BenchmarkIsotonic1M fits an isotonic calibration to 1,000,000 scores with two
-// decimals. Budget: within 3× of one sort of the same scores (the budget):
+// decimals. Budget: within 3× of one sort of the same scores (the README's budget):
 // the positives' and the negatives' scores are sorted apart, then pooled in one
 // pass.
 func BenchmarkIsotonic1M(b *testing.B) {

@@ -68,7 +68,9 @@ type LeadTime struct {
 }
 
 // GroupAUC is the AUC of the customers of one segment or profile with a known
-// score. AUC is nil, and Note says why, when the group holds one outcome class.
+// score. AUC is nil, and Note says why, when the group holds one outcome class;
+// with a single churner (or retained customer) DeLong's variance is not defined,
+// the interval is the point and Note says so.
 type GroupAUC struct {
 	Name     string    `json:"name"`
 	N        int       `json:"n"`
@@ -381,6 +383,9 @@ func (b *bookBuilder) groupAUCs(name func(*Snapshot) string) []GroupAUC {
 		if rk, err := Rank(r, y); err == nil {
 			iv := rk.DeLong()
 			g.AUC = &iv
+			if g.Churners < 2 || g.N-g.Churners < 2 {
+				g.Note = "no interval: a single churner or retained customer"
+			}
 		} else {
 			g.Note = "one outcome class"
 		}

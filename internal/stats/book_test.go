@@ -22,7 +22,7 @@ var (
 
 func usd(s string) cs.Money { return cs.MustParseMoney(s + " USD") }
 
-// A small book worked by hand (DOMAIN.md §4: precision = churn rate among red,
+// A small book worked by hand (the CS platforms' definitions: precision = churn rate among red,
 // recall = share of churners red, lift = red churn rate ÷ base rate).
 func TestBookWorked(t *testing.T) {
 	snaps := []Snapshot{

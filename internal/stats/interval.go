@@ -97,7 +97,7 @@ func mean2(labels []bool, va, vb []float64, class bool) (float64, float64) {
 }
 
 // DeLong returns the AUC with its 95% interval by DeLong's analytic variance
-// (DeLong, DeLong & Clarke-Pearson, 1988, Biometrics 44:837–845): AUC ± 1.96·SE,
+// (DeLong, DeLong & Clarke-Pearson, 1988, Biometrics 44:837–845): AUC ± 1.959964·SE,
 // clipped to [0, 1]. With a single positive or negative row the variance is not
 // defined; SE is then 0 and the interval is the point. Cost: one linear pass.
 func (r Ranking) DeLong() Interval {
@@ -261,7 +261,7 @@ func CompareBootstrap(a, b Ranking, reps int, seed uint64) (Interval, error) {
 // n trials (Wilson, 1927, "Probable inference, the law of succession, and
 // statistical inference", JASA 22:209–212):
 //
-//	(p̂ + z²/2n ± z·√(p̂(1−p̂)/n + z²/4n²)) / (1 + z²/n),   z = 1.96.
+//	(p̂ + z²/2n ± z·√(p̂(1−p̂)/n + z²/4n²)) / (1 + z²/n),   z = 1.959964 (the 97.5% normal quantile).
 //
 // Unlike the normal approximation it stays inside [0, 1] and is usable for 0 or n
 // successes. It fails for n ≤ 0 or successes outside [0, n].
