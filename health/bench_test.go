@@ -50,6 +50,17 @@ func ramp10Columns(n int, seed uint64) *Columns {
 
 const benchAccounts = 1_000_000
 
+// BenchmarkBatchRamp10 scores 1,000,000 accounts on the ramp10 scorecard with
+// the columnar Plan, on one core and on all cores, and times the hand-written
+// loop that does the same arithmetic and nothing else, alternately in one run.
+//
+// Budgets: on one core, at least 90% of the hand-written loop's speed (a ratio of
+// times ≤ 1.11: the Plan's extra work, the NaN check and the vetoes' and
+// coverage's bookkeeping, must stay in the noise of the arithmetic). The speedup
+// on all cores is reported ("x-parallel") but not asserted: the README's 1.8×
+// holds on an idle 2-core machine, and on a shared one the second core belongs
+// to someone else (1.17× was measured here under a load average of 10), so no
+// threshold separates a serialised worker pool from a busy machine.
 func BenchmarkBatchRamp10(b *testing.B) {
 	s := mustCompile(b, ramp10())
 	cols := ramp10Columns(benchAccounts, 1)
@@ -58,31 +69,35 @@ func BenchmarkBatchRamp10(b *testing.B) {
 		b.Fatal(err)
 	}
 	out := make([]Scored, benchAccounts)
-	run := func(b *testing.B, procs int) {
-		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
-		b.ReportAllocs()
-		ctx := context.Background()
-		for b.Loop() {
+	var bad, span [10]float64
+	for j, m := range ramp10().Profiles[0].Groups[0].Measures {
+		bad[j], span[j] = m.Ramp.Bad, m.Ramp.Good-m.Ramp.Bad
+	}
+	ctx := context.Background()
+	score := func(procs int) func() {
+		return func() {
+			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
 			if err := pl.Score(ctx, cols, out, 0); err != nil {
 				b.Fatal(err)
 			}
 		}
-		b.ReportMetric(float64(b.N)*benchAccounts/b.Elapsed().Seconds(), "accounts/s")
 	}
-	b.Run("GOMAXPROCS=1", func(b *testing.B) { run(b, 1) })
-	b.Run(fmt.Sprintf("GOMAXPROCS=%d", runtime.NumCPU()), func(b *testing.B) { run(b, runtime.NumCPU()) })
-	b.Run("handwritten", func(b *testing.B) {
+	one, all := score(1), score(runtime.NumCPU())
+	handwritten := func() {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
-		var bad, span [10]float64
-		for j, m := range ramp10().Profiles[0].Groups[0].Measures {
-			bad[j], span[j] = m.Ramp.Bad, m.Ramp.Good-m.Ramp.Bad
-		}
-		b.ReportAllocs()
-		for b.Loop() {
-			handwrittenRamp10(cols, out, &bad, &span)
-		}
-		b.ReportMetric(float64(b.N)*benchAccounts/b.Elapsed().Seconds(), "accounts/s")
-	})
+		handwrittenRamp10(cols, out, &bad, &span)
+	}
+	var hand, par inRun
+	b.ReportAllocs()
+	for b.Loop() {
+		hand.measure(one, handwritten)
+		par.measure(all, one)
+	}
+	hand.report(b, "handwritten", 1/0.9)
+	b.ReportMetric(float64(hand.n)*benchAccounts/hand.work.Seconds(), "accounts/s")
+	if par.n > 0 && par.work > 0 {
+		b.ReportMetric(float64(par.ref)/float64(par.work), "x-parallel")
+	}
 }
 
 // handwrittenRamp10 is the hand-written columnar loop the budget compares the
@@ -118,17 +133,62 @@ func handwrittenRamp10(cols *Columns, out []Scored, bad, span *[10]float64) {
 
 // BenchmarkScoreOneExplained scores one customer (10 measures, map-based
 // signals, one missing) with its full explanation into a reused Result, the way
-// a service loop calls ScoreInto.
+// a service loop calls ScoreInto; 0 allocations. Its reference, timed
+// alternately in the same run (1,000 calls each), is a hand-written scoring of
+// the same customer: the ten map lookups and the ramp arithmetic, with no
+// explanation.
+//
+// Budget: 6× the hand-written scoring. Beside the lookups ScoreInto matches the
+// profile, checks every value, fills ten MeasureResults and three GroupResults,
+// grades each measure, computes effective weights and the weakest measure, and
+// applies the vetoes: about 4× on an idle machine (0.40 µs against 0.1 µs).
 func BenchmarkScoreOneExplained(b *testing.B) {
 	s, c := oneCustomer(b)
 	var r Result
-	b.ReportAllocs()
-	for b.Loop() {
-		if err := s.ScoreInto(&r, c, day); err != nil || r.Unknown {
-			b.Fatal(err)
+	var bad, span [10]float64
+	names := make([]string, 10)
+	for j, m := range ramp10().Profiles[0].Groups[0].Measures {
+		bad[j], span[j], names[j] = m.Ramp.Bad, m.Ramp.Good-m.Ramp.Bad, m.Signal
+	}
+	var in inRun
+	sink := 0.0
+	work := func() {
+		for range 1000 {
+			if err := s.ScoreInto(&r, c, day); err != nil || r.Unknown {
+				b.Fatal(err)
+			}
 		}
 	}
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "accounts/s")
+	ref := func() {
+		for range 1000 {
+			sink += handwrittenOne(c, names, &bad, &span)
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		in.measure(work, ref)
+	}
+	if sink < 0 {
+		b.Fatal(sink)
+	}
+	in.report(b, "handwritten", 6)
+	b.ReportMetric(in.work.Seconds()/float64(in.n)/1000*1e9, "ns/score")
+}
+
+// handwrittenOne is the least work of scoring one customer on ramp10: a map
+// lookup per measure and the weighted mean of the ramps.
+func handwrittenOne(c *cs.Customer, names []string, bad, span *[10]float64) float64 {
+	num, den := 0.0, 0.0
+	for j, name := range names {
+		v, ok := c.Signals[name]
+		if !ok {
+			continue
+		}
+		p := min(max((v-bad[j])/span[j]*100, 0), 100)
+		num = float64(ramp10Weights[j]*p) + num
+		den += ramp10Weights[j]
+	}
+	return num / den
 }
 
 // BenchmarkScoreOneAlloc is BenchmarkScoreOneExplained through Score, which
