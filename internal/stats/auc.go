@@ -36,22 +36,22 @@ type scored struct {
 // caller must not modify them while the Ranking is in use.
 func Rank(scores []float64, labels []bool) (Ranking, error) {
 	if len(scores) != len(labels) {
-		return Ranking{}, fmt.Errorf("stats: %d scores but %d labels: %w", len(scores), len(labels), ErrLength)
+		return Ranking{}, fmt.Errorf("%d scores but %d labels: %w", len(scores), len(labels), ErrLength)
 	}
 	if len(scores) > math.MaxInt32 {
-		return Ranking{}, fmt.Errorf("stats: %d rows: %w", len(scores), cs.ErrRange)
+		return Ranking{}, fmt.Errorf("%d rows: %w", len(scores), cs.ErrRange)
 	}
 	pos := 0
 	for i, s := range scores {
 		if math.IsNaN(s) || math.IsInf(s, 0) {
-			return Ranking{}, fmt.Errorf("stats: scores[%d]: %v: %w", i, s, cs.ErrNotFinite)
+			return Ranking{}, fmt.Errorf("scores[%d]: %v: %w", i, s, cs.ErrNotFinite)
 		}
 		if labels[i] {
 			pos++
 		}
 	}
 	if pos == 0 || pos == len(scores) {
-		return Ranking{}, fmt.Errorf("stats: %d rows, %d positive: %w", len(scores), pos, ErrOneClass)
+		return Ranking{}, fmt.Errorf("%d rows, %d positive: %w", len(scores), pos, ErrOneClass)
 	}
 	buf := make([]scored, len(scores))
 	for i, s := range scores {

@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/successkit/cs"
+	"github.com/successkit/cs/internal/errs"
 )
 
 // Snapshot is one scored customer as of a date: the health score (higher is
@@ -23,6 +24,16 @@ type Snapshot struct {
 	MRR     cs.Money
 	Segment string
 	Profile string
+}
+
+// Outcome is what happened to one customer after its snapshots: whether it churned
+// within the horizon and, optionally, the date of the churn (for a churner) or of the
+// end of the observation horizon (for a retained customer). A zero Date means the
+// date is unknown; the lead time of a churner needs it.
+type Outcome struct {
+	ID      string  `json:"id"`
+	Churned bool    `json:"churned"`
+	Date    cs.Date `json:"date,omitzero"`
 }
 
 // BookOptions configure Book. The zero value flags the first grade of Grades (or,
@@ -154,12 +165,12 @@ type bookBuilder struct {
 }
 
 func (b *bookBuilder) rejectSnapshot(i int, field, value string, err error) {
-	b.rep.Errors = append(b.rep.Errors, fmt.Errorf("stats: %w", &cs.FieldError{File: fmt.Sprintf("snapshots[%d]", i), Record: b.snaps[i].ID, Field: field, Value: value, Err: err}))
+	b.rep.Errors = append(b.rep.Errors, &cs.FieldError{Field: fmt.Sprintf("snapshots[%d].%s", i, field), Record: errs.Clip(b.snaps[i].ID), Value: errs.Clip(value), Err: err})
 }
 
 func (b *bookBuilder) rejectOutcome(i int32, err error) {
 	o := &b.outcomes[i]
-	b.rep.Errors = append(b.rep.Errors, fmt.Errorf("stats: %w", &cs.FieldError{File: fmt.Sprintf("outcomes[%d]", i), Record: o.ID, Field: "id", Value: o.ID, Err: err}))
+	b.rep.Errors = append(b.rep.Errors, &cs.FieldError{Field: fmt.Sprintf("outcomes[%d].id", i), Record: errs.Clip(o.ID), Value: errs.Clip(o.ID), Err: err})
 }
 
 // uniqueOutcomes sorts the outcomes by (ID, index), so that a repeated ID sits
@@ -338,7 +349,7 @@ func (b *bookBuilder) report(opt BookOptions) (BookReport, error) {
 	rep.Profiles = b.groupAUCs(func(s *Snapshot) string { return s.Profile })
 	r, err := Rank(b.risk, b.labels)
 	if err != nil {
-		return *rep, fmt.Errorf("stats: backtest of %d customers (%d with a known grade): %w", rep.N, len(b.risk), err)
+		return *rep, fmt.Errorf("backtest of %d customers (%d with a known grade): %w", rep.N, len(b.risk), err)
 	}
 	rep.ranking = r
 	rep.ROC = r.ROC()
@@ -515,7 +526,7 @@ func (t moneySum) totals() []cs.Money {
 // paired method, or a paired stratified bootstrap when reps > 0 (seeded).
 func CompareBooks(a, b BookReport, reps int, seed uint64) (Interval, error) {
 	if !slices.Equal(a.ids, b.ids) {
-		return Interval{}, fmt.Errorf("stats: the two backtests evaluate different customers (%d and %d with a known grade): %w", len(a.ids), len(b.ids), ErrLength)
+		return Interval{}, fmt.Errorf("the two backtests evaluate different customers (%d and %d with a known grade): %w", len(a.ids), len(b.ids), ErrLength)
 	}
 	if reps > 0 {
 		return CompareBootstrap(a.ranking, b.ranking, reps, seed)

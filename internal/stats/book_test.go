@@ -119,9 +119,12 @@ func TestBookRecordErrors(t *testing.T) {
 	if len(rep.Errors) != len(wants) {
 		t.Errorf("%d errors, want %d: %v", len(rep.Errors), len(wants), rep.Errors)
 	}
+	// Each names its record by its path in the input; the package adds no prefix
+	// (health, its user, adds its own by wrapping).
 	for _, e := range rep.Errors {
-		if !strings.HasPrefix(e.Error(), "stats: ") {
-			t.Errorf("error %q lacks the package prefix", e)
+		var fe *cs.FieldError
+		if !errors.As(e, &fe) || !strings.HasPrefix(fe.Field, "snapshots[") && !strings.HasPrefix(fe.Field, "outcomes[") || strings.HasPrefix(e.Error(), "stats") {
+			t.Errorf("error %q does not name its record's path, or has a prefix", e)
 		}
 	}
 	// a, b and late are evaluated; nothing is double-counted.

@@ -81,7 +81,7 @@ func FitPlatt(scores []float64, labels []bool) (Platt, error) {
 		return Platt{}, err
 	}
 	if separated(scores, labels) {
-		return Platt{}, fmt.Errorf("stats: platt fit on %d rows: %w", len(scores), ErrSeparated)
+		return Platt{}, fmt.Errorf("platt fit on %d rows: %w", len(scores), ErrSeparated)
 	}
 	n := float64(len(scores))
 	var mean float64
@@ -169,7 +169,7 @@ func newtonLogistic1(s []float64, y []bool, mean, sd float64) (a, b float64, cov
 		}
 		det := float64(h00*h11) - float64(h01*h01)
 		if !(det > 0) {
-			return 0, 0, cov, iters, fmt.Errorf("stats: platt fit: singular information matrix: %w", ErrSeparated)
+			return 0, 0, cov, iters, fmt.Errorf("platt fit: singular information matrix: %w", ErrSeparated)
 		}
 		cov = [3]float64{h11 / det, -h01 / det, h00 / det}
 		da := (float64(h11*g0) - float64(h01*g1)) / det
@@ -193,7 +193,7 @@ func newtonLogistic1(s []float64, y []bool, mean, sd float64) (a, b float64, cov
 		}
 	}
 	if iters > 200 {
-		return 0, 0, cov, iters, fmt.Errorf("stats: platt fit: no convergence in 200 Newton iterations: %w", ErrSeparated)
+		return 0, 0, cov, iters, fmt.Errorf("platt fit: no convergence in 200 Newton iterations: %w", ErrSeparated)
 	}
 	return a, b, cov, iters, nil
 }
@@ -240,15 +240,15 @@ func (m Isotonic) Probability(s float64) float64 {
 // rows (ErrTooFewRows).
 func FitIsotonic(scores []float64, labels []bool) (Isotonic, error) {
 	if len(scores) != len(labels) {
-		return Isotonic{}, fmt.Errorf("stats: %d scores but %d labels: %w", len(scores), len(labels), ErrLength)
+		return Isotonic{}, fmt.Errorf("%d scores but %d labels: %w", len(scores), len(labels), ErrLength)
 	}
 	if len(scores) == 0 {
-		return Isotonic{}, fmt.Errorf("stats: isotonic fit of no row: %w", ErrTooFewRows)
+		return Isotonic{}, fmt.Errorf("isotonic fit of no row: %w", ErrTooFewRows)
 	}
 	var pos, neg []float64
 	for i, s := range scores {
 		if bad(s) {
-			return Isotonic{}, fmt.Errorf("stats: scores[%d]: %v: %w", i, s, cs.ErrNotFinite)
+			return Isotonic{}, fmt.Errorf("scores[%d]: %v: %w", i, s, cs.ErrNotFinite)
 		}
 		if labels[i] {
 			pos = append(pos, s)
@@ -343,20 +343,20 @@ type CalibrationReport struct {
 // (ErrOption, cs.ErrNotFinite), bins < 1 (ErrOption), no rows (ErrTooFewRows).
 func Reliability(pred []float64, labels []bool, bins int) (CalibrationReport, error) {
 	if len(pred) != len(labels) {
-		return CalibrationReport{}, fmt.Errorf("stats: %d predictions but %d labels: %w", len(pred), len(labels), ErrLength)
+		return CalibrationReport{}, fmt.Errorf("%d predictions but %d labels: %w", len(pred), len(labels), ErrLength)
 	}
 	if bins < 1 {
-		return CalibrationReport{}, fmt.Errorf("stats: %d bins: want at least 1: %w", bins, ErrOption)
+		return CalibrationReport{}, fmt.Errorf("%d bins: want at least 1: %w", bins, ErrOption)
 	}
 	if len(pred) == 0 {
-		return CalibrationReport{}, fmt.Errorf("stats: reliability of no row: %w", ErrTooFewRows)
+		return CalibrationReport{}, fmt.Errorf("reliability of no row: %w", ErrTooFewRows)
 	}
 	for i, p := range pred {
 		switch {
 		case bad(p):
-			return CalibrationReport{}, fmt.Errorf("stats: predictions[%d]: %v: %w", i, p, cs.ErrNotFinite)
+			return CalibrationReport{}, fmt.Errorf("predictions[%d]: %v: %w", i, p, cs.ErrNotFinite)
 		case p < 0 || p > 1:
-			return CalibrationReport{}, fmt.Errorf("stats: predictions[%d]: %v outside [0, 1]: %w", i, p, ErrOption)
+			return CalibrationReport{}, fmt.Errorf("predictions[%d]: %v outside [0, 1]: %w", i, p, ErrOption)
 		}
 	}
 	order := make([]int32, len(pred))
@@ -456,7 +456,7 @@ func reliabilityBin(rows []int32, pred []float64, labels []bool) (b ReliabilityB
 // of Folds and of any fold's fit, wrapped with the fold number.
 func OutOfFold(scores []float64, labels []bool, k int, seed uint64, fit func([]float64, []bool) (Calibrator, error)) ([]float64, error) {
 	if len(scores) != len(labels) {
-		return nil, fmt.Errorf("stats: %d scores but %d labels: %w", len(scores), len(labels), ErrLength)
+		return nil, fmt.Errorf("%d scores but %d labels: %w", len(scores), len(labels), ErrLength)
 	}
 	fold, err := Folds(labels, k, seed)
 	if err != nil {
@@ -475,7 +475,7 @@ func OutOfFold(scores []float64, labels []bool, k int, seed uint64, fit func([]f
 		}
 		c, err := fit(ts, ty)
 		if err != nil {
-			return nil, fmt.Errorf("stats: fold %d: %w", f, err)
+			return nil, fmt.Errorf("fold %d: %w", f, err)
 		}
 		for i, fi := range fold {
 			if fi == f {

@@ -37,14 +37,14 @@ type ConcordanceResult struct {
 // (ErrTooFewRows).
 func Concordance(times []float64, events []bool, predicted []float64) (ConcordanceResult, error) {
 	if len(times) != len(events) || len(times) != len(predicted) {
-		return ConcordanceResult{}, fmt.Errorf("stats: %d times, %d events and %d predictions: %w", len(times), len(events), len(predicted), ErrLength)
+		return ConcordanceResult{}, fmt.Errorf("%d times, %d events and %d predictions: %w", len(times), len(events), len(predicted), ErrLength)
 	}
 	if len(times) > math.MaxInt32 {
-		return ConcordanceResult{}, fmt.Errorf("stats: %d rows: %w", len(times), cs.ErrRange)
+		return ConcordanceResult{}, fmt.Errorf("%d rows: %w", len(times), cs.ErrRange)
 	}
 	for i := range times {
 		if bad(times[i]) || bad(predicted[i]) {
-			return ConcordanceResult{}, fmt.Errorf("stats: row %d: time %v, prediction %v: %w", i, times[i], predicted[i], cs.ErrNotFinite)
+			return ConcordanceResult{}, fmt.Errorf("row %d: time %v, prediction %v: %w", i, times[i], predicted[i], cs.ErrNotFinite)
 		}
 	}
 	rank, m := denseRanks(predicted)
@@ -99,7 +99,7 @@ func Concordance(times []float64, events []bool, predicted []float64) (Concordan
 		}
 	}
 	if r.Comparable == 0 {
-		return r, fmt.Errorf("stats: %d subjects, %d events: no comparable pair: %w", len(times), len(died), ErrTooFewRows)
+		return r, fmt.Errorf("%d subjects, %d events: no comparable pair: %w", len(times), len(died), ErrTooFewRows)
 	}
 	r.C = (float64(r.Concordant) + float64(r.Tied)/2) / float64(r.Comparable)
 	return r, nil

@@ -17,7 +17,7 @@
 //
 // Backtesting a scored book: [Book] over [Snapshot] and [Outcome] with
 // [BookOptions] → [BookReport] (grade table of [GradeRow], [LeadTime], AUC per
-// segment and profile as [GroupAUC]); [CompareBooks]; [ReadOutcomes].
+// segment and profile as [GroupAUC]); [CompareBooks].
 //
 // Fitting: [Logistic] on a [Matrix] with [FitOptions] → [Model] (its stop reason:
 // [StopGradient], [StopStalled], [StopMaxIter]); [CheckFit], [MinRows]; [Folds],
@@ -48,11 +48,13 @@
 // [Isotonic] are immutable and safe for concurrent use; nothing reads a clock.
 //
 // [Book] evaluates each customer on its latest snapshot not after its outcome; one
-// bad record is reported in [BookReport].Errors and the others are still counted,
+// bad record is reported in [BookReport].Errors as a *cs.FieldError naming its
+// path ("snapshots[3].score") and customer, and the others are still counted,
 // never dropped or counted twice. MRR is summed exactly, in int64 minor units with
 // an exact decimal fallback.
 //
-// Errors start with "stats:" and wrap [ErrLength], [ErrOneClass], [ErrTooFewRows],
+// Errors carry no package prefix: the package is internal, and health, its user,
+// adds its own by wrapping. They wrap [ErrLength], [ErrOneClass], [ErrTooFewRows],
 // [ErrConstantFeature], [ErrOption], [ErrUnknownID], [ErrNotBool], [ErrNoSignal],
 // [ErrSeparated] or a root sentinel (cs.ErrNotFinite, cs.ErrMissing,
 // cs.ErrDuplicate, cs.ErrDateOrder, ...). A computation the data cannot support

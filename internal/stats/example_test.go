@@ -2,7 +2,6 @@ package stats_test
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/successkit/cs"
 	"github.com/successkit/cs/internal/stats"
@@ -124,7 +123,7 @@ func ExampleBook() {
 	// red 2 1 [150.00 USD]
 	// yellow 1 1 [80.00 USD]
 	// green 1 0 [200.00 USD]
-	// [stats: outcomes[4]: customer "zz": id: "zz": unknown customer ID]
+	// [customer "zz": outcomes[4].id: "zz": unknown customer ID]
 }
 
 func ExampleCompareBooks() {
@@ -141,19 +140,6 @@ func ExampleCompareBooks() {
 	d, _ := stats.CompareBooks(b, a, 0, 0)
 	fmt.Printf("B − A: %.2f\n", d.Estimate)
 	// Output: B − A: 0.25
-}
-
-func ExampleReadOutcomes() {
-	in := "id,churned\na,1\nb,false\nc,maybe\n"
-	outs, errs := stats.ReadOutcomes(strings.NewReader(in), "outcomes.csv")
-	for _, o := range outs {
-		fmt.Println(o.ID, o.Churned)
-	}
-	fmt.Println(errs)
-	// Output:
-	// a true
-	// b false
-	// [stats: outcomes.csv:4: customer "c": churned: "maybe": not 0/1/true/false]
 }
 
 func ExampleFitWeights() {

@@ -14,7 +14,7 @@ type Confusion struct {
 // Confuse tabulates flags against labels, which must have the same length.
 func Confuse(flags, labels []bool) (Confusion, error) {
 	if len(flags) != len(labels) {
-		return Confusion{}, fmt.Errorf("stats: %d flags but %d labels: %w", len(flags), len(labels), ErrLength)
+		return Confusion{}, fmt.Errorf("%d flags but %d labels: %w", len(flags), len(labels), ErrLength)
 	}
 	var c Confusion
 	for i, f := range flags {

@@ -93,17 +93,17 @@ func MinRows(cols int) int { return max(10, 2*(cols+1)) }
 // its column). It returns nil when a fit is possible.
 func CheckFit(x Matrix, y []bool) error {
 	if x.Rows < 0 || x.Cols < 1 || len(x.Data) != x.Rows*x.Cols {
-		return fmt.Errorf("stats: matrix %d×%d with %d values: %w", x.Rows, x.Cols, len(x.Data), ErrLength)
+		return fmt.Errorf("matrix %d×%d with %d values: %w", x.Rows, x.Cols, len(x.Data), ErrLength)
 	}
 	if len(y) != x.Rows {
-		return fmt.Errorf("stats: %d rows but %d labels: %w", x.Rows, len(y), ErrLength)
+		return fmt.Errorf("%d rows but %d labels: %w", x.Rows, len(y), ErrLength)
 	}
 	if x.Rows < MinRows(x.Cols) {
-		return fmt.Errorf("stats: %d rows for %d features: want at least %d: %w", x.Rows, x.Cols, MinRows(x.Cols), ErrTooFewRows)
+		return fmt.Errorf("%d rows for %d features: want at least %d: %w", x.Rows, x.Cols, MinRows(x.Cols), ErrTooFewRows)
 	}
 	for i, v := range x.Data {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return fmt.Errorf("stats: row %d column %d: %v: %w", i/x.Cols, i%x.Cols, v, cs.ErrNotFinite)
+			return fmt.Errorf("row %d column %d: %v: %w", i/x.Cols, i%x.Cols, v, cs.ErrNotFinite)
 		}
 	}
 	pos := 0
@@ -113,7 +113,7 @@ func CheckFit(x Matrix, y []bool) error {
 		}
 	}
 	if pos == 0 || pos == len(y) {
-		return fmt.Errorf("stats: %d rows, %d positive: %w", len(y), pos, ErrOneClass)
+		return fmt.Errorf("%d rows, %d positive: %w", len(y), pos, ErrOneClass)
 	}
 	for j := 0; j < x.Cols; j++ {
 		first := x.Data[j]
@@ -125,7 +125,7 @@ func CheckFit(x Matrix, y []bool) error {
 			}
 		}
 		if constant {
-			return fmt.Errorf("stats: column %d is %v on every row: %w", j, first, ErrConstantFeature)
+			return fmt.Errorf("column %d is %v on every row: %w", j, first, ErrConstantFeature)
 		}
 	}
 	return nil
@@ -149,10 +149,10 @@ func Logistic(x Matrix, y []bool, opt FitOptions) (Model, error) {
 		return Model{}, err
 	}
 	if opt.Lambda < 0 || math.IsNaN(opt.Lambda) || math.IsInf(opt.Lambda, 0) {
-		return Model{}, fmt.Errorf("stats: lambda %v: want a finite value ≥ 0: %w", opt.Lambda, ErrOption)
+		return Model{}, fmt.Errorf("lambda %v: want a finite value ≥ 0: %w", opt.Lambda, ErrOption)
 	}
 	if opt.MaxIter < 0 || opt.Tol < 0 {
-		return Model{}, fmt.Errorf("stats: max iterations %d, tolerance %v: want ≥ 0: %w", opt.MaxIter, opt.Tol, ErrOption)
+		return Model{}, fmt.Errorf("max iterations %d, tolerance %v: want ≥ 0: %w", opt.MaxIter, opt.Tol, ErrOption)
 	}
 	lambda := opt.Lambda
 	if lambda == 0 {
@@ -511,13 +511,13 @@ func crossValidate(y []bool, k int, seed uint64, fit func(f int, train, test []i
 		}
 		ts, err := fit(f, train, test)
 		if err != nil {
-			return CVResult{}, fmt.Errorf("stats: fold %d: %w", f, err)
+			return CVResult{}, fmt.Errorf("fold %d: %w", f, err)
 		}
 		for n, i := range test {
 			oof[i] = ts[n]
 		}
 		if res.FoldAUC[f], err = AUC(ts, tl); err != nil {
-			return CVResult{}, fmt.Errorf("stats: fold %d: %w", f, err)
+			return CVResult{}, fmt.Errorf("fold %d: %w", f, err)
 		}
 	}
 	res.Interval = foldInterval(res.FoldAUC)
@@ -546,7 +546,7 @@ func rows(x Matrix, idx []int) Matrix {
 // result depends only on (y, k, seed).
 func Folds(y []bool, k int, seed uint64) ([]int, error) {
 	if k < 2 {
-		return nil, fmt.Errorf("stats: %d folds: want at least 2: %w", k, ErrOption)
+		return nil, fmt.Errorf("%d folds: want at least 2: %w", k, ErrOption)
 	}
 	var pos, neg []int
 	for i, v := range y {
@@ -557,7 +557,7 @@ func Folds(y []bool, k int, seed uint64) ([]int, error) {
 		}
 	}
 	if len(pos) < k || len(neg) < k {
-		return nil, fmt.Errorf("stats: %d positive and %d negative rows for %d folds: want at least %d of each: %w", len(pos), len(neg), k, k, ErrTooFewRows)
+		return nil, fmt.Errorf("%d positive and %d negative rows for %d folds: want at least %d of each: %w", len(pos), len(neg), k, k, ErrTooFewRows)
 	}
 	rng := rand.New(rand.NewPCG(seed, 0x632be59bd9b4e019))
 	fold := make([]int, len(y))

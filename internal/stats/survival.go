@@ -141,25 +141,25 @@ func Survival(times []float64, events []bool, groups []int, k int, opt SurvivalO
 // checkSurvival validates the input of Survival.
 func checkSurvival(times []float64, events []bool, groups []int, k int, opt SurvivalOptions) error {
 	if len(times) != len(events) || (groups != nil && len(groups) != len(times)) {
-		return fmt.Errorf("stats: %d times, %d events and %d groups: %w", len(times), len(events), len(groups), ErrLength)
+		return fmt.Errorf("%d times, %d events and %d groups: %w", len(times), len(events), len(groups), ErrLength)
 	}
 	if k < 1 || (groups == nil && k != 1) {
-		return fmt.Errorf("stats: %d groups (group slice given: %t): %w", k, groups != nil, ErrOption)
+		return fmt.Errorf("%d groups (group slice given: %t): %w", k, groups != nil, ErrOption)
 	}
 	if opt.Transform > Log {
-		return fmt.Errorf("stats: %v: %w", opt.Transform, ErrOption)
+		return fmt.Errorf("%v: %w", opt.Transform, ErrOption)
 	}
 	if len(times) == 0 {
-		return fmt.Errorf("stats: survival of no subject: %w", ErrTooFewRows)
+		return fmt.Errorf("survival of no subject: %w", ErrTooFewRows)
 	}
 	for i, t := range times {
 		switch {
 		case math.IsNaN(t) || math.IsInf(t, 0):
-			return fmt.Errorf("stats: times[%d]: %v: %w", i, t, cs.ErrNotFinite)
+			return fmt.Errorf("times[%d]: %v: %w", i, t, cs.ErrNotFinite)
 		case t < 0:
-			return fmt.Errorf("stats: times[%d]: %v: %w", i, t, cs.ErrNegative)
+			return fmt.Errorf("times[%d]: %v: %w", i, t, cs.ErrNegative)
 		case groups != nil && (groups[i] < 0 || groups[i] >= k):
-			return fmt.Errorf("stats: groups[%d]: %d outside [0, %d): %w", i, groups[i], k, ErrOption)
+			return fmt.Errorf("groups[%d]: %d outside [0, %d): %w", i, groups[i], k, ErrOption)
 		}
 	}
 	return nil

@@ -44,13 +44,13 @@ type WeightFit struct {
 // counted in Imputed; in the cross-validation, by their column's mean over the
 // fold's training rows only, so the CV AUC sees no held-out value.
 //
-// Errors (wrapped with "stats:"): those of CheckFit (one class, too few rows, a
+// Errors: those of CheckFit (one class, too few rows, a
 // constant measure, named by its column), a column with no value at all
 // (cs.ErrMissing), points outside [0, 100] or infinite (ErrOption, cs.ErrNotFinite),
 // every weight learned as zero (ErrNoSignal), and those of CrossValidate.
 func FitWeights(points Matrix, churned []bool, opt WeightOptions) (WeightFit, error) {
 	if points.Rows < 0 || points.Cols < 1 || len(points.Data) != points.Rows*points.Cols {
-		return WeightFit{}, fmt.Errorf("stats: matrix %d×%d with %d values: %w", points.Rows, points.Cols, len(points.Data), ErrLength)
+		return WeightFit{}, fmt.Errorf("matrix %d×%d with %d values: %w", points.Rows, points.Cols, len(points.Data), ErrLength)
 	}
 	k := opt.Folds
 	if k == 0 {
@@ -77,7 +77,7 @@ func FitWeights(points Matrix, churned []bool, opt WeightOptions) (WeightFit, er
 		total += w
 	}
 	if total == 0 {
-		return WeightFit{}, fmt.Errorf("stats: %d measures, %d rows: %w", points.Cols, x.Rows, ErrNoSignal)
+		return WeightFit{}, fmt.Errorf("%d measures, %d rows: %w", points.Cols, x.Rows, ErrNoSignal)
 	}
 	res.Model = m
 	res.Weights = make([]float64, points.Cols)
@@ -104,9 +104,9 @@ func checkPoints(points Matrix) error {
 		switch {
 		case math.IsNaN(v):
 		case math.IsInf(v, 0):
-			return fmt.Errorf("stats: row %d column %d: %v: %w", i/cols, i%cols, v, cs.ErrNotFinite)
+			return fmt.Errorf("row %d column %d: %v: %w", i/cols, i%cols, v, cs.ErrNotFinite)
 		case v < 0 || v > 100:
-			return fmt.Errorf("stats: row %d column %d: points %v outside [0, 100]: %w", i/cols, i%cols, v, ErrOption)
+			return fmt.Errorf("row %d column %d: points %v outside [0, 100]: %w", i/cols, i%cols, v, ErrOption)
 		}
 	}
 	return nil
@@ -139,7 +139,7 @@ func columnMeans(points Matrix, idx []int) ([]float64, error) {
 	}
 	for j := range cols {
 		if count[j] == 0 && n > 0 {
-			return nil, fmt.Errorf("stats: column %d has no value on any of %d rows: %w", j, n, cs.ErrMissing)
+			return nil, fmt.Errorf("column %d has no value on any of %d rows: %w", j, n, cs.ErrMissing)
 		}
 		if count[j] > 0 {
 			mean[j] /= float64(count[j])
