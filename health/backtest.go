@@ -3,12 +3,13 @@ package health
 import (
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/successkit/cs"
+	"github.com/successkit/cs/internal/errs"
 	"github.com/successkit/cs/internal/stats"
 )
 
@@ -124,16 +125,17 @@ type BacktestReport struct {
 
 // Backtest scores every observation with s and backtests the scores against the
 // outcomes (see BacktestScores). An observation that cannot be scored (no
-// profile, a NaN signal) is reported in Errors as a *RecordError with its index
-// and the customer's other observations are still used; an outcome whose every
-// observation was rejected is reported too, as an unknown ID. Errors name an
-// observation as "observations[i]" and an outcome as "outcomes[i]".
+// profile, a NaN signal) is reported in Errors, and the customer's other
+// observations are still used; an outcome whose every observation was rejected is
+// reported too, as an unknown ID. Each error is a *cs.FieldError whose path names
+// the observation ("observations[12].signals.usage") or the outcome
+// ("outcomes[3].id") by its index in the caller's slices.
 func Backtest(s *Scorer, obs []Observation, outcomes []Outcome, opt BacktestOptions) (BacktestReport, error) {
 	if s == nil {
-		return BacktestReport{}, errors.New("health: backtest: nil scorer")
+		return BacktestReport{}, fmt.Errorf("health: backtest: nil scorer: %w", stats.ErrOption)
 	}
 	if opt.Lead < 0 {
-		return BacktestReport{}, fmt.Errorf("health: backtest: lead %d days: want ≥ 0", opt.Lead)
+		return BacktestReport{}, fmt.Errorf("health: backtest: lead %d days: want ≥ 0: %w", opt.Lead, stats.ErrOption)
 	}
 	pick, excluded, late := leadWindow(obs, outcomes, opt.Lead)
 	rows, bad := scoreObservations(s, obs, pick)
@@ -142,7 +144,6 @@ func Backtest(s *Scorer, obs []Observation, outcomes []Outcome, opt BacktestOpti
 	}
 	rep, err := backtestScores(rows, outcomes, opt)
 	rep.Excluded = excluded
-	rep.Errors = replaceScoreErrors(rep.Errors, bad)
 	if len(late) > 0 {
 		// A customer whose every observation fell in the lead window is counted in
 		// TooLate, not reported as an outcome for an unknown ID.
@@ -156,21 +157,30 @@ func Backtest(s *Scorer, obs []Observation, outcomes []Outcome, opt BacktestOpti
 		})
 	}
 	for k, e := range rep.Errors {
-		var fe *cs.FieldError
-		var i int
-		if errors.As(e, &fe) && strings.HasPrefix(fe.File, "snapshots[") {
-			if _, err := fmt.Sscanf(fe.File, "snapshots[%d]", &i); err != nil || i < 0 || i >= len(pick) {
-				continue
-			}
-			named := *fe
-			named.File = fmt.Sprintf("observations[%d]", pick[i])
-			rep.Errors[k] = fmt.Errorf("health: %w", &named)
+		if se, ok := bad[snapshotIndex(e)]; ok {
+			// The scoring error replaces the rejection of the NaN score it left.
+			rep.Errors[k] = se
+			continue
 		}
+		rep.Errors[k] = reindex(e, "snapshots", "observations", pick)
 	}
 	if err != nil {
 		return rep, rejected(err, rep.Errors)
 	}
 	return rep, nil
+}
+
+// snapshotIndex returns k of an error at "snapshots[k].score", or -1.
+func snapshotIndex(err error) int {
+	var fe *cs.FieldError
+	if !errors.As(err, &fe) || !strings.HasPrefix(fe.Field, "snapshots[") || !strings.HasSuffix(fe.Field, "].score") {
+		return -1
+	}
+	k, perr := strconv.Atoi(fe.Field[len("snapshots[") : len(fe.Field)-len("].score")])
+	if perr != nil {
+		return -1
+	}
+	return k
 }
 
 // leadWindow returns the indices of the observations to evaluate: all of them when
@@ -231,35 +241,13 @@ func scoreObservations(s *Scorer, obs []Observation, pick []int) ([]ScoredSnapsh
 			if bad == nil {
 				bad = make(map[int]error)
 			}
-			bad[k] = &RecordError{Index: i, ID: o.Customer.ID, Err: err}
+			bad[k] = at(fmt.Sprintf("observations[%d]", i), err)
 			rows[k].Score = math.NaN()
 			continue
 		}
 		rows[k].Score, rows[k].Grade, rows[k].Profile = r.Score, r.Grade, r.Profile
 	}
 	return rows, bad
-}
-
-// replaceScoreErrors puts each scoring error in place of the backtest's rejection
-// of the NaN score it left at that index.
-func replaceScoreErrors(errs []error, bad map[int]error) []error {
-	if len(bad) == 0 {
-		return errs
-	}
-	for k, e := range errs {
-		var fe *cs.FieldError
-		if !errors.As(e, &fe) || fe.Field != "score" || !strings.HasPrefix(fe.File, "snapshots[") {
-			continue
-		}
-		var i int
-		if _, err := fmt.Sscanf(fe.File, "snapshots[%d]", &i); err != nil {
-			continue
-		}
-		if se, ok := bad[i]; ok {
-			errs[k] = se
-		}
-	}
-	return errs
 }
 
 // scorerGrades lists the grade labels of s's profiles, lowest band first, in
@@ -317,13 +305,10 @@ func backtestScores(rows []ScoredSnapshot, outcomes []Outcome, opt BacktestOptio
 	if len(book.Errors) > 0 {
 		rep.Errors = make([]error, len(book.Errors))
 		for i, e := range book.Errors {
-			rep.Errors[i] = restamp(e)
+			rep.Errors[i] = wrap(e)
 		}
 	}
-	if err != nil {
-		return rep, restamp(err)
-	}
-	return rep, nil
+	return rep, wrap(err)
 }
 
 // Comparison is the paired comparison of two scorecards on the same customers.
@@ -351,24 +336,9 @@ func Compare(a, b *Scorer, obs []Observation, outcomes []Outcome, opt BacktestOp
 		return c, fmt.Errorf("health: compare: scorecard B: %w", err)
 	}
 	if c.Diff, err = stats.CompareBooks(c.A.book, c.B.book, opt.BootstrapReps, opt.Seed); err != nil {
-		return c, fmt.Errorf("health: compare: %w", unstamped(err))
+		return c, fmt.Errorf("health: compare: %w", err)
 	}
 	return c, nil
-}
-
-// ReadOutcomes reads an outcomes CSV: a header naming the columns id and churned
-// (any order, case-insensitive) and optionally date (YYYY-MM-DD), then one line per
-// customer; churned is one of 0, 1, true, false. file names the source in errors.
-// Every bad line yields one error (a *cs.FieldError with the file, line, customer
-// and field) and the other lines are still read; a repeated ID is an error
-// (cs.ErrDuplicate) and the first line wins. A missing or malformed header, or an
-// unknown column (cs.ErrUnknownField), is fatal: nil outcomes and that one error.
-func ReadOutcomes(r io.Reader, file string) ([]Outcome, []error) {
-	out, errs := stats.ReadOutcomes(r, file)
-	for i, e := range errs {
-		errs[i] = restamp(e)
-	}
-	return out, errs
 }
 
 // Re-exported sentinels of the backtest and fit, for errors.Is.
@@ -388,67 +358,16 @@ var (
 	ErrNoSignal = stats.ErrNoSignal
 )
 
-// stamped is an error of the stats package shown with this package's prefix (or
-// none, inside a message that has it already).
-type stamped struct {
-	prefix string
-	err    error
-}
-
-func (e stamped) Error() string {
-	msg := strings.TrimPrefix(e.err.Error(), "stats: ")
-	return e.prefix + strings.ReplaceAll(msg, ": stats: ", ": ")
-}
-
-func (e stamped) Unwrap() error { return e.err }
-
-// restamp gives an error of the stats package the "health: " prefix, keeping it
-// reachable by errors.Is and errors.As.
-func restamp(err error) error {
-	if err == nil || !strings.HasPrefix(err.Error(), "stats: ") {
+// rejected adds the first rejected records to err (at most ten, then how many
+// more), so an error that ends a run because every record was bad says which
+// records and why. errors.Is and errors.As see err and the listed records.
+func rejected(err error, rejects []error) error {
+	if len(rejects) == 0 {
 		return err
 	}
-	return stamped{"health: ", err}
-}
-
-// unstamped drops the "stats: " prefixes of an error of the stats package, to be
-// wrapped in a message of this package.
-func unstamped(err error) error {
-	if err == nil || !strings.Contains(err.Error(), "stats: ") {
-		return err
+	var list errs.List
+	for _, e := range rejects {
+		list.Add(e)
 	}
-	return stamped{"", err}
+	return fmt.Errorf("%w; %d records rejected:\n%w", err, len(rejects), list.Err())
 }
-
-// maxListed is the most rejected records an error lists.
-const maxListed = 10
-
-// rejected adds the first rejected records to err (at most maxListed, then how
-// many more), so an error that ends a run because every record was bad says
-// which records and why. errors.Is and errors.As see err and the listed records.
-func rejected(err error, errs []error) error {
-	if len(errs) == 0 {
-		return err
-	}
-	return fmt.Errorf("%w; %d records rejected:\n%w", err, len(errs), problemList(errs))
-}
-
-// problemList is a list of errors shown one per line, at most maxListed, then
-// "and N more problems".
-type problemList []error
-
-func (p problemList) Error() string {
-	var b strings.Builder
-	for i, e := range p[:min(len(p), maxListed)] {
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		b.WriteString(e.Error())
-	}
-	if len(p) > maxListed {
-		fmt.Fprintf(&b, "\nand %d more problems", len(p)-maxListed)
-	}
-	return b.String()
-}
-
-func (p problemList) Unwrap() []error { return p[:min(len(p), maxListed)] }

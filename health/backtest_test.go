@@ -208,7 +208,7 @@ func TestBacktestRecordErrors(t *testing.T) {
 	}{
 		{cs.ErrMissing, "c"},
 		{cs.ErrDuplicate, "d"},
-		{cs.ErrNotFinite, "record 5"},
+		{cs.ErrNotFinite, "observations[5].signals.usage"},
 		{cs.ErrDateOrder, "f"},
 		{ErrUnknownID, "zz"},
 		{cs.ErrDuplicate, "outcomes[6]"},

@@ -265,9 +265,9 @@ func Calibrate(cfg Config, obs []Observation, outcomes []Outcome, opt CalibrateO
 	if err != nil {
 		return res, fmt.Errorf("health: calibrate: %w", err)
 	}
-	ev := evaluated(obs, outcomes, opt.Lead, "calibrate")
+	ev := evaluated(obs, outcomes, opt.Lead)
 	res.Errors, res.Excluded, res.TooLate = ev.errs, ev.excluded, ev.tooLate
-	byProfile := scoreEvaluated(s, obs, outcomes, ev, "calibrate", &res.Errors)
+	byProfile := scoreEvaluated(s, obs, outcomes, ev, &res.Errors)
 	var pr *profileRows
 	if res.Profile, pr, err = chooseProfile(s, byProfile, opt.Profile, "calibrate"); err != nil {
 		return res, err
@@ -280,7 +280,7 @@ func Calibrate(cfg Config, obs []Observation, outcomes []Outcome, opt CalibrateO
 		}
 	}
 	fail := func(err error) (CalibrationResult, error) {
-		return res, fmt.Errorf("health: calibrate: profile %q, %d rows (%d churners): %w", res.Profile, res.Rows, res.Churners, unstamped(err))
+		return res, fmt.Errorf("health: calibrate: profile %q, %d rows (%d churners): %w", res.Profile, res.Rows, res.Churners, err)
 	}
 	fit := calibrator(opt.Method, opt.HorizonDays)
 	c, err := fit(scores, y)

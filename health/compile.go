@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/successkit/cs"
+	"github.com/successkit/cs/internal/errs"
 )
 
 // Func scores a customer in Go code: it returns the points in [0,100] and true,
@@ -231,7 +232,10 @@ func compileProfile(cp *Profile, path string, o *compileOptions) (profile, error
 				m.kind = kindFunc
 				m.fn = o.funcs[cm.Func]
 				if m.fn == nil {
-					return profile{}, &ConfigError{Path: path + ".groups[" + fmt.Sprint(gi) + "]", Msg: fmt.Sprintf("measure %q: func %q not registered (use WithFunc)", cm.Name, cm.Func)}
+					mi := slices.IndexFunc(cg.Measures, func(x Measure) bool { return x.Name == cm.Name })
+					return profile{}, fmt.Errorf("health: %w: %w", ErrInvalidConfig, &cs.FieldError{
+						Field: fmt.Sprintf("%s.groups[%d].measures[%d].func", path, gi, mi), Value: errs.Clip(cm.Func),
+						Err: fmt.Errorf("%w: not registered (use WithFunc)", cs.ErrUnknownField)})
 				}
 			}
 			p.index[m.name] = len(p.measures)

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/successkit/cs"
+	"github.com/successkit/cs/internal/errs"
 	"github.com/successkit/cs/internal/stats"
 )
 
@@ -24,9 +25,9 @@ type evaluation struct {
 // after the outcome (any date when the outcome has none). It returns the chosen
 // observation indices and outcomes in ascending ID order, and one error per bad
 // record: observation errors in input order, then outcome errors in input order.
-func evaluated(obs []Observation, outcomes []Outcome, lead int, what string) (ev evaluation) {
+func evaluated(obs []Observation, outcomes []Outcome, lead int) (ev evaluation) {
 	bad := func(kind string, i int, id, field string, err error) error {
-		return fmt.Errorf("health: %s: %w", what, &cs.FieldError{File: fmt.Sprintf("%s[%d]", kind, i), Record: id, Field: field, Value: id, Err: err})
+		return wrap(&cs.FieldError{Field: fmt.Sprintf("%s[%d].%s", kind, i, field), Record: errs.Clip(id), Value: errs.Clip(id), Err: err})
 	}
 	errs := &ev.errs
 	type indexed struct {
@@ -138,12 +139,12 @@ func (pr *profileRows) known() ([]float64, []bool) {
 // scoreEvaluated scores each evaluated customer once and sorts the rows by the
 // profile that scored them. A reused Result keeps it allocation-free per row;
 // a customer that cannot be scored is reported in *errs.
-func scoreEvaluated(s *Scorer, obs []Observation, outcomes []Outcome, ev evaluation, what string, errs *[]error) map[string]*profileRows {
+func scoreEvaluated(s *Scorer, obs []Observation, outcomes []Outcome, ev evaluation, errs *[]error) map[string]*profileRows {
 	byProfile := map[string]*profileRows{}
 	var r Result
 	for k, i := range ev.pick {
 		if err := s.ScoreInto(&r, &obs[i].Customer, obs[i].AsOf); err != nil {
-			*errs = append(*errs, fmt.Errorf("health: %s: %w", what, &RecordError{Index: i, ID: obs[i].Customer.ID, Err: err}))
+			*errs = append(*errs, at(fmt.Sprintf("observations[%d]", i), err))
 			continue
 		}
 		pr := byProfile[r.Profile]

@@ -132,9 +132,9 @@ func Fit(cfg Config, obs []Observation, outcomes []Outcome, opt FitOptions, opts
 	if err != nil {
 		return res, fmt.Errorf("health: fit: %w", err)
 	}
-	ev := evaluated(obs, outcomes, opt.Lead, "fit")
+	ev := evaluated(obs, outcomes, opt.Lead)
 	res.Errors, res.Excluded, res.TooLate = ev.errs, ev.excluded, ev.tooLate
-	byProfile := scoreEvaluated(s, obs, outcomes, ev, "fit", &res.Errors)
+	byProfile := scoreEvaluated(s, obs, outcomes, ev, &res.Errors)
 	var pr *profileRows
 	if res.Profile, pr, err = chooseProfile(s, byProfile, opt.Profile, "fit"); err != nil {
 		return res, err
@@ -152,7 +152,7 @@ func Fit(cfg Config, obs []Observation, outcomes []Outcome, opt FitOptions, opts
 	wf, err := stats.FitWeights(stats.Matrix{Rows: res.Rows, Cols: len(keep), Data: data}, pr.y,
 		stats.WeightOptions{Fit: stats.FitOptions{Lambda: opt.Lambda}, Folds: opt.Folds, Seed: opt.Seed})
 	if err != nil {
-		return res, fmt.Errorf("health: fit: profile %q, %d rows (%d churners): %w", res.Profile, res.Rows, res.Churners, unstamped(err))
+		return res, fmt.Errorf("health: fit: profile %q, %d rows (%d churners): %w", res.Profile, res.Rows, res.Churners, err)
 	}
 	learned := make([]float64, len(pr.cols))
 	for k, j := range keep {

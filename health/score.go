@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/successkit/cs"
+	"github.com/successkit/cs/internal/errs"
 )
 
 // Status says how a measure entered a result.
@@ -34,8 +35,31 @@ func (s Status) String() string {
 	return "status(" + strconv.Itoa(int(s)) + ")"
 }
 
-// MarshalText encodes the status word.
-func (s Status) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+// MarshalText encodes the status word; a value outside the defined statuses is
+// an error (its word could not be read back).
+func (s Status) MarshalText() ([]byte, error) {
+	if int(s) >= len(statusNames) {
+		return nil, fmt.Errorf("health: %s: %w", s, cs.ErrRange)
+	}
+	return []byte(statusNames[s]), nil
+}
+
+// UnmarshalText decodes a status word; any other text is an error wrapping
+// cs.ErrSyntax.
+func (s *Status) UnmarshalText(b []byte) error {
+	for i, n := range statusNames {
+		if string(b) == n {
+			*s = Status(i)
+			return nil
+		}
+	}
+	return badWord("status", b, "present, missing, imputed or overridden")
+}
+
+// badWord is the error of a word that is not one of an enumeration's.
+func badWord(field string, b []byte, want string) error {
+	return wrap(&cs.FieldError{Field: field, Value: errs.ClipBytes(b), Err: fmt.Errorf("%w: want %s", cs.ErrSyntax, want)})
+}
 
 // UnknownCause says why a result is Unknown.
 type UnknownCause uint8
@@ -67,8 +91,26 @@ func (u UnknownCause) String() string {
 	return "cause(" + strconv.Itoa(int(u)) + ")"
 }
 
-// MarshalText encodes the cause's word.
-func (u UnknownCause) MarshalText() ([]byte, error) { return []byte(u.String()), nil }
+// MarshalText encodes the cause's word; a value outside the defined causes is
+// an error.
+func (u UnknownCause) MarshalText() ([]byte, error) {
+	if u > CauseInvalid {
+		return nil, fmt.Errorf("health: %s: %w", u, cs.ErrRange)
+	}
+	return []byte(u.String()), nil
+}
+
+// UnmarshalText decodes a cause's word ("" is KnownScore); any other text is an
+// error wrapping cs.ErrSyntax.
+func (u *UnknownCause) UnmarshalText(b []byte) error {
+	for c := KnownScore; c <= CauseInvalid; c++ {
+		if string(b) == c.String() {
+			*u = c
+			return nil
+		}
+	}
+	return badWord("cause", b, `"", required, coverage or invalid`)
+}
 
 // MeasureResult explains one measure of a result.
 type MeasureResult struct {
@@ -208,14 +250,15 @@ func (s *Scorer) Score(c *cs.Customer, asOf cs.Date, overrides ...Override) (Res
 func (s *Scorer) ScoreInto(r *Result, c *cs.Customer, asOf cs.Date, overrides ...Override) error {
 	pi := s.match(c)
 	if pi < 0 {
-		return fmt.Errorf("health: customer %q (segment %q): %w", c.ID, c.Segment, ErrNoProfile)
+		return wrap(&cs.FieldError{Record: errs.Clip(c.ID), Field: "segment", Value: errs.Clip(c.Segment), Err: ErrNoProfile})
 	}
 	p := &s.profiles[pi]
 	overall := -1
 	for i := range overrides {
 		o := &overrides[i]
-		if err := o.check(p); err != nil {
-			return fmt.Errorf("health: customer %q: overrides[%d]: %w", c.ID, i, err)
+		if fe := o.check(p); fe != nil {
+			fe.Record, fe.Field = errs.Clip(c.ID), "overrides["+strconv.Itoa(i)+"]."+fe.Field
+			return wrap(fe)
 		}
 		if o.Measure == "" && o.Active(asOf) && (overall < 0 || !o.SetAt.Before(overrides[overall].SetAt)) {
 			overall = i
@@ -389,8 +432,8 @@ func (m *measure) score(c *cs.Customer, mr *MeasureResult) (float64, bool, error
 			return 0, false, nil
 		}
 		if !(p >= 0 && p <= 100) {
-			return 0, false, fmt.Errorf("health: customer %q: measure %q: func returned %s points, outside [0,100]: %w",
-				c.ID, m.name, ftoa(p), cs.ErrRange)
+			return 0, false, wrap(&cs.FieldError{Record: errs.Clip(c.ID), Field: m.name, Value: ftoa(p),
+				Err: fmt.Errorf("func returned points outside [0,100]: %w", cs.ErrRange)})
 		}
 		mr.HasRaw, mr.Raw = true, p
 		return p, true, nil
@@ -400,7 +443,7 @@ func (m *measure) score(c *cs.Customer, mr *MeasureResult) (float64, bool, error
 		return 0, false, nil
 	}
 	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return 0, false, fmt.Errorf("health: customer %q: signal.%s: %s: %w", c.ID, m.signal, ftoa(v), cs.ErrNotFinite)
+		return 0, false, wrap(&cs.FieldError{Record: errs.Clip(c.ID), Field: "signals." + m.signal, Value: ftoa(v), Err: cs.ErrNotFinite})
 	}
 	mr.HasRaw, mr.Raw = true, v
 	return m.points(v)

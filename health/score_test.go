@@ -117,7 +117,7 @@ func TestScoreNaN(t *testing.T) {
 	if !errors.Is(err, cs.ErrNotFinite) {
 		t.Fatalf("Score(NaN) error = %v, want ErrNotFinite", err)
 	}
-	if want := `health: customer "c1": signal.usage: NaN: not finite`; err.Error() != want {
+	if want := `health: customer "c1": signals.usage: "NaN": not finite`; err.Error() != want {
 		t.Errorf("error = %q, want %q", err, want)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/successkit/cs"
+	"github.com/successkit/cs/internal/errs"
 	"github.com/successkit/cs/internal/stats"
 )
 
@@ -98,8 +99,9 @@ func (r *SurvivalReport) Curve(group string) *SurvivalCurve {
 // (1958), Greenwood (1926), Kalbfleisch & Prentice (1980), Brookmeyer & Crowley
 // (1982), Peto & Peto (1972), Harrell et al. (1982, 1996).
 //
-// A bad lifetime is reported in Errors, naming it as "lifetimes[i]", and the
-// others are used: an empty ID (cs.ErrMissing), an invalid date
+// A bad lifetime is reported in Errors, a *cs.FieldError naming it by its path
+// ("lifetimes[3].end"), and the others are used: an empty or invalid ID
+// (cs.ErrMissing, cs.ErrInvalidID), an invalid date
 // (cs.ErrInvalidDate), End before Start (cs.ErrDateOrder), an ID already seen
 // (cs.ErrDuplicate), a NaN or infinite score (cs.ErrNotFinite). The returned
 // error is set only when no lifetime is usable. The result does not depend on the
@@ -142,7 +144,7 @@ func Survival(lifetimes []Lifetime, opt SurvivalOptions) (SurvivalReport, error)
 	}
 	res, err := stats.Survival(times, events, groups, len(names), stats.SurvivalOptions{Transform: tr})
 	if err != nil {
-		return rep, fmt.Errorf("health: survival: %w", unstamped(err))
+		return rep, fmt.Errorf("health: survival: %w", err)
 	}
 	for g, c := range res.Curves {
 		rep.Curves = append(rep.Curves, SurvivalCurve{Group: names[g], Curve: c})
@@ -161,13 +163,13 @@ func (r *SurvivalReport) checkLifetimes(lifetimes []Lifetime) []bool {
 	ok := make([]bool, len(lifetimes))
 	seen := make(map[string]int, len(lifetimes))
 	reject := func(i int, field, value string, err error) {
-		r.Errors = append(r.Errors, fmt.Errorf("health: %w", &cs.FieldError{File: "lifetimes[" + strconv.Itoa(i) + "]", Record: lifetimes[i].ID, Field: field, Value: value, Err: err}))
+		r.Errors = append(r.Errors, wrap(&cs.FieldError{Field: "lifetimes[" + strconv.Itoa(i) + "]." + field, Record: errs.Clip(lifetimes[i].ID), Value: errs.Clip(value), Err: err}))
 	}
 	for i := range lifetimes {
 		lt := &lifetimes[i]
 		switch {
-		case lt.ID == "":
-			reject(i, "id", "", cs.ErrMissing)
+		case cs.CheckID(lt.ID) != nil:
+			reject(i, "id", lt.ID, cs.CheckID(lt.ID))
 		case !lt.Start.Valid():
 			reject(i, "start", lt.Start.String(), cs.ErrInvalidDate)
 		case !lt.End.Valid():
@@ -229,19 +231,19 @@ func SurvivalByGrade(s *Scorer, obs []Observation, outcomes []Outcome, opt Backt
 	if opt.Lead < 0 {
 		return SurvivalReport{}, fmt.Errorf("health: survival: lead %d days: want ≥ 0: %w", opt.Lead, stats.ErrOption)
 	}
-	ev := evaluated(obs, outcomes, opt.Lead, "survival")
-	errs := ev.errs
+	ev := evaluated(obs, outcomes, opt.Lead)
+	rejects := ev.errs
 	var lts []Lifetime
 	var r Result
 	for k, i := range ev.pick {
 		o := &outcomes[ev.outcome[k]]
 		ob := &obs[i]
 		if o.Date.IsZero() {
-			errs = append(errs, fmt.Errorf("health: survival: %w", &cs.FieldError{File: "outcomes[" + strconv.Itoa(ev.outcome[k]) + "]", Record: o.ID, Field: "date", Err: fmt.Errorf("%w: a lifetime needs the churn or horizon date", cs.ErrMissing)}))
+			rejects = append(rejects, wrap(&cs.FieldError{Field: "outcomes[" + strconv.Itoa(ev.outcome[k]) + "].date", Record: errs.Clip(o.ID), Err: fmt.Errorf("%w: a lifetime needs the churn or horizon date", cs.ErrMissing)}))
 			continue
 		}
 		if err := s.ScoreInto(&r, &ob.Customer, ob.AsOf); err != nil {
-			errs = append(errs, fmt.Errorf("health: survival: %w", &RecordError{Index: i, ID: ob.Customer.ID, Err: err}))
+			rejects = append(rejects, at("observations["+strconv.Itoa(i)+"]", err))
 			continue
 		}
 		lt := Lifetime{ID: o.ID, Start: ob.AsOf, End: o.Date, Churned: o.Churned, Group: r.Grade}
@@ -258,7 +260,7 @@ func SurvivalByGrade(s *Scorer, obs []Observation, outcomes []Outcome, opt Backt
 		grades = scorerGrades(s)
 	}
 	rep, err := Survival(lts, SurvivalOptions{Groups: grades})
-	rep.Errors = append(errs, rep.Errors...)
+	rep.Errors = append(rejects, rep.Errors...)
 	if err != nil {
 		return rep, rejected(err, rep.Errors)
 	}

@@ -86,7 +86,8 @@ func TestSurvivalRejectsBadLifetimes(t *testing.T) {
 		t.Fatalf("errors %v, n %d; want %d errors and 2 lifetimes", rep.Errors, rep.N, len(want))
 	}
 	for i, w := range want {
-		if !errors.Is(rep.Errors[i], w) || !strings.HasPrefix(rep.Errors[i].Error(), "health: lifetimes[") {
+		var fe *cs.FieldError
+		if !errors.Is(rep.Errors[i], w) || !errors.As(rep.Errors[i], &fe) || !strings.HasPrefix(fe.Field, "lifetimes[") || !strings.HasPrefix(rep.Errors[i].Error(), "health: ") {
 			t.Errorf("error %d = %v, want %v naming the lifetime", i, rep.Errors[i], w)
 		}
 	}

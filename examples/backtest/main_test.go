@@ -123,7 +123,7 @@ func TestErrors(t *testing.T) {
 		{[]string{"-method", "spline"}, `-method "spline"`},
 		{[]string{"-horizon", "-1"}, "-horizon -1"},
 		// A file whose every row is bad lists its bad rows, not only "one class".
-		{[]string{"-customers", "testdata/snapshots_all_bad.csv", "-outcomes", "testdata/outcomes.csv"}, "6 bad lines in the input files"},
+		{[]string{"-customers", "testdata/snapshots_all_bad.csv", "-outcomes", "testdata/outcomes.csv"}, "5 bad lines in the input files"},
 		{[]string{"-asof", "2026-02-30"}, "-asof"},
 		{[]string{"extra"}, `unexpected argument "extra"`},
 		{[]string{"-health", "testdata/missing.json"}, "missing.json"},
