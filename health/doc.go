@@ -119,14 +119,27 @@
 // profile included); Score allocates the result's two slices; Plan.Score
 // allocates nothing per account.
 //
-// Errors: messages start with "health: " and name the JSON path, customer or
-// record at fault. Configuration problems are *ConfigError (ErrInvalidConfig),
-// all reported at once; per-customer problems wrap ErrNoProfile,
-// ErrInvalidOverride or a cs sentinel; in batches each bad record yields one
-// *RecordError and the others are scored. An analysis that cannot run because
-// every record was bad lists the first rejected records in its error. Nothing
-// panics on bad input; SampleConfig panics only if the package was built with a
-// broken embedded file, which its tests rule out.
+// Errors: messages start with "health: ". A located problem is a *cs.FieldError,
+// the module's one located error (errors.As finds it), whose path names the
+// value at fault: a JSON path in a configuration
+// ("profiles[0].groups[1].weight"), the record's index in a batch
+// ("[3].signals.usage") or in an analysis's input ("observations[12].as_of",
+// "outcomes[4].id", "lifetimes[0].end"), the file and line from a reader. The
+// sentinels are this package's (ErrInvalidConfig, ErrNoProfile,
+// ErrInvalidOverride, ErrColumns, ...) and the cs package's (cs.ErrUnknownField,
+// cs.ErrDuplicateKey, cs.ErrWrongType, cs.ErrSyntax, cs.ErrNotFinite, ...), the
+// same everywhere in the module. Lists of problems keep the first ten and count
+// the rest, so no message grows with the input; quoted values are cut to 64
+// bytes. In batches each bad record yields one error and the others are scored;
+// an analysis that cannot run because every record was bad lists the first
+// rejected records in its error. Nothing panics on bad input; SampleConfig
+// panics only if the package was built with a broken embedded file, which its
+// tests rule out.
+//
+// Readers ([ReadOutcomes], [ReadLifetimes], and [ReadOptions] for the line
+// limit) are iter.Seq2 sequences over the CSV reader of the module: one bad
+// line yields one error and the good lines keep coming; IDs are checked by
+// cs.CheckID.
 //
 // # Sources
 //

@@ -248,9 +248,24 @@ func (s *Scorer) Score(c *cs.Customer, asOf cs.Date, overrides ...Override) (Res
 // loop that keeps one Result scores without allocating. r is overwritten
 // entirely; on error its content is unspecified.
 func (s *Scorer) ScoreInto(r *Result, c *cs.Customer, asOf cs.Date, overrides ...Override) error {
+	p, overall, err := s.prepare(r, c, asOf, overrides)
+	if err != nil {
+		return err
+	}
+	unknown, overallDen, err := r.rollup(p, c, asOf, overrides)
+	if err != nil {
+		return err
+	}
+	r.finish(p, unknown, overallDen, overrides, overall)
+	return nil
+}
+
+// prepare finds the customer's profile, checks the overrides, picks the active
+// overall one (-1 if none) and resets r for the profile, keeping its slices.
+func (s *Scorer) prepare(r *Result, c *cs.Customer, asOf cs.Date, overrides []Override) (*profile, int, error) {
 	pi := s.match(c)
 	if pi < 0 {
-		return wrap(&cs.FieldError{Record: errs.Clip(c.ID), Field: "segment", Value: errs.Clip(c.Segment), Err: ErrNoProfile})
+		return nil, -1, wrap(&cs.FieldError{Record: errs.Clip(c.ID), Field: "segment", Value: errs.Clip(c.Segment), Err: ErrNoProfile})
 	}
 	p := &s.profiles[pi]
 	overall := -1
@@ -258,7 +273,7 @@ func (s *Scorer) ScoreInto(r *Result, c *cs.Customer, asOf cs.Date, overrides ..
 		o := &overrides[i]
 		if fe := o.check(p); fe != nil {
 			fe.Record, fe.Field = errs.Clip(c.ID), "overrides["+strconv.Itoa(i)+"]."+fe.Field
-			return wrap(fe)
+			return nil, -1, wrap(fe)
 		}
 		if o.Measure == "" && o.Active(asOf) && (overall < 0 || !o.SetAt.Before(overrides[overall].SetAt)) {
 			overall = i
@@ -276,6 +291,14 @@ func (s *Scorer) ScoreInto(r *Result, c *cs.Customer, asOf cs.Date, overrides ..
 		Weakest: -1, GradeIndex: -1, prof: p,
 	}
 	r.Groups, r.Measures = groups, measures
+	return p, overall, nil
+}
+
+// rollup scores every measure, applies the missing-value policies and measure
+// overrides, and rolls the points up into group scores and the computed score
+// (Gainsight's two-level weighted mean). It returns why the result is Unknown
+// (KnownScore if it is not) and the sum of the weights of the groups present.
+func (r *Result) rollup(p *profile, c *cs.Customer, asOf cs.Date, overrides []Override) (UnknownCause, float64, error) {
 	unknown := KnownScore
 	overallNum, overallDen, coverage := 0.0, 0.0, 0.0
 	for gi := range p.groups {
@@ -290,7 +313,7 @@ func (s *Scorer) ScoreInto(r *Result, c *cs.Customer, asOf cs.Date, overrides ..
 			}
 			pts, ok, err := m.score(c, mr)
 			if err != nil {
-				return err
+				return unknown, 0, err
 			}
 			if oi := measureOverride(overrides, m.name, asOf); oi >= 0 {
 				pts, ok = overrides[oi].Points, true
@@ -331,7 +354,15 @@ func (s *Scorer) ScoreInto(r *Result, c *cs.Customer, asOf cs.Date, overrides ..
 	}
 	if overallDen > 0 {
 		r.Computed = clamp100(overallNum / overallDen)
-		s.explain(r, p, overallDen)
+	}
+	return unknown, overallDen, nil
+}
+
+// finish explains the computed score, applies the vetoes and the overall
+// override, and grades the final score with its churn probability.
+func (r *Result) finish(p *profile, unknown UnknownCause, overallDen float64, overrides []Override, overall int) {
+	if overallDen > 0 {
+		r.explain(p, overallDen)
 	}
 	score := r.Computed
 	if unknown != KnownScore {
@@ -347,7 +378,7 @@ func (s *Scorer) ScoreInto(r *Result, c *cs.Customer, asOf cs.Date, overrides ..
 	}
 	if unknown != KnownScore {
 		r.Unknown, r.Cause = true, unknown
-		return nil
+		return
 	}
 	r.Score = score
 	r.GradeIndex = p.grades.grade(score)
@@ -355,11 +386,10 @@ func (s *Scorer) ScoreInto(r *Result, c *cs.Customer, asOf cs.Date, overrides ..
 	if p.calibration != nil {
 		r.Churn = p.calibration.Probability(score)
 	}
-	return nil
 }
 
 // explain fills the effective weights, contributions and the weakest measure.
-func (s *Scorer) explain(r *Result, p *profile, overallDen float64) {
+func (r *Result) explain(p *profile, overallDen float64) {
 	worst := -1.0
 	for gi := range p.groups {
 		g := &p.groups[gi]
