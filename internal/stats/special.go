@@ -36,7 +36,7 @@ func gammaQ(a, x float64) float64 {
 				break
 			}
 		}
-		return max(0, 1-math.Exp(front)*sum)
+		return max(0, 1-float64(math.Exp(front)*sum))
 	}
 	// Q(a, x) = e^{-x} x^a / Γ(a) · 1/(x+1−a− 1·(1−a)/(x+3−a− 2·(2−a)/(x+5−a− …))),
 	// by the modified Lentz method.
