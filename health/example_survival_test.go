@@ -70,3 +70,37 @@ func ExampleSurvivalByGrade() {
 	// green  2 customers, still there after 60 days: 1.00
 	// Harrell's C 1.00
 }
+
+// ReadLifetimes streams id,start,end,churned[,group][,score]; a bad line is one
+// error in its place.
+func ExampleReadLifetimes() {
+	in := "id,start,end,churned,score\na,2026-01-01,2026-03-01,1,35\nb,2026-01-01,2026-02-30,0,80\nc,2026-01-01,2026-06-30,0,\n"
+	for lt, err := range health.ReadLifetimes(strings.NewReader(in), "lifetimes.csv") {
+		if err != nil {
+			fmt.Println(err)
+			continue
+		}
+		fmt.Println(lt.ID, lt.Start.DaysUntil(lt.End), "days, churned:", lt.Churned, "scored:", lt.Score != nil)
+	}
+	// Output:
+	// a 59 days, churned: true scored: true
+	// health: lifetimes.csv:3: customer "b": end: "2026-02-30": not a date (want YYYY-MM-DD)
+	// c 180 days, churned: false scored: false
+}
+
+// ReadOptions bounds the length of a line; a longer one is one error at its line
+// and reading goes on.
+func ExampleReadOptions_ReadOutcomes() {
+	in := "id,churned\na,1\n" + strings.Repeat("x", 200) + ",0\nc,0\n"
+	for o, err := range (health.ReadOptions{MaxRecordBytes: 100}).ReadOutcomes(strings.NewReader(in), "outcomes.csv") {
+		if err != nil {
+			fmt.Println(err)
+			continue
+		}
+		fmt.Println(o.ID, o.Churned)
+	}
+	// Output:
+	// a true
+	// health: outcomes.csv:3: record: too long: line longer than 100 bytes
+	// c false
+}
