@@ -91,6 +91,9 @@ func hugeLine(header, good1, good2 string) io.Reader {
 // A 100 MB line is one short error at its line, read without holding it, and the
 // lines after it keep coming.
 func TestReadersRefuseHugeLines(t *testing.T) {
+	if raceEnabled || testing.Short() {
+		t.Skip("100 MB and million-entry inputs: run without -race and -short")
+	}
 	for _, tc := range []struct {
 		name string
 		read func(io.Reader) ([]string, []error)
@@ -139,6 +142,9 @@ func TestReadersRefuseHugeLines(t *testing.T) {
 // of the wrong type (found by the decoder). Each list keeps ten problems and
 // counts the rest, so what the errors hold does not grow with the input.
 func TestParseConfigMillionBadEntries(t *testing.T) {
+	if raceEnabled || testing.Short() {
+		t.Skip("100 MB and million-entry inputs: run without -race and -short")
+	}
 	for _, tc := range []struct {
 		value string
 		want  error
@@ -162,6 +168,9 @@ func TestParseConfigMillionBadEntries(t *testing.T) {
 
 // A 100 MB string value in a configuration is quoted in 64 bytes.
 func TestParseConfigHugeValue(t *testing.T) {
+	if raceEnabled || testing.Short() {
+		t.Skip("100 MB and million-entry inputs: run without -race and -short")
+	}
 	in := `{"version":` + strings.Repeat("9", 100<<20) + `}`
 	_, err := ParseConfig([]byte(in))
 	if !errors.Is(err, cs.ErrWrongType) || len(err.Error()) > 512 {
