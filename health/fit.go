@@ -225,15 +225,18 @@ func (res *FitResult) measuresWithData(pr *profileRows) ([]int, []float64, error
 // healthAUC is the AUC of health scores against churn (the risk is −score); 0
 // when it is not defined.
 func healthAUC(scores []float64, churned []bool) float64 {
+	a, _ := healthAUCOK(scores, churned)
+	return a
+}
+
+// healthAUCOK is healthAUC, reporting whether the AUC is defined.
+func healthAUCOK(scores []float64, churned []bool) (float64, bool) {
 	risk := make([]float64, len(scores))
 	for i, s := range scores {
 		risk[i] = -s
 	}
 	a, err := stats.AUC(risk, churned)
-	if err != nil {
-		return 0
-	}
-	return a
+	return a, err == nil
 }
 
 // flagReversed sets each measure's univariate AUC and flags the measures the fit
@@ -249,10 +252,10 @@ func flagReversed(ws []FittedWeight, pr *profileRows) {
 				y = append(y, pr.y[i])
 			}
 		}
-		if _, err := stats.Rank(pts, y); err != nil {
+		a, ok := healthAUCOK(pts, y)
+		if !ok {
 			continue
 		}
-		a := healthAUC(pts, y)
 		ws[j].UnivariateAUC = &a
 		ws[j].Reversed = ws[j].After == 0 && a < 0.5
 	}
