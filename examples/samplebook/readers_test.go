@@ -9,7 +9,7 @@ import (
 	"github.com/successkit/cs"
 	"github.com/successkit/cs/effort"
 	"github.com/successkit/cs/examples/samplebook"
-	"github.com/successkit/cs/internal/stats"
+	"github.com/successkit/cs/health"
 	"github.com/successkit/cs/retention"
 )
 
@@ -82,9 +82,17 @@ func TestFilesPassTheReaders(t *testing.T) {
 		t.Errorf("retention.ReadBook: %d bad records: %v", book.Bad(), err)
 	}
 
-	outs, errs := stats.ReadOutcomes(bytes.NewReader(csvOf(t, b, samplebook.OutcomesFile)), samplebook.OutcomesFile)
-	if len(errs) > 0 || len(outs) != len(b.Outcomes) {
-		t.Errorf("stats.ReadOutcomes: %d outcomes (want %d), errors %v", len(outs), len(b.Outcomes), errs)
+	var outs []health.Outcome
+	var outErrs []error
+	for o, err := range health.ReadOutcomes(bytes.NewReader(csvOf(t, b, samplebook.OutcomesFile)), samplebook.OutcomesFile) {
+		if err != nil {
+			outErrs = append(outErrs, err)
+			continue
+		}
+		outs = append(outs, o)
+	}
+	if len(outErrs) > 0 || len(outs) != len(b.Outcomes) {
+		t.Errorf("health.ReadOutcomes: %d outcomes (want %d), errors %v", len(outs), len(b.Outcomes), outErrs)
 	}
 	for i, o := range outs {
 		if o.ID != b.Outcomes[i].ID || o.Churned != b.Outcomes[i].Churned || o.Date != b.Outcomes[i].Date {
