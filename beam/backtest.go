@@ -1,11 +1,10 @@
 package csbeam
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"encoding/csv"
-	"encoding/gob"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -101,7 +100,7 @@ func (f *snapshotFn) ProcessElement(ctx context.Context, c Chunk, emit func(Snap
 	for rec, err := range opt.ReadCSV(c.records(), c.File) {
 		line := c.lineOf(rec.Line)
 		if err != nil {
-			c.relocate(err)
+			err = c.relocate(err)
 			if line <= 0 {
 				line = firstLine(err)
 			}
@@ -145,7 +144,7 @@ func decodeOutcomes(ctx context.Context, c Chunk, emit func(Outcome), dead func(
 	for _, err := range errs {
 		l := firstLine(err)
 		refused[l] = true
-		c.relocate(err)
+		err = c.relocate(err)
 		dead(deadLetter(ctx, "Backtest", c.File, firstLine(err), "", err))
 	}
 	if len(outs) == 0 {
@@ -251,16 +250,57 @@ type gradeAcc struct {
 	MRR, ChurnedMRR    map[cs.Currency]cs.Money
 }
 
+// bookWire is bookAcc as JSON: the histogram and the lead days as lists, since
+// JSON keys are strings. Amounts are exact text (cs.Money.MarshalText), floats the
+// shortest text that reads back to the same bits.
+type bookWire struct {
+	N, Churners, Unknown                 int
+	Flag                                 []string
+	Conf                                 health.Confusion
+	Grades                               map[string]*gradeAcc
+	LeadChurners, LeadFlagged, LeadNever int
+	LeadDays                             [][2]int
+	Hist                                 []histEntry
+}
+
+type histEntry struct {
+	Risk     float64
+	Pos, Neg int64
+}
+
 func (a *bookAcc) marshal() ([]byte, error) {
-	var b bytes.Buffer
-	err := gob.NewEncoder(&b).Encode(a)
-	return b.Bytes(), err
+	w := bookWire{N: a.N, Churners: a.Churners, Unknown: a.Unknown, Flag: a.Flag, Conf: a.Conf, Grades: a.Grades,
+		LeadChurners: a.LeadChurners, LeadFlagged: a.LeadFlagged, LeadNever: a.LeadNever}
+	for _, d := range slices.Sorted(mapKeys(a.LeadDays)) {
+		w.LeadDays = append(w.LeadDays, [2]int{d, a.LeadDays[d]})
+	}
+	for _, r := range slices.Sorted(mapKeys(a.Hist)) {
+		c := a.Hist[r]
+		w.Hist = append(w.Hist, histEntry{r, c[0], c[1]})
+	}
+	return json.Marshal(w)
 }
 
 func unmarshalBookAcc(p []byte) (bookAcc, error) {
-	var a bookAcc
-	err := gob.NewDecoder(bytes.NewReader(p)).Decode(&a)
-	return a, err
+	var w bookWire
+	if err := json.Unmarshal(p, &w); err != nil {
+		return bookAcc{}, err
+	}
+	a := bookAcc{N: w.N, Churners: w.Churners, Unknown: w.Unknown, Flag: w.Flag, Conf: w.Conf, Grades: w.Grades,
+		LeadChurners: w.LeadChurners, LeadFlagged: w.LeadFlagged, LeadNever: w.LeadNever}
+	if len(w.LeadDays) > 0 {
+		a.LeadDays = make(map[int]int, len(w.LeadDays))
+		for _, d := range w.LeadDays {
+			a.LeadDays[d[0]] = d[1]
+		}
+	}
+	if len(w.Hist) > 0 {
+		a.Hist = make(map[float64][2]int64, len(w.Hist))
+		for _, h := range w.Hist {
+			a.Hist[h.Risk] = [2]int64{h.Pos, h.Neg}
+		}
+	}
+	return a, nil
 }
 
 // backtestFn evaluates one customer with health.BacktestScores.
@@ -297,7 +337,7 @@ func (f *backtestFn) ProcessElement(ctx context.Context, id string, snaps func(*
 	rep, _ := health.BacktestScores(snapRows, outRows, health.BacktestOptions{Grades: f.Grades, Flag: f.Flag})
 	for _, err := range rep.Errors {
 		file, line := "", 0
-		walkFieldErrors(err, func(fe *cs.FieldError) {
+		err = fixFieldErrors(err, func(fe *cs.FieldError) {
 			if i, ok := indexIn(fe.File, "snapshots["); ok && i < len(rows) {
 				fe.File, fe.Line = rows[i].File, rows[i].Line
 			} else if i, ok := indexIn(fe.File, "outcomes["); ok && i < len(outcomes) {

@@ -180,4 +180,3 @@ func (r *rbuf) done() error {
 	}
 	return r.err
 }
-

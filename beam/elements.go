@@ -1,8 +1,6 @@
 package csbeam
 
 import (
-	"bytes"
-	"encoding/gob"
 	"encoding/json"
 	"reflect"
 
@@ -320,29 +318,14 @@ func encBookAcc(a bookAcc) ([]byte, error) { return a.marshal() }
 
 func decBookAcc(b []byte) (bookAcc, error) { return unmarshalBookAcc(b) }
 
-// The report travels by gob, which keeps the ROC curve's +Inf threshold (JSON
-// cannot) and encodes cs.Money by its exact text (MarshalText).
+// The report travels as JSON, with the ROC curve's +Inf threshold as null (see
+// FormatBacktest).
 func encBacktestReport(r BacktestReport) ([]byte, error) {
-	var b bytes.Buffer
-	err := gob.NewEncoder(&b).Encode(&r)
-	return b.Bytes(), err
+	s, err := FormatBacktest(r)
+	return []byte(s), err
 }
 
-func decBacktestReport(p []byte) (BacktestReport, error) {
-	var r BacktestReport
-	err := gob.NewDecoder(bytes.NewReader(p)).Decode(&r)
-	return r, err
-}
-
-func reflectTypeOf[T any]() reflect.Type { return reflect.TypeFor[T]() }
-
-func encJSON[T any](v T) ([]byte, error) { return json.Marshal(v) }
-
-func decJSON[T any](b []byte) (T, error) {
-	var v T
-	err := json.Unmarshal(b, &v)
-	return v, err
-}
+func decBacktestReport(p []byte) (BacktestReport, error) { return parseBacktest(p) }
 
 func encRetentionReport(r RetentionReport) ([]byte, error) { return json.Marshal(r) }
 

@@ -77,7 +77,7 @@ func decodeContacts(ctx context.Context, c Chunk, emit func(string, Contact), de
 		}
 		if err != nil {
 			header := firstLine(err) == 1
-			c.relocate(err)
+			err = c.relocate(err)
 			dead(deadLetter(ctx, "Friction", c.File, firstLine(err), "", err))
 			if header { // a bad header is returned by every call
 				return
@@ -99,7 +99,7 @@ func decodeEvents(ctx context.Context, c Chunk, emit func(string, CaseEvent), de
 		}
 		if err != nil {
 			header := firstLine(err) == 1
-			c.relocate(err)
+			err = c.relocate(err)
 			dead(deadLetter(ctx, "Friction", c.File, firstLine(err), "", err))
 			if header {
 				return

@@ -7,10 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"slices"
 	"strings"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/shopspring/decimal"
 	"github.com/successkit/cs"
 	"github.com/successkit/cs/retention"
 )
@@ -67,7 +69,7 @@ type RetentionOutput struct {
 // some month (retention.ErrNoRate), records spanning more than 200 years.
 func Retention(s beam.Scope, files []string, opt RetentionOptions) (RetentionOutput, error) {
 	s = s.Scope("Retention")
-	book, err := json.Marshal(opt.Book)
+	book, err := json.Marshal(optionsWireOf(opt.Book))
 	if err != nil {
 		return RetentionOutput{}, fmt.Errorf("csbeam: Retention: %w", err)
 	}
@@ -192,22 +194,45 @@ func parseMRRRow(row []string, col []int) (retention.Record, error) {
 
 // bounds is the month range and the currencies of every record read, bad
 // customers' too, as retention.NewBook takes them.
+// Its zero value, no record, is the identity of mergeBounds, as a combine's
+// fresh accumulator must be. Months are int32 so that every value, the empty ones
+// included, encodes.
 type bounds struct {
-	Lo, Hi     retention.Month // Hi < Lo: no record
-	Currencies []cs.Currency   // sorted
+	Set        bool          // a record was seen
+	Lo, Hi     int32         // months (retention.Month)
+	Currencies []cs.Currency // sorted
 }
 
+// Coders are plain functions, one per type: the workers find a registered
+// function by its name, and every instantiation of a generic function has the
+// same name ("encJSON[...]"), so generic coders would decode one type as another.
 func init() {
-	beam.RegisterCoder(reflectTypeOf[bounds](), encJSON[bounds], decJSON[bounds])
-	beam.RegisterCoder(reflectTypeOf[retAcc](), encJSON[retAcc], decJSON[retAcc])
+	beam.RegisterCoder(reflect.TypeFor[bounds](), encBounds, decBounds)
+	beam.RegisterCoder(reflect.TypeFor[retAcc](), encRetAcc, decRetAcc)
+}
+
+func encBounds(b bounds) ([]byte, error) { return json.Marshal(b) }
+
+func decBounds(p []byte) (bounds, error) {
+	var b bounds
+	err := json.Unmarshal(p, &b)
+	return b, err
+}
+
+func encRetAcc(a retAcc) ([]byte, error) { return json.Marshal(a) }
+
+func decRetAcc(p []byte) (retAcc, error) {
+	var a retAcc
+	err := json.Unmarshal(p, &a)
+	return a, err
 }
 
 func recordBounds(_ string, r MRRRecord) bounds {
 	m := r.Rec.Month
 	if r.Bad || m < retention.NewMonth(1, 1) || m > retention.NewMonth(9999, 12) {
-		return bounds{Lo: 1<<31 - 1, Hi: -1}
+		return bounds{}
 	}
-	b := bounds{Lo: m, Hi: m}
+	b := bounds{Set: true, Lo: int32(m), Hi: int32(m)}
 	if c := r.Rec.MRR.Currency(); c != "" {
 		b.Currencies = []cs.Currency{c}
 	}
@@ -215,14 +240,13 @@ func recordBounds(_ string, r MRRRecord) bounds {
 }
 
 func mergeBounds(a, b bounds) bounds {
-	// The zero bounds (no element yet) has Lo = Hi = 0: treat it as empty.
-	if a.Hi < a.Lo || a.Lo == 0 && a.Hi == 0 && a.Currencies == nil {
+	if !a.Set {
 		return b
 	}
-	if b.Hi < b.Lo || b.Lo == 0 && b.Hi == 0 && b.Currencies == nil {
+	if !b.Set {
 		return a
 	}
-	out := bounds{Lo: min(a.Lo, b.Lo), Hi: max(a.Hi, b.Hi), Currencies: append(slices.Clone(a.Currencies), b.Currencies...)}
+	out := bounds{Set: true, Lo: min(a.Lo, b.Lo), Hi: max(a.Hi, b.Hi), Currencies: append(slices.Clone(a.Currencies), b.Currencies...)}
 	slices.Sort(out.Currencies)
 	out.Currencies = slices.Compact(out.Currencies)
 	return out
@@ -230,8 +254,11 @@ func mergeBounds(a, b bounds) bounds {
 
 // retAcc is a partial report: the sum of some customers' monthly Periods and
 // cohorts.
+//
+// Its zero value, no customer, is the identity of mergeRetention; First is an
+// int32 month so that the zero value encodes.
 type retAcc struct {
-	First     retention.Month    `json:"first"`
+	First     int32              `json:"first"`
 	Currency  cs.Currency        `json:"currency"`
 	Periods   []retention.Period `json:"periods"`
 	Cohorts   []retention.Cohort `json:"cohorts"` // by Start
@@ -249,7 +276,42 @@ type retentionFn struct {
 
 func (f *retentionFn) Setup() error {
 	f.c = newCounters("Retention")
-	return json.Unmarshal([]byte(f.Book), &f.opt)
+	var w optionsWire
+	if err := json.Unmarshal([]byte(f.Book), &w); err != nil {
+		return err
+	}
+	f.opt = w.options()
+	return nil
+}
+
+// optionsWire is retention.Options as JSON with months as numbers: a standing
+// rate has the zero Month, whose text ("0000-01") retention.Month does not read
+// back.
+type optionsWire struct {
+	Currency cs.Currency `json:"currency"`
+	Rates    []rateWire  `json:"rates"`
+}
+
+type rateWire struct {
+	From  cs.Currency     `json:"from"`
+	Month int32           `json:"month"`
+	Rate  decimal.Decimal `json:"rate"`
+}
+
+func optionsWireOf(o retention.Options) optionsWire {
+	w := optionsWire{Currency: o.Currency}
+	for _, r := range o.Rates {
+		w.Rates = append(w.Rates, rateWire{From: r.From, Month: int32(r.Month), Rate: r.Rate})
+	}
+	return w
+}
+
+func (w optionsWire) options() retention.Options {
+	o := retention.Options{Currency: w.Currency}
+	for _, r := range w.Rates {
+		o.Rates = append(o.Rates, retention.Rate{From: r.From, Month: retention.Month(r.Month), Rate: r.Rate})
+	}
+	return o
 }
 
 func (f *retentionFn) ProcessElement(ctx context.Context, id string, it func(*MRRRecord) bool, b bounds,
@@ -262,7 +324,7 @@ func (f *retentionFn) ProcessElement(ctx context.Context, id string, it func(*MR
 		recs = append(recs, r)
 	}
 	f.c.in.Inc(ctx, int64(len(recs)))
-	if bad || b.Hi < b.Lo {
+	if bad || !b.Set {
 		return nil // the customer's bad lines are dead letters already
 	}
 	cur := f.opt.Currency
@@ -290,9 +352,9 @@ func (f *retentionFn) ProcessElement(ctx context.Context, id string, it func(*MR
 	if err != nil {
 		return fmt.Errorf("retention: reporting currency %q: %w", string(cur), cs.ErrUnknownCurrency)
 	}
-	in = append(in, retention.Record{Customer: id, Subscription: padSubscription, Month: b.Lo, MRR: zero})
+	in = append(in, retention.Record{Customer: id, Subscription: padSubscription, Month: retention.Month(b.Lo), MRR: zero})
 	if b.Hi != b.Lo {
-		in = append(in, retention.Record{Customer: id, Subscription: padSubscription, Month: b.Hi, MRR: zero})
+		in = append(in, retention.Record{Customer: id, Subscription: padSubscription, Month: retention.Month(b.Hi), MRR: zero})
 	}
 	book, err := retention.NewBook(in, f.opt)
 	if err != nil {
@@ -311,7 +373,7 @@ func (f *retentionFn) ProcessElement(ctx context.Context, id string, it func(*MR
 		return nil
 	}
 	first, last := book.Months()
-	acc := retAcc{First: first, Currency: book.Currency(), Customers: 1, Cohorts: book.Cohorts()}
+	acc := retAcc{First: int32(first), Currency: book.Currency(), Customers: 1, Cohorts: book.Cohorts()}
 	acc.Periods = make([]retention.Period, 0, int(last-first))
 	for m := first; m < last; m++ {
 		p, err := book.Period(m, m+1)
@@ -347,7 +409,8 @@ func mergeRetention(a, b retAcc) retAcc {
 		return a
 	}
 	if a.First != b.First || len(a.Periods) != len(b.Periods) {
-		return retAcc{Err: fmt.Sprintf("csbeam: partial reports over different months (%s+%d, %s+%d)", a.First, len(a.Periods), b.First, len(b.Periods))}
+		return retAcc{Err: fmt.Sprintf("csbeam: partial reports over different months (%s+%d, %s+%d)",
+			retention.Month(a.First), len(a.Periods), retention.Month(b.First), len(b.Periods))}
 	}
 	out := retAcc{First: a.First, Currency: a.Currency, Customers: a.Customers + b.Customers}
 	var err error
@@ -439,6 +502,7 @@ func finishRetention(a retAcc) (RetentionReport, error) {
 	if a.Err != "" {
 		return RetentionReport{}, errors.New(a.Err)
 	}
-	return RetentionReport{Currency: a.Currency, First: a.First, Last: a.First.Add(len(a.Periods)),
+	first := retention.Month(a.First)
+	return RetentionReport{Currency: a.Currency, First: first, Last: first.Add(len(a.Periods)),
 		Periods: a.Periods, Cohorts: a.Cohorts, Customers: a.Customers}, nil
 }

@@ -135,7 +135,7 @@ func eachCustomer(c *Chunk, format Format, f func(line int, cust *cs.Customer, e
 			}
 			k++
 			if err != nil {
-				c.relocate(err)
+				err = c.relocate(err)
 				f(line, nil, err)
 				continue
 			}
@@ -146,7 +146,7 @@ func eachCustomer(c *Chunk, format Format, f func(line int, cust *cs.Customer, e
 	for rec, err := range (cs.CSVOptions{AllowDuplicateIDs: false}).ReadCSV(c.records(), c.File) {
 		line := c.lineOf(rec.Line)
 		if err != nil {
-			c.relocate(err)
+			err = c.relocate(err)
 			if line <= 0 {
 				line = firstLine(err)
 			}

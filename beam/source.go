@@ -183,16 +183,43 @@ func (c *Chunk) lineOf(l int) int {
 	return c.FirstLine + l - 2
 }
 
-// relocate rewrites, in place, the file and line of every *cs.FieldError in err's
-// tree from the chunk's reader numbering to the file's. The errors are fresh ones
-// from decoding this chunk, never shared.
-func (c *Chunk) relocate(err error) {
-	walkFieldErrors(err, func(fe *cs.FieldError) {
+// relocate returns err with the line of every *cs.FieldError in its tree turned
+// from the chunk reader's numbering into the file's. The FieldErrors are fresh
+// ones from decoding this chunk and are fixed in place; the message is rebuilt,
+// since a package's wrapping ("effort: %w") formatted it when it was made.
+func (c *Chunk) relocate(err error) error {
+	return fixFieldErrors(err, func(fe *cs.FieldError) {
 		if fe.Line > 0 {
 			fe.Line = c.lineOf(fe.Line)
 		}
 	})
 }
+
+// fixFieldErrors applies fix to every *cs.FieldError in err's tree and returns an
+// error with the same chain (errors.Is and errors.As see the same errors) whose
+// message shows the fixed FieldErrors.
+func fixFieldErrors(err error, fix func(*cs.FieldError)) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	walkFieldErrors(err, func(fe *cs.FieldError) {
+		before := fe.Error()
+		fix(fe)
+		msg = strings.Replace(msg, before, fe.Error(), 1)
+	})
+	return &fixedError{msg: msg, err: err}
+}
+
+// fixedError is an error whose message was rebuilt after its FieldErrors were
+// fixed; Unwrap returns the original.
+type fixedError struct {
+	msg string
+	err error
+}
+
+func (e *fixedError) Error() string { return e.msg }
+func (e *fixedError) Unwrap() error { return e.err }
 
 func walkFieldErrors(err error, f func(*cs.FieldError)) {
 	switch e := err.(type) {
