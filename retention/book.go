@@ -40,6 +40,31 @@ type Options struct {
 	// Rates convert every other currency of the records into Currency. A currency
 	// that occurs in the records needs a rate for every month of the book's range.
 	Rates []Rate
+	// First and Last fix the book's range of months, both included. Zero (both)
+	// means the range of the records. With a fixed range a record outside it is a
+	// bad record (ErrMonth) and its customer is left out, a book may hold no
+	// customer at all, and books built from disjoint sets of customers with the
+	// same Options report periods and cohorts that add up exactly (Period.Add,
+	// AddCohorts) to those of the book of all of them. Setting only one of them,
+	// First after Last, a month outside years 1 to 9999 or a range longer than
+	// MaxMonths is an error wrapping ErrOption.
+	First, Last Month
+}
+
+// MaxMonths is the longest range of months a book may span: 50 years.
+const MaxMonths = 600
+
+// fixedRange checks the range set in opt and reports whether there is one.
+func (opt Options) fixedRange() (bool, error) {
+	if opt.First == 0 && opt.Last == 0 {
+		return false, nil
+	}
+	lo, hi := NewMonth(1, 1), NewMonth(9999, 12)
+	if opt.First < lo || opt.First > hi || opt.Last < lo || opt.Last > hi || opt.Last < opt.First || int(opt.Last-opt.First) >= MaxMonths {
+		return false, fmt.Errorf("retention: options: months %s to %s: want First ≤ Last within years 1 to 9999 and at most %d months: %w",
+			opt.First, opt.Last, MaxMonths, ErrOption)
+	}
+	return true, nil
 }
 
 // srcPos locates a record read from a file: its 1-based line and 0-based data row.
@@ -114,6 +139,10 @@ func NewBook(recs []Record, opt Options) (*Book, error) {
 // newBookWith builds a book from records read at lines (nil when not from a file)
 // and the errors of lines that could not be read at all, whose customers are left out.
 func newBookWith(recs []Record, pos []srcPos, pre []*RecordError, opt Options) (*Book, error) {
+	fixed, err := opt.fixedRange()
+	if err != nil {
+		return nil, err
+	}
 	b := &Book{currency: opt.Currency}
 	bad := map[string]bool{}
 	for _, e := range pre {
@@ -167,6 +196,7 @@ func newBookWith(recs []Record, pos []srcPos, pre []*RecordError, opt Options) (
 		// A month no book can hold must not widen the range (below) into an error
 		// for the whole input.
 		badMonth := r.Month < NewMonth(1, 1) || r.Month > NewMonth(9999, 12)
+		outside := fixed && !badMonth && (r.Month < opt.First || r.Month > opt.Last)
 		switch {
 		case r.Customer == "":
 			report(i, fmt.Errorf("customer_id: %w", cs.ErrMissing))
@@ -178,6 +208,8 @@ func newBookWith(recs []Record, pos []srcPos, pre []*RecordError, opt Options) (
 			report(i, fmt.Errorf("customer %q: mrr %s: %w", r.Customer, r.MRR, cs.ErrNegative))
 		case badMonth:
 			report(i, fmt.Errorf("customer %q: month %d: %w", r.Customer, int32(r.Month), ErrMonth))
+		case outside:
+			report(i, fmt.Errorf("customer %q: month %s outside the book's months %s to %s: %w", r.Customer, r.Month, opt.First, opt.Last, ErrMonth))
 		}
 		// Files usually hold a customer's rows together: skip the map lookup then.
 		if i > 0 && cust[i-1] >= 0 && r.Customer == recs[i-1].Customer {
@@ -190,7 +222,7 @@ func newBookWith(recs []Record, pos []srcPos, pre []*RecordError, opt Options) (
 			}
 			cust[i] = c
 		}
-		if badMonth {
+		if badMonth || fixed {
 			continue
 		}
 		if r.Month < lo {
@@ -202,13 +234,16 @@ func newBookWith(recs []Record, pos []srcPos, pre []*RecordError, opt Options) (
 	}
 	// The range comes from every record with a possible month, bad ones too, so
 	// that a bad record never shifts the other customers' months.
+	if fixed {
+		lo, hi = opt.First, opt.Last
+	}
 	if hi < lo {
 		if len(b.errs) > 0 {
 			return nil, fmt.Errorf("retention: no usable record: %w", errors.Join(b.errs...))
 		}
 		return nil, fmt.Errorf("retention: no records: %w", cs.ErrMissing)
 	}
-	if hi-lo >= 12*200 {
+	if int(hi-lo) >= MaxMonths {
 		return nil, fmt.Errorf("retention: records span %s to %s: %w", lo, hi, ErrPeriod)
 	}
 	b.first, b.n = lo, int(hi-lo)+1

@@ -25,6 +25,9 @@
 //   - LTV, CACPayback; Ratio (NewRatio, Defined, Decimal, Float64, Percent, Cmp).
 //   - Book.Cohorts → Cohort with CohortAge per month of age; Cohort.LogoRetention,
 //     Cohort.NRR.
+//   - Merging across workers: books of disjoint customers built with the same
+//     Options and a fixed range (Options.First, Options.Last, at most MaxMonths)
+//     add up exactly: Period.Add, Cohort.Add, AddCohorts.
 //
 // Projection:
 //   - Inflow (seed 004): Active (closed form), Simulate, Limit.
