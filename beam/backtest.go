@@ -83,6 +83,7 @@ type snapshotFn struct {
 	scorer *health.Scorer
 	res    health.Result
 	c      counters
+	dec    decoders
 }
 
 func (f *snapshotFn) Setup() error {
@@ -91,21 +92,16 @@ func (f *snapshotFn) Setup() error {
 		return err
 	}
 	f.c = newCounters("ScoreSnapshots")
+	f.dec.opt = cs.CSVOptions{Extra: []string{"as_of"}, AllowDuplicateIDs: true}
 	f.scorer, err = health.Compile(cfg)
 	return err
 }
 
 func (f *snapshotFn) ProcessElement(ctx context.Context, c Chunk, emit func(Snapshot), dead func(DeadLetter)) {
-	opt := cs.CSVOptions{Extra: []string{"as_of"}, AllowDuplicateIDs: true}
-	for rec, err := range opt.ReadCSV(c.records(), c.File) {
-		line := c.lineOf(rec.Line)
+	eachRecord(&c, &f.dec, func(line int, rec *cs.CSVRecord, err error) {
 		if err != nil {
-			err = c.relocate(err)
-			if line <= 0 {
-				line = firstLine(err)
-			}
 			dead(deadLetter(ctx, "Backtest", c.File, line, "", err))
-			continue
+			return
 		}
 		f.c.in.Inc(ctx, 1)
 		cust := &rec.Customer
@@ -113,15 +109,15 @@ func (f *snapshotFn) ProcessElement(ctx context.Context, c Chunk, emit func(Snap
 		if err != nil {
 			dead(deadLetter(ctx, "Backtest", c.File, line, cust.ID,
 				&cs.FieldError{File: c.File, Line: line, Record: cust.ID, Field: "as_of", Value: rec.Extra[0], Err: err}))
-			continue
+			return
 		}
 		if err := f.scorer.ScoreInto(&f.res, cust, asOf); err != nil {
 			dead(deadLetter(ctx, "Backtest", c.File, line, cust.ID, err))
-			continue
+			return
 		}
 		f.c.out.Inc(ctx, 1)
 		emit(Snapshot{File: c.File, Line: line, Rec: health.ScoredSnapshot{ID: cust.ID, Date: asOf, Score: f.res.Score, Grade: f.res.Grade, MRR: cust.MRR}})
-	}
+	})
 }
 
 // ReadOutcomes reads outcomes files (id,churned[,date], the layout of

@@ -3,6 +3,7 @@ package csbeam
 import (
 	"encoding/json"
 	"math"
+	"strconv"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 	"github.com/successkit/cs/effort"
@@ -78,3 +79,11 @@ func init() {
 	register.Function1x2(FormatRetention)
 	register.Function1x2(FormatBacktest)
 }
+
+// FormatGradeCount formats a grade count of ScoreCustomers as a CSV line
+// (grade,customers); the Unknown grade is written as an empty cell.
+func FormatGradeCount(grade string, n int) string {
+	return csvCell(grade) + "," + strconv.Itoa(n)
+}
+
+func init() { register.Function2x1(FormatGradeCount) }

@@ -53,13 +53,14 @@ type RetentionOutput struct {
 // customer's retention.Book over the whole book's month range and adds the
 // customers' monthly Periods and cohorts up into one RetentionReport.
 //
-// Exact: a Period and a cohort table are sums over customers of each customer's
-// movements, amounts and counts, and every amount is an exact decimal, so adding
-// the per-customer parts in any order gives the book's numbers exactly (amounts
-// compare Equal, counts are equal). Each customer's book is retention.NewBook on its
-// own records padded with zero-MRR records at the book's first and last month,
-// which fixes its month range to the book's, so New and Reactivation and the
-// cohort of the first month are classified as in the whole book.
+// Exact: each customer's book is retention.NewBook on its own records with the
+// whole book's month range fixed (Options.First and Options.Last, found in a first
+// pass over the records unless you set them), so New and Reactivation and the
+// cohort of the first month are classified as in the whole book; the customers'
+// Periods and cohorts are then added with retention.Period.Add and
+// retention.AddCohorts, which the library documents as exact in any order. The
+// report equals that of one retention.Book over all the records: amounts compare
+// Equal, counts are equal.
 //
 // As in the library, a bad line (a malformed month, amount or currency, a wrong
 // number of fields) or a bad record (negative MRR, a repeated
@@ -80,11 +81,6 @@ func Retention(s beam.Scope, files []string, opt RetentionOptions) (RetentionOut
 	report := beam.ParDo(s, finishRetention, beam.Combine(s, mergeRetention, parts))
 	return RetentionOutput{Report: report, Dead: beam.Flatten(s, dead0, dead1, dead2)}, nil
 }
-
-// padSubscription names the zero-MRR records that fix a customer's book to the
-// whole book's month range. It starts with a NUL byte, which no CSV export
-// produces, so it cannot collide with a real subscription.
-const padSubscription = "\x00csbeam-range"
 
 // decodeMRR reads a chunk of mrr.csv as retention.ReadMRR does and keys each record
 // by its customer. A line that cannot be read is a DeadLetter; when it names its
@@ -288,8 +284,9 @@ func (f *retentionFn) Setup() error {
 // rate has the zero Month, whose text ("0000-01") retention.Month does not read
 // back.
 type optionsWire struct {
-	Currency cs.Currency `json:"currency"`
-	Rates    []rateWire  `json:"rates"`
+	Currency    cs.Currency `json:"currency"`
+	Rates       []rateWire  `json:"rates"`
+	First, Last int32
 }
 
 type rateWire struct {
@@ -299,7 +296,7 @@ type rateWire struct {
 }
 
 func optionsWireOf(o retention.Options) optionsWire {
-	w := optionsWire{Currency: o.Currency}
+	w := optionsWire{Currency: o.Currency, First: int32(o.First), Last: int32(o.Last)}
 	for _, r := range o.Rates {
 		w.Rates = append(w.Rates, rateWire{From: r.From, Month: int32(r.Month), Rate: r.Rate})
 	}
@@ -307,7 +304,7 @@ func optionsWireOf(o retention.Options) optionsWire {
 }
 
 func (w optionsWire) options() retention.Options {
-	o := retention.Options{Currency: w.Currency}
+	o := retention.Options{Currency: w.Currency, First: retention.Month(w.First), Last: retention.Month(w.Last)}
 	for _, r := range w.Rates {
 		o.Rates = append(o.Rates, retention.Rate{From: r.From, Month: retention.Month(r.Month), Rate: r.Rate})
 	}
@@ -327,6 +324,8 @@ func (f *retentionFn) ProcessElement(ctx context.Context, id string, it func(*MR
 	if bad || !b.Set {
 		return nil // the customer's bad lines are dead letters already
 	}
+	// The reporting currency is the book's: a customer's own book would otherwise
+	// take the customer's single currency.
 	cur := f.opt.Currency
 	if cur == "" {
 		if len(b.Currencies) > 1 {
@@ -344,19 +343,16 @@ func (f *retentionFn) ProcessElement(ctx context.Context, id string, it func(*MR
 		}
 		return x.Line - y.Line
 	})
-	in := make([]retention.Record, 0, len(recs)+2)
+	in := make([]retention.Record, len(recs))
 	for i := range recs {
-		in = append(in, recs[i].Rec)
+		in[i] = recs[i].Rec
 	}
-	zero, err := cs.MoneyFromMinor(0, cur)
-	if err != nil {
-		return fmt.Errorf("retention: reporting currency %q: %w", string(cur), cs.ErrUnknownCurrency)
+	opt := f.opt
+	if opt.First == 0 && opt.Last == 0 { // the whole book's range, unless the caller fixed one
+		opt.First, opt.Last = retention.Month(b.Lo), retention.Month(b.Hi)
 	}
-	in = append(in, retention.Record{Customer: id, Subscription: padSubscription, Month: retention.Month(b.Lo), MRR: zero})
-	if b.Hi != b.Lo {
-		in = append(in, retention.Record{Customer: id, Subscription: padSubscription, Month: retention.Month(b.Hi), MRR: zero})
-	}
-	book, err := retention.NewBook(in, f.opt)
+	opt.Currency = cur
+	book, err := retention.NewBook(in, opt)
 	if err != nil {
 		return err // a fault of the whole input, as the library reports it
 	}
@@ -395,8 +391,8 @@ func joinCurrencies(cs []cs.Currency) string {
 	return strings.Join(s, ", ")
 }
 
-// mergeRetention adds two partial reports: every amount exactly (cs.Money.Add),
-// every count as an integer.
+// mergeRetention adds two partial reports with retention.Period.Add and
+// retention.AddCohorts: every amount exactly, every count as an integer.
 func mergeRetention(a, b retAcc) retAcc {
 	switch {
 	case a.Err != "":
@@ -413,89 +409,17 @@ func mergeRetention(a, b retAcc) retAcc {
 			retention.Month(a.First), len(a.Periods), retention.Month(b.First), len(b.Periods))}
 	}
 	out := retAcc{First: a.First, Currency: a.Currency, Customers: a.Customers + b.Customers}
-	var err error
 	out.Periods = make([]retention.Period, len(a.Periods))
+	var err error
 	for i := range a.Periods {
-		if out.Periods[i], err = addPeriods(a.Periods[i], b.Periods[i]); err != nil {
+		if out.Periods[i], err = a.Periods[i].Add(b.Periods[i]); err != nil {
 			return retAcc{Err: err.Error()}
 		}
 	}
-	if out.Cohorts, err = addCohorts(a.Cohorts, b.Cohorts); err != nil {
+	if out.Cohorts, err = retention.AddCohorts(a.Cohorts, b.Cohorts); err != nil {
 		return retAcc{Err: err.Error()}
 	}
 	return out
-}
-
-// addPeriods returns the Period of the union of two disjoint sets of customers over
-// the same months: the sum of every amount and count.
-func addPeriods(a, b retention.Period) (retention.Period, error) {
-	if a.From != b.From || a.To != b.To {
-		return retention.Period{}, fmt.Errorf("csbeam: add periods %s–%s and %s–%s", a.From, a.To, b.From, b.To)
-	}
-	s := moneyAdder{}
-	p := retention.Period{From: a.From, To: a.To}
-	p.StartMRR = s.add(a.StartMRR, b.StartMRR)
-	p.EndMRR = s.add(a.EndMRR, b.EndMRR)
-	p.New = s.add(a.New, b.New)
-	p.Expansion = s.add(a.Expansion, b.Expansion)
-	p.Contraction = s.add(a.Contraction, b.Contraction)
-	p.Churn = s.add(a.Churn, b.Churn)
-	p.Reactivation = s.add(a.Reactivation, b.Reactivation)
-	p.FX = s.add(a.FX, b.FX)
-	p.BaseMRR = s.add(a.BaseMRR, b.BaseMRR)
-	p.RetainedMRR = s.add(a.RetainedMRR, b.RetainedMRR)
-	p.KeptMRR = s.add(a.KeptMRR, b.KeptMRR)
-	p.StartCustomers = a.StartCustomers + b.StartCustomers
-	p.EndCustomers = a.EndCustomers + b.EndCustomers
-	p.LostCustomers = a.LostCustomers + b.LostCustomers
-	p.NewCustomers = a.NewCustomers + b.NewCustomers
-	p.ReactivatedCustomers = a.ReactivatedCustomers + b.ReactivatedCustomers
-	p.JoinedAndLeft = a.JoinedAndLeft + b.JoinedAndLeft
-	return p, s.err
-}
-
-// addCohorts merges two cohort tables by start month, adding customers, active
-// counts and amounts.
-func addCohorts(a, b []retention.Cohort) ([]retention.Cohort, error) {
-	s := moneyAdder{}
-	out := make([]retention.Cohort, 0, max(len(a), len(b)))
-	i, j := 0, 0
-	for i < len(a) || j < len(b) {
-		switch {
-		case j == len(b) || i < len(a) && a[i].Start < b[j].Start:
-			out = append(out, a[i])
-			i++
-		case i == len(a) || b[j].Start < a[i].Start:
-			out = append(out, b[j])
-			j++
-		default:
-			x, y := a[i], b[j]
-			if len(x.Ages) != len(y.Ages) {
-				return nil, fmt.Errorf("csbeam: cohort %s: %d and %d ages", x.Start, len(x.Ages), len(y.Ages))
-			}
-			c := retention.Cohort{Start: x.Start, Customers: x.Customers + y.Customers, Ages: make([]retention.CohortAge, len(x.Ages))}
-			for k := range x.Ages {
-				c.Ages[k] = retention.CohortAge{Age: x.Ages[k].Age, Month: x.Ages[k].Month, Active: x.Ages[k].Active + y.Ages[k].Active,
-					MRR: s.add(x.Ages[k].MRR, y.Ages[k].MRR), Base: s.add(x.Ages[k].Base, y.Ages[k].Base)}
-			}
-			out = append(out, c)
-			i++
-			j++
-		}
-	}
-	return out, s.err
-}
-
-// moneyAdder adds amounts exactly and keeps the first error (a currency mismatch,
-// which one reporting currency rules out).
-type moneyAdder struct{ err error }
-
-func (s *moneyAdder) add(a, b cs.Money) cs.Money {
-	m, err := a.Add(b)
-	if err != nil && s.err == nil {
-		s.err = err
-	}
-	return m
 }
 
 func finishRetention(a retAcc) (RetentionReport, error) {

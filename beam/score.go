@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/successkit/cs"
 	"github.com/successkit/cs/health"
+	"github.com/successkit/cs/internal/csvx"
 )
 
 // ScoreOptions configure ScoreCustomers.
@@ -35,16 +37,16 @@ type Scores struct {
 // ScoreCustomers reads customers from files in the customer CSV layout or as JSON
 // Lines (see ReadOptions) and scores each one with the scorecard, as of opt.AsOf.
 //
-// Exact: each row is decoded by the library's own reader (cs.CSVOptions.ReadCSV or
-// cs.ReadCustomersJSONL, on the file's header and the chunk's lines) and scored by
-// health.Scorer.ScoreInto, so every ScoreRow equals, bit for bit, what the library
+// Exact: each row is split by the library's CSV reader and decoded by a
+// cs.CustomerDecoder bound to the file's header (JSON Lines: cs.ReadCustomersJSONL
+// on the chunk's lines), and scored by health.Scorer.ScoreInto, so every ScoreRow equals, bit for bit, what the library
 // computes for that customer on one machine, and every refused row carries the
 // library's error with the file's line number. Grade counts are integer sums.
 //
-// Not the same as reading the file whole: a customer ID repeated in two chunks of a
-// file is scored twice, where cs.ReadCustomersCSV refuses the second row
-// (cs.ErrDuplicate); within one chunk the second row is refused as there. Check
-// unique IDs upstream when your files may repeat them.
+// Not the same as reading the file whole: duplicate IDs span rows, so a CSV
+// customer ID repeated in a file is scored each time, where cs.ReadCustomersCSV
+// refuses the later rows (cs.ErrDuplicate); check unique IDs upstream when your
+// files may repeat them (JSON Lines: the repeat is refused within a chunk only).
 func ScoreCustomers(s beam.Scope, files []string, opt ScoreOptions) (Scores, error) {
 	s = s.Scope("ScoreCustomers")
 	cfg, err := health.MarshalConfig(opt.Config)
@@ -70,6 +72,7 @@ type scoreFn struct {
 	asOf   cs.Date
 	res    health.Result
 	c      counters
+	dec    decoders
 }
 
 func (f *scoreFn) Setup() error {
@@ -89,7 +92,7 @@ func (f *scoreFn) Setup() error {
 
 func (f *scoreFn) ProcessElement(ctx context.Context, c Chunk, emit func(ScoreRow), dead func(DeadLetter)) {
 	var in, out int64
-	eachCustomer(&c, Format(f.Format), func(line int, cust *cs.Customer, err error) {
+	eachCustomer(&c, Format(f.Format), &f.dec, func(line int, cust *cs.Customer, err error) {
 		if err != nil {
 			dead(deadLetter(ctx, "ScoreCustomers", c.File, line, "", err))
 			return
@@ -116,13 +119,71 @@ func scoreRow(r *health.Result, file string, line int) ScoreRow {
 	return row
 }
 
-// eachCustomer decodes the customers of a chunk with the library's reader and
-// calls f with each customer or error and its line in the file.
-//
-// The chunk is read as a small file (the header, then the chunk's lines), so the
-// reader compiles the header once per chunk; cs.NewCustomerDecoder, once the root
-// package has it, replaces that with a decoder bound to the header per worker.
-func eachCustomer(c *Chunk, format Format, f func(line int, cust *cs.Customer, err error)) {
+// decoders keeps, per worker, one cs.CustomerDecoder per file and header: the
+// header is bound to the layout once, not per chunk or row.
+type decoders struct {
+	opt cs.CSVOptions
+	m   map[string]*cs.CustomerDecoder
+	bad map[string]error
+}
+
+func (ds *decoders) get(file string, header []string) (*cs.CustomerDecoder, error) {
+	key := file + "\x00" + strings.Join(header, "\x00")
+	if d, ok := ds.m[key]; ok {
+		return d, nil
+	}
+	if err, ok := ds.bad[key]; ok {
+		return nil, err
+	}
+	if ds.m == nil {
+		ds.m, ds.bad = map[string]*cs.CustomerDecoder{}, map[string]error{}
+	}
+	d, err := ds.opt.NewDecoder(header, file)
+	if err != nil {
+		ds.bad[key] = err
+		return nil, err
+	}
+	ds.m[key] = d
+	return d, nil
+}
+
+// eachRecord splits a CSV chunk into rows with the library's CSV reader (csvx,
+// which the customer readers use) and decodes each row with the decoder of the
+// file's header, calling f with each record or error and its line in the file.
+// A header the layout refuses is reported once, by the file's first chunk.
+func eachRecord(c *Chunk, ds *decoders, f func(line int, rec *cs.CSVRecord, err error)) {
+	locate := func(line int, field, value string, err error) error {
+		return &cs.FieldError{File: c.File, Line: c.lineOf(line), Field: field, Value: value, Err: err}
+	}
+	rd := csvx.NewReader(c.records(), csvx.Options{MaxRecordBytes: ds.opt.MaxRecordBytes}, locate)
+	header, err := rd.Header(cs.ErrMissing)
+	var d *cs.CustomerDecoder
+	if err == nil {
+		d, err = ds.get(c.File, header)
+	}
+	if err != nil {
+		if c.FirstLine == 2 {
+			f(1, nil, err)
+		}
+		return
+	}
+	for {
+		cells, line, err := rd.Next()
+		if err == io.EOF {
+			return
+		}
+		if err != nil {
+			f(firstLine(err), nil, err)
+			continue
+		}
+		rec, err := d.Decode(cells, c.lineOf(line))
+		f(rec.Line, &rec, err)
+	}
+}
+
+// eachCustomer decodes the customers of a chunk, CSV or JSON Lines, and calls f
+// with each customer or error and its line in the file.
+func eachCustomer(c *Chunk, format Format, ds *decoders, f func(line int, cust *cs.Customer, err error)) {
 	if format == JSONL {
 		// The reader yields one item per line that is not blank, in order; it says
 		// on which line only for errors, so the lines are counted here.
@@ -143,18 +204,13 @@ func eachCustomer(c *Chunk, format Format, f func(line int, cust *cs.Customer, e
 		}
 		return
 	}
-	for rec, err := range (cs.CSVOptions{AllowDuplicateIDs: false}).ReadCSV(c.records(), c.File) {
-		line := c.lineOf(rec.Line)
+	eachRecord(c, ds, func(line int, rec *cs.CSVRecord, err error) {
 		if err != nil {
-			err = c.relocate(err)
-			if line <= 0 {
-				line = firstLine(err)
-			}
 			f(line, nil, err)
-			continue
+			return
 		}
 		f(line, &rec.Customer, nil)
-	}
+	})
 }
 
 // nonBlankLines returns the file line numbers of the chunk's lines that hold more
