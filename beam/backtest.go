@@ -177,10 +177,10 @@ func decodeOutcomes(ctx context.Context, c Chunk, emit func(Outcome), dead func(
 // outcomes as health.BacktestScores does on one machine, and returns one
 // BacktestReport.
 //
-// Per customer (snapshots and outcomes grouped by ID), health.BacktestScores itself
-// picks the snapshot to evaluate (the latest not after the outcome), refuses the
-// customer's bad records and finds the lead time of its flag; those per-customer
-// parts are then added up.
+// Per group of customers (snapshots and outcomes grouped by customer ID, customers
+// in DefaultBuckets groups), health.BacktestScores itself picks the snapshots to
+// evaluate (the latest not after the outcome), refuses the bad records and finds the
+// lead time of the flag; those parts are then added up.
 //
 // Exact, equal to the library bit for bit: N, churners, base rate, Unknown, the
 // grade table (counts, exact MRR sums, churn rates, Wilson bounds, lift), the flag's
@@ -215,16 +215,29 @@ func Backtest(s beam.Scope, snapshots, outcomes beam.PCollection, opt BacktestOp
 	if opt.BootstrapReps > 0 || opt.Lead != 0 {
 		return report, dead, errors.New("csbeam: Backtest: BootstrapReps and Lead are not supported")
 	}
-	sKV := beam.ParDo(s, snapshotKey, snapshots)
-	oKV := beam.ParDo(s, outcomeKey, outcomes)
+	sKV := beam.ParDo(s, &snapshotKeyFn{Buckets: DefaultBuckets}, snapshots)
+	oKV := beam.ParDo(s, &outcomeKeyFn{Buckets: DefaultBuckets}, outcomes)
 	parts, dead := beam.ParDo2(s, &backtestFn{Grades: opt.Grades, Flag: opt.Flag}, beam.CoGroupByKey(s, sKV, oKV))
 	report, dead1 := beam.ParDo2(s, &finishBacktestFn{Grades: opt.Grades}, beam.Combine(s, mergeBook, parts))
 	return report, beam.Flatten(s, dead, dead1), nil
 }
 
-func snapshotKey(x Snapshot) (string, Snapshot) { return x.Rec.ID, x }
+// snapshotKeyFn and outcomeKeyFn key records by their customer's group.
+type snapshotKeyFn struct {
+	Buckets int `json:"buckets"`
+}
 
-func outcomeKey(x Outcome) (string, Outcome) { return x.Rec.ID, x }
+func (f *snapshotKeyFn) ProcessElement(x Snapshot) (int, Snapshot) {
+	return bucketOf(x.Rec.ID, f.Buckets), x
+}
+
+type outcomeKeyFn struct {
+	Buckets int `json:"buckets"`
+}
+
+func (f *outcomeKeyFn) ProcessElement(x Outcome) (int, Outcome) {
+	return bucketOf(x.Rec.ID, f.Buckets), x
+}
 
 // bookAcc is a partial backtest: the sums over some customers.
 type bookAcc struct {
@@ -299,13 +312,13 @@ func unmarshalBookAcc(p []byte) (bookAcc, error) {
 	return a, nil
 }
 
-// backtestFn evaluates one customer with health.BacktestScores.
+// backtestFn evaluates one group of customers with health.BacktestScores.
 type backtestFn struct {
 	Grades []string `json:"grades"`
 	Flag   []string `json:"flag"`
 }
 
-func (f *backtestFn) ProcessElement(ctx context.Context, id string, snaps func(*Snapshot) bool, outs func(*Outcome) bool,
+func (f *backtestFn) ProcessElement(ctx context.Context, _ int, snaps func(*Snapshot) bool, outs func(*Outcome) bool,
 	emit func(bookAcc), dead func(DeadLetter)) {
 	var rows []Snapshot
 	var outcomes []Outcome
@@ -317,9 +330,10 @@ func (f *backtestFn) ProcessElement(ctx context.Context, id string, snaps func(*
 	for outs(&o) {
 		outcomes = append(outcomes, o)
 	}
-	// Input order decides which duplicate the library keeps: file and line order.
+	// Input order decides which duplicate the library keeps: file and line order
+	// (by customer and date first, for the evaluated snapshot below).
 	slices.SortFunc(rows, func(a, b Snapshot) int {
-		return cmp.Or(a.Rec.Date.Compare(b.Rec.Date), strings.Compare(a.File, b.File), a.Line-b.Line)
+		return cmp.Or(strings.Compare(a.Rec.ID, b.Rec.ID), a.Rec.Date.Compare(b.Rec.Date), strings.Compare(a.File, b.File), a.Line-b.Line)
 	})
 	slices.SortFunc(outcomes, func(a, b Outcome) int { return cmp.Or(strings.Compare(a.File, b.File), a.Line-b.Line) })
 	snapRows := make([]health.ScoredSnapshot, len(rows))
@@ -332,7 +346,7 @@ func (f *backtestFn) ProcessElement(ctx context.Context, id string, snaps func(*
 	}
 	rep, _ := health.BacktestScores(snapRows, outRows, health.BacktestOptions{Grades: f.Grades, Flag: f.Flag})
 	for _, err := range rep.Errors {
-		file, line := "", 0
+		file, line, id := "", 0, ""
 		err = fixFieldErrors(err, func(fe *cs.FieldError) {
 			if i, ok := indexIn(fe.File, "snapshots["); ok && i < len(rows) {
 				fe.File, fe.Line = rows[i].File, rows[i].Line
@@ -340,28 +354,13 @@ func (f *backtestFn) ProcessElement(ctx context.Context, id string, snaps func(*
 				fe.File, fe.Line = outcomes[i].File, outcomes[i].Line
 			}
 			if file == "" {
-				file, line = fe.File, fe.Line
+				file, line, id = fe.File, fe.Line, fe.Record
 			}
 		})
 		dead(deadLetter(ctx, "Backtest", file, line, id, err))
 	}
 	if rep.N == 0 {
 		return
-	}
-	// The evaluated snapshot: the latest kept one, the first line of its date.
-	var eval *health.ScoredSnapshot
-	var outDate = outRows[0].Date
-	for i := range snapRows {
-		r := &snapRows[i]
-		if !outDate.IsZero() && r.Date.After(outDate) {
-			break
-		}
-		if math.IsNaN(r.Score) || math.IsInf(r.Score, 0) || !r.Date.IsZero() && !r.Date.Valid() {
-			continue // refused by the library too
-		}
-		if eval == nil || r.Date.After(eval.Date) {
-			eval = r
-		}
 	}
 	acc := bookAcc{N: rep.N, Churners: rep.Churners, Unknown: rep.Unknown, Flag: rep.Flag, Conf: rep.FlagConf,
 		Grades: map[string]*gradeAcc{}, LeadChurners: rep.LeadTime.Churners, LeadFlagged: rep.LeadTime.Flagged,
@@ -382,16 +381,54 @@ func (f *backtestFn) ProcessElement(ctx context.Context, id string, snaps func(*
 			acc.LeadDays[d]++
 		}
 	}
-	if eval != nil && eval.Grade != "" {
-		k := 1
-		if outRows[0].Churned {
-			k = 0
-		}
-		var c [2]int64
-		c[k] = 1
-		acc.Hist = map[float64][2]int64{-eval.Score: c}
-	}
+	acc.Hist = evaluated(snapRows, outRows)
 	emit(acc)
+}
+
+// evaluated returns the histogram of the scores BacktestScores ranks: for each
+// customer with an outcome (the first one), its latest snapshot not after the
+// outcome date (the first line of that date), when its grade is known; churners
+// counted in [0], retained customers in [1], by risk −score. rows are sorted by
+// customer, date, file and line.
+func evaluated(rows []health.ScoredSnapshot, outs []health.Outcome) map[float64][2]int64 {
+	first := map[string]*health.Outcome{}
+	for i := range outs {
+		if _, ok := first[outs[i].ID]; !ok && outs[i].ID != "" {
+			first[outs[i].ID] = &outs[i]
+		}
+	}
+	hist := map[float64][2]int64{}
+	for a := 0; a < len(rows); {
+		b := a + 1
+		for b < len(rows) && rows[b].ID == rows[a].ID {
+			b++
+		}
+		o := first[rows[a].ID]
+		var eval *health.ScoredSnapshot
+		for i := a; o != nil && i < b; i++ {
+			r := &rows[i]
+			if !o.Date.IsZero() && r.Date.After(o.Date) {
+				break
+			}
+			if r.ID == "" || math.IsNaN(r.Score) || math.IsInf(r.Score, 0) || !r.Date.IsZero() && !r.Date.Valid() {
+				continue // refused by the library too
+			}
+			if eval == nil || r.Date.After(eval.Date) {
+				eval = r
+			}
+		}
+		if eval != nil && eval.Grade != "" {
+			k := 1
+			if o.Churned {
+				k = 0
+			}
+			c := hist[-eval.Score]
+			c[k]++
+			hist[-eval.Score] = c
+		}
+		a = b
+	}
+	return hist
 }
 
 // indexIn parses the i of prefix + "i]".

@@ -22,6 +22,8 @@ type FrictionOptions struct {
 	Now time.Time
 	// ChunkBytes is the chunk size of the readers; 0 means DefaultChunkBytes.
 	ChunkBytes int
+	// Buckets is the number of customer groups; 0 means DefaultBuckets.
+	Buckets int
 }
 
 // FrictionOutput is the output of Friction.
@@ -32,8 +34,9 @@ type FrictionOutput struct {
 
 // Friction reads contacts.csv and case_events.csv files (the layouts of
 // effort.NewContactReader and effort.NewCaseEventReader), groups the records by
-// the customer they name and runs effort.Model.Analyze on each customer's records
-// at opt.Now, giving each customer's effort.CustomerFriction.
+// the customer they name (customers in DefaultBuckets groups) and runs
+// effort.Model.Analyze on each group's records at opt.Now, giving each customer's
+// effort.CustomerFriction.
 //
 // Exact: Analyze works per customer (a case's friction, its next issue and the
 // time-decayed mean over the customer's cases read nothing of other customers),
@@ -59,16 +62,20 @@ func Friction(s beam.Scope, contacts, events []string, opt FrictionOptions) (Fri
 	ro := ReadOptions{Format: CSV, ChunkBytes: opt.ChunkBytes}
 	cChunks, dead0 := Chunks(s.Scope("contacts"), "Friction", contacts, ro)
 	eChunks, dead1 := Chunks(s.Scope("events"), "Friction", events, ro)
-	cKV, dead2 := beam.ParDo2(s, decodeContacts, cChunks)
-	eKV, dead3 := beam.ParDo2(s, decodeEvents, eChunks)
+	cKV, dead2 := beam.ParDo2(s, &decodeContactsFn{Buckets: opt.Buckets}, cChunks)
+	eKV, dead3 := beam.ParDo2(s, &decodeEventsFn{Buckets: opt.Buckets}, eChunks)
 	grouped := beam.CoGroupByKey(s, cKV, eKV)
 	out, dead4 := beam.ParDo2(s, &frictionFn{Config: string(cfg), Now: opt.Now.UTC().Format(time.RFC3339Nano)}, grouped)
 	return FrictionOutput{Customers: out, Dead: beam.Flatten(s, dead0, dead1, dead2, dead3, dead4)}, nil
 }
 
-// decodeContacts reads a chunk of contacts.csv with effort's reader and keys each
-// contact by its customer.
-func decodeContacts(ctx context.Context, c Chunk, emit func(string, Contact), dead func(DeadLetter)) {
+// decodeContactsFn reads a chunk of contacts.csv with effort's reader and keys
+// each contact by its customer's group.
+type decodeContactsFn struct {
+	Buckets int `json:"buckets"`
+}
+
+func (f *decodeContactsFn) ProcessElement(ctx context.Context, c Chunk, emit func(int, Contact), dead func(DeadLetter)) {
 	r := effort.NewContactReader(c.records(), c.File)
 	for {
 		x, err := r.Read()
@@ -84,13 +91,17 @@ func decodeContacts(ctx context.Context, c Chunk, emit func(string, Contact), de
 			}
 			continue
 		}
-		emit(x.CustomerID, Contact{File: c.File, Rec: x})
+		emit(bucketOf(x.CustomerID, f.Buckets), Contact{File: c.File, Rec: x})
 	}
 }
 
-// decodeEvents reads a chunk of case_events.csv with effort's reader and keys each
-// event by its customer.
-func decodeEvents(ctx context.Context, c Chunk, emit func(string, CaseEvent), dead func(DeadLetter)) {
+// decodeEventsFn reads a chunk of case_events.csv with effort's reader and keys
+// each event by its customer's group.
+type decodeEventsFn struct {
+	Buckets int `json:"buckets"`
+}
+
+func (f *decodeEventsFn) ProcessElement(ctx context.Context, c Chunk, emit func(int, CaseEvent), dead func(DeadLetter)) {
 	r := effort.NewCaseEventReader(c.records(), c.File)
 	for {
 		x, err := r.Read()
@@ -106,11 +117,11 @@ func decodeEvents(ctx context.Context, c Chunk, emit func(string, CaseEvent), de
 			}
 			continue
 		}
-		emit(x.CustomerID, CaseEvent{File: c.File, Rec: x})
+		emit(bucketOf(x.CustomerID, f.Buckets), CaseEvent{File: c.File, Rec: x})
 	}
 }
 
-// frictionFn analyses one customer's contacts and case events.
+// frictionFn analyses the contacts and case events of one group of customers.
 type frictionFn struct {
 	Config string `json:"config"`
 	Now    string `json:"now"`
@@ -136,7 +147,7 @@ func (f *frictionFn) Setup() error {
 	return nil
 }
 
-func (f *frictionFn) ProcessElement(ctx context.Context, id string, contacts func(*Contact) bool, events func(*CaseEvent) bool,
+func (f *frictionFn) ProcessElement(ctx context.Context, _ int, contacts func(*Contact) bool, events func(*CaseEvent) bool,
 	emit func(effort.CustomerFriction), dead func(DeadLetter)) {
 	b := effort.NewBatch()
 	var c Contact
@@ -147,19 +158,19 @@ func (f *frictionFn) ProcessElement(ctx context.Context, id string, contacts fun
 	for contacts(&c) {
 		in++
 		if err := b.AddContact(c.Rec); err != nil {
-			dead(deadLetter(ctx, "Friction", c.File, c.Line, id, err))
+			dead(deadLetter(ctx, "Friction", c.File, c.Line, c.Rec.CustomerID, err))
 		}
 	}
 	for events(&e) {
 		in++
 		if err := b.AddCaseEvent(e.Rec); err != nil {
-			dead(deadLetter(ctx, "Friction", e.File, e.Line, id, err))
+			dead(deadLetter(ctx, "Friction", e.File, e.Line, e.Rec.CustomerID, err))
 		}
 	}
 	f.c.in.Inc(ctx, in)
 	rep := f.model.Analyze(b, f.now)
 	for _, err := range rep.Errors {
-		dead(deadLetter(ctx, "Friction", "", 0, id, err))
+		dead(deadLetter(ctx, "Friction", "", 0, "", err))
 	}
 	for _, cf := range rep.Customers {
 		cf.Drivers = slices.Clone(cf.Drivers) // the report's drivers share one array

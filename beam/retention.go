@@ -23,6 +23,8 @@ type RetentionOptions struct {
 	Book retention.Options
 	// ChunkBytes is the chunk size of the reader; 0 means DefaultChunkBytes.
 	ChunkBytes int
+	// Buckets is the number of customer groups; 0 means DefaultBuckets.
+	Buckets int
 }
 
 // RetentionReport is what Retention computes over the whole book: the report of
@@ -49,14 +51,15 @@ type RetentionOutput struct {
 }
 
 // Retention reads mrr.csv files (customer_id,subscription_id,month,mrr,currency; the
-// layout of retention.ReadMRR), groups the records by customer, builds each
-// customer's retention.Book over the whole book's month range and adds the
-// customers' monthly Periods and cohorts up into one RetentionReport.
+// layout of retention.ReadMRR), groups the records by customer (customers in
+// DefaultBuckets groups), builds each group's retention.Book over the whole book's
+// month range and adds the groups' monthly Periods and cohorts up into one
+// RetentionReport.
 //
-// Exact: each customer's book is retention.NewBook on its own records with the
+// Exact: each group's book is retention.NewBook on its customers' records with the
 // whole book's month range fixed (Options.First and Options.Last, found in a first
 // pass over the records unless you set them), so New and Reactivation and the
-// cohort of the first month are classified as in the whole book; the customers'
+// cohort of the first month are classified as in the whole book; the groups'
 // Periods and cohorts are then added with retention.Period.Add and
 // retention.AddCohorts, which the library documents as exact in any order. The
 // report equals that of one retention.Book over all the records: amounts compare
@@ -75,18 +78,22 @@ func Retention(s beam.Scope, files []string, opt RetentionOptions) (RetentionOut
 		return RetentionOutput{}, fmt.Errorf("csbeam: Retention: %w", err)
 	}
 	chunks, dead0 := Chunks(s, "Retention", files, ReadOptions{Format: CSV, ChunkBytes: opt.ChunkBytes})
-	recs, dead1 := beam.ParDo2(s, decodeMRR, chunks)
+	recs, dead1 := beam.ParDo2(s, &decodeMRRFn{Buckets: opt.Buckets}, chunks)
 	bounds := beam.Combine(s, mergeBounds, beam.ParDo(s, recordBounds, recs))
 	parts, dead2 := beam.ParDo2(s, &retentionFn{Book: string(book)}, beam.GroupByKey(s, recs), beam.SideInput{Input: bounds})
 	report := beam.ParDo(s, finishRetention, beam.Combine(s, mergeRetention, parts))
 	return RetentionOutput{Report: report, Dead: beam.Flatten(s, dead0, dead1, dead2)}, nil
 }
 
-// decodeMRR reads a chunk of mrr.csv as retention.ReadMRR does and keys each record
-// by its customer. A line that cannot be read is a DeadLetter; when it names its
-// customer, a marker record with Bad set follows it to the customer's group, which
-// leaves that customer out, as ReadMRR does.
-func decodeMRR(ctx context.Context, c Chunk, emit func(string, MRRRecord), dead func(DeadLetter)) {
+// decodeMRRFn reads a chunk of mrr.csv as retention.ReadMRR does and keys each
+// record by its customer's group. A line that cannot be read is a DeadLetter; when
+// it names its customer, a marker record with Bad set follows it to the group,
+// which leaves that customer out, as ReadMRR does.
+type decodeMRRFn struct {
+	Buckets int `json:"buckets"`
+}
+
+func (f *decodeMRRFn) ProcessElement(ctx context.Context, c Chunk, emit func(int, MRRRecord), dead func(DeadLetter)) {
 	cr := csv.NewReader(c.records())
 	cr.ReuseRecord = true
 	cr.FieldsPerRecord = -1
@@ -104,7 +111,7 @@ func decodeMRR(ctx context.Context, c Chunk, emit func(string, MRRRecord), dead 
 		e := &retention.RecordError{Line: line, Customer: id, Err: err}
 		dead(deadLetter(ctx, "Retention", c.File, line, id, e))
 		if id != "" {
-			emit(id, MRRRecord{File: c.File, Line: line, Rec: retention.Record{Customer: id}, Bad: true})
+			emit(bucketOf(id, f.Buckets), MRRRecord{File: c.File, Line: line, Rec: retention.Record{Customer: id}, Bad: true})
 		}
 	}
 	for {
@@ -136,7 +143,7 @@ func decodeMRR(ctx context.Context, c Chunk, emit func(string, MRRRecord), dead 
 			bad(line, rec.Customer, err)
 			continue
 		}
-		emit(rec.Customer, MRRRecord{File: c.File, Line: line, Rec: rec})
+		emit(bucketOf(rec.Customer, f.Buckets), MRRRecord{File: c.File, Line: line, Rec: rec})
 	}
 }
 
@@ -223,7 +230,7 @@ func decRetAcc(p []byte) (retAcc, error) {
 	return a, err
 }
 
-func recordBounds(_ string, r MRRRecord) bounds {
+func recordBounds(_ int, r MRRRecord) bounds {
 	m := r.Rec.Month
 	if r.Bad || m < retention.NewMonth(1, 1) || m > retention.NewMonth(9999, 12) {
 		return bounds{}
@@ -262,7 +269,8 @@ type retAcc struct {
 	Err       string             `json:"err,omitempty"`
 }
 
-// retentionFn builds one customer's book over the whole book's range.
+// retentionFn builds the book of one group of customers over the whole book's
+// range.
 type retentionFn struct {
 	Book string `json:"book"`
 
@@ -280,96 +288,72 @@ func (f *retentionFn) Setup() error {
 	return nil
 }
 
-// optionsWire is retention.Options as JSON with months as numbers: a standing
-// rate has the zero Month, whose text ("0000-01") retention.Month does not read
-// back.
-type optionsWire struct {
-	Currency    cs.Currency `json:"currency"`
-	Rates       []rateWire  `json:"rates"`
-	First, Last int32
-}
-
-type rateWire struct {
-	From  cs.Currency     `json:"from"`
-	Month int32           `json:"month"`
-	Rate  decimal.Decimal `json:"rate"`
-}
-
-func optionsWireOf(o retention.Options) optionsWire {
-	w := optionsWire{Currency: o.Currency, First: int32(o.First), Last: int32(o.Last)}
-	for _, r := range o.Rates {
-		w.Rates = append(w.Rates, rateWire{From: r.From, Month: int32(r.Month), Rate: r.Rate})
-	}
-	return w
-}
-
-func (w optionsWire) options() retention.Options {
-	o := retention.Options{Currency: w.Currency, First: retention.Month(w.First), Last: retention.Month(w.Last)}
-	for _, r := range w.Rates {
-		o.Rates = append(o.Rates, retention.Rate{From: r.From, Month: retention.Month(r.Month), Rate: r.Rate})
-	}
-	return o
-}
-
-func (f *retentionFn) ProcessElement(ctx context.Context, id string, it func(*MRRRecord) bool, b bounds,
+func (f *retentionFn) ProcessElement(ctx context.Context, _ int, it func(*MRRRecord) bool, b bounds,
 	emit func(retAcc), dead func(DeadLetter)) error {
-	var recs []MRRRecord
+	var all []MRRRecord
 	var r MRRRecord
-	bad := false
+	bad := map[string]bool{}
 	for it(&r) {
-		bad = bad || r.Bad
-		recs = append(recs, r)
-	}
-	f.c.in.Inc(ctx, int64(len(recs)))
-	if bad || !b.Set {
-		return nil // the customer's bad lines are dead letters already
-	}
-	// The reporting currency is the book's: a customer's own book would otherwise
-	// take the customer's single currency.
-	cur := f.opt.Currency
-	if cur == "" {
-		if len(b.Currencies) > 1 {
-			return fmt.Errorf("retention: records in %s with no reporting currency: %w", joinCurrencies(b.Currencies), cs.ErrCurrencyMismatch)
+		if r.Bad {
+			bad[r.Rec.Customer] = true // its bad lines are dead letters already
+			continue
 		}
-		if len(b.Currencies) == 1 {
-			cur = b.Currencies[0]
-		}
+		all = append(all, r)
+	}
+	f.c.in.Inc(ctx, int64(len(all)))
+	if !b.Set {
+		return nil
 	}
 	// The runner delivers a group in no particular order: sort by file and line, so
 	// record indexes, and so the errors NewBook reports, do not depend on it.
+	recs := all[:0]
+	for _, r := range all {
+		if !bad[r.Rec.Customer] {
+			recs = append(recs, r)
+		}
+	}
+	if len(recs) == 0 {
+		return nil
+	}
 	slices.SortFunc(recs, func(x, y MRRRecord) int {
 		if c := strings.Compare(x.File, y.File); c != 0 {
 			return c
 		}
 		return x.Line - y.Line
 	})
+	// The reporting currency is the book's: a group's own book would otherwise take
+	// the group's single currency.
+	opt := f.opt
+	if opt.Currency == "" {
+		if len(b.Currencies) > 1 {
+			return fmt.Errorf("retention: records in %s with no reporting currency: %w", joinCurrencies(b.Currencies), cs.ErrCurrencyMismatch)
+		}
+		if len(b.Currencies) == 1 {
+			opt.Currency = b.Currencies[0]
+		}
+	}
+	if opt.First == 0 && opt.Last == 0 { // the whole book's range, unless the caller fixed one
+		opt.First, opt.Last = retention.Month(b.Lo), retention.Month(b.Hi)
+	}
 	in := make([]retention.Record, len(recs))
 	for i := range recs {
 		in[i] = recs[i].Rec
 	}
-	opt := f.opt
-	if opt.First == 0 && opt.Last == 0 { // the whole book's range, unless the caller fixed one
-		opt.First, opt.Last = retention.Month(b.Lo), retention.Month(b.Hi)
-	}
-	opt.Currency = cur
 	book, err := retention.NewBook(in, opt)
 	if err != nil {
 		return err // a fault of the whole input, as the library reports it
 	}
-	if errs := book.Errors(); len(errs) > 0 {
-		for _, e := range errs {
-			var re *retention.RecordError
-			file, line := "", 0
-			if errors.As(e, &re) && re.Index < len(recs) {
-				file, line = recs[re.Index].File, recs[re.Index].Line
-				re.Line = line // the message then names the line, as ReadMRR's do
-			}
-			dead(deadLetter(ctx, "Retention", file, line, id, e))
+	for _, e := range book.Errors() {
+		var re *retention.RecordError
+		file, line, id := "", 0, ""
+		if errors.As(e, &re) && re.Index < len(recs) {
+			file, line, id = recs[re.Index].File, recs[re.Index].Line, re.Customer
+			re.Line = line // the message then names the line, as ReadMRR's do
 		}
-		return nil
+		dead(deadLetter(ctx, "Retention", file, line, id, e))
 	}
 	first, last := book.Months()
-	acc := retAcc{First: int32(first), Currency: book.Currency(), Customers: 1, Cohorts: book.Cohorts()}
+	acc := retAcc{First: int32(first), Currency: book.Currency(), Customers: len(book.Customers()), Cohorts: book.Cohorts()}
 	acc.Periods = make([]retention.Period, 0, int(last-first))
 	for m := first; m < last; m++ {
 		p, err := book.Period(m, m+1)
@@ -378,7 +362,7 @@ func (f *retentionFn) ProcessElement(ctx context.Context, id string, it func(*MR
 		}
 		acc.Periods = append(acc.Periods, p)
 	}
-	f.c.out.Inc(ctx, 1)
+	f.c.out.Inc(ctx, int64(acc.Customers))
 	emit(acc)
 	return nil
 }
@@ -429,4 +413,35 @@ func finishRetention(a retAcc) (RetentionReport, error) {
 	first := retention.Month(a.First)
 	return RetentionReport{Currency: a.Currency, First: first, Last: first.Add(len(a.Periods)),
 		Periods: a.Periods, Cohorts: a.Cohorts, Customers: a.Customers}, nil
+}
+
+// optionsWire is retention.Options as JSON with months as numbers: a standing
+// rate has the zero Month, whose text ("0000-01") retention.Month does not read
+// back.
+type optionsWire struct {
+	Currency    cs.Currency `json:"currency"`
+	Rates       []rateWire  `json:"rates"`
+	First, Last int32
+}
+
+type rateWire struct {
+	From  cs.Currency     `json:"from"`
+	Month int32           `json:"month"`
+	Rate  decimal.Decimal `json:"rate"`
+}
+
+func optionsWireOf(o retention.Options) optionsWire {
+	w := optionsWire{Currency: o.Currency, First: int32(o.First), Last: int32(o.Last)}
+	for _, r := range o.Rates {
+		w.Rates = append(w.Rates, rateWire{From: r.From, Month: int32(r.Month), Rate: r.Rate})
+	}
+	return w
+}
+
+func (w optionsWire) options() retention.Options {
+	o := retention.Options{Currency: w.Currency, First: retention.Month(w.First), Last: retention.Month(w.Last)}
+	for _, r := range w.Rates {
+		o.Rates = append(o.Rates, retention.Rate{From: r.From, Month: retention.Month(r.Month), Rate: r.Rate})
+	}
+	return o
 }
