@@ -222,23 +222,6 @@ func Backtest(s beam.Scope, snapshots, outcomes beam.PCollection, opt BacktestOp
 	return report, beam.Flatten(s, dead, dead1), nil
 }
 
-// snapshotKeyFn and outcomeKeyFn key records by their customer's group.
-type snapshotKeyFn struct {
-	Buckets int `json:"buckets"`
-}
-
-func (f *snapshotKeyFn) ProcessElement(x Snapshot) (int, Snapshot) {
-	return bucketOf(x.Rec.ID, f.Buckets), x
-}
-
-type outcomeKeyFn struct {
-	Buckets int `json:"buckets"`
-}
-
-func (f *outcomeKeyFn) ProcessElement(x Outcome) (int, Outcome) {
-	return bucketOf(x.Rec.ID, f.Buckets), x
-}
-
 // bookAcc is a partial backtest: the sums over some customers.
 type bookAcc struct {
 	N, Churners, Unknown int
@@ -318,17 +301,17 @@ type backtestFn struct {
 	Flag   []string `json:"flag"`
 }
 
-func (f *backtestFn) ProcessElement(ctx context.Context, _ int, snaps func(*Snapshot) bool, outs func(*Outcome) bool,
+func (f *backtestFn) ProcessElement(ctx context.Context, _ int, snaps func(*SnapshotBatch) bool, outs func(*OutcomeBatch) bool,
 	emit func(bookAcc), dead func(DeadLetter)) {
 	var rows []Snapshot
 	var outcomes []Outcome
-	var x Snapshot
-	var o Outcome
+	var x SnapshotBatch
+	var o OutcomeBatch
 	for snaps(&x) {
-		rows = append(rows, x)
+		rows = append(rows, x.Recs...)
 	}
 	for outs(&o) {
-		outcomes = append(outcomes, o)
+		outcomes = append(outcomes, o.Recs...)
 	}
 	// Input order decides which duplicate the library keeps: file and line order
 	// (by customer and date first, for the evaluated snapshot below).

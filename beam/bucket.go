@@ -10,10 +10,11 @@ import "hash/fnv"
 // health.BacktestScores over the group's customers): their results per customer do
 // not depend on the other customers in the call, so grouping changes no number. It
 // changes the cost: one library call and one runner key per group instead of per
-// customer, which on prism was 8 to 80 times slower (see SCALE.md). 4096 groups
-// keep a group of a 100-million-customer book near 25,000 customers, a few tens of
-// megabytes, while giving a cluster far more groups than workers.
-const DefaultBuckets = 4096
+// customer, which on prism was 8 to 80 times slower (see SCALE.md). 1024 groups
+// keep a group of a 100-million-customer book near 100,000 customers (a few
+// hundred megabytes for 24 months of MRR), while giving a cluster far more groups
+// than workers; raise Buckets for larger books or smaller workers.
+const DefaultBuckets = 1024
 
 // bucketOf is the group of a customer ID: FNV-1a, so every worker and every run
 // agrees.

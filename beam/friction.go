@@ -73,9 +73,14 @@ func Friction(s beam.Scope, contacts, events []string, opt FrictionOptions) (Fri
 // each contact by its customer's group.
 type decodeContactsFn struct {
 	Buckets int `json:"buckets"`
+	b       batches[Contact]
 }
 
-func (f *decodeContactsFn) ProcessElement(ctx context.Context, c Chunk, emit func(int, Contact), dead func(DeadLetter)) {
+func (f *decodeContactsFn) FinishBundle(emit func(int, ContactBatch), _ func(DeadLetter)) {
+	f.b.flush(func(k int, s []Contact) { emit(k, ContactBatch{s}) })
+}
+
+func (f *decodeContactsFn) ProcessElement(ctx context.Context, c Chunk, emit func(int, ContactBatch), dead func(DeadLetter)) {
 	r := effort.NewContactReader(c.records(), c.File)
 	for {
 		x, err := r.Read()
@@ -91,7 +96,7 @@ func (f *decodeContactsFn) ProcessElement(ctx context.Context, c Chunk, emit fun
 			}
 			continue
 		}
-		emit(bucketOf(x.CustomerID, f.Buckets), Contact{File: c.File, Rec: x})
+		f.b.add(bucketOf(x.CustomerID, f.Buckets), Contact{File: c.File, Rec: x}, func(k int, s []Contact) { emit(k, ContactBatch{s}) })
 	}
 }
 
@@ -99,9 +104,14 @@ func (f *decodeContactsFn) ProcessElement(ctx context.Context, c Chunk, emit fun
 // each event by its customer's group.
 type decodeEventsFn struct {
 	Buckets int `json:"buckets"`
+	b       batches[CaseEvent]
 }
 
-func (f *decodeEventsFn) ProcessElement(ctx context.Context, c Chunk, emit func(int, CaseEvent), dead func(DeadLetter)) {
+func (f *decodeEventsFn) FinishBundle(emit func(int, CaseEventBatch), _ func(DeadLetter)) {
+	f.b.flush(func(k int, s []CaseEvent) { emit(k, CaseEventBatch{s}) })
+}
+
+func (f *decodeEventsFn) ProcessElement(ctx context.Context, c Chunk, emit func(int, CaseEventBatch), dead func(DeadLetter)) {
 	r := effort.NewCaseEventReader(c.records(), c.File)
 	for {
 		x, err := r.Read()
@@ -117,7 +127,7 @@ func (f *decodeEventsFn) ProcessElement(ctx context.Context, c Chunk, emit func(
 			}
 			continue
 		}
-		emit(bucketOf(x.CustomerID, f.Buckets), CaseEvent{File: c.File, Rec: x})
+		f.b.add(bucketOf(x.CustomerID, f.Buckets), CaseEvent{File: c.File, Rec: x}, func(k int, s []CaseEvent) { emit(k, CaseEventBatch{s}) })
 	}
 }
 
@@ -147,24 +157,28 @@ func (f *frictionFn) Setup() error {
 	return nil
 }
 
-func (f *frictionFn) ProcessElement(ctx context.Context, _ int, contacts func(*Contact) bool, events func(*CaseEvent) bool,
+func (f *frictionFn) ProcessElement(ctx context.Context, _ int, contacts func(*ContactBatch) bool, events func(*CaseEventBatch) bool,
 	emit func(effort.CustomerFriction), dead func(DeadLetter)) {
 	b := effort.NewBatch()
-	var c Contact
-	var e CaseEvent
+	var cb ContactBatch
+	var eb CaseEventBatch
 	var in int64
 	// The batch does not depend on the order of its records (Analyze's contract),
 	// so the order the runner delivers them in does not matter.
-	for contacts(&c) {
-		in++
-		if err := b.AddContact(c.Rec); err != nil {
-			dead(deadLetter(ctx, "Friction", c.File, c.Line, c.Rec.CustomerID, err))
+	for contacts(&cb) {
+		for _, c := range cb.Recs {
+			in++
+			if err := b.AddContact(c.Rec); err != nil {
+				dead(deadLetter(ctx, "Friction", c.File, c.Line, c.Rec.CustomerID, err))
+			}
 		}
 	}
-	for events(&e) {
-		in++
-		if err := b.AddCaseEvent(e.Rec); err != nil {
-			dead(deadLetter(ctx, "Friction", e.File, e.Line, e.Rec.CustomerID, err))
+	for events(&eb) {
+		for _, e := range eb.Recs {
+			in++
+			if err := b.AddCaseEvent(e.Rec); err != nil {
+				dead(deadLetter(ctx, "Friction", e.File, e.Line, e.Rec.CustomerID, err))
+			}
 		}
 	}
 	f.c.in.Inc(ctx, in)

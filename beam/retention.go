@@ -91,9 +91,17 @@ func Retention(s beam.Scope, files []string, opt RetentionOptions) (RetentionOut
 // which leaves that customer out, as ReadMRR does.
 type decodeMRRFn struct {
 	Buckets int `json:"buckets"`
+	b       batches[MRRRecord]
 }
 
-func (f *decodeMRRFn) ProcessElement(ctx context.Context, c Chunk, emit func(int, MRRRecord), dead func(DeadLetter)) {
+func (f *decodeMRRFn) FinishBundle(emit func(int, MRRBatch), _ func(DeadLetter)) {
+	f.b.flush(func(k int, s []MRRRecord) { emit(k, MRRBatch{s}) })
+}
+
+func (f *decodeMRRFn) ProcessElement(ctx context.Context, c Chunk, emitBatch func(int, MRRBatch), dead func(DeadLetter)) {
+	emit := func(k int, r MRRRecord) {
+		f.b.add(k, r, func(k int, s []MRRRecord) { emitBatch(k, MRRBatch{s}) })
+	}
 	cr := csv.NewReader(c.records())
 	cr.ReuseRecord = true
 	cr.FieldsPerRecord = -1
@@ -230,16 +238,20 @@ func decRetAcc(p []byte) (retAcc, error) {
 	return a, err
 }
 
-func recordBounds(_ int, r MRRRecord) bounds {
-	m := r.Rec.Month
-	if r.Bad || m < retention.NewMonth(1, 1) || m > retention.NewMonth(9999, 12) {
-		return bounds{}
+func recordBounds(_ int, batch MRRBatch) bounds {
+	var out bounds
+	for _, r := range batch.Recs {
+		m := r.Rec.Month
+		if r.Bad || m < retention.NewMonth(1, 1) || m > retention.NewMonth(9999, 12) {
+			continue
+		}
+		b := bounds{Set: true, Lo: int32(m), Hi: int32(m)}
+		if c := r.Rec.MRR.Currency(); c != "" {
+			b.Currencies = []cs.Currency{c}
+		}
+		out = mergeBounds(out, b)
 	}
-	b := bounds{Set: true, Lo: int32(m), Hi: int32(m)}
-	if c := r.Rec.MRR.Currency(); c != "" {
-		b.Currencies = []cs.Currency{c}
-	}
-	return b
+	return out
 }
 
 func mergeBounds(a, b bounds) bounds {
@@ -288,17 +300,19 @@ func (f *retentionFn) Setup() error {
 	return nil
 }
 
-func (f *retentionFn) ProcessElement(ctx context.Context, _ int, it func(*MRRRecord) bool, b bounds,
+func (f *retentionFn) ProcessElement(ctx context.Context, _ int, it func(*MRRBatch) bool, b bounds,
 	emit func(retAcc), dead func(DeadLetter)) error {
 	var all []MRRRecord
-	var r MRRRecord
+	var batch MRRBatch
 	bad := map[string]bool{}
-	for it(&r) {
-		if r.Bad {
-			bad[r.Rec.Customer] = true // its bad lines are dead letters already
-			continue
+	for it(&batch) {
+		for _, r := range batch.Recs {
+			if r.Bad {
+				bad[r.Rec.Customer] = true // its bad lines are dead letters already
+				continue
+			}
+			all = append(all, r)
 		}
-		all = append(all, r)
 	}
 	f.c.in.Inc(ctx, int64(len(all)))
 	if !b.Set {
