@@ -45,7 +45,7 @@ func sampleElements() []any {
 		Snapshot{File: "snapshots.csv", Line: 8, Rec: health.ScoredSnapshot{ID: "c1", Date: samplebook.DefaultAsOf, Score: 49.999999999999, Grade: "red", MRR: huge}},
 		Outcome{File: "outcomes.csv", Line: 2, Rec: health.Outcome{ID: "c1", Churned: true, Date: cs.MustParseDate("2026-09-01")}},
 		cs.Customer{ID: "c1", Name: "Acme, \"Inc\"", Segment: "smb", Stage: cs.StageRenewal, ContractStart: cs.MustParseDate("2025-07-01"),
-			RenewalDate: cs.MustParseDate("2026-07-01"), MRR: fine, Signals: cs.Signals{"usage": 0.1 + 0.2, "nps": -0.0}, Attributes: cs.Attributes{"plan": "growth"}},
+			RenewalDate: cs.MustParseDate("2026-07-01"), MRR: fine, Signals: cs.Signals{"usage": 0.1 + 0.2, "nps": math.Copysign(0, -1)}, Attributes: cs.Attributes{"plan": "growth"}},
 		usd, jpy, huge,
 		effort.CustomerFriction{CustomerID: "c1", Friction: 100.0 / 3, Cases: 3, Open: 1, Resolved: 2, FirstContactResolved: 1, FCRRate: 0.5,
 			Drivers: []effort.Driver{{Name: "transfers", Value: 2, Points: 1.0 / 7}}, LastActivity: at},
