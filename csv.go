@@ -11,6 +11,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/successkit/cs/internal/csvx"
+	"github.com/successkit/cs/internal/errs"
 )
 
 // The base columns of the customer CSV layout, in the order the writer puts them.
@@ -71,8 +74,8 @@ type column struct {
 }
 
 // CSVOptions configures reading a customer CSV file. The zero value reads the
-// customers.csv layout alone and reports duplicate IDs. A CSVOptions is a plain
-// value, safe for concurrent use.
+// customers.csv layout alone, refuses duplicate IDs and records over 1 MiB. A
+// CSVOptions is a plain value, safe for concurrent use.
 type CSVOptions struct {
 	// Extra names columns beyond the customer layout that the file must carry, such as
 	// "as_of" in snapshots.csv. Their raw cells are returned in CSVRecord.Extra in the
@@ -83,6 +86,9 @@ type CSVOptions struct {
 	// AllowDuplicateIDs turns off the duplicate-ID check, for files that hold several
 	// rows per customer (one per snapshot date). The caller then checks its own key.
 	AllowDuplicateIDs bool
+	// MaxRecordBytes is the longest row accepted, in bytes; 0 means 1 MiB. A longer
+	// row is an error wrapping ErrTooLong and is skipped without being held in memory.
+	MaxRecordBytes int
 }
 
 // CSVRecord is one customer row read by CSVOptions.ReadCSV.
@@ -103,21 +109,27 @@ type CSVRecord struct {
 //
 // The sequence is streaming and yields, in file order, either a customer and a nil
 // error or, for a bad row, the zero Customer and one error for the whole row: a
-// *FieldError, or several joined with errors.Join when several cells are bad, each
-// naming file, line, customer, column and cell:
+// *FieldError, or a bounded list of them when several cells are bad, each naming
+// file, line, customer, column and cell:
 //
-//	customers.csv:17: customer "c42": mrr: "12,00": not a decimal
+//	customers.csv:17: customer "c42": mrr: "12,00": not a decimal: a decimal comma? write 12.00
 //
-// Good rows after a bad one are still delivered. A row is refused for an empty id
-// (ErrMissing), an unknown stage (ErrInvalidStage), a date that is not YYYY-MM-DD
-// (ErrInvalidDate), a renewal before the contract start (ErrDateOrder), an mrr that
-// is not a plain decimal (ErrNotDecimal) or is negative (ErrNegative), an unknown
-// currency (ErrUnknownCurrency), an mrr without currency or the reverse (ErrMissing),
-// a signal that is not a number (ErrNotNumber), NaN or infinite (ErrNotFinite) or
-// beyond float64 (ErrRange), a wrong number of cells (csv.ErrFieldCount), malformed
-// quoting (ErrSyntax and the encoding/csv error), or the ID of a customer already
-// delivered from an earlier row (ErrDuplicate; the first row stays delivered). A bad header, or a read error from r, is yielded
-// once and ends the sequence. The sequence may be ranged over once.
+// Good rows after a bad one are still delivered. A row is refused for an ID that is
+// empty (ErrMissing) or holds a control character (ErrInvalidID), an unknown stage
+// (ErrInvalidStage), a date that is not YYYY-MM-DD (ErrInvalidDate), a renewal
+// before the contract start (ErrDateOrder), an mrr that is not a plain decimal
+// (ErrNotDecimal) or is negative (ErrNegative), an unknown currency
+// (ErrUnknownCurrency), an mrr without currency or the reverse (ErrMissing), a
+// signal that is not a number (ErrNotNumber), NaN or infinite (ErrNotFinite) or
+// beyond float64 (ErrRange), a wrong number of cells (csv.ErrFieldCount),
+// malformed quoting (ErrSyntax and the encoding/csv error), a row over 1 MiB
+// (ErrTooLong), or the ID of a customer already delivered from an earlier row
+// (ErrDuplicate; the first row stays delivered). Reading a file (an *os.File, a
+// bytes.Reader, anything that can Seek and ReadAt), the duplicate check keeps about
+// 16 bytes per customer; reading a stream, it keeps the IDs. A bad header
+// (including UTF-16 text or a file separated by semicolons, with what to do), a
+// quote left open, or a read error from r, is yielded once and ends the sequence.
+// The sequence may be ranged over once.
 func ReadCustomersCSV(r io.Reader, name string) iter.Seq2[Customer, error] {
 	return func(yield func(Customer, error) bool) {
 		for rec, err := range (CSVOptions{}).ReadCSV(r, name) {
@@ -132,53 +144,53 @@ func ReadCustomersCSV(r io.Reader, name string) iter.Seq2[Customer, error] {
 // and yields each row with its line number and its Extra cells. On an error the
 // record carries the line and the zero Customer.
 func (o CSVOptions) ReadCSV(r io.Reader, name string) iter.Seq2[CSVRecord, error] {
-	return o.readCSV(r, name, csvBufferSize)
+	return o.readCSV(r, name, csvx.Options{MaxRecordBytes: o.MaxRecordBytes})
 }
 
-// readCSV is ReadCSV with a read buffer of size bytes, so tests can make every line
-// a long one.
-func (o CSVOptions) readCSV(r io.Reader, name string, size int) iter.Seq2[CSVRecord, error] {
+// readCSV is ReadCSV with the csvx options, so tests can shrink the read buffer.
+func (o CSVOptions) readCSV(r io.Reader, name string, opt csvx.Options) iter.Seq2[CSVRecord, error] {
 	return func(yield func(CSVRecord, error) bool) {
-		// The cell count is checked in row, to say how many cells were expected.
-		cr := newCSVRecords(r, size)
-		header, _, err := cr.next()
+		ra, base, again := rereadable(r)
+		rd := csvx.NewReader(r, opt, csvLocate(name))
+		header, err := rd.Header(ErrMissing)
 		if err != nil {
-			var pe *csv.ParseError
-			switch {
-			case errors.Is(err, io.EOF):
-				err = &FieldError{File: name, Line: 1, Field: "header", Err: ErrMissing}
-			case errors.As(err, &pe):
-				err = &FieldError{File: name, Line: 1, Field: "header", Err: fmt.Errorf("%w: %w", ErrSyntax, pe.Err)}
-			default:
-				err = readError(name, err)
-			}
 			yield(CSVRecord{Line: 1}, err)
 			return
 		}
-		p, err := o.compile(name, header)
+		d, err := o.NewDecoder(header, name)
 		if err != nil {
 			yield(CSVRecord{Line: 1}, err)
 			return
+		}
+		var (
+			seen *idIndex
+			at   marks
+		)
+		if !o.AllowDuplicateIDs {
+			var confirm func(int) (string, bool)
+			if again {
+				confirm = func(line int) (string, bool) { return d.reread(ra, base, opt, &at, line) }
+			}
+			seen = newIDIndex(confirm)
 		}
 		for {
-			cells, line, err := cr.next()
-			if err != nil {
-				// In this block, so that pe escapes to the heap only on an error.
-				var pe *csv.ParseError
-				switch {
-				case errors.Is(err, io.EOF):
-					return
-				case errors.As(err, &pe):
-					if !yield(CSVRecord{Line: pe.StartLine}, &FieldError{File: name, Line: pe.StartLine, Field: "record", Err: fmt.Errorf("%w: %w", ErrSyntax, pe.Err)}) {
-						return
-					}
-					continue
-				default:
-					yield(CSVRecord{}, readError(name, err))
-					return
+			cells, line, err := rd.Next()
+			if err == io.EOF {
+				return
+			}
+			rec := CSVRecord{Line: line}
+			if err == nil {
+				rec, err = d.Decode(cells, line)
+			}
+			if err == nil && seen != nil {
+				at.add(line, rd.Offset())
+				if first, added := seen.add(rec.Customer.ID, line); !added {
+					id := errs.Clip(rec.Customer.ID)
+					rec.Customer, rec.Extra = Customer{}, nil
+					err = &FieldError{File: name, Line: line, Record: id, Field: colID, Value: id,
+						Err: fmt.Errorf("%w (first on line %d)", ErrDuplicate, first)}
 				}
 			}
-			rec, err := p.row(line, cells)
 			if !yield(rec, err) {
 				return
 			}
@@ -186,28 +198,50 @@ func (o CSVOptions) readCSV(r io.Reader, name string, size int) iter.Seq2[CSVRec
 	}
 }
 
-// csvBufferSize is the read buffer of ReadCSV; longer lines are assembled.
-const csvBufferSize = 64 << 10
-
-func readError(name string, err error) error {
-	return fmt.Errorf("cs: %s: %w", name, err)
+// reread reads again the ID of the row that starts on line, from the nearest
+// mark before it.
+func (d *CustomerDecoder) reread(ra io.ReaderAt, base int64, opt csvx.Options, at *marks, line int) (string, bool) {
+	markLine, off := at.before(line)
+	rd := csvx.NewReader(io.NewSectionReader(ra, base+off, 1<<62), opt, csvLocate(d.file))
+	for {
+		cells, l, err := rd.Next()
+		switch l += markLine - 1; {
+		case err == io.EOF || l > line:
+			return "", false
+		case err == nil && l == line && d.idCol < len(cells):
+			return cells[d.idCol], true
+		}
+	}
 }
 
-// csvParser holds a compiled header and the state of one read.
-type csvParser struct {
+// csvLocate is the csvx.Locate of this package's readers.
+func csvLocate(file string) csvx.Locate {
+	return func(line int, field, value string, err error) error {
+		return &FieldError{File: file, Line: line, Field: field, Value: value, Err: err}
+	}
+}
+
+// CustomerDecoder decodes the rows of a customer CSV file whose header it was made
+// from: the header is bound to the layout once, so each row costs no setup. It is
+// what a pipeline that reads rows by itself (split across workers, say) needs; it
+// checks everything ReadCSV checks except duplicate IDs, which span rows. A
+// CustomerDecoder is immutable and safe for concurrent use.
+type CustomerDecoder struct {
 	file     string
 	cols     []column
+	idCol    int
 	nSignals int
+	nAttrs   int
 	nExtra   int
-	dupCheck bool
-	seen     idSet // ID → line of its first row
-	errs     []error
 }
 
-func (o CSVOptions) compile(file string, header []string) (*csvParser, error) {
-	p := &csvParser{file: file, cols: make([]column, len(header)), nExtra: len(o.Extra), dupCheck: !o.AllowDuplicateIDs}
+// NewDecoder binds a customer CSV header (its first record, as split by a CSV
+// reader) to the layout with the options, for rows of the file named file. A bad
+// header is an error naming each bad column, as ReadCSV reports it.
+func (o CSVOptions) NewDecoder(header []string, file string) (*CustomerDecoder, error) {
+	d := &CustomerDecoder{file: file, cols: make([]column, len(header)), nExtra: len(o.Extra), idCol: -1}
 	bad := func(h string, err error) error {
-		return &FieldError{File: file, Line: 1, Field: "header", Value: h, Err: err}
+		return &FieldError{File: file, Line: 1, Field: "header", Value: errs.Clip(h), Err: err}
 	}
 	extra := make(map[string]int, len(o.Extra))
 	for i, e := range o.Extra {
@@ -220,16 +254,16 @@ func (o CSVOptions) compile(file string, header []string) (*csvParser, error) {
 		extra[e] = i
 	}
 	seen := make(map[string]bool, len(header))
-	var errs []error
+	var list errs.List
 	for i, h := range header {
-		// The header is copied: the reader reuses its buffers, and the names become
+		// The header is copied: readers reuse their buffers, and the names become
 		// the map keys of every customer.
 		h = strings.Clone(h)
 		if i == 0 {
 			h = strings.TrimPrefix(h, "\uFEFF") // a byte-order mark written by spreadsheets
 		}
 		if seen[h] {
-			errs = append(errs, bad(h, ErrDuplicate))
+			list.Add(bad(h, ErrDuplicate))
 			continue
 		}
 		seen[h] = true
@@ -240,56 +274,74 @@ func (o CSVOptions) compile(file string, header []string) (*csvParser, error) {
 			c.kind, c.extra = kindExtra, j
 		} else if name, ok := strings.CutPrefix(h, SignalPrefix); ok && name != "" {
 			c.kind, c.key = kindSignal, name
-			p.nSignals++
+			d.nSignals++
 		} else if name, ok := strings.CutPrefix(h, AttrPrefix); ok && name != "" {
 			c.kind, c.key = kindAttr, name
+			d.nAttrs++
 		} else {
-			errs = append(errs, bad(h, ErrUnknownField))
+			list.Add(bad(h, ErrUnknownField))
 			continue
 		}
-		p.cols[i] = c
+		if c.kind == kindID {
+			d.idCol = i
+		}
+		d.cols[i] = c
 	}
 	if !seen[colID] {
-		errs = append(errs, bad(colID, ErrMissing))
+		list.Add(bad(colID, ErrMissing))
 	}
 	if seen[colMRR] != seen[colCurrency] {
 		if seen[colMRR] {
-			errs = append(errs, bad(colCurrency, fmt.Errorf("%w (mrr needs its currency)", ErrMissing)))
+			list.Add(bad(colCurrency, fmt.Errorf("%w (mrr needs its currency)", ErrMissing)))
 		} else {
-			errs = append(errs, bad(colMRR, fmt.Errorf("%w (currency needs an mrr)", ErrMissing)))
+			list.Add(bad(colMRR, fmt.Errorf("%w (currency needs an mrr)", ErrMissing)))
 		}
 	}
 	for _, e := range o.Extra {
 		if !seen[e] {
-			errs = append(errs, bad(e, ErrMissing))
+			list.Add(bad(e, ErrMissing))
 		}
 	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+	if err := list.Err(); err != nil {
+		return nil, err
 	}
-	return p, nil
+	return d, nil
 }
 
-// row parses one data row. Cells are substrings of the reader's line, which is
-// allocated afresh for every record even with ReuseRecord, so they may be kept.
-func (p *csvParser) row(line int, cells []string) (CSVRecord, error) {
+// DecodeLine decodes one row given as one line of CSV text (RFC 4180; a quoted
+// cell may not hold a line break here), which starts on line of the file.
+func (d *CustomerDecoder) DecodeLine(text string, line int) (CSVRecord, error) {
+	text = strings.TrimSuffix(strings.TrimSuffix(text, "\n"), "\r")
+	cells, err := csvx.SplitLine(text)
+	if err != nil {
+		return CSVRecord{Line: line}, &FieldError{File: d.file, Line: line, Field: "record", Err: err}
+	}
+	return d.Decode(cells, line)
+}
+
+// Decode decodes one row's cells, which start on line of the file. The cells'
+// strings may be kept by the customer: pass cells that are not reused.
+func (d *CustomerDecoder) Decode(cells []string, line int) (CSVRecord, error) {
 	rec := CSVRecord{Line: line}
-	p.errs = p.errs[:0]
-	if len(cells) != len(p.cols) {
-		return rec, &FieldError{File: p.file, Line: line, Field: "record",
-			Err: fmt.Errorf("%w: %d cells, header has %d", csv.ErrFieldCount, len(cells), len(p.cols))}
+	if len(cells) != len(d.cols) {
+		return rec, &FieldError{File: d.file, Line: line, Field: "record",
+			Err: fmt.Errorf("%w: %d cells, header has %d", csv.ErrFieldCount, len(cells), len(d.cols))}
 	}
 	var (
 		c                Customer
 		mrr, cur         string
 		extra            []string
 		haveMRR, haveCur bool
+		list             errs.List
 	)
-	if p.nExtra > 0 {
-		extra = make([]string, p.nExtra)
+	fail := func(field, value string, err error) {
+		list.Add(&FieldError{File: d.file, Line: line, Field: field, Value: errs.Clip(value), Err: err})
+	}
+	if d.nExtra > 0 {
+		extra = make([]string, d.nExtra)
 	}
 	for i, v := range cells {
-		col := &p.cols[i]
+		col := &d.cols[i]
 		if v == "" {
 			continue
 		}
@@ -303,19 +355,19 @@ func (p *csvParser) row(line int, cells []string) (CSVRecord, error) {
 		case kindStage:
 			s, ok := stageOf(v)
 			if !ok {
-				p.fail(line, col.field, v, ErrInvalidStage)
+				fail(col.field, v, ErrInvalidStage)
 			}
 			c.Stage = s
 		case kindContractStart:
 			d, err := ParseDate(v)
 			if err != nil {
-				p.fail(line, col.field, v, err)
+				fail(col.field, v, err)
 			}
 			c.ContractStart = d
 		case kindRenewalDate:
 			d, err := ParseDate(v)
 			if err != nil {
-				p.fail(line, col.field, v, err)
+				fail(col.field, v, err)
 			}
 			c.RenewalDate = d
 		case kindMRR:
@@ -325,16 +377,16 @@ func (p *csvParser) row(line int, cells []string) (CSVRecord, error) {
 		case kindSignal:
 			f, err := parseSignal(v)
 			if err != nil {
-				p.fail(line, col.field, v, err)
+				fail(col.field, v, err)
 				continue
 			}
 			if c.Signals == nil {
-				c.Signals = make(Signals, p.nSignals)
+				c.Signals = make(Signals, d.nSignals)
 			}
 			c.Signals[col.key] = f
 		case kindAttr:
 			if c.Attributes == nil {
-				c.Attributes = make(Attributes, 4)
+				c.Attributes = make(Attributes, d.nAttrs)
 			}
 			c.Attributes[col.key] = v
 		case kindExtra:
@@ -343,52 +395,44 @@ func (p *csvParser) row(line int, cells []string) (CSVRecord, error) {
 	}
 	switch {
 	case haveMRR && haveCur:
-		d, err := ParseDecimal(mrr)
+		amount, err := ParseDecimal(mrr)
 		currency, cerr := ParseCurrency(cur)
 		switch {
 		case err != nil:
-			p.fail(line, colMRR, mrr, err)
-		case d.Sign() < 0:
-			p.fail(line, colMRR, mrr, ErrNegative)
+			fail(colMRR, mrr, err)
+		case amount.Sign() < 0:
+			fail(colMRR, mrr, ErrNegative)
 		}
 		if cerr != nil {
-			p.fail(line, colCurrency, cur, ErrUnknownCurrency)
+			fail(colCurrency, cur, ErrUnknownCurrency)
 		}
 		if err == nil && cerr == nil {
-			c.MRR = Money{amount: d, currency: currency}
+			c.MRR = Money{amount: amount, currency: currency}
 		}
 	case haveMRR:
-		p.fail(line, colCurrency, "", fmt.Errorf("%w (mrr %s has no currency)", ErrMissing, strconv.Quote(mrr)))
+		fail(colCurrency, "", fmt.Errorf("%w (mrr %s has no currency)", ErrMissing, strconv.Quote(errs.Clip(mrr))))
 	case haveCur:
-		p.fail(line, colMRR, "", fmt.Errorf("%w (currency %s has no mrr)", ErrMissing, strconv.Quote(cur)))
+		fail(colMRR, "", fmt.Errorf("%w (currency %s has no mrr)", ErrMissing, strconv.Quote(errs.Clip(cur))))
 	}
 	if c.ContractStart.Valid() && c.RenewalDate.Valid() && c.RenewalDate.Before(c.ContractStart) {
-		p.fail(line, colRenewalDate, c.RenewalDate.String(),
+		fail(colRenewalDate, c.RenewalDate.String(),
 			fmt.Errorf("%w: before contract_start %s", ErrDateOrder, c.ContractStart))
 	}
-	if c.ID == "" {
-		p.fail(line, colID, "", ErrMissing)
-	} else if p.dupCheck && len(p.errs) == 0 {
-		if first, added := p.seen.add(c.ID, line); !added {
-			p.fail(line, colID, c.ID, fmt.Errorf("%w (first on line %d)", ErrDuplicate, first))
-		}
+	idErr := CheckID(c.ID)
+	if idErr != nil {
+		fail(colID, c.ID, idErr)
 	}
-	if len(p.errs) > 0 {
-		for _, e := range p.errs {
-			e.(*FieldError).Record = c.ID
+	if list.Len() > 0 {
+		if idErr == nil {
+			for _, e := range list.Errs() {
+				e.(*FieldError).Record = errs.Clip(c.ID)
+			}
 		}
-		if len(p.errs) == 1 {
-			return rec, p.errs[0]
-		}
-		return rec, errors.Join(p.errs...)
+		return rec, list.Err()
 	}
 	rec.Customer = c
 	rec.Extra = extra
 	return rec, nil
-}
-
-func (p *csvParser) fail(line int, field, value string, err error) {
-	p.errs = append(p.errs, &FieldError{File: p.file, Line: line, Field: field, Value: value, Err: err})
 }
 
 // stageOf is ParseStage without the error allocation, for the row loop.
@@ -567,11 +611,11 @@ func (w *CSVWriter) covered(c *Customer) error {
 		return nil
 	}
 	slices.Sort(missing)
-	errs := make([]error, len(missing))
-	for i, m := range missing {
-		errs[i] = &FieldError{Record: c.ID, Field: m, Err: fmt.Errorf("%w: the CSV layout has no such column", ErrUnknownField)}
+	var list errs.List
+	for _, m := range missing {
+		list.Add(&FieldError{Record: errs.Clip(c.ID), Field: m, Err: fmt.Errorf("%w: the CSV layout has no such column", ErrUnknownField)})
 	}
-	return errors.Join(errs...)
+	return fmt.Errorf("cs: %w", list.Err())
 }
 
 func contains(list []string, s string) bool {

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"testing/iotest"
 
+	"github.com/successkit/cs/internal/csvx"
+
 	"pgregory.net/rapid"
 )
 
@@ -23,6 +25,9 @@ func recordsText(seq func(func(CSVRecord, error) bool)) string {
 	var b strings.Builder
 	for rec, err := range seq {
 		c := rec.Customer
+		if fe := (*FieldError)(nil); errors.As(err, &fe) && fe.Field == "" {
+			rec.Line = 0 // a read error: the fast reader also names the line it was on
+		}
 		fmt.Fprintf(&b, "%d %q %q %q %d %v %v %q %q", rec.Line, c.ID, c.Name, c.Segment, c.Stage,
 			c.ContractStart, c.RenewalDate, c.MRR.amount.String(), c.MRR.currency)
 		for _, k := range slices.Sorted(func(yield func(string) bool) {
@@ -38,8 +43,17 @@ func recordsText(seq func(func(CSVRecord, error) bool)) string {
 			fmt.Fprintf(&b, " a%q=%q", k, c.Attributes[k])
 		}
 		fmt.Fprintf(&b, " x%q", rec.Extra)
-		if err != nil {
+		switch {
+		case errors.Is(err, ErrSyntax):
+			// encoding/csv and the fast reader word a syntax error differently
+			// (the fast reader says a quote is never closed); its line must agree.
+			fmt.Fprintf(&b, " syntax error")
+		case err != nil:
 			var fe *FieldError
+			if errors.As(err, &fe) && fe.Field == "" {
+				// A read error: the fast reader also names the line it was on.
+				err = fe.Err
+			}
 			fmt.Fprintf(&b, " err %T %v %q", err, errors.As(err, &fe), err.Error())
 		}
 		b.WriteByte('\n')
@@ -70,7 +84,7 @@ func checkSameAsReference(t tb, data []byte, opts CSVOptions, size int, shape in
 	t.Helper()
 	sh := readerShapes[shape%len(readerShapes)]
 	want := recordsText(opts.readCSVReference(sh.wrap(data), "f.csv"))
-	got := recordsText(opts.readCSV(sh.wrap(data), "f.csv", size))
+	got := recordsText(opts.readCSV(sh.wrap(data), "f.csv", csvx.Options{BufferSize: size}))
 	if got != want {
 		t.Fatalf("buffer %d, %s reader, on %q:\ngot:\n%s\nwant (encoding/csv):\n%s", size, sh.name, data, got, want)
 	}
@@ -120,7 +134,7 @@ func TestReadCSVMatchesReference(t *testing.T) {
 	}
 	for _, text := range texts {
 		for shape := range readerShapes {
-			for _, size := range []int{16, csvBufferSize} {
+			for _, size := range []int{16, 64 << 10} {
 				checkSameAsReference(t, []byte(text), CSVOptions{}, size, shape)
 				checkSameAsReference(t, []byte(text), CSVOptions{AllowDuplicateIDs: true}, size, shape)
 			}
@@ -174,7 +188,7 @@ func TestReadCSVMatchesReferenceProperty(t *testing.T) {
 		} else {
 			text = genCSVText().Draw(t, "text")
 		}
-		size := rapid.SampledFrom([]int{16, 17, 64, csvBufferSize}).Draw(t, "size")
+		size := rapid.SampledFrom([]int{16, 17, 64, 64 << 10}).Draw(t, "size")
 		shape := rapid.IntRange(0, len(readerShapes)-1).Draw(t, "shape")
 		checkSameAsReference(t, []byte(text), CSVOptions{}, size, shape)
 	})
@@ -191,19 +205,29 @@ func FuzzReadCSVMatchesReference(f *testing.F) {
 	})
 }
 
-// Property (issue 2, duplicate IDs): idSet answers as a plain map[string]int would,
-// for IDs on both sides of shortIDMax and IDs that differ only by trailing NULs.
-func TestIDSetMatchesMapProperty(t *testing.T) {
+// Property: idIndex answers as a plain map[string]int would, whether it confirms
+// hash matches by reading again or keeps the IDs, and even when every ID has the
+// same hash.
+func TestIDIndexMatchesMapProperty(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		pool := rapid.SliceOfN(rapid.OneOf(
-			rapid.StringOfN(rapid.SampledFrom([]rune("a\x00")), 0, 4, -1),
-			rapid.Map(rapid.IntRange(shortIDMax-2, shortIDMax+2), func(n int) string { return strings.Repeat("x", n) }),
-			rapid.Map(rapid.IntRange(shortIDMax-2, shortIDMax+2), func(n int) string { return strings.Repeat("x", n) + "\x00" }),
-		), 1, 10).Draw(t, "pool")
-		var s idSet
+		pool := rapid.SliceOfN(rapid.StringOfN(rapid.SampledFrom([]rune("a\x00é")), 0, 4, -1), 1, 10).Draw(t, "pool")
+		var delivered []string // ID of each line, 1-based
+		confirm := func(line int) (string, bool) { return delivered[line-1], true }
+		var s *idIndex
+		switch rapid.IntRange(0, 2).Draw(t, "mode") {
+		case 0:
+			s = newIDIndex(nil)
+		case 1:
+			s = newIDIndex(confirm)
+		default:
+			s = newIDIndex(confirm)
+			s.constHash = true
+		}
 		ref := map[string]int{}
-		for line := range rapid.IntRange(1, 40).Draw(t, "n") {
+		n := rapid.IntRange(1, 3000).Draw(t, "n")
+		for line := 1; line <= n; line++ {
 			id := rapid.SampledFrom(pool).Draw(t, "id")
+			delivered = append(delivered, id)
 			first, added := s.add(id, line)
 			wantFirst, seen := ref[id]
 			if !seen {

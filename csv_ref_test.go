@@ -6,12 +6,17 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"slices"
+	"strings"
+
+	"github.com/successkit/cs/internal/csvx"
 )
 
-// readCSVReference is ReadCSV as it was before csvRecords: every record read by
-// encoding/csv. The differential tests hold ReadCSV to it.
+// readCSVReference is ReadCSV done the slow, obvious way: every record read by
+// encoding/csv, IDs kept in a plain map. The differential tests hold ReadCSV to it.
 func (o CSVOptions) readCSVReference(r io.Reader, name string) iter.Seq2[CSVRecord, error] {
 	return func(yield func(CSVRecord, error) bool) {
+		readError := func(err error) error { return &FieldError{File: name, Err: err} }
 		cr := csv.NewReader(r)
 		cr.ReuseRecord = true
 		cr.FieldsPerRecord = -1 // checked here, to say how many cells were expected
@@ -24,16 +29,24 @@ func (o CSVOptions) readCSVReference(r io.Reader, name string) iter.Seq2[CSVReco
 			case errors.As(err, &pe):
 				err = &FieldError{File: name, Line: 1, Field: "header", Err: fmt.Errorf("%w: %w", ErrSyntax, pe.Err)}
 			default:
-				err = readError(name, err)
+				err = readError(err)
 			}
 			yield(CSVRecord{Line: 1}, err)
 			return
 		}
-		p, err := o.compile(name, header)
+		if len(header) > 0 {
+			header[0] = strings.TrimPrefix(header[0], "\uFEFF")
+		}
+		if err := csvx.CheckHeader(header, 1, csvLocate(name)); err != nil {
+			yield(CSVRecord{Line: 1}, err)
+			return
+		}
+		d, err := o.NewDecoder(header, name)
 		if err != nil {
 			yield(CSVRecord{Line: 1}, err)
 			return
 		}
+		seen := map[string]int{}
 		for {
 			cells, err := cr.Read()
 			if errors.Is(err, io.EOF) {
@@ -47,11 +60,20 @@ func (o CSVOptions) readCSVReference(r io.Reader, name string) iter.Seq2[CSVReco
 				}
 				continue
 			case err != nil:
-				yield(CSVRecord{}, readError(name, err))
+				yield(CSVRecord{}, readError(err))
 				return
 			}
 			line, _ := cr.FieldPos(0)
-			rec, err := p.row(line, cells)
+			rec, err := d.Decode(slices.Clone(cells), line)
+			if err == nil && !o.AllowDuplicateIDs {
+				id := rec.Customer.ID
+				if first, ok := seen[id]; ok {
+					rec = CSVRecord{Line: line}
+					err = &FieldError{File: name, Line: line, Record: id, Field: "id", Value: id, Err: fmt.Errorf("%w (first on line %d)", ErrDuplicate, first)}
+				} else {
+					seen[id] = line
+				}
+			}
 			if !yield(rec, err) {
 				return
 			}

@@ -1,6 +1,10 @@
 package cs
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/successkit/cs/internal/errs"
+)
 
 // Currency is an ISO 4217 alphabetic currency code such as "USD" or "JPY". The zero
 // value, "", means no currency. Use ParseCurrency to check a code from input.
@@ -37,7 +41,7 @@ var iso4217 = func() map[Currency]int8 {
 func ParseCurrency(code string) (Currency, error) {
 	c := Currency(code)
 	if _, ok := iso4217[c]; !ok {
-		return "", fmt.Errorf("cs: currency %q: %w", code, ErrUnknownCurrency)
+		return "", fmt.Errorf("cs: %w", &FieldError{Field: "currency", Value: errs.Clip(code), Err: ErrUnknownCurrency})
 	}
 	return c, nil
 }

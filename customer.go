@@ -1,7 +1,8 @@
 package cs
 
 import (
-	"errors"
+	errlist "github.com/successkit/cs/internal/errs"
+
 	"fmt"
 	"maps"
 	"slices"
@@ -41,7 +42,7 @@ func ParseStage(s string) (Stage, error) {
 			return Stage(i), nil
 		}
 	}
-	return StageUnknown, fmt.Errorf("cs: stage %q: %w", s, ErrInvalidStage)
+	return StageUnknown, fmt.Errorf("cs: %w", &FieldError{Field: "stage", Value: errlist.Clip(s), Err: ErrInvalidStage})
 }
 
 // String returns the stage's word, "" for StageUnknown and "stage(N)" for a value
@@ -163,10 +164,10 @@ func (c *Customer) TenureDays(today Date) (int, bool) {
 func (c *Customer) Validate() error {
 	var errs []error
 	add := func(field, value string, err error) {
-		errs = append(errs, &FieldError{Record: c.ID, Field: field, Value: value, Err: err})
+		errs = append(errs, &FieldError{Record: errlist.Clip(c.ID), Field: field, Value: errlist.Clip(value), Err: err})
 	}
-	if c.ID == "" {
-		add("id", "", ErrMissing)
+	if err := CheckID(c.ID); err != nil {
+		add("id", c.ID, err)
 	}
 	if int(c.Stage) >= len(stageNames) {
 		add("stage", c.Stage.String(), ErrInvalidStage)
@@ -212,5 +213,12 @@ func (c *Customer) Validate() error {
 	slices.SortFunc(errs[fixed:], func(a, b error) int {
 		return strings.Compare(a.(*FieldError).Field, b.(*FieldError).Field)
 	})
-	return errors.Join(errs...)
+	if len(errs) == 0 {
+		return nil
+	}
+	var list errlist.List
+	for _, err := range errs {
+		list.Add(err)
+	}
+	return fmt.Errorf("cs: %w", list.Err())
 }

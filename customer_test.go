@@ -66,9 +66,9 @@ func TestFieldErrorMessages(t *testing.T) {
 			`book.json: signals.usage: not finite`},
 		{"a line without a file", FieldError{Line: 3, Field: "id", Err: ErrMissing}, `line 3: id: missing`},
 		{"neither: the package prefix", FieldError{Record: "c1", Field: "renewal_date", Value: "2026-01-01", Err: ErrDateOrder},
-			`cs: customer "c1": renewal_date: "2026-01-01": date out of order`},
+			`customer "c1": renewal_date: "2026-01-01": date out of order`},
 		{"values are quoted with escapes", FieldError{Field: "name", Value: "a\"b\n", Err: ErrUnknownField},
-			`cs: name: "a\"b\n": unknown field`},
+			`name: "a\"b\n": unknown field`},
 	} {
 		if got := tc.e.Error(); got != tc.want {
 			t.Errorf("%s: Error() = %s, want %s", tc.why, got, tc.want)
@@ -113,7 +113,7 @@ func TestCustomerValidate(t *testing.T) {
 		{"every failure is reported, signals by name", func(c *Customer) {
 			c.ID = ""
 			c.Signals = Signals{"z": math.NaN(), "a": math.Inf(1)}
-		}, "cs: id: missing\ncs: signal.a: \"+Inf\": not finite\ncs: signal.z: \"NaN\": not finite", ErrNotFinite},
+		}, "cs: id: missing\nsignal.a: \"+Inf\": not finite\nsignal.z: \"NaN\": not finite", ErrNotFinite},
 	} {
 		c := ok()
 		tc.change(&c)

@@ -1,6 +1,10 @@
 package cs
 
 import (
+	"strings"
+
+	"github.com/successkit/cs/internal/errs"
+
 	"fmt"
 	"time"
 )
@@ -35,7 +39,7 @@ func DateOf(t time.Time) Date {
 // wraps ErrInvalidDate for any other form and for days that do not exist (2026-02-29).
 func ParseDate(s string) (Date, error) {
 	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
-		return Date{}, ErrInvalidDate
+		return Date{}, dateHint(s)
 	}
 	y, ok1 := atoiDigits(s[0:4])
 	m, ok2 := atoiDigits(s[5:7])
@@ -48,6 +52,18 @@ func ParseDate(s string) (Date, error) {
 		return Date{}, ErrInvalidDate
 	}
 	return date, nil
+}
+
+// dateHint is the error for text that is not in the form YYYY-MM-DD, saying what
+// to do when it looks like a date written another way.
+func dateHint(s string) error {
+	if n := len(s); n >= 8 && n <= 10 && strings.Count(s, "/")+strings.Count(s, ".") == 2 {
+		return fmt.Errorf("%w: %q looks like a month/day or day/month date; write it as YYYY-MM-DD", ErrInvalidDate, s)
+	}
+	if _, err := time.Parse(time.RFC3339, s); err == nil {
+		return fmt.Errorf("%w: a time where a date was expected; keep the YYYY-MM-DD part", ErrInvalidDate)
+	}
+	return ErrInvalidDate
 }
 
 // MustParseDate is ParseDate for tests and constants: it panics on an error.
@@ -252,7 +268,7 @@ func (d *Date) UnmarshalText(b []byte) error {
 	}
 	v, err := ParseDate(string(b))
 	if err != nil {
-		return fmt.Errorf("cs: date %q: %w", b, err)
+		return fmt.Errorf("cs: %w", &FieldError{Field: "date", Value: errs.ClipBytes(b), Err: err})
 	}
 	*d = v
 	return nil

@@ -30,7 +30,7 @@ func ExampleReadCustomersCSV() {
 	}
 	// Output:
 	// c1 adoption 1200.50 USD [nps usage]
-	// error: customers.csv:3: customer "c2": mrr: "12,00": not a decimal
+	// error: customers.csv:3: customer "c2": mrr: "12,00": not a decimal: a decimal comma? write 12.00
 	// error: customers.csv:4: customer "c3": signal.usage: "NaN": not finite
 	// c4  0 []
 }
@@ -194,8 +194,8 @@ func ExampleCustomer_UnmarshalJSON() {
 	err := json.Unmarshal([]byte(`{"id":"c1","mrr":"-5 USD","signals":{"usage":"high"}}`), &c)
 	fmt.Println(err)
 	// Output:
-	// cs: customer "c1": mrr: "-5 USD": negative
-	// cs: customer "c1": signals.usage: "high": not a number
+	// cs: customer "c1": signals.usage: "high": wrong type: want a number, got a string
+	// customer "c1": mrr: "-5.00 USD": negative
 }
 
 func ExampleCustomer_Validate() {
@@ -269,7 +269,7 @@ func ExampleParseStage() {
 	fmt.Println(err)
 	// Output:
 	// renewal <nil>
-	// cs: stage "Renewal": unknown lifecycle stage
+	// cs: stage: "Renewal": unknown lifecycle stage
 }
 
 func ExampleStages() {
@@ -302,7 +302,7 @@ func ExampleParseMoney() {
 	fmt.Println(err)
 	// Output:
 	// 1200.50 USD <nil>
-	// cs: money "12,00 USD": not a decimal
+	// cs: money: "12,00 USD": not a decimal: a decimal comma? write 12.00
 }
 
 func ExampleMustParseMoney() {
@@ -482,7 +482,7 @@ func ExampleParseCurrency() {
 	fmt.Println(err)
 	// Output:
 	// KWD 3 <nil>
-	// cs: currency "usd": unknown currency
+	// cs: currency: "usd": unknown currency
 }
 
 func ExampleCurrency_Digits() {
@@ -607,7 +607,7 @@ func ExampleDate_MarshalText() {
 func ExampleDate_UnmarshalText() {
 	var d cs.Date
 	fmt.Println(json.Unmarshal([]byte(`"2026-13-01"`), &d))
-	// Output: cs: date "2026-13-01": not a date (want YYYY-MM-DD)
+	// Output: cs: date: "2026-13-01": not a date (want YYYY-MM-DD)
 }
 
 func ExampleFieldError() {
@@ -622,7 +622,7 @@ func ExampleFieldError() {
 
 func ExampleFieldError_Error() {
 	fmt.Println((&cs.FieldError{Record: "c1", Field: "signal.nps", Value: "NaN", Err: cs.ErrNotFinite}).Error())
-	// Output: cs: customer "c1": signal.nps: "NaN": not finite
+	// Output: customer "c1": signal.nps: "NaN": not finite
 }
 
 func ExampleFieldError_Unwrap() {

@@ -256,7 +256,9 @@ func TestReadCustomersCSVHeaderErrors(t *testing.T) {
 		{"a repeated column", "id,name,name\n", `customers.csv:1: header: "name": duplicate`},
 		{"mrr needs its currency column", "id,mrr\n", `customers.csv:1: header: "currency": missing (mrr needs its currency)`},
 		{"an empty signal name", "id,signal.\n", `customers.csv:1: header: "signal.": unknown field`},
-		{"malformed quoting in the header", "id,\"name\n", "customers.csv:1: header: syntax error: extraneous or missing \" in quoted-field"},
+		{"malformed quoting in the header", "id,\"name\n", "customers.csv:1: record: syntax error: a quote opened on this line is never closed"},
+		{"a file saved with semicolons", "id;name;mrr\nc1;a;2\n", `customers.csv:1: header: "id;name;mrr": syntax error: one column whose name holds semicolons: the file seems to be separated by semicolons; save it with commas`},
+		{"UTF-16 text", "\xff\xfei\x00d\x00\n\x00", "customers.csv:1: header: syntax error: the file is UTF-16 text; save it as UTF-8 (in Excel: CSV UTF-8)"},
 		{"several problems at once", "id,x,y\n", "customers.csv:1: header: \"x\": unknown field\ncustomers.csv:1: header: \"y\": unknown field"},
 	} {
 		_, errs := readAll(t, tc.text)

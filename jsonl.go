@@ -3,13 +3,18 @@ package cs
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"iter"
+	"maps"
 	"slices"
-	"strings"
+
+	"github.com/successkit/cs/internal/csvx"
+	"github.com/successkit/cs/internal/errs"
+	"github.com/successkit/cs/internal/jsonx"
 )
 
 // customerJSON is the JSON form of a Customer. MRR is a pointer so that a known zero
@@ -51,305 +56,271 @@ func (c Customer) MarshalJSON() ([]byte, error) {
 	return bytes.TrimSuffix(buf.Bytes(), []byte{'\n'}), nil
 }
 
-// UnmarshalJSON decodes the form MarshalJSON writes, strictly: an unknown key is an
-// error wrapping ErrUnknownField, a repeated key ErrDuplicate, a value of the wrong
-// JSON type ErrWrongType (ErrNotNumber for a signal), and the values are checked as
-// the CSV reader checks its cells. A null value is missing, except for "id", which is
-// required (ErrMissing). Every bad value is reported, each as a *FieldError whose
-// Field is the JSON path ("signals.usage"), joined with errors.Join. On an error c is
-// left unchanged, as it is for a JSON null (the encoding/json convention).
+// UnmarshalJSON decodes the form MarshalJSON writes, strictly, with the rules of
+// every JSON decoder of the module: an unknown key is an error wrapping
+// ErrUnknownField, a repeated key ErrDuplicateKey, a value of the wrong JSON kind
+// ErrWrongType, malformed JSON or nesting deeper than 64 levels ErrSyntax; a
+// leading byte-order mark is accepted. The values are checked as the CSV reader
+// checks its cells. A null value is missing, except for "id", which is required
+// (ErrMissing) and must pass CheckID. Every bad value is reported (up to ten, then
+// a count), each as a *FieldError whose Field is the JSON path ("signals.usage").
+// On an error c is left unchanged, as it is for a JSON null (the encoding/json
+// convention).
 func (c *Customer) UnmarshalJSON(b []byte) error {
 	if string(b) == "null" {
 		return nil
 	}
-	v, errs := decodeCustomer(b, "", 0)
-	if len(errs) > 0 {
-		return joinErrors(errs)
+	v, err := decodeCustomer(b, "", 0)
+	if err != nil {
+		return fmt.Errorf("cs: %w", err)
 	}
 	*c = v
 	return nil
 }
 
-func joinErrors(errs []error) error {
-	if len(errs) == 1 {
-		return errs[0]
+// customerIn is the JSON form of a Customer as decoded: a pointer tells a missing
+// ID, signal or attribute from an empty one.
+type customerIn struct {
+	ID            *string             `json:"id"`
+	Name          string              `json:"name"`
+	Segment       string              `json:"segment"`
+	Stage         Stage               `json:"stage"`
+	ContractStart Date                `json:"contract_start"`
+	RenewalDate   Date                `json:"renewal_date"`
+	MRR           Money               `json:"mrr"`
+	Signals       map[string]*float64 `json:"signals"`
+	Attributes    map[string]*string  `json:"attributes"`
+}
+
+// jsonLocate is the jsonx.Locate of this package: it builds a *FieldError at file
+// and line, keeping the cause and quoted value of a value's own parse error.
+func jsonLocate(file string, line int) jsonx.Locate {
+	return func(path, value string, err error) error {
+		var fe *FieldError
+		if errors.As(err, &fe) && fe.File == "" && fe.Line == 0 {
+			value, err = cmp.Or(fe.Value, value), fe.Err
+		}
+		return &FieldError{File: file, Line: line, Field: path, Value: value, Err: err}
 	}
-	return errors.Join(errs...)
 }
 
 // decodeCustomer decodes one JSON object. The errors carry file and line.
-func decodeCustomer(b []byte, file string, line int) (Customer, []error) {
+func decodeCustomer(b []byte, file string, line int) (Customer, error) {
 	var (
-		c        Customer
-		errs     []error
-		mrr      Money
-		haveMRR  bool
-		startRaw string
+		in   customerIn
+		list errs.List
 	)
-	fail := func(field, value string, err error) {
-		errs = append(errs, &FieldError{File: file, Line: line, Field: field, Value: value, Err: err})
+	locate := jsonLocate(file, line)
+	if text := bytes.TrimLeft(bytes.TrimPrefix(b, []byte("\uFEFF")), " \t\r\n"); len(text) > 0 && text[0] != '{' {
+		var v any // one error, whether or not text is JSON
+		if err := jsonx.Decode(text, &v, locate); err != nil {
+			return Customer{}, err
+		}
+		return Customer{}, locate("$", errs.ClipBytes(text), fmt.Errorf("%w: want an object, got %s", ErrWrongType, jsonx.KindName(text[0])))
 	}
-	syntax := func(err error) []error {
-		return []error{&FieldError{File: file, Line: line, Field: "record", Err: fmt.Errorf("%w: %w", ErrSyntax, err)}}
+	decoded := jsonx.DecodeTo(&list, b, &in, locate)
+	c := Customer{Name: in.Name, Segment: in.Segment, Stage: in.Stage,
+		ContractStart: in.ContractStart, RenewalDate: in.RenewalDate}
+	if !decoded {
+		// A syntax error: nothing more is worth checking.
+	} else if in.ID == nil {
+		list.Add(locate("id", "", ErrMissing))
+	} else if err := CheckID(*in.ID); err != nil {
+		list.Add(locate("id", errs.Clip(*in.ID), err))
+	} else {
+		c.ID = *in.ID
 	}
-	idSeen := false
-	err := eachMember(b, func(key string, raw json.RawMessage) {
-		switch key {
-		case "id", "name", "segment":
-			s, ok, err := jsonString(raw)
-			switch {
-			case err != nil:
-				fail(key, valueText(raw), err)
-			case key == "id":
-				idSeen = ok
-				c.ID = s
-			case key == "name":
-				c.Name = s
-			default:
-				c.Segment = s
-			}
-		case "stage", "contract_start", "renewal_date", "mrr":
-			s, ok, err := jsonString(raw)
-			if err != nil {
-				fail(key, valueText(raw), err)
-				return
-			}
-			if !ok {
-				return
-			}
-			switch key {
-			case "stage":
-				st, ok := stageOf(s)
-				if !ok {
-					fail(key, s, ErrInvalidStage)
-				}
-				c.Stage = st
-			case "contract_start", "renewal_date":
-				d, err := ParseDate(s)
-				if err != nil {
-					fail(key, s, err)
-				} else if key == "contract_start" {
-					c.ContractStart, startRaw = d, s
-				} else {
-					c.RenewalDate = d
-				}
-			case "mrr":
-				m, err := ParseMoney(s)
-				switch {
-				case !strings.Contains(s, " "):
-					fail(key, s, fmt.Errorf("%w: want \"<amount> <currency>\"", ErrNotDecimal))
-				case err != nil:
-					fail(key, s, errors.Unwrap(err))
-				case m.IsNegative():
-					fail(key, s, ErrNegative)
-				default:
-					mrr, haveMRR = m, true
-				}
-			}
-		case "signals":
-			if isNull(raw) {
-				return
-			}
-			err := eachMember(raw, func(name string, v json.RawMessage) {
-				path := "signals." + name
-				if name == "" {
-					fail(path, "", ErrMissing)
-					return
-				}
-				if isNull(v) {
-					return
-				}
-				if len(v) == 0 || (v[0] != '-' && (v[0] < '0' || v[0] > '9')) {
-					fail(path, valueText(v), ErrNotNumber)
-					return
-				}
-				f, err := parseSignal(string(v))
-				if err != nil {
-					fail(path, valueText(v), err)
-					return
-				}
+	if decoded {
+		if in.MRR.IsNegative() {
+			list.Add(locate("mrr", in.MRR.String(), ErrNegative))
+		} else {
+			c.MRR = in.MRR
+		}
+		if !c.ContractStart.IsZero() && !c.RenewalDate.IsZero() && c.RenewalDate.Before(c.ContractStart) {
+			list.Add(locate("renewal_date", c.RenewalDate.String(), fmt.Errorf("%w: before contract_start %s", ErrDateOrder, c.ContractStart)))
+		}
+		for _, name := range slices.Sorted(maps.Keys(in.Signals)) {
+			switch v := in.Signals[name]; {
+			case name == "":
+				list.Add(locate("signals.", "", ErrMissing))
+			case v != nil:
 				if c.Signals == nil {
-					c.Signals = make(Signals)
+					c.Signals = make(Signals, len(in.Signals))
 				}
-				c.Signals[name] = f
-			}, func(name string) { fail("signals."+name, "", ErrDuplicate) })
-			if err != nil {
-				fail(key, valueText(raw), err)
+				c.Signals[name] = *v
 			}
-		case "attributes":
-			if isNull(raw) {
-				return
-			}
-			err := eachMember(raw, func(name string, v json.RawMessage) {
-				path := "attributes." + name
-				if name == "" {
-					fail(path, "", ErrMissing)
-					return
-				}
-				s, ok, err := jsonString(v)
-				switch {
-				case err != nil:
-					fail(path, valueText(v), err)
-				case !ok:
-				case s == "":
-					fail(path, "", fmt.Errorf("%w (an empty attribute is left out)", ErrMissing))
-				default:
-					if c.Attributes == nil {
-						c.Attributes = make(Attributes)
-					}
-					c.Attributes[name] = s
-				}
-			}, func(name string) { fail("attributes."+name, "", ErrDuplicate) })
-			if err != nil {
-				fail(key, valueText(raw), err)
-			}
-		default:
-			fail(key, "", ErrUnknownField)
 		}
-	}, func(key string) { fail(key, "", ErrDuplicate) })
-	if err != nil {
-		return Customer{}, syntax(err)
-	}
-	if haveMRR {
-		c.MRR = mrr
-	}
-	if !c.ContractStart.IsZero() && !c.RenewalDate.IsZero() && c.RenewalDate.Before(c.ContractStart) {
-		fail("renewal_date", c.RenewalDate.String(), fmt.Errorf("%w: before contract_start %s", ErrDateOrder, startRaw))
-	}
-	if !idSeen || c.ID == "" {
-		fail("id", "", ErrMissing)
-	}
-	if len(errs) > 0 {
-		for _, e := range errs {
-			e.(*FieldError).Record = c.ID
+		for _, name := range slices.Sorted(maps.Keys(in.Attributes)) {
+			switch v := in.Attributes[name]; {
+			case name == "":
+				list.Add(locate("attributes.", "", ErrMissing))
+			case v != nil && *v == "":
+				list.Add(locate("attributes."+name, "", fmt.Errorf("%w (an empty attribute is left out)", ErrMissing)))
+			case v != nil:
+				if c.Attributes == nil {
+					c.Attributes = make(Attributes, len(in.Attributes))
+				}
+				c.Attributes[name] = *v
+			}
 		}
-		return Customer{}, errs
+	}
+	if list.Len() > 0 {
+		if in.ID != nil && CheckID(*in.ID) == nil {
+			for _, e := range list.Errs() {
+				e.(*FieldError).Record = errs.Clip(*in.ID)
+			}
+		}
+		return Customer{}, list.Err()
 	}
 	return c, nil
 }
 
-// valueText is the offending value as a FieldError quotes it: a JSON string decoded,
-// anything else as written.
-func valueText(raw []byte) string {
-	if len(raw) > 0 && raw[0] == '"' {
-		var s string
-		if json.Unmarshal(raw, &s) == nil {
-			return s
-		}
-	}
-	return string(raw)
+// JSONLOptions configures reading customers from JSON Lines. The zero value
+// refuses duplicate IDs and lines over 1 MiB. A JSONLOptions is a plain value, safe
+// for concurrent use.
+type JSONLOptions struct {
+	// AllowDuplicateIDs turns off the duplicate-ID check, for files that hold several
+	// lines per customer.
+	AllowDuplicateIDs bool
+	// MaxLineBytes is the longest line accepted; 0 means 1 MiB. A longer line is an
+	// error wrapping ErrTooLong and is skipped without being held in memory.
+	MaxLineBytes int
 }
 
-func isNull(raw []byte) bool { return string(raw) == "null" }
-
-// jsonString decodes a JSON string; ok is false for null. Another type is an error
-// wrapping ErrWrongType.
-func jsonString(raw json.RawMessage) (s string, ok bool, err error) {
-	if isNull(raw) {
-		return "", false, nil
-	}
-	if len(raw) == 0 || raw[0] != '"' {
-		return "", false, fmt.Errorf("%w (want a string)", ErrWrongType)
-	}
-	if err := json.Unmarshal(raw, &s); err != nil {
-		return "", false, fmt.Errorf("%w: %v", ErrWrongType, err)
-	}
-	return s, true, nil
-}
-
-// eachMember calls member for every key of the JSON object b, in order, and dup for
-// a key seen before (member is not called again for it). It returns an error if b is
-// not one JSON object.
-func eachMember(b []byte, member func(key string, v json.RawMessage), dup func(key string)) error {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	tok, err := dec.Token()
-	if err != nil {
-		return err
-	}
-	if d, ok := tok.(json.Delim); !ok || d != '{' {
-		return fmt.Errorf("%w (want a JSON object)", ErrWrongType)
-	}
-	var seen []string
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return err
-		}
-		key := tok.(string) // inside an object the decoder yields only string keys here
-		var v json.RawMessage
-		if err := dec.Decode(&v); err != nil {
-			return err
-		}
-		if slices.Contains(seen, key) {
-			dup(key)
-			continue
-		}
-		seen = append(seen, key)
-		member(key, v)
-	}
-	if _, err := dec.Token(); err != nil {
-		return err
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return errors.New("data after the JSON object")
-	}
-	return nil
-}
-
-// ReadCustomersJSONL reads customers from JSON Lines: one JSON object per line, in
-// the form Customer.MarshalJSON writes. Blank lines are skipped; a line may end in
-// CR LF. name (such as "customers.jsonl") prefixes the errors.
+// ReadCustomersJSONL reads customers from JSON Lines with the zero JSONLOptions:
+// one JSON object per line, in the form Customer.MarshalJSON writes. Blank lines
+// are skipped; a line may end in CR LF. name (such as "customers.jsonl") prefixes
+// the errors.
 //
 // The sequence is streaming, with the contract of ReadCustomersCSV: in file order,
 // a customer and a nil error, or for a bad line the zero Customer and one error (the
-// *FieldErrors of that line, joined) naming file, line, customer and JSON path:
+// *FieldErrors of that line, joined and bounded) naming file, line, customer and
+// JSON path:
 //
-//	customers.jsonl:4: customer "c7": signals.usage: "\"high\"": not a number
+//	customers.jsonl:4: customer "c7": signals.usage: "\"high\"": wrong type: want a number, got a string
 //
-// Unknown keys (ErrUnknownField), repeated keys and repeated customer IDs
-// (ErrDuplicate) are errors; the good lines are still delivered. A read error from
-// r is yielded once and ends the sequence. The sequence may be ranged over once.
+// Unknown keys (ErrUnknownField), repeated keys (ErrDuplicateKey), repeated
+// customer IDs (ErrDuplicate) and lines over 1 MiB (ErrTooLong) are errors; the
+// good lines are still delivered. The duplicate check costs about 16 bytes per
+// customer when r can be read again (ReadAt and Seek), and keeps the IDs otherwise.
+// A read error from r is yielded once and ends the sequence. The sequence may be
+// ranged over once.
 func ReadCustomersJSONL(r io.Reader, name string) iter.Seq2[Customer, error] {
+	return JSONLOptions{}.ReadJSONL(r, name)
+}
+
+// ReadJSONL reads customers from JSON Lines as ReadCustomersJSONL does, with the
+// options.
+func (o JSONLOptions) ReadJSONL(r io.Reader, name string) iter.Seq2[Customer, error] {
 	return func(yield func(Customer, error) bool) {
-		br := bufio.NewReaderSize(r, 64<<10)
-		seen := map[string]int{}
-		var long []byte
-		for line := 1; ; line++ {
-			b, err := br.ReadSlice('\n')
-			if errors.Is(err, bufio.ErrBufferFull) {
-				long = append(long[:0], b...)
-				for errors.Is(err, bufio.ErrBufferFull) {
-					b, err = br.ReadSlice('\n')
-					long = append(long, b...)
-				}
-				b = long
+		max := cmp.Or(o.MaxLineBytes, csvx.DefaultMaxRecordBytes)
+		ra, base, again := rereadable(r)
+		lines := newLineReader(r, max)
+		var (
+			seen *idIndex
+			at   marks
+		)
+		if !o.AllowDuplicateIDs {
+			var confirm func(int) (string, bool)
+			if again {
+				confirm = func(line int) (string, bool) { return rereadJSONL(ra, base, max, &at, line) }
 			}
-			if err != nil && !errors.Is(err, io.EOF) {
-				yield(Customer{}, readError(name, err))
+			seen = newIDIndex(confirm)
+		}
+		for {
+			b, line, off, err := lines.next()
+			switch {
+			case err == io.EOF:
 				return
-			}
-			text := bytes.TrimSpace(b)
-			if len(text) > 0 {
-				c, errs := decodeCustomer(text, name, line)
-				if len(errs) == 0 {
-					if first, ok := seen[c.ID]; ok {
-						errs = append(errs, &FieldError{File: name, Line: line, Record: c.ID, Field: "id", Value: c.ID,
-							Err: fmt.Errorf("%w (first on line %d)", ErrDuplicate, first)})
-					} else {
-						seen[c.ID] = line
-					}
-				}
-				var out error
-				if len(errs) > 0 {
-					c, out = Customer{}, joinErrors(errs)
-				}
-				if !yield(c, out) {
+			case errors.Is(err, ErrTooLong):
+				if !yield(Customer{}, &FieldError{File: name, Line: line, Field: "record", Err: err}) {
 					return
 				}
-			}
-			if err != nil { // io.EOF
+				continue
+			case err != nil:
+				yield(Customer{}, &FieldError{File: name, Line: line, Err: err})
 				return
 			}
+			c, err := decodeCustomer(b, name, line)
+			if err == nil && seen != nil {
+				at.add(line, off)
+				if first, added := seen.add(c.ID, line); !added {
+					id := errs.Clip(c.ID)
+					c, err = Customer{}, &FieldError{File: name, Line: line, Record: id, Field: "id", Value: id,
+						Err: fmt.Errorf("%w (first on line %d)", ErrDuplicate, first)}
+				}
+			}
+			if !yield(c, err) {
+				return
+			}
+		}
+	}
+}
+
+// rereadJSONL reads again the ID on line, from the nearest mark before it.
+func rereadJSONL(ra io.ReaderAt, base int64, max int, at *marks, line int) (string, bool) {
+	markLine, off := at.before(line)
+	lines := newLineReader(io.NewSectionReader(ra, base+off, 1<<62), max)
+	for {
+		b, l, _, err := lines.next()
+		switch l += markLine - 1; {
+		case err == io.EOF || l > line:
+			return "", false
+		case err == nil && l == line:
+			var in struct {
+				ID string `json:"id"`
+			}
+			json.Unmarshal(b, &in) // the line was decoded strictly before
+			return in.ID, true
+		}
+	}
+}
+
+// lineReader reads the non-blank lines of a text, each at most max bytes.
+type lineReader struct {
+	src      *bufio.Reader
+	max      int
+	line     int
+	consumed int64
+	long     []byte
+}
+
+func newLineReader(r io.Reader, max int) *lineReader {
+	return &lineReader{src: bufio.NewReaderSize(r, 64<<10), max: max}
+}
+
+// next returns the next non-blank line without its line end, the line's number
+// and its byte offset. A line over max bytes gives ErrTooLong and is skipped.
+func (l *lineReader) next() (b []byte, line int, off int64, err error) {
+	for {
+		l.line++
+		off = l.consumed
+		b, err = l.src.ReadSlice('\n')
+		l.consumed += int64(len(b))
+		if err == bufio.ErrBufferFull {
+			l.long = append(l.long[:0], b...)
+			for err == bufio.ErrBufferFull && len(l.long) <= l.max {
+				b, err = l.src.ReadSlice('\n')
+				l.consumed += int64(len(b))
+				l.long = append(l.long, b...)
+			}
+			for err == bufio.ErrBufferFull { // over max: skip the rest unheld
+				b, err = l.src.ReadSlice('\n')
+				l.consumed += int64(len(b))
+			}
+			b = l.long
+		}
+		if err != nil && err != io.EOF {
+			return nil, l.line, off, err
+		}
+		if len(b) > l.max {
+			return nil, l.line, off, fmt.Errorf("%w: line longer than %d bytes", ErrTooLong, l.max)
+		}
+		if text := bytes.TrimSpace(b); len(text) > 0 {
+			return text, l.line, off, nil
+		}
+		if err == io.EOF {
+			return nil, l.line, off, io.EOF
 		}
 	}
 }

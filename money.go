@@ -1,6 +1,8 @@
 package cs
 
 import (
+	"github.com/successkit/cs/internal/errs"
+
 	"fmt"
 	"math"
 	"strings"
@@ -51,17 +53,33 @@ func MoneyFromMinor(n int64, currency Currency) (Money, error) {
 func ParseMoney(s string) (Money, error) {
 	amt, code, ok := strings.Cut(s, " ")
 	if !ok {
-		return Money{}, fmt.Errorf("cs: money %q: want \"<amount> <currency>\": %w", s, ErrNotDecimal)
+		return Money{}, moneyError(s, fmt.Errorf("%w: want \"<amount> <currency>\"", ErrNotDecimal))
 	}
 	d, err := ParseDecimal(amt)
 	if err != nil {
-		return Money{}, fmt.Errorf("cs: money %q: %w", s, err)
+		return Money{}, moneyError(s, err)
 	}
 	c, err := ParseCurrency(code)
 	if err != nil {
-		return Money{}, fmt.Errorf("cs: money %q: %w", s, ErrUnknownCurrency)
+		return Money{}, moneyError(s, ErrUnknownCurrency)
 	}
 	return Money{amount: d, currency: c}, nil
+}
+
+func moneyError(s string, err error) error {
+	return fmt.Errorf("cs: %w", &FieldError{Field: "money", Value: errs.Clip(s), Err: err})
+}
+
+// decimalHint is the error for text that is not a plain decimal, saying what to do
+// when it looks like a number written another way.
+func decimalHint(s string) error {
+	switch {
+	case strings.Count(s, ",") == 1 && !strings.Contains(s, ".") && isPlainDecimal(strings.Replace(s, ",", ".", 1)):
+		return fmt.Errorf("%w: a decimal comma? write %s", ErrNotDecimal, strings.Replace(s, ",", ".", 1))
+	case strings.Contains(s, ",") && isPlainDecimal(strings.ReplaceAll(s, ",", "")):
+		return fmt.Errorf("%w: thousands separators? write %s", ErrNotDecimal, strings.ReplaceAll(s, ",", ""))
+	}
+	return ErrNotDecimal
 }
 
 // MustParseMoney is ParseMoney for tests and constants: it panics on an error.
@@ -79,7 +97,7 @@ func MustParseMoney(s string) Money {
 // grouping, a comma as decimal mark, surrounding space. The error wraps ErrNotDecimal.
 func ParseDecimal(s string) (decimal.Decimal, error) {
 	if !isPlainDecimal(s) {
-		return decimal.Decimal{}, ErrNotDecimal
+		return decimal.Decimal{}, decimalHint(s)
 	}
 	// Fast path: up to 18 digits fit an int64 with no allocation of a big.Int
 	// beyond the one decimal keeps. (19 digits may overflow: 9999999999999999999.)

@@ -51,7 +51,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{"trailing", `{"profiles":[]} {}`, "health: not valid JSON"},
 		// A bad stage word in a selector.
 		{"stage", `{"profiles":[{"name":"p","select":{"stages":["teen"]},"groups":[]}]}`,
-			`health: profiles[0].select.stages[0]: value "teen": cs: stage "teen": unknown lifecycle stage`},
+			`health: profiles[0].select.stages[0]: value "teen": cs: stage: "teen": unknown lifecycle stage`},
 		// A profile after the catch-all can never apply.
 		{"unreachable", `{"profiles":[{"name":"all","groups":[]},{"name":"ent","select":{"segments":["enterprise"]},"groups":[]}]}`,
 			`health: profiles[1]: unreachable: profiles[0] ("all") before it matches every customer`},
