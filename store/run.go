@@ -88,7 +88,7 @@ type layoutKey struct {
 
 // runTables are the tables whose rows belong to a run, deleted when the run
 // is replaced, children first.
-var runTables = []string{"cs_health", "cs_customers", "cs_touch", "cs_outcomes", "cs_run_docs"}
+var runTables = []string{"cs_health", "cs_customers", "cs_touch", "cs_outcomes", "cs_run_docs", "cs_fires", "cs_task_versions"}
 
 // BeginRun starts saving the run of info.AsOf. If the store holds a run of
 // that date, it is removed in the same transaction, so that committing
@@ -151,13 +151,10 @@ func (t *RunTx) start(rewrite bool) error {
 		return fmt.Errorf("store: run %s: %w %s (rewriting it removes every run from %s on)", t.run.AsOf, ErrPastRun, last, t.run.AsOf)
 	}
 	asOf := t.s.dateArg(t.run.AsOf)
-	for _, table := range t.s.runTables() {
+	for _, table := range runTables {
 		if _, err := w.exec(`DELETE FROM `+table+` WHERE as_of >= ?`, asOf); err != nil {
 			return fmt.Errorf("store: run %s: removing the run it replaces: %w", t.run.AsOf, err)
 		}
-	}
-	if err := t.s.undoTasks(w, t.run.AsOf); err != nil {
-		return err
 	}
 	if _, err := w.exec(`DELETE FROM cs_runs WHERE as_of >= ?`, asOf); err != nil {
 		return fmt.Errorf("store: run %s: removing the run it replaces: %w", t.run.AsOf, err)

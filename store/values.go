@@ -1,7 +1,6 @@
 package store
 
 import (
-	"database/sql/driver"
 	"fmt"
 	"math"
 	"strconv"
@@ -9,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/successkit/cs"
+	"github.com/successkit/cs/internal/errs"
 )
 
 // Page asks a listing for one page: the items after a cursor, at most Limit
@@ -118,10 +118,7 @@ func (c timeCol) Scan(v any) error {
 	return nil
 }
 
-// boolArg binds a boolean the same way on both dialects.
-func boolArg(b bool) any { return b }
-
-// intBool scans a boolean column of either dialect.
+// boolCol scans a boolean column of either dialect.
 type boolCol struct{ b *bool }
 
 func (c boolCol) Scan(v any) error {
@@ -138,10 +135,6 @@ func (c boolCol) Scan(v any) error {
 	return nil
 }
 
-var (
-	_ driver.Value = int64(0)
-)
-
 // checkText reports text no database keeps unchanged: NUL bytes (PostgreSQL
 // refuses them) or invalid UTF-8.
 func checkText(field, s string) error {
@@ -156,16 +149,11 @@ func checkText(field, s string) error {
 	return nil
 }
 
-// checkID reports an ID that is empty, or holds control characters, NUL or
-// invalid UTF-8.
+// checkID reports an ID that is empty (cs.ErrMissing), or holds control
+// characters, NUL or invalid UTF-8 (cs.ErrInvalidID), naming the field.
 func checkID(field, id string) error {
-	if id == "" {
-		return &cs.FieldError{Field: field, Err: cs.ErrMissing}
-	}
-	for _, r := range id {
-		if r < 0x20 || r == 0x7f || r == utf8.RuneError {
-			return &cs.FieldError{Field: field, Value: clip(id), Err: ErrInvalidText}
-		}
+	if err := cs.CheckID(id); err != nil {
+		return &cs.FieldError{Field: field, Value: clip(id), Err: err}
 	}
 	return nil
 }
@@ -179,15 +167,5 @@ func checkFloat(field string, f float64) error {
 	return nil
 }
 
-// clip cuts a value quoted in an error to 64 bytes and "…".
-func clip(s string) string {
-	const max = 64
-	if len(s) <= max {
-		return s
-	}
-	i := max
-	for i > 0 && !utf8.RuneStart(s[i]) {
-		i--
-	}
-	return s[:i] + "…"
-}
+// clip cuts a value quoted in an error to errs.MaxValue bytes and "…".
+func clip(s string) string { return errs.Clip(s) }

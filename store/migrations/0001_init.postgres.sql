@@ -8,3 +8,5 @@ CREATE TRIGGER cs_override_events_append_only BEFORE UPDATE OR DELETE ON cs_over
 FOR EACH ROW EXECUTE FUNCTION cs_append_only();
 CREATE TRIGGER cs_audit_append_only BEFORE UPDATE OR DELETE ON cs_audit
 FOR EACH ROW EXECUTE FUNCTION cs_append_only();
+CREATE TRIGGER cs_task_closures_append_only BEFORE UPDATE OR DELETE ON cs_task_closures
+FOR EACH ROW EXECUTE FUNCTION cs_append_only();

@@ -134,6 +134,49 @@ CREATE TABLE cs_outcomes (
 );
 CREATE INDEX cs_outcomes_key ON cs_outcomes (day, customer_id, play_id, as_of);
 
+-- Playbook fires: one per customer, play and day, by the run that recorded it.
+CREATE TABLE cs_fires (
+	as_of       {DATE} NOT NULL REFERENCES cs_runs (as_of),
+	customer_id {KEY} NOT NULL,
+	play_id     {KEY} NOT NULL,
+	day         {DATE} NOT NULL,
+	PRIMARY KEY (customer_id, play_id, day)
+);
+CREATE INDEX cs_fires_run ON cs_fires (as_of);
+CREATE INDEX cs_fires_day ON cs_fires (day);
+
+-- Task records as runs left them: a run writes a version of each task it
+-- opened or changed (updated, deferred, expired); the latest version is the
+-- task, unless a person closed it (cs_task_closures).
+CREATE TABLE cs_task_versions (
+	as_of       {DATE} NOT NULL REFERENCES cs_runs (as_of),
+	customer_id {KEY} NOT NULL,
+	task_key    {KEY} NOT NULL,
+	opened      {DATE} NOT NULL,
+	state       {KEY} NOT NULL,
+	play_id     {KEY} NOT NULL,
+	owner       {KEY} NOT NULL,
+	due         {DATE} NOT NULL,
+	record      TEXT NOT NULL,
+	PRIMARY KEY (customer_id, task_key, opened, as_of)
+);
+CREATE INDEX cs_task_versions_run ON cs_task_versions (as_of);
+CREATE INDEX cs_task_versions_key ON cs_task_versions (task_key, opened);
+
+-- Tasks closed by people (done, skipped) between runs: append-only.
+CREATE TABLE cs_task_closures (
+	seq         {INT} PRIMARY KEY,
+	customer_id {KEY} NOT NULL,
+	task_key    {KEY} NOT NULL,
+	opened      {DATE} NOT NULL,
+	state       {KEY} NOT NULL CHECK (state IN ('done', 'skipped')),
+	closed      {DATE} NOT NULL,
+	actor       TEXT NOT NULL,
+	note        TEXT NOT NULL,
+	at          {TIME} NOT NULL,
+	UNIQUE (customer_id, task_key, opened)
+);
+
 -- API tokens, stored only as the SHA-256 of the secret.
 CREATE TABLE cs_tokens (
 	hash       {KEY} PRIMARY KEY,

@@ -7,3 +7,7 @@ CREATE TRIGGER cs_audit_append_only_u BEFORE UPDATE ON cs_audit
 BEGIN SELECT RAISE(ABORT, 'cs_audit is append-only'); END;
 CREATE TRIGGER cs_audit_append_only_d BEFORE DELETE ON cs_audit
 BEGIN SELECT RAISE(ABORT, 'cs_audit is append-only'); END;
+CREATE TRIGGER cs_task_closures_append_only_u BEFORE UPDATE ON cs_task_closures
+BEGIN SELECT RAISE(ABORT, 'cs_task_closures is append-only'); END;
+CREATE TRIGGER cs_task_closures_append_only_d BEFORE DELETE ON cs_task_closures
+BEGIN SELECT RAISE(ABORT, 'cs_task_closures is append-only'); END;

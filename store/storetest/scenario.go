@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -23,73 +24,98 @@ var Start = cs.MustParseDate("2026-06-01")
 // the store), touch assignments carried from the store's last states, a few
 // outcomes and a document. It returns the committed run.
 func Week(ctx context.Context, s *store.Store, book []cs.Customer, asOf cs.Date) (store.Run, error) {
+	r, _, err := week(ctx, s, book, asOf, nil)
+	return r, err
+}
+
+// week is Week; when mem is not nil, it also runs the playbook step on mem,
+// a History kept in memory across weeks, and returns both plans.
+func week(ctx context.Context, s *store.Store, book []cs.Customer, asOf cs.Date, mem *playbook.History) (store.Run, [2]playbook.Schedule, error) {
+	var plans [2]playbook.Schedule
 	at := time.Date(asOf.Year, asOf.Month, asOf.Day, 6, 30, 0, 123456789, time.UTC)
 	tx, err := s.BeginRun(ctx, store.RunInfo{AsOf: asOf, At: at, By: "storetest", Inputs: []string{"customers.csv", "policy.json"}, Version: "v0.0.0-storetest"})
 	if err != nil {
-		return store.Run{}, err
+		return store.Run{}, plans, err
 	}
 	defer tx.Rollback()
 	sc := Scorer()
 	hc, err := store.HealthConfig(sc.Config())
 	if err != nil {
-		return store.Run{}, err
+		return store.Run{}, plans, err
 	}
 	tc, err := store.TouchConfig(Policy())
 	if err != nil {
-		return store.Run{}, err
+		return store.Run{}, plans, err
 	}
 	pc, err := store.PlaybookConfig(playbook.Default())
 	if err != nil {
-		return store.Run{}, err
+		return store.Run{}, plans, err
 	}
 	for _, c := range []store.Config{hc, tc, pc} {
 		if err := tx.SaveConfig(c); err != nil {
-			return store.Run{}, err
+			return store.Run{}, plans, err
 		}
 	}
 	if _, err := tx.ExpireOverrides(); err != nil {
-		return store.Run{}, err
+		return store.Run{}, plans, err
 	}
 	overrides := map[string][]health.Override{}
 	for co, err := range s.ActiveOverrides(ctx, asOf, store.Page{}) {
 		if err != nil {
-			return store.Run{}, err
+			return store.Run{}, plans, err
 		}
 		overrides[co.CustomerID] = co.Overrides
 	}
 	scores := map[string]float64{}
+	results := make([]health.Result, len(book))
 	for i := range book {
 		c := &book[i]
 		if err := tx.AddCustomer(c); err != nil {
-			return store.Run{}, err
+			return store.Run{}, plans, err
 		}
 		r, err := sc.Score(c, asOf, overrides[c.ID]...)
 		if err != nil {
-			return store.Run{}, err
+			return store.Run{}, plans, err
 		}
 		if err := tx.AddHealth(&r); err != nil {
-			return store.Run{}, err
+			return store.Run{}, plans, err
 		}
+		results[i] = r
 		if !r.Unknown {
 			scores[c.ID] = r.Score
 		}
 	}
 	accounts, err := touch.FromCustomers(book, touch.ARR, nil)
 	if err != nil {
-		return store.Run{}, err
+		return store.Run{}, plans, err
 	}
 	for i := range accounts {
 		accounts[i].Health, accounts[i].HealthKnown = scores[accounts[i].ID]
 	}
 	if _, _, err := s.FillTouchStates(ctx, asOf, accounts); err != nil {
-		return store.Run{}, err
+		return store.Run{}, plans, err
 	}
 	res, err := touch.MustCompile(Policy()).Assign(accounts, asOf)
 	if err != nil {
-		return store.Run{}, err
+		return store.Run{}, plans, err
 	}
 	if err := tx.SaveTouch(res); err != nil {
-		return store.Run{}, err
+		return store.Run{}, plans, err
+	}
+	h, err := tx.History(playbook.Default().Lookback())
+	if err != nil {
+		return store.Run{}, plans, err
+	}
+	if plans[0], err = cycle(ctx, s, h, book, asOf, results, res); err != nil {
+		return store.Run{}, plans, err
+	}
+	if err := tx.SaveHistory(h); err != nil {
+		return store.Run{}, plans, err
+	}
+	if mem != nil {
+		if plans[1], err = cycle(ctx, s, mem, book, asOf, results, res); err != nil {
+			return store.Run{}, plans, err
+		}
 	}
 	for i := 0; i < 5 && i < len(book); i++ {
 		o := playbook.Outcome{CustomerID: book[i].ID, Date: asOf.AddDays(-28), Tier: "low",
@@ -98,13 +124,62 @@ func Week(ctx context.Context, s *store.Store, book []cs.Customer, asOf cs.Date)
 			o.PlayID = "renewal-risk"
 		}
 		if err := tx.AddOutcome(o); err != nil {
-			return store.Run{}, err
+			return store.Run{}, plans, err
 		}
 	}
 	if err := tx.SaveDoc("plan", []byte(fmt.Sprintf(`{ "as_of": %q, "customers": %d }`, asOf, len(book)))); err != nil {
-		return store.Run{}, err
+		return store.Run{}, plans, err
 	}
-	return tx.Commit()
+	run, err := tx.Commit()
+	return run, plans, err
+}
+
+// Capacity is the capacity per owner role the weekly plan of Week uses: small,
+// so that some tasks are deferred.
+func Capacity() map[string]playbook.Capacity {
+	return map[string]playbook.Capacity{"csm": {Slots: 3}, "pooled_csm": {Slots: 2}, "support": {Slots: 2},
+		"executive_sponsor": {Slots: 1}, "automated": {Slots: 100}}
+}
+
+// cycle runs the playbook step of a week on h: expire overdue tasks,
+// evaluate the default playbook on each customer's situation (health with the
+// trend from stored snapshots, tier), record, and plan within Capacity.
+func cycle(ctx context.Context, s *store.Store, h *playbook.History, book []cs.Customer, asOf cs.Date,
+	results []health.Result, res *touch.Result) (playbook.Schedule, error) {
+	pb := playbook.Default()
+	if _, err := h.Expire(asOf, 14); err != nil {
+		return playbook.Schedule{}, err
+	}
+	tiers := map[string]touch.Assignment{}
+	for _, a := range res.Accounts {
+		tiers[a.ID] = a
+	}
+	situations := make([]*playbook.Situation, len(book))
+	for i := range book {
+		snaps, err := s.Snapshots(ctx, book[i].ID, asOf.AddDays(-1))
+		if err != nil {
+			return playbook.Schedule{}, err
+		}
+		trend, err := health.ComputeTrend(append(snaps, health.SnapshotOf(&results[i])), health.TrendOptions{Tolerance: 2})
+		if err != nil {
+			return playbook.Schedule{}, err
+		}
+		sit := playbook.NewSituation(&book[i], asOf)
+		sit.SetHealth(&results[i], trend)
+		if a, ok := tiers[book[i].ID]; ok {
+			sit.SetTier(a)
+		}
+		sit.SetEffortFromSignals()
+		situations[i] = sit
+	}
+	tasks, errs := pb.EvaluateAll(situations, h)
+	if len(errs) > 0 {
+		return playbook.Schedule{}, errors.Join(errs...)
+	}
+	if err := h.Record(tasks); err != nil {
+		return playbook.Schedule{}, err
+	}
+	return h.Plan(asOf, Capacity())
 }
 
 // Scenario writes a fixed history into an empty store: three weekly runs of
@@ -138,6 +213,22 @@ func Scenario(ctx context.Context, s *store.Store, n int) error {
 				return err
 			}
 		case 1:
+			open := []string{}
+			for r, err := range s.Tasks(ctx, store.TaskFilter{State: playbook.TaskOpen}, store.Page{Limit: 2}) {
+				if err != nil {
+					return err
+				}
+				open = append(open, r.Task.Key)
+			}
+			if len(open) < 2 {
+				return fmt.Errorf("week 1: %d open tasks, want 2 at least", len(open))
+			}
+			if _, err := s.CloseTask(ctx, open[0], playbook.TaskDone, asOf, "ana", "called: \"it's fixed\"", at); err != nil {
+				return err
+			}
+			if _, err := s.CloseTask(ctx, open[1], playbook.TaskSkipped, asOf, "bo", "customer in legal review", at); err != nil {
+				return err
+			}
 			ev, err := s.SetOverride(ctx, ids(9), health.Override{Points: 80, Reason: "renewal signed", Author: "ana",
 				SetAt: asOf, Expires: asOf.AddDays(90)}, at)
 			if err != nil {
@@ -249,6 +340,22 @@ func Dump(ctx context.Context, s *store.Store) (string, error) {
 			if err := line("active "+r.AsOf.String(), co); err != nil {
 				return "", err
 			}
+		}
+	}
+	for r, err := range s.Tasks(ctx, store.TaskFilter{}, store.Page{}) {
+		if err != nil {
+			return "", err
+		}
+		if err := line("task", r); err != nil {
+			return "", err
+		}
+	}
+	for f, err := range s.Fires(ctx, cs.Date{}, cs.Date{}) {
+		if err != nil {
+			return "", err
+		}
+		if err := line("fire", f); err != nil {
+			return "", err
 		}
 	}
 	for g, err := range s.Grades(ctx, cs.Date{}, cs.Date{}) {

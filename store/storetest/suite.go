@@ -41,6 +41,8 @@ func Run(t *testing.T, open Opener) {
 		{"Overrides", testOverrides},
 		{"AppendOnly", testAppendOnly},
 		{"Touch", testTouch},
+		{"Tasks", testTasks},
+		{"CloseTask", testCloseTask},
 		{"Trend", testTrend},
 		{"Tokens", testTokens},
 		{"Pages", testPages},
@@ -429,8 +431,9 @@ func testBadInput(t *testing.T, open Opener) {
 		want error
 	}{
 		// PostgreSQL refuses NUL in text; both stores refuse it the same way.
-		{"NUL in ID", func(r *health.Result) { r.CustomerID = "c\x00d" }, store.ErrInvalidText},
-		{"invalid UTF-8", func(r *health.Result) { r.CustomerID = "c\xffd" }, store.ErrInvalidText},
+		{"NUL in ID", func(r *health.Result) { r.CustomerID = "c\x00d" }, cs.ErrInvalidID},
+		{"invalid UTF-8", func(r *health.Result) { r.CustomerID = "c\xffd" }, cs.ErrInvalidID},
+		{"NUL in text", func(r *health.Result) { r.Grade = "red\x00" }, store.ErrInvalidText},
 		{"empty ID", func(r *health.Result) { r.CustomerID = "" }, cs.ErrMissing},
 		// SQLite would store NaN as NULL.
 		{"NaN score", func(r *health.Result) { r.Score = nan() }, cs.ErrNotFinite},
