@@ -192,6 +192,18 @@ func (s *Store) loadLayout(ctx context.Context, db rowQuerier, k layoutKey) (*la
 // into the caches: small tables, read in the snapshot of the rows that refer
 // to them.
 func (s *Store) warm(ctx context.Context, q queryer) error {
+	// Both tables only grow: when the caches hold as many rows, they hold
+	// them all, and one cheap query saves reading them again.
+	var nc, nl int
+	if err := q.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM cs_configs), (SELECT COUNT(*) FROM cs_health_layouts)`).Scan(&nc, &nl); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	full := len(s.cfgInfo) >= nc && len(s.layouts) >= nl
+	s.mu.Unlock()
+	if full {
+		return nil
+	}
 	cfgs := map[int64]configInfo{}
 	for c, err := range listOn(ctx, s, q, "reading configurations", `SELECT id, fingerprint, version FROM cs_configs`, nil,
 		func(rows *sql.Rows) (struct {
