@@ -59,3 +59,14 @@ func afterSeq(after string) (int64, error) {
 	}
 	return n, nil
 }
+
+// StateVersion returns a number that grows with every write to the store
+// (the audit's last Seq; 0 for a store never written): an ETag for anything
+// read from it.
+func (s *Store) StateVersion(ctx context.Context) (int64, error) {
+	var n sql.NullInt64
+	if err := s.db.QueryRowContext(ctx, `SELECT MAX(seq) FROM cs_audit`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: reading the state version: %w", classify(err))
+	}
+	return n.Int64, nil
+}

@@ -60,7 +60,7 @@
 // [ScopeAdmin]; [ParseScope]), [Store.CreateToken], [Store.AddToken],
 // [HashToken], [Store.Authenticate], [Store.Token], [Store.TokenByHash],
 // [Store.RevokeToken], [Store.Tokens] → [Token]; [Store.Audit] →
-// [AuditEntry].
+// [AuditEntry]; [Store.StateVersion] (grows with every write: an ETag).
 //
 // Listings stream with iter.Seq2 and page with [Page]: a stable order by a
 // unique key and "after this key" reads, never offsets.

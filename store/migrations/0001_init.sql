@@ -74,6 +74,17 @@ CREATE TABLE cs_health (
 CREATE UNIQUE INDEX cs_health_customer ON cs_health (customer_id, as_of);
 CREATE UNIQUE INDEX cs_health_run ON cs_health (as_of, customer_id);
 
+-- The book's grades per run: counts and score sums in millionths of a point,
+-- summed when the run commits so that grades over time read a few rows.
+CREATE TABLE cs_grades (
+	as_of       {DATE} NOT NULL,
+	grade_index {INT} NOT NULL,
+	grade       TEXT NOT NULL,
+	customers   {INT} NOT NULL,
+	score_micro {INT} NOT NULL,
+	PRIMARY KEY (as_of, grade_index, grade)
+);
+
 -- Customer snapshots as the run read them (Customer.MarshalJSON).
 CREATE TABLE cs_customers (
 	as_of       {DATE} NOT NULL,

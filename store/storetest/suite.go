@@ -722,9 +722,16 @@ func testTokens(t *testing.T, open Opener) {
 	ctx := context.Background()
 	s := open(t)
 	at := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	v0, err := s.StateVersion(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
 	secret, tok, err := s.CreateToken(ctx, "crm", store.ScopeWrite, "admin", at)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if v1, err := s.StateVersion(ctx); err != nil || v1 <= v0 {
+		t.Errorf("StateVersion after a write = %d (%v), before %d", v1, err, v0)
 	}
 	if tok.Hash != store.HashToken(secret) || strings.Contains(dump(t, s), secret) {
 		t.Error("the secret is stored, or its hash is wrong")
