@@ -54,7 +54,7 @@ func afterSeq(after string) (int64, error) {
 		return 0, nil
 	}
 	n, err := strconv.ParseInt(after, 10, 64)
-	if err != nil || n < 0 {
+	if err != nil || n < 0 || strconv.FormatInt(n, 10) != after {
 		return 0, fmt.Errorf("store: page after %q: not a sequence number", clip(after))
 	}
 	return n, nil

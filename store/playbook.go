@@ -216,13 +216,13 @@ func parseTaskCursor(c string) (taskKey, error) {
 	if c == "" {
 		return taskKey{}, nil
 	}
-	b, err := base64.RawURLEncoding.DecodeString(c)
+	b, err := base64.RawURLEncoding.Strict().DecodeString(c)
 	parts := strings.Split(string(b), "\x00")
 	if err != nil || len(parts) != 3 {
 		return taskKey{}, fmt.Errorf("store: page after %q: not a task cursor", clip(c))
 	}
 	d, err := cs.ParseDate(parts[2])
-	if err != nil {
+	if err != nil || TaskCursorOf(parts[0], parts[1], parts[2]) != c { // base64 skips line breaks
 		return taskKey{}, fmt.Errorf("store: page after %q: not a task cursor", clip(c))
 	}
 	return taskKey{parts[0], parts[1], d}, nil
