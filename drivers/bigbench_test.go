@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -18,10 +19,16 @@ import (
 	"github.com/successkit/cs/store/storetest"
 )
 
-const (
-	bigCustomers = 1_000_000
-	bigWeeks     = 52
-)
+const bigWeeks = 52
+
+// bigCustomers is the fixture's number of customers: 1,000,000, or
+// SUCCESSKIT_BENCH_CUSTOMERS for a quick try.
+var bigCustomers = func() int {
+	if n, err := strconv.Atoi(os.Getenv("SUCCESSKIT_BENCH_CUSTOMERS")); err == nil && n > 0 {
+		return n
+	}
+	return 1_000_000
+}()
 
 // bigHealthConfig is a one-measure scorecard: the fixture's rows are as
 // many as a real store's, with a short detail, so that it fits a test disk.
@@ -127,7 +134,7 @@ func buildBig(path string) error {
 			coverage, computed, computed_unknown, vetoes, weakest, override, detail)
 			SELECT ?, printf('c%07d', i), ?, 'default', s, CASE WHEN s <= 50 THEN 'red' WHEN s <= 75 THEN 'yellow' ELSE 'green' END,
 				CASE WHEN s <= 50 THEN 0 WHEN s <= 75 THEN 1 ELSE 2 END, 0, 0, 1, s, 0, 0, 0, NULL, ?
-			FROM (SELECT i, ((i * 2654435761 + ? * 40503) % 10001) / 100.0 AS s FROM c)`, bigCustomers-1, d, config, w, detail); err != nil {
+			FROM (SELECT i, ((i * 2654435761 + ? * 40503) % 10001) / 100.0 AS s FROM c)`, bigCustomers-1, d, config, detail, w); err != nil {
 			return fmt.Errorf("week %d: %w", w, err)
 		}
 	}
