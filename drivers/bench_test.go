@@ -23,10 +23,10 @@ import (
 func benchResults(b *testing.B) []health.Result {
 	b.Helper()
 	sc := storetest.Scorer()
-	book := storetest.Book(1000, 42, storetest.Start, false)
+	book := storetest.Book(1000, 42, storetest.Start(), false)
 	out := make([]health.Result, len(book))
 	for i := range book {
-		r, err := sc.Score(&book[i], storetest.Start)
+		r, err := sc.Score(&book[i], storetest.Start())
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -38,7 +38,7 @@ func benchResults(b *testing.B) []health.Result {
 // saveWithStore saves n results as one run through the store.
 func saveWithStore(b *testing.B, s *store.Store, results []health.Result, n int) {
 	ctx := context.Background()
-	tx, err := s.BeginRun(ctx, store.RunInfo{AsOf: storetest.Start, At: time.Unix(1_780_000_000, 0), By: "bench"})
+	tx, err := s.BeginRun(ctx, store.RunInfo{AsOf: storetest.Start(), At: time.Unix(1_780_000_000, 0), By: "bench"})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -120,7 +120,7 @@ func refSQLite(b *testing.B, db *sql.DB, ref refRows, n, rowsPer int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	asOf := storetest.Start.String()
+	asOf := storetest.Start().String()
 	args := make([]any, 0, 16*rowsPer)
 	for i := 0; i < n; i++ {
 		args = append(args, asOf, fmt.Sprintf("b%08d", i))
@@ -173,7 +173,7 @@ func refPostgres(b *testing.B, db *sql.DB, ref refRows, n int) {
 			return err
 		}
 		defer tx.Rollback(ctx)
-		asOf := time.Date(storetest.Start.Year, storetest.Start.Month, storetest.Start.Day, 0, 0, 0, 0, time.UTC)
+		asOf := time.Date(storetest.Start().Year, storetest.Start().Month, storetest.Start().Day, 0, 0, 0, 0, time.UTC)
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"cs_health"}, strings.Split(healthColumns, ", "), &copySource{ref: ref, asOf: asOf, n: n}); err != nil {
 			return err
 		}

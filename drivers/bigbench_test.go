@@ -71,7 +71,7 @@ func bigStore(b *testing.B) *store.Store {
 	return s
 }
 
-func bigDate(w int) cs.Date { return storetest.Start.AddDays(7 * w) }
+func bigDate(w int) cs.Date { return storetest.Start().AddDays(7 * w) }
 
 func buildBig(path string) error {
 	ctx := context.Background()
