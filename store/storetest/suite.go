@@ -768,6 +768,12 @@ func testTokens(t *testing.T, open Opener) {
 	if len(list) != 1 {
 		t.Errorf("Tokens: %d", len(list))
 	}
+	if byName, err := s.Token(ctx, "crm"); err != nil || byName.Hash != tok.Hash {
+		t.Errorf("Token(crm) = %+v, %v", byName, err)
+	}
+	if _, err := s.Token(ctx, "nobody"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("Token(nobody) = %v, want ErrNotFound", err)
+	}
 }
 
 // Every listing pages by its key without offsets: the pages concatenate to
@@ -775,7 +781,7 @@ func testTokens(t *testing.T, open Opener) {
 func testPages(t *testing.T, open Opener) {
 	ctx := context.Background()
 	s := open(t)
-	book := Book(23, 15, Start(), true)
+	book := Book(60, 15, Start(), true)
 	mustWeek(t, s, book, Start())
 	whole := collect(t, s.HealthOn(ctx, Start(), store.Page{}))
 	var paged []health.Result
@@ -785,7 +791,7 @@ func testPages(t *testing.T, open Opener) {
 		if len(page) == 0 {
 			break
 		}
-		if pages > 10 {
+		if pages > 20 {
 			t.Fatal("paging does not end")
 		}
 		paged = append(paged, page...)
@@ -801,6 +807,37 @@ func testPages(t *testing.T, open Opener) {
 	}
 	if _, err := collectErr(s.Runs(ctx, store.Page{After: "not a date"})); err == nil {
 		t.Error("a malformed date cursor is accepted")
+	}
+	// Tasks page by an opaque cursor.
+	allTasks := collect(t, s.Tasks(ctx, store.TaskFilter{}, store.Page{}))
+	if len(allTasks) < 3 {
+		t.Fatalf("%d tasks: too few to page", len(allTasks))
+	}
+	var pagedTasks []playbook.TaskRecord
+	cursor := ""
+	for pages := 0; ; pages++ {
+		page := collect(t, s.Tasks(ctx, store.TaskFilter{}, store.Page{After: cursor, Limit: 2}))
+		if len(page) == 0 || pages > len(allTasks) {
+			break
+		}
+		pagedTasks = append(pagedTasks, page...)
+		cursor = store.TaskCursor(page[len(page)-1])
+	}
+	same(t, "paged tasks", pagedTasks, allTasks)
+	if _, err := collectErr(s.Tasks(ctx, store.TaskFilter{}, store.Page{After: "not a cursor"})); err == nil {
+		t.Error("a malformed task cursor is accepted")
+	}
+	// A customer's snapshots and tier history page by date.
+	mustWeek(t, s, book, Start().AddDays(7))
+	snaps := collect(t, s.CustomerHistory(ctx, book[0].ID, store.Page{}))
+	if len(snaps) != 2 || snaps[0].AsOf != Start() || snaps[1].Customer.ID != book[0].ID {
+		t.Errorf("CustomerHistory = %+v", snaps)
+	}
+	if later := collect(t, s.CustomerHistory(ctx, book[0].ID, store.Page{After: Start().String()})); len(later) != 1 {
+		t.Errorf("CustomerHistory after %s: %d snapshots, want 1", Start(), len(later))
+	}
+	if h := collect(t, s.HealthHistory(ctx, book[0].ID, store.Page{Limit: 1})); len(h) != 1 || h[0].AsOf != Start() {
+		t.Errorf("HealthHistory with Limit 1 = %+v", h)
 	}
 }
 
