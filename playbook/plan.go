@@ -2,7 +2,11 @@ package playbook
 
 import (
 	"fmt"
+	"math"
 	"slices"
+	"strconv"
+
+	cs "github.com/successkit/cs"
 )
 
 // Capacity is what one owner role can do in the planning period: at most Slots
@@ -39,14 +43,20 @@ type Schedule struct {
 // goes in if its role still has a slot and its hours; otherwise it is deferred
 // with the reason, naming the higher-ranked tasks that used the capacity. A
 // smaller task ranked lower may still fit after a larger one was deferred. This
-// makes the "must vs. better than nothing" call of DOMAIN.md §1 (seed 000)
-// explicit. tasks is not modified. Plan returns an error for a negative or
+// makes the "must vs. better than nothing" call explicit (S-cubism article). tasks is not modified. Plan returns an error for a negative or
 // non-finite capacity.
 func Plan(tasks []Task, capacity map[string]Capacity) (Schedule, error) {
 	for _, role := range sortedRoles(capacity) {
 		c := capacity[role]
-		if c.Slots < 0 || !(c.Hours >= 0) || c.Hours > 1e12 {
-			return Schedule{}, &Error{Path: "capacity." + role, Err: ErrSyntax, Msg: fmt.Sprintf("slots %d, hours %v: want non-negative and finite", c.Slots, c.Hours)}
+		switch {
+		case c.Slots < 0:
+			return Schedule{}, wrap(fieldErr("capacity."+role+".slots", strconv.Itoa(c.Slots), cs.ErrNegative))
+		case math.IsNaN(c.Hours) || math.IsInf(c.Hours, 0):
+			return Schedule{}, wrap(fieldErr("capacity."+role+".hours", "", cs.ErrNotFinite))
+		case c.Hours < 0:
+			return Schedule{}, wrap(fieldErr("capacity."+role+".hours", strconv.FormatFloat(c.Hours, 'g', -1, 64), cs.ErrNegative))
+		case c.Hours > 1e12:
+			return Schedule{}, wrap(fieldErr("capacity."+role+".hours", strconv.FormatFloat(c.Hours, 'g', -1, 64), why(cs.ErrRange, "at most 1e12")))
 		}
 	}
 	sorted := slices.Clone(tasks)

@@ -1,19 +1,20 @@
 package playbook
 
 import (
-	"fmt"
 	"math"
 	"slices"
+	"strconv"
 
 	cs "github.com/successkit/cs"
 )
 
-// tierNames are the touch model tiers (DOMAIN.md §3). Community touch overlays
-// the tiers and is the Situation's Community flag, not a tier.
+// tierNames are the touch model's tiers (S-cubism article; the community-touch
+// column, 2024). Community touch overlays the tiers and is the Situation's
+// Community flag, not a tier.
 var tierNames = []string{"high", "low", "tech"}
 
 // trendNames are the health trend directions, after Gainsight's up / down / same
-// (DOMAIN.md §4).
+// (Gainsight's documentation of score trends).
 var trendNames = []string{"down", "same", "up"}
 
 // Situation is what a play reads about one customer at one evaluation: the
@@ -86,9 +87,32 @@ func known(v float64, ok bool) float64 {
 	return v
 }
 
-// check reports the first known number of s outside its field's domain (NaN and
-// infinities included) as an *Error wrapping cs.ErrRange, its path under prefix.
+// check reports the first problem that keeps s from being evaluated, its path
+// under prefix: no customer ID or an invalid one, no date, or a known number of
+// s or of s.Previous outside its field's domain (NaN and infinities included).
 func (s *Situation) check(prefix string) error {
+	if s == nil || s.Customer == nil {
+		return fieldErr(prefix+".customer.id", "", cs.ErrMissing)
+	}
+	id := s.Customer.ID
+	if err := cs.CheckID(id); err != nil {
+		return fieldErr(prefix+".customer.id", id, err)
+	}
+	if !s.Now.Valid() {
+		return rowErr(prefix+".now", id, s.Now.String(), cs.ErrInvalidDate)
+	}
+	if err := s.checkNumbers(prefix); err != nil {
+		return err
+	}
+	if s.Previous != nil {
+		return s.Previous.checkNumbers(prefix + ".previous")
+	}
+	return nil
+}
+
+// checkNumbers reports the first known number of s outside its field's domain
+// (NaN and infinities included), wrapping cs.ErrRange.
+func (s *Situation) checkNumbers(prefix string) error {
 	for _, f := range [...]struct {
 		name   string
 		v      float64
@@ -105,7 +129,7 @@ func (s *Situation) check(prefix string) error {
 			if s.Customer != nil {
 				id = s.Customer.ID
 			}
-			return &Error{Path: prefix + "." + f.name, Err: cs.ErrRange, Msg: fmt.Sprintf("customer %q: %v, want %v..%v", id, f.v, f.lo, f.hi)}
+			return rowErr(prefix+"."+f.name, id, strconv.FormatFloat(f.v, 'g', -1, 64), why(cs.ErrRange, "want %v..%v", f.lo, f.hi))
 		}
 	}
 	return nil

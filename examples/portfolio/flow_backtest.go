@@ -51,9 +51,13 @@ func runBacktest(in *input, customers []cs.Customer, asof cs.Date, h *healthSect
 		return nil, nil
 	}
 	sec := &backtestSection{}
-	outcomes, errs := health.ReadOutcomes(bytes.NewReader(data), in.name(samplebook.OutcomesFile))
-	for _, e := range errs {
-		sec.Errors = append(sec.Errors, e.Error())
+	var outcomes []health.Outcome
+	for o, err := range health.ReadOutcomes(bytes.NewReader(data), in.name(samplebook.OutcomesFile)) {
+		if err != nil {
+			sec.Errors = append(sec.Errors, err.Error())
+			continue
+		}
+		outcomes = append(outcomes, o)
 	}
 	known := map[string]bool{}
 	for _, o := range outcomes {

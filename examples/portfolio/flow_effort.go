@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/successkit/cs"
@@ -46,7 +47,7 @@ type silentRow struct {
 	Evidence []evidence `json:"evidence"`
 }
 
-// evidence is a trouble sign of effort.Silence.Find, with JSON names.
+// evidence is a trouble sign of effort.Silence.FindAt, with JSON names.
 type evidence struct {
 	Sign      string  `json:"sign"`
 	Value     float64 `json:"value"`
@@ -78,15 +79,15 @@ func runEffort(in *input, customers []cs.Customer, asof cs.Date) (*effortSection
 		if events != nil {
 			ev = bytes.NewReader(events)
 		}
-		batch, errs := effort.LoadBatch(bytes.NewReader(contacts), ev)
-		for _, e := range errs {
-			sec.Errors = append(sec.Errors, e.Error())
+		batch, err := effort.LoadBatch(bytes.NewReader(contacts), samplebook.ContactsFile, ev, samplebook.CaseEventsFile)
+		if err != nil {
+			sec.Errors = append(sec.Errors, strings.Split(err.Error(), "\n")...)
 		}
 		m, err := effort.NewModel(effort.Config{})
 		if err != nil {
 			return nil, fmt.Errorf("portfolio: %w", err)
 		}
-		report = m.Analyze(batch, now)
+		report = m.AnalyzeAt(batch, now)
 		sec.report = report
 		for _, e := range report.Errors {
 			sec.Errors = append(sec.Errors, e.Error())
@@ -98,12 +99,11 @@ func runEffort(in *input, customers []cs.Customer, asof cs.Date) (*effortSection
 	var responses []effort.Response
 	var ces []effort.CustomerCES
 	if surveys != nil {
-		var errs []error
-		responses, errs = effort.ReadResponses(bytes.NewReader(surveys))
-		for _, e := range errs {
-			sec.Errors = append(sec.Errors, e.Error())
-		}
 		var err error
+		responses, err = effort.ReadResponses(bytes.NewReader(surveys), samplebook.SurveysFile)
+		if err != nil {
+			sec.Errors = append(sec.Errors, strings.Split(err.Error(), "\n")...)
+		}
 		ces, err = effort.CESByCustomer(responses, now.AddDate(0, 0, -90), now)
 		if err != nil {
 			return nil, fmt.Errorf("portfolio: %w", err)
@@ -148,7 +148,7 @@ func runEffort(in *input, customers []cs.Customer, asof cs.Date) (*effortSection
 			active = append(active, c)
 		}
 	}
-	silent, err := effort.Silence{}.Find(profiles, active, responses, nil, now)
+	silent, err := effort.Silence{}.FindAt(profiles, active, responses, nil, now)
 	if err != nil {
 		sec.Errors = append(sec.Errors, err.Error())
 	}

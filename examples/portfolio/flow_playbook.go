@@ -121,9 +121,10 @@ func runPlaybook(in *input, customers []cs.Customer, asof cs.Date, h *healthSect
 		}
 		sits = append(sits, s)
 	}
-	tasks, errs := pb.EvaluateAll(sits, nil)
-	for _, err := range errs {
-		sec.Errors = append(sec.Errors, err.Error())
+	tasks, err := pb.EvaluateAll(sits, nil)
+	if err != nil {
+		// One line per bad situation: the first ten, then how many more.
+		sec.Errors = append(sec.Errors, strings.Split(err.Error(), "\n")...)
 	}
 	sec.Fired = len(tasks)
 	for _, k := range tasks {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"strings"
 
 	"github.com/successkit/cs"
 	"github.com/successkit/cs/examples/samplebook"
@@ -83,12 +84,12 @@ func runRetention(in *input, t *touchSection, asof cs.Date) (*retentionSection, 
 			opt.Rates = append(opt.Rates, retention.Rate{From: cs.Currency(cur), Rate: d})
 		}
 	}
-	book, err := retention.ReadMRR(bytes.NewReader(data), opt)
+	book, err := retention.ReadBook(bytes.NewReader(data), samplebook.MRRFile, opt)
 	if err != nil {
 		return nil, fmt.Errorf("portfolio: %w", err)
 	}
-	for _, e := range book.Errors() {
-		sec.Errors = append(sec.Errors, e.Error())
+	if err := book.Err(); err != nil {
+		sec.Errors = append(sec.Errors, strings.Split(err.Error(), "\n")...)
 	}
 	sec.Currency = book.Currency()
 	first, last := book.Months()
