@@ -13,7 +13,7 @@ import (
 )
 
 var healthCols = []string{"as_of", "customer_id", "config", "profile", "score", "grade", "grade_index", "unknown",
-	"cause", "coverage", "computed", "computed_unknown", "vetoes", "weakest", "override", "detail"}
+	"cause", "coverage", "computed", "computed_unknown", "vetoes", "weakest", "override", "churn", "detail"}
 
 // AddHealth adds a health result to the run: its score, grade, coverage,
 // profile, causes, the computed score beside an override, and every measure's
@@ -58,8 +58,16 @@ func (t *RunTx) AddHealth(r *health.Result) error {
 		}
 		override = string(j)
 	}
+	var churn any
+	if !r.Churn.IsZero() {
+		j, err := json.Marshal(r.Churn)
+		if err != nil {
+			return fmt.Errorf("store: run %s: health: customer %q: churn: %w", t.run.AsOf, clip(r.CustomerID), err)
+		}
+		churn = string(j)
+	}
 	if err := in.add(t.s.dateArg(r.AsOf), r.CustomerID, id, r.Profile, r.Score, r.Grade, int64(r.GradeIndex), r.Unknown,
-		int64(r.Cause), r.Coverage, r.Computed, r.ComputedUnknown, int64(r.Vetoes), int64(r.Weakest), override, detail); err != nil {
+		int64(r.Cause), r.Coverage, r.Computed, r.ComputedUnknown, int64(r.Vetoes), int64(r.Weakest), override, churn, detail); err != nil {
 		return t.fail(err)
 	}
 	if t.run.HealthConfig == "" {
@@ -82,7 +90,8 @@ func (t *RunTx) checkResult(r *health.Result) error {
 	for _, f := range [...]struct {
 		name string
 		v    float64
-	}{{"score", r.Score}, {"coverage", r.Coverage}, {"computed", r.Computed}} {
+	}{{"score", r.Score}, {"coverage", r.Coverage}, {"computed", r.Computed},
+		{"churn.p", r.Churn.P}, {"churn.low", r.Churn.Low}, {"churn.high", r.Churn.High}} {
 		if err := checkFloat(f.name, f.v); err != nil {
 			return fe(f.name, cs.ErrNotFinite)
 		}
@@ -279,7 +288,7 @@ func (s *Store) cached(config int64, profile string) (configInfo, *layout, error
 // tables a result refers to, in the rows' own snapshot: when the caches hold
 // as many configurations and layouts, they hold every one the rows name.
 const healthSelect = `SELECT as_of, customer_id, config, profile, score, grade, grade_index, unknown, cause, coverage,
-	computed, computed_unknown, vetoes, weakest, override, detail,
+	computed, computed_unknown, vetoes, weakest, override, churn, detail,
 	(SELECT COUNT(*) FROM cs_configs), (SELECT COUNT(*) FROM cs_health_layouts) FROM cs_health `
 
 // healthScan reads health rows, reusing its buffers and sharing the
@@ -287,7 +296,8 @@ const healthSelect = `SELECT as_of, customer_id, config, profile, score, grade, 
 type healthScan struct {
 	s                    *Store
 	asOf, profile, grade sql.RawBytes
-	override, detail     sql.RawBytes
+	override, churn      sql.RawBytes
+	detail               sql.RawBytes
 	nConfigs, nLayouts   int
 	words                map[string]string
 }
@@ -306,7 +316,7 @@ func (h *healthScan) scan(rows *sql.Rows) (health.Result, error) {
 	var r health.Result
 	var config, gradeIndex, cause, vetoes, weakest int64
 	if err := rows.Scan(&h.asOf, &r.CustomerID, &config, &h.profile, &r.Score, &h.grade, &gradeIndex, boolCol{&r.Unknown},
-		&cause, &r.Coverage, &r.Computed, boolCol{&r.ComputedUnknown}, &vetoes, &weakest, &h.override, &h.detail,
+		&cause, &r.Coverage, &r.Computed, boolCol{&r.ComputedUnknown}, &vetoes, &weakest, &h.override, &h.churn, &h.detail,
 		&h.nConfigs, &h.nLayouts); err != nil {
 		return r, err
 	}
@@ -324,6 +334,11 @@ func (h *healthScan) scan(rows *sql.Rows) (health.Result, error) {
 		r.Overridden = true
 		if err := json.Unmarshal(h.override, &r.Override); err != nil {
 			return r, fmt.Errorf("customer %q on %s: override: %w", r.CustomerID, r.AsOf, err)
+		}
+	}
+	if h.churn != nil {
+		if err := json.Unmarshal(h.churn, &r.Churn); err != nil {
+			return r, fmt.Errorf("customer %q on %s: churn: %w", r.CustomerID, r.AsOf, err)
 		}
 	}
 	if err := decodeDetail(h.detail, l, &r); err != nil {

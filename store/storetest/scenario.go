@@ -3,7 +3,6 @@ package storetest
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -169,9 +168,9 @@ func cycle(ctx context.Context, s *store.Store, h *playbook.History, book []cs.C
 		sit.SetEffortFromSignals()
 		situations[i] = sit
 	}
-	tasks, errs := pb.EvaluateAll(situations, h)
-	if len(errs) > 0 {
-		return playbook.Schedule{}, errors.Join(errs...)
+	tasks, err := pb.EvaluateAll(situations, h)
+	if err != nil {
+		return playbook.Schedule{}, err
 	}
 	if err := h.Record(tasks); err != nil {
 		return playbook.Schedule{}, err
