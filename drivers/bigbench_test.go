@@ -168,7 +168,7 @@ func buildBig(path string) error {
 		return err
 	}
 	for _, q := range []string{
-		`CREATE UNIQUE INDEX cs_health_customer ON cs_health (customer_id, as_of)`,
+		`CREATE INDEX cs_health_customer ON cs_health (customer_id, as_of, score, unknown)`,
 		`CREATE UNIQUE INDEX cs_health_run ON cs_health (as_of, customer_id)`,
 		`CREATE INDEX cs_touch_customer ON cs_touch (customer_id, as_of)`,
 		`CREATE INDEX cs_task_versions_run ON cs_task_versions (as_of)`,
@@ -259,6 +259,7 @@ func BenchmarkHealthHistory52(b *testing.B) {
 	b.ReportMetric(float64(p99.Microseconds()), "p99-µs")
 	b.ReportMetric(float64(refMed.Microseconds()), "ref-median-µs")
 	b.ReportMetric(float64(med)/float64(refMed), "x-ref")
+	b.Logf("median %v p99 %v reference median %v", med, p99, refMed)
 	if med > time.Millisecond {
 		b.Errorf("median read of 52 weekly results: %v, budget 1 ms", med)
 	}
