@@ -21,6 +21,11 @@ import (
 
 const bigWeeks = 52
 
+// fixtureVersion names the fixture's layout in its file name: change it with
+// the schema's tables or indexes, so that a cached fixture of another layout
+// is not read.
+const fixtureVersion = 2
+
 // bigCustomers is the fixture's number of customers: 1,000,000, or
 // SUCCESSKIT_BENCH_CUSTOMERS for a quick try.
 var bigCustomers = func() int {
@@ -55,7 +60,7 @@ func bigStore(b *testing.B) *store.Store {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		b.Fatal(err)
 	}
-	path := filepath.Join(dir, fmt.Sprintf("store-v%d-%dx%d.db", store.SchemaVersion, bigCustomers, bigWeeks))
+	path := filepath.Join(dir, fmt.Sprintf("store-v%d.%d-%dx%d.db", store.SchemaVersion, fixtureVersion, bigCustomers, bigWeeks))
 	if _, err := os.Stat(path); err != nil {
 		start := time.Now()
 		if err := buildBig(path); err != nil {
