@@ -326,3 +326,23 @@ func matches(sel *Selector, c *cs.Customer) bool {
 	}
 	return true
 }
+
+// Attach binds r, a result decoded from JSON or read back from a store, to the
+// scorer's profile of the same name, so that VetoNames and Reasons can name its
+// vetoes and required measures again (a decoded Result carries every data field
+// but not the compiled profile that produced it). r must come from the scorer's
+// configuration: a different Fingerprint is an error wrapping ErrInvalidConfig, and
+// so is a profile the configuration does not have. r is left unchanged on an error.
+func (s *Scorer) Attach(r *Result) error {
+	if r.Fingerprint != s.fingerprint {
+		return fmt.Errorf("health: result of customer %q: fingerprint %s is not the scorer's %s: %w",
+			errs.Clip(r.CustomerID), errs.Clip(r.Fingerprint), s.fingerprint, ErrInvalidConfig)
+	}
+	for i := range s.profiles {
+		if s.profiles[i].name == r.Profile {
+			r.prof = &s.profiles[i]
+			return nil
+		}
+	}
+	return fmt.Errorf("health: result of customer %q: profile %q: %w", errs.Clip(r.CustomerID), errs.Clip(r.Profile), ErrInvalidConfig)
+}

@@ -20,7 +20,8 @@
 // Scoring: [Compile] gives a [Scorer]; [Scorer.Score] and [Scorer.ScoreInto]
 // (with [Override]s) give a [Result] of [MeasureResult]s and [GroupResult]s,
 // with [Status], [UnknownCause], [Result.Reasons], [Result.WeakestMeasure] and
-// [Result.VetoNames]. Batches: [Scorer.Batch] over [Input]s, [Scorer.ScoreBook].
+// [Result.VetoNames]; [Scorer.Attach] binds a result read back from JSON or a
+// store to its profile again. Batches: [Scorer.Batch] over [Input]s, [Scorer.ScoreBook].
 // The columnar path for large books: [Columns], [SetPresent], [Scorer.Plan] →
 // [Plan], [Plan.Score] → [Scored].
 //
