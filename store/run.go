@@ -268,7 +268,7 @@ func (t *RunTx) Commit() (Run, error) {
 	if err := t.usable(); err != nil {
 		return Run{}, err
 	}
-	for _, name := range []string{"cs_health", "cs_customers", "cs_touch", "cs_outcomes", "cs_fires", "cs_task_versions"} {
+	for _, name := range []string{"cs_health", "cs_customers", "cs_touch", "cs_outcomes", "cs_fires"} {
 		if in := t.ins[name]; in != nil {
 			if err := in.close(); err != nil {
 				return Run{}, t.fail(err)
@@ -278,7 +278,6 @@ func (t *RunTx) Commit() (Run, error) {
 	c := &t.run.Counts
 	c.Health, c.Customers, c.Touch = t.total("cs_health"), t.total("cs_customers"), t.total("cs_touch")
 	c.Outcomes, c.Fires = t.total("cs_outcomes"), t.total("cs_fires")
-	c.Tasks += t.total("cs_task_versions")
 	if _, err := t.w.exec(`UPDATE cs_runs SET health_config = ?, touch_config = ?, playbook_config = ?,
 		n_health = ?, n_customers = ?, n_touch = ?, n_fires = ?, n_tasks = ?, n_outcomes = ?, n_expired = ? WHERE as_of = ?`,
 		nullString(t.run.HealthConfig), nullString(t.run.TouchConfig), nullString(t.run.PlaybookConfig),
