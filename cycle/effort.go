@@ -116,10 +116,7 @@ func (r *run) runEffort() error {
 	r.eff = e
 	var friction []effort.CustomerFriction
 	if in.Contacts.R != nil {
-		batch, errs := effort.LoadBatch(in.Contacts.R, in.CaseEvents.R)
-		for _, err := range errs {
-			rep.Errors.add(r.top, err)
-		}
+		batch := loadBatch(in.Contacts, in.CaseEvents, func(err error) { rep.Errors.add(r.top, err) })
 		report := r.c.effort.Analyze(batch, now)
 		for _, err := range report.Errors {
 			rep.Errors.add(r.top, err)
@@ -145,10 +142,7 @@ func (r *run) runEffort() error {
 	}
 	var ces []effort.CustomerCES
 	if in.Surveys.R != nil {
-		responses, errs := effort.ReadResponses(in.Surveys.R)
-		for _, err := range errs {
-			rep.Errors.add(r.top, err)
-		}
+		responses := readResponses(in.Surveys, func(err error) { rep.Errors.add(r.top, err) })
 		var err error
 		from := now.AddDate(0, 0, -90)
 		if ces, err = effort.CESByCustomer(responses, from, now); err != nil {

@@ -40,12 +40,21 @@ func (r *run) runRetention() error {
 	}
 	opt, rates := r.c.retentionOptions()
 	sec := &RetentionReport{Currency: opt.Currency, Rates: rates, Monthly: []MonthMoves{}, Cohorts: []CohortRow{}}
-	book, err := retention.ReadMRR(r.in.MRR.R, opt)
+	r.rep.Retention = sec
+	// A file the retention book cannot be built from is reported, and the
+	// week's other steps are kept.
+	in, err := checked(r.in.MRR)
 	if err != nil {
-		return fmt.Errorf("cycle: %s: %w", r.in.MRR.Name, err)
+		sec.Errors.add(r.top, err)
+		return nil
+	}
+	book, err := retention.ReadMRR(in, opt)
+	if err != nil {
+		sec.Errors.add(r.top, fmt.Errorf("%s: %w", r.in.MRR.Name, err))
+		return nil
 	}
 	for _, e := range book.Errors() {
-		sec.Errors.add(r.top, e)
+		sec.Errors.add(r.top, fmt.Errorf("%s: %w", r.in.MRR.Name, e))
 	}
 	sec.Currency = book.Currency()
 	first, last := book.Months()
@@ -84,7 +93,6 @@ func (r *run) runRetention() error {
 		}
 		sec.Cohorts = append(sec.Cohorts, row)
 	}
-	r.rep.Retention = sec
 	return nil
 }
 
