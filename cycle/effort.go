@@ -117,7 +117,14 @@ func (r *run) runEffort() error {
 	var friction []effort.CustomerFriction
 	if in.Contacts.R != nil {
 		batch := loadBatch(in.Contacts, in.CaseEvents, func(err error) { rep.Errors.add(r.top, err) })
-		report := r.c.effort.Analyze(batch, now)
+		model := r.c.effort
+		if model == nil {
+			var err error
+			if model, err = effort.NewModel(effort.Config{}); err != nil {
+				return fmt.Errorf("cycle: %w", err)
+			}
+		}
+		report := model.Analyze(batch, now)
 		for _, err := range report.Errors {
 			rep.Errors.add(r.top, err)
 		}

@@ -105,7 +105,10 @@ func (r *run) do() (*Result, error) {
 	if err := r.pass2(); err != nil {
 		return nil, err
 	}
-	r.eff = nil // the passes are done: the effort profiles are not needed
+	// The passes are done: the effort profiles and the previous runs' state
+	// are not needed by the plan.
+	r.eff = nil
+	r.tab.snaps, r.tab.prev, r.tab.prevSig, r.tab.prevAttr, r.tab.intern = nil, nil, nil, nil, nil
 	r.finishHealth()
 	if err := r.plan(res); err != nil {
 		return nil, err
