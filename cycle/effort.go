@@ -124,7 +124,7 @@ func (r *run) runEffort() error {
 				return fmt.Errorf("cycle: %w", err)
 			}
 		}
-		report := model.Analyze(batch, now)
+		report := model.AnalyzeAt(batch, now)
 		for _, err := range report.Errors {
 			rep.Errors.add(r.top, err)
 		}
@@ -201,7 +201,7 @@ func (r *run) silence(c *cs.Customer, p *effortRow) {
 	if p != nil {
 		profiles = []effort.CustomerEffort{p.profile()}
 	}
-	found, err := r.c.cfg.Silence.Find(profiles, []cs.Customer{*c}, r.eff.answers(c.ID), nil, endOfDay(r.in.AsOf))
+	found, err := r.c.cfg.Silence.FindAt(profiles, []cs.Customer{*c}, r.eff.answers(c.ID), nil, endOfDay(r.in.AsOf))
 	if err != nil {
 		r.rep.Effort.Errors.add(r.top, err)
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 
 	"github.com/successkit/cs"
 	"github.com/successkit/cs/effort"
@@ -36,21 +37,12 @@ func checked(f File) (io.Reader, error) {
 	return io.MultiReader(bytes.NewReader(head), br), nil
 }
 
-// drain reads a file of effort's records with read until io.EOF, passing
-// each record to add and each bad one's error to bad; a header error (which
-// effort's readers return on every call) ends it.
-func drain[T any](read func() (T, error), add func(T) error, bad func(error)) {
-	for {
-		x, err := read()
-		if err == io.EOF {
-			return
-		}
+// drain reads a sequence of effort's records, passing each record to add and
+// each bad one's error (and add's) to bad.
+func drain[T any](seq iter.Seq2[T, error], add func(T) error, bad func(error)) {
+	for x, err := range seq {
 		if err != nil {
 			bad(err)
-			var fe *cs.FieldError
-			if errors.As(err, &fe) && fe.Line <= 1 {
-				return
-			}
 			continue
 		}
 		if err := add(x); err != nil {
@@ -66,15 +58,13 @@ func loadBatch(contacts, events File, bad func(error)) *effort.Batch {
 	if r, err := checked(contacts); err != nil {
 		bad(err)
 	} else {
-		rd := effort.NewContactReader(r, contacts.Name)
-		drain(rd.Read, b.AddContact, bad)
+		drain(effort.ReadContacts(r, contacts.Name), b.AddContact, bad)
 	}
 	if events.R != nil {
 		if r, err := checked(events); err != nil {
 			bad(err)
 		} else {
-			rd := effort.NewCaseEventReader(r, events.Name)
-			drain(rd.Read, b.AddCaseEvent, bad)
+			drain(effort.ReadCaseEvents(r, events.Name), b.AddCaseEvent, bad)
 		}
 	}
 	return b
@@ -88,7 +78,6 @@ func readResponses(surveys File, bad func(error)) []effort.Response {
 		return nil
 	}
 	var out []effort.Response
-	rd := effort.NewSurveyReader(r, surveys.Name)
-	drain(rd.Read, func(x effort.Response) error { out = append(out, x); return nil }, bad)
+	drain(effort.ReadSurveys(r, surveys.Name), func(x effort.Response) error { out = append(out, x); return nil }, bad)
 	return out
 }

@@ -2,6 +2,7 @@ package cycle
 
 import (
 	"fmt"
+	"strings"
 	"maps"
 	"slices"
 
@@ -48,13 +49,19 @@ func (r *run) runRetention() error {
 		sec.Errors.add(r.top, err)
 		return nil
 	}
-	book, err := retention.ReadMRR(in, opt)
+	book, err := retention.ReadBook(in, r.in.MRR.Name, opt)
 	if err != nil {
-		sec.Errors.add(r.top, fmt.Errorf("%s: %w", r.in.MRR.Name, err))
+		sec.Errors.add(r.top, err)
 		return nil
 	}
-	for _, e := range book.Errors() {
-		sec.Errors.add(r.top, fmt.Errorf("%s: %w", r.in.MRR.Name, e))
+	if err := book.Err(); err != nil {
+		// The first problems, one per line, and how many there were.
+		for _, line := range strings.Split(err.Error(), "\n") {
+			if len(sec.Errors.First) < r.top && !strings.HasPrefix(line, "and ") {
+				sec.Errors.First = append(sec.Errors.First, line)
+			}
+		}
+		sec.Errors.Count += book.Bad()
 	}
 	sec.Currency = book.Currency()
 	first, last := book.Months()

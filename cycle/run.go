@@ -225,7 +225,7 @@ func (r *run) first(c *cs.Customer) error {
 // silenceProfile checks a customer the run does not score (churned) on its
 // effort alone.
 func (r *run) silenceProfile(p *effortRow) {
-	found, err := r.c.cfg.Silence.Find([]effort.CustomerEffort{p.profile()}, nil, r.eff.answers(p.id), nil, endOfDay(r.in.AsOf))
+	found, err := r.c.cfg.Silence.FindAt([]effort.CustomerEffort{p.profile()}, nil, r.eff.answers(p.id), nil, endOfDay(r.in.AsOf))
 	if err != nil {
 		r.rep.Effort.Errors.add(r.top, err)
 	}
