@@ -204,20 +204,25 @@ type taskKey struct {
 // TaskCursor returns the cursor of a task record for Page.After: an opaque
 // string, stable across versions of the store.
 func TaskCursor(r playbook.TaskRecord) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(r.Task.CustomerID + "\x00" + r.Task.Key + "\x00" + r.Opened.String()))
+	return TaskCursorOf(r.Task.CustomerID, r.Task.Key, r.Opened.String())
+}
+
+// TaskCursorOf is TaskCursor from the parts of a record's identity.
+func TaskCursorOf(customerID, key, opened string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(customerID + "\x00" + key + "\x00" + opened))
 }
 
 func parseTaskCursor(c string) (taskKey, error) {
 	if c == "" {
 		return taskKey{}, nil
 	}
-	b, err := base64.RawURLEncoding.DecodeString(c)
+	b, err := base64.RawURLEncoding.Strict().DecodeString(c)
 	parts := strings.Split(string(b), "\x00")
 	if err != nil || len(parts) != 3 {
 		return taskKey{}, fmt.Errorf("store: page after %q: not a task cursor", clip(c))
 	}
 	d, err := cs.ParseDate(parts[2])
-	if err != nil {
+	if err != nil || TaskCursorOf(parts[0], parts[1], parts[2]) != c { // base64 skips line breaks
 		return taskKey{}, fmt.Errorf("store: page after %q: not a task cursor", clip(c))
 	}
 	return taskKey{parts[0], parts[1], d}, nil
@@ -236,8 +241,9 @@ type TaskFilter struct {
 // storedTask is a task's latest version before a date, with its closure.
 type storedTask struct {
 	key    taskKey
-	record string // the version's JSON
-	state  string // the closure's state, "" if none
+	record string              // the version's JSON, or
+	rec    playbook.TaskRecord // the version decoded
+	state  string              // the closure's state, "" if none
 	closed cs.Date
 	by     string
 	note   string
@@ -282,18 +288,28 @@ func (s *Store) currentTasks(ctx context.Context, db queryer, before cs.Date, f 
 	args = append(args, page.limit())
 	return listOn(ctx, s, db, "reading tasks", q, args, func(rows *sql.Rows) (storedTask, error) {
 		var st storedTask
+		var customer, key, record sql.RawBytes
 		var state, by, note sql.NullString
-		err := rows.Scan(&st.key.customer, &st.key.key, dateCol{&st.key.opened}, &st.record, &state, dateCol{&st.closed}, &by, &note)
+		if err := rows.Scan(&customer, &key, dateCol{&st.key.opened}, &record, &state, dateCol{&st.closed}, &by, &note); err != nil {
+			return st, err
+		}
 		st.state, st.by, st.note = state.String, by.String, note.String
-		return st, err
+		// The record is decoded from the driver's buffer: a row leaves no
+		// copy of its JSON behind.
+		if err := json.Unmarshal(record, &st.rec); err != nil {
+			return st, fmt.Errorf("task %q: %w", clip(string(key)), err)
+		}
+		return st, nil
 	})
 }
 
 // record decodes a stored task with its closure applied.
 func (st *storedTask) decode() (playbook.TaskRecord, error) {
-	var r playbook.TaskRecord
-	if err := json.Unmarshal([]byte(st.record), &r); err != nil {
-		return r, fmt.Errorf("task %q: %w", st.key.key, err)
+	r := st.rec
+	if st.record != "" {
+		if err := json.Unmarshal([]byte(st.record), &r); err != nil {
+			return r, fmt.Errorf("task %q: %w", st.key.key, err)
+		}
 	}
 	if st.state != "" {
 		if err := r.State.UnmarshalText([]byte(st.state)); err != nil {
