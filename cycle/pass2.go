@@ -339,7 +339,8 @@ func (r *run) plan(res *Result) error {
 	if err != nil {
 		return fmt.Errorf("cycle: %w", err)
 	}
-	res.Do, res.Used = sched.Do, sched.Used
+	// A copy: the plan's tasks share one array with the deferred ones.
+	res.Do, res.Used = slices.Clone(sched.Do), sched.Used
 	sec.Used = sched.Used
 	if sec.Used == nil {
 		sec.Used = map[string]playbook.Usage{}

@@ -15,7 +15,8 @@
 // what to do. Nothing but a run's recorded time reads the clock: results
 // depend only on the inputs and the as-of date. The store is -db, or
 // $SUCCESSKIT_DB, or successkit.db in the current directory;
-// $SUCCESSKIT_NOW fixes the recorded time (RFC 3339).
+// $SUCCESSKIT_NOW fixes the recorded time (RFC 3339). The Go heap has a soft
+// limit of 1,250 MiB unless $GOMEMLIMIT sets another.
 package main
 
 import (
@@ -24,11 +25,21 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 )
 
+// memoryLimit is the soft limit of the Go heap unless GOMEMLIMIT says
+// otherwise: a week on a million customers then peaks near its live memory
+// instead of twice it (the garbage collector works harder near the limit; a
+// small book never reaches it).
+const memoryLimit = 1250 << 20
+
 func main() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memoryLimit)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	now := time.Now
 	// SUCCESSKIT_NOW fixes the time recorded with runs and edits (RFC 3339), so

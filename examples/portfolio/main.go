@@ -37,7 +37,9 @@
 //
 // The flow is the library's weekly cycle (package cycle), which streams the
 // customers twice and keeps a few words per customer; the program adds the
-// book's trend and the backtest from the monthly snapshots and outcomes.
+// book's trend and the backtest from the monthly snapshots and outcomes. The
+// Go heap has a soft limit of 1,250 MiB unless GOMEMLIMIT sets another: a
+// million customers with their contacts, surveys and MRR peak at about 1.4 GB.
 package main
 
 import (
@@ -45,9 +47,18 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 )
 
+// memoryLimit is the soft limit of the Go heap unless GOMEMLIMIT says
+// otherwise: a book of a million customers then peaks near its live memory
+// instead of twice it.
+const memoryLimit = 1250 << 20
+
 func main() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memoryLimit)
+	}
 	if err := run(os.Args[1:], os.Stdout); err != nil {
 		if errors.Is(err, errHelp) {
 			return
