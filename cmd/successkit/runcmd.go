@@ -193,10 +193,10 @@ Running a date again replaces that run; a date before the last run needs
 	if err != nil {
 		return c.errorf("%w", err)
 	}
-	if *c.format == "text" {
-		for _, u := range res.Report.Unread {
-			fmt.Fprintf(env.Stderr, "warning: %s\n", u.Message)
-		}
+	// The warnings go to standard error in both formats: standard output
+	// stays the report (the JSON also lists them, as report.unread).
+	for _, u := range res.Report.Unread {
+		fmt.Fprintf(env.Stderr, "warning: %s\n", u.Message)
 	}
 	return c.output(struct {
 		Run    store.Run    `json:"run"`
