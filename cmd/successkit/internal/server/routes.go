@@ -18,10 +18,10 @@ import (
 type bodyKind uint8
 
 const (
-	noBody    bodyKind = iota
-	jsonBody           // application/json
-	dataBody           // application/json or text/csv
-	formBody           // application/x-www-form-urlencoded (dashboard forms)
+	noBody   bodyKind = iota
+	jsonBody          // application/json
+	dataBody          // application/json or text/csv
+	formBody          // application/x-www-form-urlencoded (dashboard forms)
 )
 
 // route is one operation: the one table every path of the server is
