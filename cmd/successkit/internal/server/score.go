@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"runtime"
 	"strconv"
@@ -51,16 +52,16 @@ func (c *call) scoreOne() error {
 	if err != nil {
 		return invalidBody(err, "customer")
 	}
-	var buf bytes.Buffer
-	buf.Grow(4096)
-	if err := appendResult(&buf, -1, &r); err != nil {
+	var fc floatCache
+	out, err := appendResult(make([]byte, 0, 4096), -1, &r, &fc)
+	if err != nil {
 		return err
 	}
-	buf.WriteByte('\n')
+	out = append(out, '\n')
 	c.w.Header().Set("Content-Type", "application/json")
-	c.w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	c.w.Header().Set("Content-Length", strconv.Itoa(len(out)))
 	c.w.WriteHeader(http.StatusOK)
-	_, err = c.w.Write(buf.Bytes())
+	_, err = c.w.Write(out)
 	return err
 }
 
@@ -105,8 +106,12 @@ type batchItemError struct {
 // written in order, so the answer does not depend on the number of workers.
 func (c *call) scoreBatch() error {
 	var req batchRequest
+	if asOf, raws, ok := splitBatch(c.body); ok {
+		req.AsOf, req.Customers = asOf, raws
+		return c.scoreRaws(req, nil)
+	}
 	var list errs.List
-	if !jsonx.DecodeTo(&list, c.body, &req, csio.LocateJSON) {
+	if !decodeEnvelope(&list, c.body, &req) {
 		return invalidBody(list.Err(), "")
 	}
 	// The envelope's decoder checks the customers' keys too: a repeated key
@@ -118,6 +123,12 @@ func (c *call) scoreBatch() error {
 	if req.Customers == nil {
 		return invalidBody(&cs.FieldError{Field: "customers", Err: cs.ErrMissing}, "")
 	}
+	return c.scoreRaws(req, bad)
+}
+
+// scoreRaws scores the raw customers of a batch whose envelope decoded; bad
+// holds the problems the envelope's decoder found inside customers.
+func (c *call) scoreRaws(req batchRequest, bad map[int][]error) error {
 	if n := len(req.Customers); n > c.s.lim.MaxBatch {
 		return invalidBody(&cs.FieldError{Field: "customers", Value: strconv.Itoa(n) + " customers",
 			Err: fmt.Errorf("%w: at most %d customers a request", cs.ErrRange, c.s.lim.MaxBatch)}, "")
@@ -141,69 +152,92 @@ func (c *call) scoreBatch() error {
 	}
 	wg.Wait()
 
-	c.w.Header().Set("Content-Type", "application/json")
-	c.w.WriteHeader(http.StatusOK)
-	head := `{"as_of":"` + asOf.String() + `","fingerprint":` + strconv.Quote(c.s.scorer.Fingerprint()) + `,"count":` + strconv.Itoa(n) + `,"results":[`
-	if _, err := c.w.Write([]byte(head)); err != nil {
-		return nil // the client went away; nothing to answer
-	}
-	first := true
-	for i := range chunks {
-		b := chunks[i].results.Bytes()
-		if len(b) == 0 {
-			continue
-		}
-		if !first {
-			c.w.Write([]byte{','})
-		}
-		first = false
-		if _, err := c.w.Write(b); err != nil {
-			return nil
-		}
-	}
 	var errs []batchItemError
 	for i := range chunks {
 		errs = append(errs, chunks[i].errs...)
 	}
-	tail, _ := json.Marshal(errs)
-	if errs == nil {
-		tail = []byte("[]")
+	tail := []byte("[]")
+	if errs != nil {
+		var err error
+		if tail, err = json.Marshal(errs); err != nil {
+			return err
+		}
 	}
-	c.w.Write([]byte(`],"errors":`))
-	c.w.Write(tail)
-	c.w.Write([]byte("}\n"))
+	head := `{"as_of":"` + asOf.String() + `","fingerprint":` + strconv.Quote(c.s.scorer.Fingerprint()) + `,"count":` + strconv.Itoa(n) + `,"results":[`
+	bufs := make(net.Buffers, 0, len(chunks)*2+3)
+	bufs = append(bufs, []byte(head))
+	first := true
+	for i := range chunks {
+		if len(chunks[i].out) == 0 {
+			continue
+		}
+		if !first {
+			bufs = append(bufs, []byte{','})
+		}
+		first = false
+		bufs = append(bufs, chunks[i].out)
+	}
+	bufs = append(bufs, []byte(`],"errors":`), tail, []byte("}\n"))
+	total := 0
+	for _, b := range bufs {
+		total += len(b)
+	}
+	c.w.Header().Set("Content-Type", "application/json")
+	c.w.Header().Set("Content-Length", strconv.Itoa(total))
+	c.w.WriteHeader(http.StatusOK)
+	for _, b := range bufs {
+		if _, err := c.w.Write(b); err != nil {
+			return nil // the client went away; nothing more to answer
+		}
+	}
 	return nil
 }
 
 // batchChunk is the work of one goroutine of a batch.
 type batchChunk struct {
-	results bytes.Buffer
-	errs    []batchItemError
+	out  []byte // the results, comma-separated
+	errs []batchItemError
+	fc   floatCache
 }
 
 func (ch *batchChunk) run(sc *health.Scorer, asOf cs.Date, raws []json.RawMessage, bad map[int][]error, lo, hi int) {
-	ch.results.Grow((hi - lo) * 3072)
-	var cust cs.Customer
-	var res health.Result
+	ch.out = make([]byte, 0, (hi-lo)*3200)
+	var (
+		cust    cs.Customer
+		res     health.Result
+		names   = map[string]string{}
+		signals = cs.Signals{}
+		attrs   = cs.Attributes{}
+	)
 	for i := lo; i < hi; i++ {
-		prefix := "customers[" + strconv.Itoa(i) + "]"
 		if e := bad[i]; e != nil {
 			ch.errs = append(ch.errs, batchItemError{Index: i, ID: idOf(raws[i]), Errors: fieldsOf(errors.Join(e...), "")})
 			continue
 		}
-		cust = cs.Customer{}
-		if err := cust.UnmarshalJSON(raws[i]); err != nil {
-			ch.errs = append(ch.errs, batchItemError{Index: i, ID: idOf(raws[i]), Errors: fieldsOf(err, prefix)})
-			continue
+		// The customer lives only until it is scored: its maps are reused.
+		clear(signals)
+		clear(attrs)
+		cust = cs.Customer{Signals: signals, Attributes: attrs}
+		if !plainCustomer(raws[i], &cust, names) {
+			cust = cs.Customer{}
+			if err := cust.UnmarshalJSON(raws[i]); err != nil {
+				ch.errs = append(ch.errs, batchItemError{Index: i, ID: idOf(raws[i]), Errors: fieldsOf(err, "customers["+strconv.Itoa(i)+"]")})
+				continue
+			}
 		}
 		if err := sc.ScoreInto(&res, &cust, asOf); err != nil {
-			ch.errs = append(ch.errs, batchItemError{Index: i, ID: cust.ID, Errors: fieldsOf(err, prefix)})
+			ch.errs = append(ch.errs, batchItemError{Index: i, ID: cust.ID, Errors: fieldsOf(err, "customers["+strconv.Itoa(i)+"]")})
 			continue
 		}
-		if ch.results.Len() > 0 {
-			ch.results.WriteByte(',')
+		mark := len(ch.out)
+		if mark > 0 {
+			ch.out = append(ch.out, ',')
 		}
-		appendResult(&ch.results, i, &res)
+		var err error
+		if ch.out, err = appendResult(ch.out, i, &res, &ch.fc); err != nil {
+			ch.out = ch.out[:mark]
+			ch.errs = append(ch.errs, batchItemError{Index: i, ID: cust.ID, Errors: fieldsOf(err, "customers["+strconv.Itoa(i)+"]")})
+		}
 	}
 }
 
@@ -242,28 +276,15 @@ func idOf(raw json.RawMessage) string {
 	return v.ID
 }
 
-// apiResult is a result as the API sends it: the library's Result with its
-// reasons and, in a batch, the customer's index in the request.
-type apiResult struct {
-	Index *int `json:"index,omitempty"`
-	*health.Result
-	Reasons []string `json:"reasons"`
+// decodeEnvelope decodes a batch body strictly into req, adding its problems
+// to list; false after a syntax error.
+func decodeEnvelope(list *errs.List, body []byte, req *batchRequest) bool {
+	return jsonx.DecodeTo(list, body, req, csio.LocateJSON)
 }
 
-// appendResult writes the JSON of r (with index when ≥ 0) to b.
-func appendResult(b *bytes.Buffer, index int, r *health.Result) error {
-	v := apiResult{Result: r, Reasons: r.Reasons()}
-	if index >= 0 {
-		v.Index = &index
-	}
-	if v.Reasons == nil {
-		v.Reasons = []string{}
-	}
-	enc := json.NewEncoder(b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return err
-	}
-	b.Truncate(b.Len() - 1) // the encoder's newline
-	return nil
+// decodeStrictEnvelope is decodeEnvelope returning the list's error.
+func decodeStrictEnvelope(body []byte, req *batchRequest) error {
+	var list errs.List
+	decodeEnvelope(&list, body, req)
+	return list.Err()
 }
