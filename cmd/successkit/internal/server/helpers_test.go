@@ -6,7 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/httptest"
+	"net"
 	"strings"
 	"sync"
 	"testing"
@@ -31,7 +31,7 @@ func (f *fakeBackend) Authenticate(ctx context.Context, secret string) (Identity
 
 func (f *fakeBackend) Ready(ctx context.Context) error { return nil }
 
-func newFakeServer(t testing.TB, lim Limits) (*Server, *httptest.Server) {
+func newFakeServer(t testing.TB, lim Limits) (*Server, *testServer) {
 	t.Helper()
 	fb := &fakeBackend{tokens: map[string]Identity{
 		"csk_read": {Name: "reader", Scope: ScopeRead}, "csk_write": {Name: "writer", Scope: ScopeWrite}, "csk_admin": {Name: "admin", Scope: ScopeAdmin},
@@ -40,9 +40,32 @@ func newFakeServer(t testing.TB, lim Limits) (*Server, *httptest.Server) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(s.Handler())
-	t.Cleanup(ts.Close)
-	return s, ts
+	return s, startServer(t, s)
+}
+
+// testServer is a Server answering on 127.0.0.1 with its own http.Server
+// (its timeouts and limits), stopped at the end of the test.
+type testServer struct {
+	URL  string
+	Addr string
+}
+
+func startServer(t testing.TB, s *Server) *testServer {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Serve(ctx, ln) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Serve: %v", err)
+		}
+	})
+	return &testServer{URL: "http://" + ln.Addr().String(), Addr: ln.Addr().String()}
 }
 
 type answer struct {
