@@ -27,10 +27,15 @@
 //   - New, Parse → Playbook; Default and DefaultJSON (the shipped playbook,
 //     default.json); Playbook.Plays.
 //   - Playbook.Evaluate, Playbook.EvaluateAll, Playbook.AppendTasks → Task with its
-//     Reason; History (Record, Fires, FireLog → Fire, Open, Close).
+//     Reason; Playbook.Lookback.
+//
+// State across runs: History (Record, Fires, FireLog → Fire, Open, Overdue,
+// Task → TaskRecord with its TaskState, Done, Skip, Expire, Plan, Forget, Len);
+// keeping it: AllFires, AllTasks, NewHistory, AddFire, AddTask, MarshalJSON,
+// UnmarshalJSON.
 //
 // Planning: Plan with a Capacity per owner role → Schedule (Do, Deferred with
-// the reason, Used).
+// the reason, Used); History.Plan for the open tasks, carried ones first.
 //
 // Check and act: Outcome, Assess → Effect per play with Recommendation (Keep,
 // Revise, Retire) and its evidence; Wilson; MinFires.
@@ -83,6 +88,21 @@
 // evaluate (no customer ID, no date, a customer ID seen before, or a known health
 // score, friction, FCR or CES that is NaN, infinite or outside the bounds listed
 // under Conditions, wrapping cs.ErrRange) and evaluates the others.
+//
+// # The weekly cycle
+//
+// A History remembers fires and tasks between runs. A weekly run calls, in order:
+// History.Expire (close the tasks left undone past their due date plus a grace),
+// Playbook.EvaluateAll with the History (cooldowns and caps read its fires; a
+// task whose key is open comes back with Update set), History.Record (each task's
+// fire starts its play's cooldown; each task opens, or updates the open one),
+// History.Plan (plans every open task; those opened before the date, Carried,
+// come first within their priority; the deferred ones stay open, counted), then
+// History.Done and History.Skip as the team works, each with who, when and a
+// note. Only a fire starts a cooldown, never a plan or a deferral, so a fired
+// task is never lost: it ends done, skipped or expired, exactly once, with its
+// reason. A History is saved as rows (AllFires, AllTasks) or JSON and loaded
+// back (NewHistory, UnmarshalJSON) with the same results.
 //
 // Plan takes tasks in that order and gives each to its owner role while the role
 // has slots and hours left; the others are deferred with the reason, which says

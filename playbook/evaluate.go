@@ -117,140 +117,17 @@ type Task struct {
 	Action     Action   `json:"action"`
 	Fired      cs.Date  `json:"fired"`
 	Due        cs.Date  `json:"due"`
-	MRR        cs.Money `json:"mrr,omitzero"` // the customer's MRR: the value at risk
+	MRR        cs.Money `json:"mrr"` // the customer's MRR, the value at risk; "" when unknown
 	// Update is true when a task with this Key is already open: update it (new due
 	// date and reason) rather than create a duplicate.
-	Update bool   `json:"update,omitempty"`
-	Reason Reason `json:"reason"`
+	Update bool `json:"update,omitempty"`
+	// Carried is true for a task History.Open or History.Plan returns that was
+	// opened before the plan's date (deferred, or not yet done): a plan takes it
+	// before the new tasks of its priority.
+	Carried bool   `json:"carried,omitempty"`
+	Reason  Reason `json:"reason"`
 
 	order int // play index × 256 + action index, for ties
-}
-
-// History records the plays fired per customer and the open tasks. The zero value
-// is empty and ready to use. It is not safe for concurrent mutation.
-type History struct {
-	customers map[string]*customerHistory
-}
-
-// customerHistory is one customer's record: looked up once per evaluation, then
-// scanned, since a customer has few plays.
-type customerHistory struct {
-	fires []playFires
-	open  map[string]*Task
-}
-
-type playFires struct {
-	play  string
-	dates []cs.Date // ascending
-}
-
-func (h *History) customer(id string) *customerHistory {
-	if h == nil {
-		return nil
-	}
-	return h.customers[id]
-}
-
-func (c *customerHistory) firesOf(play string) []cs.Date {
-	if c == nil {
-		return nil
-	}
-	for i := range c.fires {
-		if c.fires[i].play == play {
-			return c.fires[i].dates
-		}
-	}
-	return nil
-}
-
-func (c *customerHistory) isOpen(key string) bool {
-	if c == nil || len(c.open) == 0 {
-		return false
-	}
-	_, ok := c.open[key]
-	return ok
-}
-
-// Fires returns the dates the play fired for the customer, ascending.
-func (h *History) Fires(customerID, playID string) []cs.Date {
-	return slices.Clone(h.customer(customerID).firesOf(playID))
-}
-
-// Record stores the tasks: one fire per customer, play and day, and every task as
-// open under its key (replacing the open task of the same key).
-func (h *History) Record(tasks []Task) {
-	if h.customers == nil {
-		h.customers = map[string]*customerHistory{}
-	}
-	for _, t := range tasks {
-		c := h.customers[t.CustomerID]
-		if c == nil {
-			c = &customerHistory{open: map[string]*Task{}}
-			h.customers[t.CustomerID] = c
-		}
-		j := slices.IndexFunc(c.fires, func(f playFires) bool { return f.play == t.PlayID })
-		if j < 0 {
-			c.fires = append(c.fires, playFires{play: t.PlayID})
-			j = len(c.fires) - 1
-		}
-		ds := c.fires[j].dates
-		if i, found := slices.BinarySearchFunc(ds, t.Fired, cs.Date.Compare); !found {
-			c.fires[j].dates = slices.Insert(ds, i, t.Fired)
-		}
-		c.open[t.Key] = &t
-	}
-}
-
-// Close marks the task done; it reports whether it was open.
-func (h *History) Close(t Task) bool {
-	c := h.customer(t.CustomerID)
-	if !c.isOpen(t.Key) {
-		return false
-	}
-	delete(c.open, t.Key)
-	return true
-}
-
-// Fire is one recorded fire of a play for a customer.
-type Fire struct {
-	CustomerID string  `json:"customer_id"`
-	PlayID     string  `json:"play_id"`
-	Date       cs.Date `json:"date"`
-}
-
-// FireLog returns every recorded fire sorted by customer ID, play ID and date: the
-// list to join with later health and renewal data into Outcomes for Assess.
-func (h *History) FireLog() []Fire {
-	var out []Fire
-	if h == nil {
-		return out
-	}
-	for id, c := range h.customers {
-		for _, pf := range c.fires {
-			for _, d := range pf.dates {
-				out = append(out, Fire{CustomerID: id, PlayID: pf.play, Date: d})
-			}
-		}
-	}
-	slices.SortFunc(out, func(a, b Fire) int {
-		return cmp.Or(cmp.Compare(a.CustomerID, b.CustomerID), cmp.Compare(a.PlayID, b.PlayID), a.Date.Compare(b.Date))
-	})
-	return out
-}
-
-// Open returns the open tasks sorted by key.
-func (h *History) Open() []Task {
-	var out []Task
-	if h == nil {
-		return out
-	}
-	for _, c := range h.customers {
-		for _, t := range c.open {
-			out = append(out, *t)
-		}
-	}
-	slices.SortFunc(out, func(a, b Task) int { return cmp.Compare(a.Key, b.Key) })
-	return out
 }
 
 // Evaluate returns the tasks the playbook creates for one situation, ordered by
@@ -287,7 +164,7 @@ func (pb *Playbook) AppendTasks(dst []Task, s *Situation, h *History) ([]Task, e
 	s.prepare(pb.layout)
 	ti, st := tierIndex(s.Tier), s.Customer.Stage
 	customerKey := false
-	var ch *customerHistory
+	var ch *custHistory
 	looked := false
 	var buf [64]int
 	fired := buf[:0]
@@ -305,7 +182,7 @@ func (pb *Playbook) AppendTasks(dst []Task, s *Situation, h *History) ([]Task, e
 		if !looked {
 			ch, looked = h.customer(s.Customer.ID), true
 		}
-		if blocked(&c.play, ch.firesOf(c.play.ID), s.Now) {
+		if blocked(&c.play, h.firesOf(ch, c.play.ID), s.Now) {
 			continue
 		}
 		fired = append(fired, i)
@@ -318,14 +195,15 @@ func (pb *Playbook) AppendTasks(dst []Task, s *Situation, h *History) ([]Task, e
 }
 
 // blocked reports whether the cooldown or the fire cap forbids a fire on now.
-func blocked(p *Play, fires []cs.Date, now cs.Date) bool {
+// fires are the play's fires for the customer, ascending.
+func blocked(p *Play, fires []fireRec, now cs.Date) bool {
 	if len(fires) == 0 {
 		return false
 	}
 	today := now.Unix()
 	if p.CooldownDays > 0 {
 		for _, d := range slices.Backward(fires) {
-			if age := today - d.Unix(); age >= 0 {
+			if age := today - int(d.day); age >= 0 {
 				if age < p.CooldownDays {
 					return true
 				}
@@ -340,7 +218,7 @@ func blocked(p *Play, fires []cs.Date, now cs.Date) bool {
 		}
 		n := 0
 		for _, d := range fires {
-			if age := today - d.Unix(); age >= 0 && age < period {
+			if age := today - int(d.day); age >= 0 && age < period {
 				n++
 			}
 		}
@@ -354,7 +232,7 @@ func blocked(p *Play, fires []cs.Date, now cs.Date) bool {
 // appendFired appends the tasks of the fired plays. All their keys share one
 // string and all their matches one array, so a situation costs two allocations
 // whatever the number of tasks.
-func (pb *Playbook) appendFired(dst []Task, fired []int, s *Situation, ch *customerHistory) []Task {
+func (pb *Playbook) appendFired(dst []Task, fired []int, s *Situation, ch *custHistory) []Task {
 	id := s.Customer.ID
 	var kb strings.Builder
 	leaves, size := 0, 0
@@ -427,11 +305,18 @@ func (pb *Playbook) appendFired(dst []Task, fired []int, s *Situation, ch *custo
 	return dst
 }
 
-// compareTasks orders by priority, then MRR at risk (higher first; amounts in
-// different currencies by currency code), then customer ID, then play and action.
+// compareTasks orders by priority, then carried tasks before new ones, then MRR
+// at risk (higher first; amounts in different currencies by currency code), then
+// customer ID, then play and action.
 func compareTasks(a, b Task) int {
 	if c := cmp.Compare(a.Priority, b.Priority); c != 0 {
 		return c
+	}
+	if a.Carried != b.Carried {
+		if a.Carried {
+			return -1
+		}
+		return 1
 	}
 	if ac, bc := a.MRR.Currency(), b.MRR.Currency(); ac != bc {
 		return cmp.Compare(ac, bc)

@@ -101,8 +101,8 @@ func TestHistory(t *testing.T) {
 		t.Fatalf("after cooldown: %+v", tasks)
 	}
 	h.Record(tasks)
-	if len(h.Open()) != 1 || !h.Close(tasks[0]) || len(h.Open()) != 0 {
-		t.Fatalf("open tasks: %+v", h.Open())
+	if len(h.Open(s.Now)) != 1 || h.Done(tasks[0].Key, s.Now, "ana", "") != nil || len(h.Open(s.Now)) != 0 {
+		t.Fatalf("open tasks: %+v", h.Open(s.Now))
 	}
 	if got := h.Fires("C1", "p"); len(got) != 2 {
 		t.Fatalf("fires = %v", got)

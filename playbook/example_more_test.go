@@ -242,14 +242,17 @@ func ExampleHistory_Record() {
 	s := atRisk()
 	tasks, _ := pb.Evaluate(s, &h)
 	h.Record(tasks)
-	fmt.Println(len(h.Open()), "open", h.Fires("C1", "renewal-risk"))
-	// 30 days later the cooldown is over and the play fires again.
+	fmt.Println(len(h.Open(s.Now)), "open", h.Fires("C1", "renewal-risk"))
+	// 30 days later the cooldown is over and the play fires again: the two
+	// tasks, still open, are updated rather than duplicated.
 	s.Now = s.Now.AddDays(30)
 	tasks, _ = pb.Evaluate(s, &h)
+	fmt.Println(tasks[0].Update)
 	h.Record(tasks)
-	fmt.Println(len(h.Open()), "open", h.Fires("C1", "renewal-risk"))
+	fmt.Println(len(h.Open(s.Now)), "open", h.Fires("C1", "renewal-risk"))
 	// Output:
 	// 2 open [2026-06-30]
+	// true
 	// 2 open [2026-06-30 2026-07-30]
 }
 
@@ -269,23 +272,16 @@ func ExampleHistory_Fires() {
 
 func ExampleHistory_Open() {
 	var h playbook.History
-	tasks, _ := playbook.Default().Evaluate(atRisk(), &h)
+	s := atRisk()
+	tasks, _ := playbook.Default().Evaluate(s, &h)
 	h.Record(tasks)
-	for _, t := range h.Open() {
-		fmt.Println(t.Key, t.Action.Owner, "due", t.Due)
+	// A week later both tasks are still open, carried from the week before.
+	for _, r := range h.Open(s.Now.AddDays(7)) {
+		fmt.Println(r.Task.Key, r.Task.Action.Owner, "due", r.Task.Due, "carried", r.Task.Carried)
 	}
 	// Output:
-	// C1/renewal-risk#0 csm due 2026-07-07
-	// C1/renewal-risk#1 executive_sponsor due 2026-07-14
-}
-
-func ExampleHistory_Close() {
-	var h playbook.History
-	tasks, _ := playbook.Default().Evaluate(atRisk(), &h)
-	h.Record(tasks)
-	fmt.Println(h.Close(tasks[0]), h.Close(tasks[0]), len(h.Open()), "open")
-	// Output:
-	// true false 1 open
+	// C1/renewal-risk#0 csm due 2026-07-07 carried true
+	// C1/renewal-risk#1 executive_sponsor due 2026-07-14 carried true
 }
 
 func ExampleHistory_FireLog() {

@@ -220,11 +220,11 @@ func ExampleHistory() {
 	day1 := &playbook.Situation{Customer: c, Now: cs.MustParseDate("2026-06-01"), Tier: "low"}
 	tasks, _ := pb.Evaluate(day1, &h)
 	h.Record(tasks)
-	for _, t := range h.Open() {
-		fmt.Println("open", t.Key, "due", t.Due)
+	for _, r := range h.Open(day1.Now) {
+		fmt.Println("open", r.Task.Key, "due", r.Task.Due)
 	}
-	h.Close(tasks[0])
-	fmt.Println(len(h.Open()), "open;", h.FireLog())
+	h.Done(tasks[0].Key, day1.Now.AddDays(3), "ana", "customer buys 20 more seats")
+	fmt.Println(len(h.Open(day1.Now)), "open;", h.FireLog())
 	// Output:
 	// open C1/expansion-seats#0 due 2026-06-15
 	// 0 open; [{C1 expansion-seats 2026-06-01}]

@@ -77,11 +77,11 @@ func TestPlanProperties(t *testing.T) {
 		var tasks []Task
 		for i := range n {
 			tk := task(fmt.Sprintf("C%02d", i), rapid.SampledFrom([]Priority{Must, Should, Could}).Draw(t, "p"),
-				rapid.SampledFrom(Roles).Draw(t, "role"), float64(rapid.IntRange(0, 4).Draw(t, "h")), fmt.Sprintf("%d USD", rapid.IntRange(0, 9).Draw(t, "mrr")))
+				rapid.SampledFrom(roles).Draw(t, "role"), float64(rapid.IntRange(0, 4).Draw(t, "h")), fmt.Sprintf("%d USD", rapid.IntRange(0, 9).Draw(t, "mrr")))
 			tasks = append(tasks, tk)
 		}
 		capacity := map[string]Capacity{}
-		for _, r := range Roles {
+		for _, r := range roles {
 			if rapid.Bool().Draw(t, "listed") {
 				capacity[r] = Capacity{Slots: rapid.IntRange(0, 5).Draw(t, "slots"), Hours: float64(rapid.IntRange(0, 8).Draw(t, "hours"))}
 			}

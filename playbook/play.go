@@ -52,11 +52,21 @@ func (p *Priority) UnmarshalText(b []byte) error {
 	return nil
 }
 
-// Channels and owner roles a task template may name (DOMAIN.md §3).
+// The channels and owner roles an action may name.
 var (
-	Channels = []string{"email", "in_app", "call", "meeting", "webinar", "community"}
-	Roles    = []string{"csm", "pooled_csm", "support", "product", "executive_sponsor", "automated"}
+	channels = []string{"email", "in_app", "call", "meeting", "webinar", "community"}
+	roles    = []string{"csm", "pooled_csm", "support", "product", "executive_sponsor", "automated"}
 )
+
+// Channels returns the channels an action may name: email, in_app, call,
+// meeting, webinar and community (the touch points of the tiers of the touch
+// model, and the community touch that overlays them). The slice is a new copy.
+func Channels() []string { return slices.Clone(channels) }
+
+// Roles returns the owner roles an action may name: csm (a named CSM, high
+// touch), pooled_csm (low touch), support, product, executive_sponsor and
+// automated (tech touch: no person). The slice is a new copy.
+func Roles() []string { return slices.Clone(roles) }
 
 // Action is a task template: what to do, through which channel, by which owner
 // role, within how many days of the fire. Hours is the effort estimate used by
@@ -214,10 +224,10 @@ func New(plays ...Play) (*Playbook, error) {
 			switch {
 			case strings.TrimSpace(a.Title) == "":
 				return nil, errAt(ap+".title", cs.ErrMissing, "")
-			case !slices.Contains(Channels, a.Channel):
-				return nil, errAt(ap+".channel", cs.ErrUnknownField, "%q (want one of %s)", a.Channel, strings.Join(Channels, ", "))
-			case !slices.Contains(Roles, a.Owner):
-				return nil, errAt(ap+".owner", cs.ErrUnknownField, "%q (want one of %s)", a.Owner, strings.Join(Roles, ", "))
+			case !slices.Contains(channels, a.Channel):
+				return nil, errAt(ap+".channel", cs.ErrUnknownField, "%q (want one of %s)", a.Channel, strings.Join(channels, ", "))
+			case !slices.Contains(roles, a.Owner):
+				return nil, errAt(ap+".owner", cs.ErrUnknownField, "%q (want one of %s)", a.Owner, strings.Join(roles, ", "))
 			case a.DueDays < 0:
 				return nil, errAt(ap+".due_days", cs.ErrNegative, "%d", a.DueDays)
 			case !(a.Hours >= 0) || a.Hours > 1e6:
@@ -250,6 +260,22 @@ func New(plays ...Play) (*Playbook, error) {
 	}
 	slices.SortStableFunc(pb.order, func(a, b int) int { return cmp.Compare(pb.plays[a].play.Priority, pb.plays[b].play.Priority) })
 	return pb, nil
+}
+
+// Lookback returns the number of days of fires Evaluate reads: the longest
+// cooldown, and the longest fire-cap period (PeriodDays, default 30) of a play
+// with MaxFires. A History holding the open tasks and only the fires of the
+// Lookback days before an evaluation's date evaluates the same as a full one.
+func (pb *Playbook) Lookback() int {
+	n := 0
+	for i := range pb.plays {
+		p := &pb.plays[i].play
+		n = max(n, p.CooldownDays)
+		if p.MaxFires > 0 {
+			n = max(n, cmp.Or(p.PeriodDays, 30))
+		}
+	}
+	return n
 }
 
 func clonePlay(p Play) Play {

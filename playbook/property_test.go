@@ -152,8 +152,8 @@ func genPlay(t *rapid.T, id string) Play {
 		Priority: rapid.SampledFrom([]Priority{Must, Should, Could}).Draw(t, "priority"),
 		When:     genExpr(t, 2),
 		Actions: []Action{{
-			Title: "do " + id, Channel: rapid.SampledFrom(Channels).Draw(t, "channel"),
-			Owner: rapid.SampledFrom(Roles).Draw(t, "owner"), DueDays: rapid.IntRange(0, 30).Draw(t, "due"),
+			Title: "do " + id, Channel: rapid.SampledFrom(channels).Draw(t, "channel"),
+			Owner: rapid.SampledFrom(roles).Draw(t, "owner"), DueDays: rapid.IntRange(0, 30).Draw(t, "due"),
 		}},
 		CooldownDays: rapid.IntRange(0, 10).Draw(t, "cooldown"),
 		MaxFires:     rapid.IntRange(0, 3).Draw(t, "maxFires"),
@@ -257,11 +257,11 @@ func TestEvaluateInvariants(t *testing.T) {
 			}
 		}
 		seen := map[string]bool{}
-		for _, task := range h.Open() {
-			if seen[task.Key] {
-				t.Fatalf("duplicate open task %s", task.Key)
+		for _, rec := range h.Open(now) {
+			if seen[rec.Task.Key] {
+				t.Fatalf("duplicate open task %s", rec.Task.Key)
 			}
-			seen[task.Key] = true
+			seen[rec.Task.Key] = true
 		}
 	})
 }

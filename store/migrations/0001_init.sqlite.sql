@@ -1,0 +1,13 @@
+-- Append-only logs refuse UPDATE and DELETE.
+CREATE TRIGGER cs_override_events_append_only_u BEFORE UPDATE ON cs_override_events
+BEGIN SELECT RAISE(ABORT, 'cs_override_events is append-only'); END;
+CREATE TRIGGER cs_override_events_append_only_d BEFORE DELETE ON cs_override_events
+BEGIN SELECT RAISE(ABORT, 'cs_override_events is append-only'); END;
+CREATE TRIGGER cs_audit_append_only_u BEFORE UPDATE ON cs_audit
+BEGIN SELECT RAISE(ABORT, 'cs_audit is append-only'); END;
+CREATE TRIGGER cs_audit_append_only_d BEFORE DELETE ON cs_audit
+BEGIN SELECT RAISE(ABORT, 'cs_audit is append-only'); END;
+CREATE TRIGGER cs_task_closures_append_only_u BEFORE UPDATE ON cs_task_closures
+BEGIN SELECT RAISE(ABORT, 'cs_task_closures is append-only'); END;
+CREATE TRIGGER cs_task_closures_append_only_d BEFORE DELETE ON cs_task_closures
+BEGIN SELECT RAISE(ABORT, 'cs_task_closures is append-only'); END;
