@@ -5,49 +5,23 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+
+	"github.com/successkit/cs/store"
 )
 
-// Scope is what a token may do; scopes are ordered, admin ⊃ write ⊃ read.
-type Scope uint8
-
-// The scopes, as the store keeps them.
+// The scopes of tokens, as the store keeps them: admin may do what write
+// may, and write what read may.
 const (
-	ScopeRead Scope = iota + 1
-	ScopeWrite
-	ScopeAdmin
+	ScopeRead  = store.ScopeRead
+	ScopeWrite = store.ScopeWrite
+	ScopeAdmin = store.ScopeAdmin
 )
-
-func (s Scope) String() string {
-	switch s {
-	case ScopeRead:
-		return "read"
-	case ScopeWrite:
-		return "write"
-	case ScopeAdmin:
-		return "admin"
-	}
-	return "none"
-}
 
 // Identity is who sent a request: the token's name (the author of its
 // writes) and its scope.
 type Identity struct {
 	Name  string
-	Scope Scope
-}
-
-// ErrUnauthorized is what a Backend's Authenticate returns for a token that
-// is unknown, malformed or revoked: the three get the same answer.
-var ErrUnauthorized = errors.New("unknown or revoked token")
-
-// Backend is the state the server reads and writes.
-type Backend interface {
-	// Authenticate returns the identity of an active token's secret, or an
-	// error wrapping ErrUnauthorized. Implementations compare hashes in
-	// constant time.
-	Authenticate(ctx context.Context, secret string) (Identity, error)
-	// Ready reports whether the store answers.
-	Ready(ctx context.Context) error
+	Scope store.Scope
 }
 
 // maxTokenLen bounds the secret looked up: a longer Authorization value is
@@ -88,15 +62,21 @@ func (s *Server) authenticate(r *http.Request) (Identity, *Problem) {
 	if !ok {
 		return Identity{}, newProblem("unauthorized", "malformed Authorization header: want one \"Bearer <token>\"")
 	}
-	id, err := s.backend.Authenticate(r.Context(), tok)
-	if errors.Is(err, ErrUnauthorized) {
+	return s.identify(r.Context(), tok)
+}
+
+// identify looks a token's secret up in the store (by its hash, compared in
+// constant time there).
+func (s *Server) identify(ctx context.Context, secret string) (Identity, *Problem) {
+	tok, err := s.store.Authenticate(ctx, secret)
+	if errors.Is(err, store.ErrUnauthorized) {
 		return Identity{}, newProblem("unauthorized", "unknown or revoked token")
 	}
 	if err != nil {
 		s.log.Error("authenticating", "err", err)
 		return Identity{}, unavailable("the store did not answer")
 	}
-	return id, nil
+	return Identity{Name: tok.Name, Scope: tok.Scope}, nil
 }
 
 func unavailable(detail string) *Problem {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
-	"net"
 	"net/http"
 	"testing"
 	"time"
@@ -29,19 +28,9 @@ func BenchmarkBatchScoreHTTP(b *testing.B) {
 	}
 	body, _ := json.Marshal(map[string]any{"as_of": asOf, "customers": book.Customers})
 
-	s, err := New(Config{Backend: &fakeBackend{tokens: map[string]Identity{"csk_read": {Name: "bench", Scope: ScopeRead}}},
-		Scorer: sc, Limits: Limits{Rate: 1e9}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	hs := s.HTTPServer()
-	go hs.Serve(ln)
-	defer hs.Close()
-	url := "http://" + ln.Addr().String() + "/v1/score/batch"
+	e := newEnv(b, Limits{Rate: 1e9})
+	e.srv.scorer = sc
+	url := e.URL + "/v1/score/batch"
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
 
 	var ref, got float64 // customers per second
@@ -66,7 +55,7 @@ func BenchmarkBatchScoreHTTP(b *testing.B) {
 		start := time.Now()
 		for i := 0; i < b.N; i++ {
 			req, _ := http.NewRequest("POST", url, bytes.NewReader(body))
-			req.Header.Set("Authorization", "Bearer csk_read")
+			req.Header.Set("Authorization", "Bearer "+e.read)
 			req.Header.Set("Content-Type", "application/json")
 			res, err := client.Do(req)
 			if err != nil {

@@ -5,42 +5,62 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"net/http"
 	"net"
+	"net/http"
+	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
+	"time"
+
+	"github.com/successkit/cs/drivers"
+	"github.com/successkit/cs/store"
 )
 
-// fakeBackend authenticates from a map of secrets; the stateful tests use
-// the real store.
-type fakeBackend struct {
-	mu     sync.Mutex
-	tokens map[string]Identity
+// env is a server on a fresh SQLite store on 127.0.0.1, with a token of
+// each scope.
+type env struct {
+	srv                *Server
+	st                 *store.Store
+	dbPath             string
+	URL, Addr          string
+	read, write, admin string
 }
 
-func (f *fakeBackend) Authenticate(ctx context.Context, secret string) (Identity, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	id, ok := f.tokens[secret]
-	if !ok {
-		return Identity{}, ErrUnauthorized
-	}
-	return id, nil
-}
+var testClock = time.Date(2026, 6, 30, 9, 0, 0, 0, time.UTC)
 
-func (f *fakeBackend) Ready(ctx context.Context) error { return nil }
-
-func newFakeServer(t testing.TB, lim Limits) (*Server, *testServer) {
+func newEnv(t testing.TB, lim Limits) *env {
 	t.Helper()
-	fb := &fakeBackend{tokens: map[string]Identity{
-		"csk_read": {Name: "reader", Scope: ScopeRead}, "csk_write": {Name: "writer", Scope: ScopeWrite}, "csk_admin": {Name: "admin", Scope: ScopeAdmin},
-	}}
-	s, err := New(Config{Backend: fb, Limits: lim})
+	path := filepath.Join(t.TempDir(), "test.db")
+	st, err := drivers.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return s, startServer(t, s)
+	t.Cleanup(func() { st.Close() })
+	return newEnvOn(t, st, path, lim)
+}
+
+func newEnvOn(t testing.TB, st *store.Store, path string, lim Limits) *env {
+	t.Helper()
+	e := &env{st: st, dbPath: path}
+	for _, tk := range []struct {
+		name  string
+		scope store.Scope
+		dst   *string
+	}{{"reader", ScopeRead, &e.read}, {"writer", ScopeWrite, &e.write}, {"admin", ScopeAdmin, &e.admin}} {
+		secret, _, err := st.CreateToken(context.Background(), tk.name, tk.scope, "test", testClock)
+		if err != nil {
+			t.Fatal(err)
+		}
+		*tk.dst = secret
+	}
+	s, err := New(Config{Store: st, Limits: lim, Now: func() time.Time { return testClock }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.srv = s
+	ts := startServer(t, s)
+	e.URL, e.Addr = ts.URL, ts.Addr
+	return e
 }
 
 // testServer is a Server answering on 127.0.0.1 with its own http.Server

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/successkit/cs/store"
 )
 
 // The security and fault cases that need no store: tokens refused before
@@ -17,15 +19,15 @@ import (
 // write state are in security_test.go, against the real store.
 
 func TestAuthHeaderRefused(t *testing.T) {
-	_, ts := newFakeServer(t, Limits{})
+	e := newEnv(t, Limits{})
 	body := []byte(`{"customer":{"id":"a"}}`)
 	for _, h := range [][]string{
 		nil,
-		{"Bearer"}, {"Bearer "}, {"Basic dXNlcjpwYXNz"}, {"bearer csk_read extra"}, {"Bearer csk_read\x00"},
-		{"Bearer " + strings.Repeat("a", 300)}, {"Bearer csk_read", "Bearer csk_read"}, {"Bearer csk_unknown"},
-		{"Token csk_read"}, {"Bearer ' OR 1=1 --"},
+		{"Bearer"}, {"Bearer "}, {"Basic dXNlcjpwYXNz"}, {"bearer " + e.read + " extra"}, {"Bearer " + e.read + "\x00"},
+		{"Bearer " + strings.Repeat("a", 300)}, {"Bearer " + e.read, "Bearer " + e.read}, {"Bearer csk_unknown"},
+		{"Token " + e.read}, {"Bearer " + e.read[:len(e.read)-1]}, {"Bearer " + store.HashToken(e.read)}, {"Bearer ' OR 1=1 --"},
 	} {
-		req, _ := http.NewRequest("POST", ts.URL+"/v1/score", bytes.NewReader(body))
+		req, _ := http.NewRequest("POST", e.URL+"/v1/score", bytes.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
 		for _, v := range h {
 			req.Header.Add("Authorization", v)
@@ -43,30 +45,39 @@ func TestAuthHeaderRefused(t *testing.T) {
 			t.Errorf("%q: no WWW-Authenticate", h)
 		}
 	}
-	// The scheme is case-insensitive (RFC 6750 §2.1 by RFC 9110 §11.1).
-	a := do(t, "POST", ts.URL+"/v1/score", "", "application/json", []byte(`{"customer":{"id":"a"}}`))
-	wantProblem(t, a, 401, "unauthorized")
+	// The scheme is case-insensitive (RFC 9110 §11.1).
+	req, _ := http.NewRequest("POST", e.URL+"/v1/score", strings.NewReader(`{"customer":{"id":"a","signals":{"usage":0.5}}}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "bEaReR "+e.read)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 {
+		t.Fatalf("lower-case scheme: %d", res.StatusCode)
+	}
 }
 
 func TestProbesNeedNoToken(t *testing.T) {
-	_, ts := newFakeServer(t, Limits{})
+	e := newEnv(t, Limits{})
 	for _, p := range []string{"/healthz", "/readyz"} {
-		if a := do(t, "GET", ts.URL+p, "", "", nil); a.status != 200 {
+		if a := do(t, "GET", e.URL+p, "", "", nil); a.status != 200 {
 			t.Errorf("%s: %d %s", p, a.status, a.body)
 		}
 	}
 	for _, p := range []string{"/metrics", "/v1/openapi.json", "/v1/problems/unauthorized"} {
-		wantProblem(t, do(t, "GET", ts.URL+p, "", "", nil), 401, "unauthorized")
-		if a := do(t, "GET", ts.URL+p, "csk_read", "", nil); a.status != 200 {
+		wantProblem(t, do(t, "GET", e.URL+p, "", "", nil), 401, "unauthorized")
+		if a := do(t, "GET", e.URL+p, e.read, "", nil); a.status != 200 {
 			t.Errorf("%s: %d %s", p, a.status, a.body)
 		}
 	}
 }
 
 func TestNotFoundAndMethod(t *testing.T) {
-	_, ts := newFakeServer(t, Limits{})
-	wantProblem(t, do(t, "GET", ts.URL+"/v1/nope", "csk_read", "", nil), 404, "not-found")
-	a := do(t, "DELETE", ts.URL+"/v1/score", "csk_read", "", nil)
+	e := newEnv(t, Limits{})
+	wantProblem(t, do(t, "GET", e.URL+"/v1/nope", e.read, "", nil), 404, "not-found")
+	a := do(t, "DELETE", e.URL+"/v1/score", e.read, "", nil)
 	wantProblem(t, a, 405, "method-not-allowed")
 	if a.header.Get("Allow") != "POST" {
 		t.Errorf("Allow %q", a.header.Get("Allow"))
@@ -74,7 +85,7 @@ func TestNotFoundAndMethod(t *testing.T) {
 }
 
 func TestBodyProblems(t *testing.T) {
-	_, ts := newFakeServer(t, Limits{MaxBody: 64 << 10})
+	e := newEnv(t, Limits{MaxBody: 64 << 10})
 	deep := strings.Repeat("[", 10000) + strings.Repeat("]", 10000)
 	for _, tc := range []struct {
 		name, ct, body string
@@ -100,7 +111,7 @@ func TestBodyProblems(t *testing.T) {
 		{"too large", "application/json", `{"customer":{"id":"` + strings.Repeat("a", 70000) + `"}}`, 413, "body-too-large", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			a := do(t, "POST", ts.URL+"/v1/score", "csk_read", tc.ct, []byte(tc.body))
+			a := do(t, "POST", e.URL+"/v1/score", e.read, tc.ct, []byte(tc.body))
 			if tc.status == 200 {
 				if a.status != 200 {
 					t.Fatalf("%d %s", a.status, a.body)
@@ -121,7 +132,7 @@ func TestBodyProblems(t *testing.T) {
 // TestChunkedBodyTooLarge sends a body without Content-Length that grows
 // past the limit: 413 once the limit is crossed, not after reading it all.
 func TestChunkedBodyTooLarge(t *testing.T) {
-	_, ts := newFakeServer(t, Limits{MaxBody: 1 << 10})
+	e := newEnv(t, Limits{MaxBody: 1 << 10})
 	pr, pw := io.Pipe()
 	go func() {
 		pw.Write([]byte(`{"customer":{"id":"`))
@@ -132,8 +143,8 @@ func TestChunkedBodyTooLarge(t *testing.T) {
 		}
 		pw.Close()
 	}()
-	req, _ := http.NewRequest("POST", ts.URL+"/v1/score", pr)
-	req.Header.Set("Authorization", "Bearer csk_read")
+	req, _ := http.NewRequest("POST", e.URL+"/v1/score", pr)
+	req.Header.Set("Authorization", "Bearer "+e.read)
 	req.Header.Set("Content-Type", "application/json")
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -148,14 +159,14 @@ func TestChunkedBodyTooLarge(t *testing.T) {
 // TestBodyNeverEnds: a client that sends headers and part of a body, then
 // nothing, is cut off at the read timeout; the server stays responsive.
 func TestBodyNeverEnds(t *testing.T) {
-	_, ts := newFakeServer(t, Limits{ReadTimeout: 500 * time.Millisecond})
-	conn, err := net.Dial("tcp", ts.Addr)
+	e := newEnv(t, Limits{ReadTimeout: 500 * time.Millisecond})
+	conn, err := net.Dial("tcp", e.Addr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close()
 	start := time.Now()
-	io.WriteString(conn, "POST /v1/score HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer csk_read\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{\"customer\":")
+	io.WriteString(conn, "POST /v1/score HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "+e.read+"\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{\"customer\":")
 	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
 	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
 	if err == nil {
@@ -165,7 +176,7 @@ func TestBodyNeverEnds(t *testing.T) {
 	if d := time.Since(start); d > 5*time.Second {
 		t.Fatalf("the connection stayed open %v", d)
 	}
-	if a := do(t, "GET", ts.URL+"/healthz", "", "", nil); a.status != 200 {
+	if a := do(t, "GET", e.URL+"/healthz", "", "", nil); a.status != 200 {
 		t.Fatalf("healthz %d", a.status)
 	}
 }
@@ -173,8 +184,8 @@ func TestBodyNeverEnds(t *testing.T) {
 // TestSlowHeader: a header sent one byte a second is cut off at the header
 // timeout (slowloris), without an answer.
 func TestSlowHeader(t *testing.T) {
-	_, ts := newFakeServer(t, Limits{ReadHeaderTimeout: 1500 * time.Millisecond})
-	conn, err := net.Dial("tcp", ts.Addr)
+	e := newEnv(t, Limits{ReadHeaderTimeout: 1500 * time.Millisecond})
+	conn, err := net.Dial("tcp", e.Addr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -212,17 +223,17 @@ func TestSlowHeader(t *testing.T) {
 }
 
 func TestRateLimit(t *testing.T) {
-	_, ts := newFakeServer(t, Limits{Rate: 1, Burst: 3})
+	e := newEnv(t, Limits{Rate: 1, Burst: 3})
 	var last answer
 	for i := 0; i < 5; i++ {
-		last = do(t, "GET", ts.URL+"/v1/problems/forbidden", "csk_read", "", nil)
+		last = do(t, "GET", e.URL+"/v1/problems/forbidden", e.read, "", nil)
 	}
 	wantProblem(t, last, 429, "rate-limited")
 	if ra, err := strconv.Atoi(last.header.Get("Retry-After")); err != nil || ra < 1 {
 		t.Fatalf("Retry-After %q", last.header.Get("Retry-After"))
 	}
 	// Another token has its own bucket.
-	if a := do(t, "GET", ts.URL+"/v1/problems/forbidden", "csk_write", "", nil); a.status != 200 {
+	if a := do(t, "GET", e.URL+"/v1/problems/forbidden", e.write, "", nil); a.status != 200 {
 		t.Fatalf("other token: %d", a.status)
 	}
 }
@@ -251,24 +262,24 @@ func TestRateLimiterRefills(t *testing.T) {
 // TestBatchConcurrency: batch requests beyond the limit wait, then get 503
 // with Retry-After.
 func TestBatchConcurrency(t *testing.T) {
-	s, ts := newFakeServer(t, Limits{BatchConcurrency: 1, BatchWait: 50 * time.Millisecond})
-	s.batch <- struct{}{} // one batch in flight
-	a := do(t, "POST", ts.URL+"/v1/score/batch", "csk_read", "application/json", []byte(`{"customers":[]}`))
+	e := newEnv(t, Limits{BatchConcurrency: 1, BatchWait: 50 * time.Millisecond})
+	e.srv.batch <- struct{}{} // one batch in flight
+	a := do(t, "POST", e.URL+"/v1/score/batch", e.read, "application/json", []byte(`{"customers":[]}`))
 	wantProblem(t, a, 503, "overloaded")
 	if a.header.Get("Retry-After") == "" {
 		t.Fatal("no Retry-After")
 	}
-	<-s.batch
-	if a := do(t, "POST", ts.URL+"/v1/score/batch", "csk_read", "application/json", []byte(`{"customers":[]}`)); a.status != 200 {
+	<-e.srv.batch
+	if a := do(t, "POST", e.URL+"/v1/score/batch", e.read, "application/json", []byte(`{"customers":[]}`)); a.status != 200 {
 		t.Fatalf("%d %s", a.status, a.body)
 	}
 }
 
 func TestMetricsText(t *testing.T) {
-	_, ts := newFakeServer(t, Limits{})
-	do(t, "POST", ts.URL+"/v1/score", "csk_read", "application/json", []byte(`{"customer":{"id":"a","signals":{"usage":0.5}}}`))
-	do(t, "POST", ts.URL+"/v1/score", "", "application/json", nil)
-	a := do(t, "GET", ts.URL+"/metrics", "csk_read", "", nil)
+	e := newEnv(t, Limits{})
+	do(t, "POST", e.URL+"/v1/score", e.read, "application/json", []byte(`{"customer":{"id":"a","signals":{"usage":0.5}}}`))
+	do(t, "POST", e.URL+"/v1/score", "", "application/json", nil)
+	a := do(t, "GET", e.URL+"/metrics", e.read, "", nil)
 	if a.status != 200 || !strings.HasPrefix(a.header.Get("Content-Type"), "text/plain; version=0.0.4") {
 		t.Fatalf("%d %s", a.status, a.header)
 	}
@@ -321,14 +332,14 @@ func checkExposition(t *testing.T, text string) {
 }
 
 func TestETag(t *testing.T) {
-	_, ts := newFakeServer(t, Limits{})
-	a := do(t, "GET", ts.URL+"/v1/openapi.json", "csk_read", "", nil)
+	e := newEnv(t, Limits{})
+	a := do(t, "GET", e.URL+"/v1/openapi.json", e.read, "", nil)
 	tag := a.header.Get("ETag")
 	if a.status != 200 || tag == "" {
 		t.Fatalf("%d, ETag %q", a.status, tag)
 	}
-	req, _ := http.NewRequest("GET", ts.URL+"/v1/openapi.json", nil)
-	req.Header.Set("Authorization", "Bearer csk_read")
+	req, _ := http.NewRequest("GET", e.URL+"/v1/openapi.json", nil)
+	req.Header.Set("Authorization", "Bearer "+e.read)
 	req.Header.Set("If-None-Match", tag)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {

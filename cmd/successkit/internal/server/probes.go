@@ -26,7 +26,7 @@ func (c *call) readyz() error {
 	}
 	ctx, cancel := context.WithTimeout(c.r.Context(), time.Second)
 	defer cancel()
-	if err := c.s.backend.Ready(ctx); err != nil {
+	if err := c.s.store.DB().PingContext(ctx); err != nil {
 		c.s.log.Warn("not ready", "err", err)
 		return unavailable("the store does not answer")
 	}

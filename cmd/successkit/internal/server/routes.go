@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/successkit/cs/store"
 )
 
 // bodyKind is what a route accepts as a request body.
@@ -28,8 +30,8 @@ const (
 // registered from, and that the OpenAPI test checks the document against.
 type route struct {
 	method string
-	path   string // a net/http pattern path: "/v1/customers/{id}/health"
-	scope  Scope  // 0: no token (probes, the login form)
+	path   string      // a net/http pattern path: "/v1/customers/{id}/health"
+	scope  store.Scope // 0: no token (probes, the login form)
 	body   bodyKind
 	batch  bool // a bounded number run at once; body up to MaxBatchBody
 	ui     bool // dashboard: session cookie, CSRF token on forms, HTML problems
@@ -173,7 +175,7 @@ func (c *call) prepare() *Problem {
 			p.retryAfter = wait
 			return p
 		}
-		if c.id.Scope < rt.scope {
+		if !c.id.Scope.Allows(rt.scope) {
 			return newProblem("forbidden", fmt.Sprintf("%s %s needs scope %s; token %q has scope %s", rt.method, rt.path, rt.scope, c.id.Name, c.id.Scope))
 		}
 	}

@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/successkit/cs/health"
+	"github.com/successkit/cs/store"
 )
 
 // Limits bounds what one request, one token and the whole server may use.
@@ -102,9 +103,9 @@ func (l Limits) withDefaults() Limits {
 
 // Config is what a Server serves.
 type Config struct {
-	// Backend holds the state: tokens, runs, results, tasks, overrides. It is
-	// required.
-	Backend Backend
+	// Store holds the state: tokens, runs, results, tasks, overrides, the
+	// audit. It is required.
+	Store *store.Store
 	// Scorer scores the stateless scoring requests; nil means the sample
 	// scorecard.
 	Scorer *health.Scorer
@@ -118,11 +119,11 @@ type Config struct {
 
 // Server answers the API and the dashboard. Make it with New.
 type Server struct {
-	backend Backend
-	scorer  *health.Scorer
-	log     *slog.Logger
-	now     func() time.Time
-	lim     Limits
+	store  *store.Store
+	scorer *health.Scorer
+	log    *slog.Logger
+	now    func() time.Time
+	lim    Limits
 
 	mux      *http.ServeMux
 	handler  http.Handler
@@ -136,10 +137,10 @@ type Server struct {
 
 // New returns a server for the configuration.
 func New(cfg Config) (*Server, error) {
-	if cfg.Backend == nil {
-		return nil, errors.New("server: Config.Backend is nil")
+	if cfg.Store == nil {
+		return nil, errors.New("server: Config.Store is nil")
 	}
-	s := &Server{backend: cfg.Backend, scorer: cfg.Scorer, log: cfg.Logger, now: cfg.Now, lim: cfg.Limits.withDefaults()}
+	s := &Server{store: cfg.Store, scorer: cfg.Scorer, log: cfg.Logger, now: cfg.Now, lim: cfg.Limits.withDefaults()}
 	if s.scorer == nil {
 		var err error
 		if s.scorer, err = health.Compile(health.SampleConfig()); err != nil {

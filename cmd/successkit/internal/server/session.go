@@ -100,10 +100,13 @@ func (c *call) uiAuth() *Problem {
 	if sess == nil {
 		return errLogin
 	}
-	id, err := c.s.backend.Authenticate(c.r.Context(), sess.secret)
-	if err != nil {
-		c.s.sessions.drop(ck.Value)
-		return errLogin
+	id, p := c.s.identify(c.r.Context(), sess.secret)
+	if p != nil {
+		if p.Status == http.StatusUnauthorized {
+			c.s.sessions.drop(ck.Value)
+			return errLogin
+		}
+		return p
 	}
 	c.id, c.sess = id, sess
 	return nil
