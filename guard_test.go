@@ -68,6 +68,7 @@ func TestForbiddenCatchesTestLibraries(t *testing.T) {
 // the test, so a new one must state its layer.
 var layers = map[string][]string{
 	"":                {"internal/csvx", "internal/errs", "internal/jsonx"},
+	"cycle":           withInput("", "effort", "health", "playbook", "retention", "touch"),
 	"effort":          withInput(""),
 	"health":          withInput("", "internal/stats"),
 	"internal/csio":   {"", "internal/csvx", "internal/jsonx"},

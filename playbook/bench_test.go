@@ -32,7 +32,7 @@ func benchSituations(n int) []*Situation {
 	return out
 }
 
-// BenchmarkCondition4 evaluates the condition, compiled from JSON, over
+// BenchmarkCondition4 evaluates condition4, compiled from JSON, over
 // varied situations. Budget: 20 ns and no allocation per evaluation.
 func BenchmarkCondition4(b *testing.B) {
 	cond, err := ParseCondition([]byte(condition4))

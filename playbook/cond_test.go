@@ -88,7 +88,7 @@ func TestConditionTable(t *testing.T) {
 	}
 }
 
-// The condition of the issue's benchmark, with its explanation.
+// The benchmark condition, with its explanation.
 func TestExplain(t *testing.T) {
 	cond, err := ParseCondition([]byte(condition4))
 	if err != nil {
@@ -114,7 +114,7 @@ func TestExplain(t *testing.T) {
 	}
 }
 
-// condition4 is the issue's benchmark condition,
+// condition4 is the benchmark condition of four comparisons (BenchmarkCondition4),
 // health.score < 50 and days_to_renewal <= 90 and (tier == "high" or signal.usage_trend < -0.2).
 const condition4 = `{"all": [
 	{"field": "health.score", "op": "<", "value": 50},

@@ -32,22 +32,22 @@ func TestDefaultPlaybook(t *testing.T) {
 		s    *Situation
 		want string
 	}{
-		{"renewal in 60 days with red health, high touch (seed 000)",
+		{"renewal in 60 days with red health, high touch (renewal at risk; the touch model of the S-cubism article)",
 			&Situation{Customer: customer("C1", "900 USD", cs.StageRenewal, cs.Signals{"usage_trend": 0}), HealthScore: 35, HealthKnown: true, HealthGrade: "red", Tier: "high"},
 			"C1:renewal-risk#0 C1:renewal-risk#1 C1:executive-review#0"},
-		{"silent risk: usage falling, no tickets, no survey (seed 002)",
+		{"silent risk: usage falling, no tickets, no survey (the silently dissatisfied: ECのミカタ, undated)",
 			&Situation{Customer: customer("C2", "100 USD", cs.StageAdoption, cs.Signals{"usage_trend": -0.3, "tickets_90d": 0}), Tier: "low"},
 			"C2:silent-risk#0"},
 		{"an answered survey is not silent",
 			&Situation{Customer: customer("C3", "100 USD", cs.StageAdoption, cs.Signals{"usage_trend": -0.3, "tickets_90d": 0, "nps": 3}), Tier: "low"},
 			""},
-		{"high-effort case closed (seed 001)",
+		{"high-effort case closed (next issue avoidance: Razavi 2019; Dixon, Toman & DeLisi 2013)",
 			&Situation{Customer: customer("C4", "100 USD", cs.StageAdoption, nil), Friction: 72, FrictionKnown: true, Events: []string{"case_closed"}, Tier: "low"},
 			"C4:high-effort-case-closed#0"},
 		{"seats 90% used, entering",
 			&Situation{Customer: customer("C5", "100 USD", cs.StageExpansion, cs.Signals{"seat_utilization": 0.95}), Tier: "low"},
 			"C5:expansion-seats#0"},
-		{"healthy power user joins the community; tech-touch ready to move up (seed 003)",
+		{"healthy power user joins the community; tech-touch ready to move up (the community-touch column, 2024)",
 			&Situation{Customer: customer("C6", "50 USD", cs.StageAdoption, cs.Signals{"feature_adoption": 0.8, "usage": 0.7, "seat_utilization": 0.85}), HealthScore: 88, HealthKnown: true, HealthGrade: "green", Tier: "tech"},
 			"C6:tech-to-low-touch#0 C6:community-invitation#0"},
 	}
@@ -190,7 +190,7 @@ func TestSetEffort(t *testing.T) {
 }
 
 // The default playbook documents every play and reads only the sample book's
-// signal names (formats.md).
+// signal names (the customer layout of the cs package's README).
 func TestDefaultVocabulary(t *testing.T) {
 	vocabulary := []string{"usage", "usage_trend", "seats_used", "seats_purchased", "seat_utilization", "logins_30d",
 		"days_since_login", "feature_adoption", "nps", "ces", "tickets_90d", "friction"}

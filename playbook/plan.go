@@ -39,8 +39,7 @@ type Schedule struct {
 // goes in if its role still has a slot and its hours; otherwise it is deferred
 // with the reason, naming the higher-ranked tasks that used the capacity. A
 // smaller task ranked lower may still fit after a larger one was deferred. This
-// makes the "must vs. better than nothing" call of DOMAIN.md §1 (seed 000)
-// explicit. tasks is not modified. Plan returns an error for a negative or
+// makes the "must vs. better than nothing" call explicit (S-cubism article). tasks is not modified. Plan returns an error for a negative or
 // non-finite capacity.
 func Plan(tasks []Task, capacity map[string]Capacity) (Schedule, error) {
 	for _, role := range sortedRoles(capacity) {

@@ -14,7 +14,7 @@ import (
 )
 
 // Priority separates what must be done from what is merely better than nothing
-// (DOMAIN.md §1, seed 000). The zero value is invalid; Must sorts first.
+// (S-cubism article). The zero value is invalid; Must sorts first.
 type Priority uint8
 
 // The priorities, in the order tasks are planned.

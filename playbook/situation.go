@@ -8,12 +8,13 @@ import (
 	cs "github.com/successkit/cs"
 )
 
-// tierNames are the touch model tiers (DOMAIN.md §3). Community touch overlays
-// the tiers and is the Situation's Community flag, not a tier.
+// tierNames are the touch model's tiers (S-cubism article; the community-touch
+// column, 2024). Community touch overlays the tiers and is the Situation's
+// Community flag, not a tier.
 var tierNames = []string{"high", "low", "tech"}
 
 // trendNames are the health trend directions, after Gainsight's up / down / same
-// (DOMAIN.md §4).
+// (Gainsight's documentation of score trends).
 var trendNames = []string{"down", "same", "up"}
 
 // Situation is what a play reads about one customer at one evaluation: the

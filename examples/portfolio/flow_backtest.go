@@ -1,11 +1,11 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"slices"
 
 	"github.com/successkit/cs"
+	"github.com/successkit/cs/cycle"
 	"github.com/successkit/cs/examples/samplebook"
 	"github.com/successkit/cs/health"
 )
@@ -45,39 +45,33 @@ type backtestGrade struct {
 // outcomes; the month-end scores of the snapshots before it are each customer's
 // history, for the lead time of the churn flag. Only customers with an outcome are
 // backtested. nil without outcomes.csv or health.
-func runBacktest(in *input, customers []cs.Customer, asof cs.Date, h *healthSection) (*backtestSection, error) {
-	data := in.files[samplebook.OutcomesFile]
-	if data == nil || h == nil {
-		return nil, nil
+func runBacktest(in *input, res *cycle.Result, asof cs.Date, h *healthSection, hist *history) (*backtestSection, error) {
+	f, err := in.open(samplebook.OutcomesFile)
+	if f == nil || err != nil || h == nil {
+		return nil, err
 	}
+	defer f.Close()
 	sec := &backtestSection{}
-	outcomes, errs := health.ReadOutcomes(bytes.NewReader(data), in.name(samplebook.OutcomesFile))
+	outcomes, errs := health.ReadOutcomes(f, in.name(samplebook.OutcomesFile))
 	for _, e := range errs {
 		sec.Errors = append(sec.Errors, e.Error())
 	}
-	known := map[string]bool{}
-	for _, o := range outcomes {
-		known[o.ID] = true
-	}
 	var rows []health.ScoredSnapshot
-	for i := range customers {
-		c := &customers[i]
-		r := h.results[c.ID]
-		if !known[c.ID] || r == nil {
+	for _, o := range outcomes {
+		st, ok := res.Standing(o.ID)
+		if !ok || !st.Scored || st.Churned {
 			continue
 		}
-		if hist := h.history[c.ID]; hist != nil {
-			for k, d := range hist.dates {
-				if d.Before(asof) {
-					rows = append(rows, health.ScoredSnapshot{ID: c.ID, Date: d, Score: hist.scores[k], Grade: hist.grades[k]})
+		if hist != nil {
+			if hs := hist.byID[o.ID]; hs != nil {
+				for k, d := range hs.dates {
+					if d.Before(asof) {
+						rows = append(rows, health.ScoredSnapshot{ID: o.ID, Date: d, Score: hs.scores[k], Grade: hs.grades[k]})
+					}
 				}
 			}
 		}
-		row := health.ScoredSnapshot{ID: c.ID, Date: asof, Score: r.Score, Grade: r.Grade, MRR: c.MRR}
-		if r.Unknown {
-			row.Grade = ""
-		}
-		rows = append(rows, row)
+		rows = append(rows, health.ScoredSnapshot{ID: o.ID, Date: asof, Score: st.Score, Grade: st.Grade, MRR: st.MRR})
 	}
 	var grades []string
 	for _, g := range h.Grades {

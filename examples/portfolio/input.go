@@ -2,9 +2,11 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"iter"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -12,6 +14,7 @@ import (
 
 	"github.com/successkit/cs"
 	"github.com/successkit/cs/examples/samplebook"
+	"github.com/successkit/cs/health"
 	"github.com/successkit/cs/touch"
 )
 
@@ -20,6 +23,8 @@ type options struct {
 	files     map[string]*string // book file name → path given by flag
 	policy    string             // touch policy JSON; empty: the embedded policy.json
 	assigner  *touch.Assigner    // the compiled policy
+	health    string             // scorecard JSON; empty: health.SampleConfig
+	scorer    *health.Scorer     // the compiled scorecard
 	asof      cs.Date
 	seed      uint64
 	format    string
@@ -29,30 +34,58 @@ type options struct {
 
 // fileFlags are the flags naming a user's book files beside -customers.
 var fileFlags = []struct{ flag, file, usage string }{
-	{"contacts", samplebook.ContactsFile, "support contacts CSV (with -customers)"},
-	{"events", samplebook.CaseEventsFile, "support case events CSV (with -customers)"},
-	{"surveys", samplebook.SurveysFile, "CES and NPS answers CSV (with -customers)"},
-	{"mrr", samplebook.MRRFile, "monthly MRR per subscription CSV (with -customers)"},
-	{"outcomes", samplebook.OutcomesFile, "churn outcomes CSV for the backtest (with -customers)"},
-	{"snapshots", samplebook.SnapshotsFile, "monthly customer snapshots CSV for the health trend (with -customers)"},
+	{"contacts", samplebook.ContactsFile, "support contacts CSV `file` (with -customers)"},
+	{"events", samplebook.CaseEventsFile, "support case events CSV `file` (with -customers)"},
+	{"surveys", samplebook.SurveysFile, "CES and NPS answers CSV `file` (with -customers)"},
+	{"mrr", samplebook.MRRFile, "monthly MRR per subscription CSV `file` (with -customers)"},
+	{"outcomes", samplebook.OutcomesFile, "churn outcomes CSV `file` for the backtest (with -customers)"},
+	{"snapshots", samplebook.SnapshotsFile, "monthly customer snapshots CSV `file` for the health trend (with -customers)"},
 }
 
-func parseFlags(args []string) (options, error) {
+// errHelp is returned after -h printed the usage: the program exits 0.
+var errHelp = errors.New("help shown")
+
+const usageHead = `Usage: portfolio [flags]
+
+Runs the library's weekly cycle on a book of customers and prints what a
+customer-success team needs to know this week: the book at a glance, health,
+effort, touch tiers, this week's tasks, retention and a backtest of the health
+score. With no flags it generates the sample book (2,000 customers, seed 1,
+as of 2026-06-30).
+
+Examples:
+  go run ./examples/portfolio
+  go run ./examples/portfolio -format json
+  go run ./examples/portfolio -report report.html
+  go run ./examples/portfolio -customers customers.csv -asof 2026-06-30 \
+      -contacts contacts.csv -mrr mrr.csv -health scorecard.json
+
+Flags:
+`
+
+func parseFlags(args []string, stdout io.Writer) (options, error) {
 	var o options
 	fs := flag.NewFlagSet("portfolio", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.StringVar(&o.customers, "customers", "", "read customers from this CSV file (cs layout) instead of the sample book")
+	fs.StringVar(&o.customers, "customers", "", "read customers from this CSV `file` (cs layout) instead of the sample book")
 	o.files = map[string]*string{}
 	for _, f := range fileFlags {
 		o.files[f.file] = fs.String(f.flag, "", f.usage)
 	}
-	fs.StringVar(&o.policy, "policy", "", "touch policy JSON (default: the embedded policy.json)")
-	asof := fs.String("asof", "", "report date YYYY-MM-DD; the sample book is generated as of it (default: 2026-06-30)")
+	fs.StringVar(&o.policy, "policy", "", "touch policy JSON `file` (default: the embedded policy.json)")
+	fs.StringVar(&o.health, "health", "", "health scorecard JSON `file` (default: the sample scorecard, health.SampleJSON)")
+	asof := fs.String("asof", "", "report `date` YYYY-MM-DD; the sample book is generated as of it (default: 2026-06-30)")
 	fs.Uint64Var(&o.seed, "seed", samplebook.DefaultSeed, "seed of the sample book")
-	fs.StringVar(&o.format, "format", "text", "output format: text or json")
-	fs.StringVar(&o.report, "report", "", "also write the report as a self-contained HTML page to this file")
-	fs.StringVar(&o.write, "write", "", "write the sample book's CSV files into this directory and stop")
+	fs.StringVar(&o.format, "format", "text", "output `format`: text or json")
+	fs.StringVar(&o.report, "report", "", "also write the report as a self-contained HTML page to this `file`")
+	fs.StringVar(&o.write, "write", "", "write the sample book's CSV files into this `directory` and stop")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stdout, usageHead)
+			fs.SetOutput(stdout)
+			fs.PrintDefaults()
+			return o, errHelp
+		}
 		return o, fmt.Errorf("portfolio: %w", err)
 	}
 	if fs.NArg() > 0 {
@@ -87,13 +120,16 @@ func parseFlags(args []string) (options, error) {
 	return o, nil
 }
 
-// input is the book the report is made from.
+// input is the book the report is made from. Its files are read when a step
+// needs them, and the customers once per pass of the cycle: the program never
+// holds a user's book in memory.
 type input struct {
 	source    string
-	book      *samplebook.Book // nil when customers come from a file
-	customers []cs.Customer
-	rejected  []string          // one message per row that could not be read
-	files     map[string][]byte // the other files of the book by name, when present
+	book      *samplebook.Book  // nil when customers come from a file
+	customers []byte            // the sample book's customers.csv; nil for a user's file
+	path      string            // the user's customers file
+	files     map[string][]byte // the sample book's other files by name
+	paths     map[string]string // the user's other files by book name
 	names     map[string]string // the user's file name of each book file read from a flag
 }
 
@@ -104,6 +140,49 @@ func (in *input) name(file string) string {
 		return n
 	}
 	return file
+}
+
+// has reports whether the book has the file.
+func (in *input) has(file string) bool {
+	_, a := in.files[file]
+	_, b := in.paths[file]
+	return a || b
+}
+
+// open opens one of the book's files; nil, nil when the book has none.
+func (in *input) open(file string) (io.ReadCloser, error) {
+	if data, ok := in.files[file]; ok {
+		return io.NopCloser(bytes.NewReader(data)), nil
+	}
+	path, ok := in.paths[file]
+	if !ok {
+		return nil, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("portfolio: %w", err)
+	}
+	return f, nil
+}
+
+// readCustomers yields the book's customers, reading the file anew.
+func (in *input) readCustomers() iter.Seq2[cs.Customer, error] {
+	if in.customers != nil {
+		return cs.ReadCustomersCSV(bytes.NewReader(in.customers), samplebook.CustomersFile)
+	}
+	return func(yield func(cs.Customer, error) bool) {
+		f, err := os.Open(in.path)
+		if err != nil {
+			yield(cs.Customer{}, fmt.Errorf("portfolio: %w", err))
+			return
+		}
+		defer f.Close()
+		for c, err := range cs.ReadCustomersCSV(f, filepath.Base(in.path)) {
+			if !yield(c, err) {
+				return
+			}
+		}
+	}
 }
 
 // sampleBooks keeps the sample books generated in this process by seed, with
@@ -148,47 +227,41 @@ func loadSample(seed uint64, asof cs.Date) (*input, error) {
 	if err != nil {
 		return nil, fmt.Errorf("portfolio: %w", err)
 	}
-	in := &input{source: "sample book, seed " + strconv.FormatUint(seed, 10), book: b, customers: b.Customers, files: map[string][]byte{}}
+	in := &input{source: "sample book, seed " + strconv.FormatUint(seed, 10), book: b, files: map[string][]byte{}}
 	for _, name := range samplebook.Files() {
-		if name == samplebook.CustomersFile {
-			continue
-		}
 		var buf bytes.Buffer
 		if err := b.WriteCSV(&buf, name); err != nil {
 			return nil, fmt.Errorf("portfolio: %w", err)
+		}
+		if name == samplebook.CustomersFile {
+			in.customers = buf.Bytes()
+			continue
 		}
 		in.files[name] = buf.Bytes()
 	}
 	return in, nil
 }
 
+// loadFiles checks that the user's files can be opened; they are read later,
+// as the steps need them.
 func loadFiles(o options) (*input, error) {
 	f, err := os.Open(o.customers)
 	if err != nil {
 		return nil, fmt.Errorf("portfolio: %w", err)
 	}
-	defer f.Close()
-	in := &input{source: filepath.Base(o.customers), files: map[string][]byte{}, names: map[string]string{}}
+	f.Close()
+	in := &input{source: filepath.Base(o.customers), path: o.customers, paths: map[string]string{}, names: map[string]string{}}
 	for name, path := range o.files {
 		if *path == "" {
 			continue
 		}
-		data, err := os.ReadFile(*path)
+		f, err := os.Open(*path)
 		if err != nil {
 			return nil, fmt.Errorf("portfolio: %w", err)
 		}
-		in.files[name] = data
+		f.Close()
+		in.paths[name] = *path
 		in.names[name] = filepath.Base(*path)
-	}
-	for c, err := range cs.ReadCustomersCSV(f, filepath.Base(o.customers)) {
-		if err != nil {
-			in.rejected = append(in.rejected, err.Error())
-			continue
-		}
-		in.customers = append(in.customers, c)
-	}
-	if len(in.customers) == 0 && len(in.rejected) > 0 {
-		return nil, fmt.Errorf("portfolio: no customer could be read: %s", in.rejected[0])
 	}
 	return in, nil
 }

@@ -27,17 +27,21 @@
 //	                     SVG charts (no script, no network)
 //	-write DIR           write the sample book's CSV files into DIR and stop
 //	-policy file.json    the touch policy (default: the embedded policy.json)
+//	-health file.json    the health scorecard (default: the sample scorecard)
 //	-contacts, -events, -surveys, -mrr, -outcomes, -snapshots file.csv
 //	                     the other files of a user's book, in the sample book's
 //	                     formats (with -customers); a step without its file is skipped
 //
-// The output depends only on the flags and the input: the program never reads the
-// clock.
+// -h lists the flags. The output depends only on the flags and the input: the
+// program never reads the clock.
+//
+// The flow is the library's weekly cycle (package cycle), which streams the
+// customers twice and keeps a few words per customer; the program adds the
+// book's trend and the backtest from the monthly snapshots and outcomes.
 package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -45,10 +49,10 @@ import (
 
 func main() {
 	if err := run(os.Args[1:], os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		if errors.Is(err, flag.ErrHelp) {
-			os.Exit(2)
+		if errors.Is(err, errHelp) {
+			return
 		}
+		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 }
@@ -56,12 +60,16 @@ func main() {
 // run is the program, with its arguments and output as parameters so that the
 // golden tests run it in-process.
 func run(args []string, stdout io.Writer) error {
-	opts, err := parseFlags(args)
+	opts, err := parseFlags(args, stdout)
 	if err != nil {
 		return err
 	}
-	// The policy is checked before the book is loaded, so a bad one fails fast.
+	// The configurations are checked before the book is loaded, so a bad one
+	// fails fast.
 	if opts.assigner, err = loadPolicy(opts.policy); err != nil {
+		return err
+	}
+	if opts.scorer, err = loadScorecard(opts.health); err != nil {
 		return err
 	}
 	in, err := load(opts)

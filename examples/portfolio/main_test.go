@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/xml"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -94,6 +95,8 @@ func TestFlagErrors(t *testing.T) {
 		{[]string{"-nope"}, "portfolio: flag provided but not defined: -nope"},
 		{[]string{"-customers", "testdata/missing.csv", "-asof", "2026-06-30"}, "portfolio: open testdata/missing.csv"},
 		{[]string{"-policy", "testdata/customers.csv"}, "portfolio: policy: touch:"},
+		{[]string{"-health", "testdata/customers.csv"}, "portfolio: scorecard testdata/customers.csv: health:"},
+		{[]string{"-health", "testdata/missing.json"}, "portfolio: open testdata/missing.json"},
 	} {
 		var out bytes.Buffer
 		err := run(tc.args, &out)
@@ -184,5 +187,37 @@ func TestUserFileNamedInErrors(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("report does not name %q; it says:\n%s", want, out)
 		}
+	}
+}
+
+// TestHelp checks that -h lists every flag, with the examples, and is not an
+// error.
+func TestHelp(t *testing.T) {
+	var buf bytes.Buffer
+	if err := run([]string{"-h"}, &buf); !errors.Is(err, errHelp) {
+		t.Fatalf("run(-h) = %v, want errHelp (exit 0)", err)
+	}
+	out := buf.Bytes()
+	golden.Check(t, "help.golden", out)
+	for _, f := range []string{"customers", "contacts", "events", "surveys", "mrr", "outcomes", "snapshots", "policy",
+		"health", "asof", "seed", "format", "report", "write"} {
+		if !bytes.Contains(out, []byte("\n  -"+f+" ")) {
+			t.Errorf("-h does not list -%s:\n%s", f, out)
+		}
+	}
+}
+
+// TestHealthFlag scores a user's book with the user's scorecard: its version
+// heads the health section, and a measure on a signal the book has scores it.
+func TestHealthFlag(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "scorecard.json")
+	card := `{"version": "usage-only", "profiles": [{"name": "all", "groups": [{"name": "use", "weight": 1,
+		"measures": [{"name": "usage", "signal": "usage", "weight": 1, "ramp": {"bad": 0, "good": 1}}]}]}]}`
+	if err := os.WriteFile(path, []byte(card), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := string(runArgs(t, "-customers", "testdata/customers.csv", "-asof", "2026-06-30", "-health", path))
+	if !strings.Contains(out, "Health (scorecard usage-only; active customers)") {
+		t.Errorf("the report does not use the -health scorecard:\n%s", out)
 	}
 }

@@ -162,7 +162,7 @@ func writeText(w io.Writer, r *report) error {
 	}
 
 	if len(r.Rejected) > 0 {
-		t.printf("\nRows not read (%d)\n", len(r.Rejected))
+		t.printf("\nRows not read (%d)\n", max(r.rejectedN, len(r.Rejected)))
 		for _, e := range r.Rejected {
 			t.printf("  %s\n", e)
 		}
@@ -233,7 +233,7 @@ func writeHealth(t *textWriter, h *healthSection, currencies []string) {
 		}
 		t.table("l", append([]string{"month-end", "scored", "mean"}, grades...), rows)
 	}
-	writeErrors(t, "health", h.Errors)
+	writeErrors(t, "health", h.Errors, h.errorN)
 }
 
 func writeEffort(t *textWriter, e *effortSection) {
@@ -267,15 +267,16 @@ func writeEffort(t *textWriter, e *effortSection) {
 		}
 		t.table("llrl", []string{"id", "name", "MRR", "evidence"}, rows)
 	}
-	writeErrors(t, "effort", e.Errors)
+	writeErrors(t, "effort", e.Errors, e.errorN)
 }
 
 // writeErrors prints how many records a step refused and the first few.
-func writeErrors(t *textWriter, step string, errs []string) {
+// n counts them all; errs may hold only the first ones.
+func writeErrors(t *textWriter, step string, errs []string, n int) {
 	if len(errs) == 0 {
 		return
 	}
-	t.printf("%s: %d records refused", step, len(errs))
+	t.printf("%s: %d records refused", step, max(n, len(errs)))
 	if len(errs) > 3 {
 		t.printf(" (first 3 shown)")
 	}
@@ -349,7 +350,7 @@ func writeTouch(t *textWriter, s *touchSection) {
 		}
 		t.table("lll", []string{"id", "change", "reasons"}, rows)
 	}
-	writeErrors(t, "touch", s.Errors)
+	writeErrors(t, "touch", s.Errors, s.errorN)
 }
 
 func writePlaybook(t *textWriter, p *playbookSection) {
@@ -389,7 +390,7 @@ func writePlaybook(t *textWriter, p *playbookSection) {
 			t.printf("  %s %s %s: %s\n", d.Task.Customer, d.Task.Play, d.Task.Owner, d.Why)
 		}
 	}
-	writeErrors(t, "playbook", p.Errors)
+	writeErrors(t, "playbook", p.Errors, p.errorN)
 }
 
 func writeRetention(t *textWriter, r *retentionSection) {
@@ -436,14 +437,14 @@ func writeRetention(t *textWriter, r *retentionSection) {
 		t.table("l", header, rows)
 		t.printf("The first cohort holds every customer already paying when the book begins.\n")
 	}
-	writeErrors(t, "retention", r.Errors)
+	writeErrors(t, "retention", r.Errors, r.errorN)
 }
 
 func writeBacktest(t *textWriter, b *backtestSection) {
 	t.printf("\nDoes the health score predict churn? (backtest against the outcomes)\n")
 	if len(b.Grades) == 0 {
 		t.printf("  %s\n", b.Note)
-		writeErrors(t, "backtest", b.Errors)
+		writeErrors(t, "backtest", b.Errors, len(b.Errors))
 		return
 	}
 	t.printf("  %s customers, %s churned afterwards (base rate %s); AUC %s (95%% interval %s to %s, %s)\n",
@@ -458,7 +459,7 @@ func writeBacktest(t *textWriter, b *backtestSection) {
 		t.printf("; flagged churners were flagged a median %s days before churning (%d churners)", fixed(b.LeadDays, 0), b.LeadN)
 	}
 	t.printf("\n")
-	writeErrors(t, "backtest", b.Errors)
+	writeErrors(t, "backtest", b.Errors, len(b.Errors))
 }
 
 func pct1(x float64) string { return strconv.FormatFloat(x*100, 'f', 1, 64) + "%" }
