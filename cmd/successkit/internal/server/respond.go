@@ -46,15 +46,41 @@ func writeProblem(w http.ResponseWriter, r *http.Request, p *Problem) {
 // writeJSON sends v as JSON with status 200, a strong ETag computed from the
 // body, and 304 Not Modified when the request's If-None-Match names it.
 func writeJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	b, err := marshalLine(v)
+	if err != nil {
+		return err
+	}
+	writeBody(w, r, "application/json", b)
+	return nil
+}
+
+// writeStatusJSON sends v as JSON with the status, without an ETag: the
+// answer of a write.
+func writeStatusJSON(w http.ResponseWriter, status int, v any) error {
+	b, err := marshalLine(v)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(status)
+	_, err = w.Write(b)
+	return err
+}
+
+// marshalLine is the JSON of v as the API writes it: HTML characters not
+// escaped, a final newline. An ETag is computed over these bytes.
+func marshalLine(v any) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
-		return err
+		return nil, err
 	}
-	writeBody(w, r, "application/json", buf.Bytes())
-	return nil
+	return buf.Bytes(), nil
 }
+
+func decodeB64(s string) ([]byte, error) { return base64.RawURLEncoding.DecodeString(s) }
 
 // writeBody sends body with the content type and an ETag, or 304 when the
 // client's copy is current. Only GET and HEAD answers carry an ETag.

@@ -58,6 +58,28 @@ func (s *Server) table() []route {
 		{method: "GET", path: "/v1/problems/{name}", scope: ScopeRead, h: (*call).problemDoc},
 		{method: "POST", path: "/v1/score", scope: ScopeRead, body: jsonBody, h: (*call).scoreOne},
 		{method: "POST", path: "/v1/score/batch", scope: ScopeRead, body: jsonBody, batch: true, h: (*call).scoreBatch},
+
+		{method: "GET", path: "/v1/runs", scope: ScopeRead, h: (*call).listRuns},
+		{method: "GET", path: "/v1/runs/{as_of}", scope: ScopeRead, h: (*call).getRun},
+		{method: "GET", path: "/v1/customers", scope: ScopeRead, h: (*call).listCustomers},
+		{method: "GET", path: "/v1/customers/{id}", scope: ScopeRead, h: (*call).customerHealth},
+		{method: "GET", path: "/v1/customers/{id}/history", scope: ScopeRead, h: (*call).customerHistory},
+		{method: "GET", path: "/v1/customers/{id}/overrides", scope: ScopeRead, h: (*call).customerOverrides},
+		{method: "POST", path: "/v1/customers/{id}/overrides", scope: ScopeWrite, body: jsonBody, h: (*call).setOverride},
+		{method: "GET", path: "/v1/overrides/{oid}", scope: ScopeRead, h: (*call).overrideAudit},
+		{method: "POST", path: "/v1/overrides/{oid}/revoke", scope: ScopeWrite, body: jsonBody, h: (*call).revokeOverride},
+		{method: "GET", path: "/v1/tiers", scope: ScopeRead, h: (*call).listTiers},
+		{method: "GET", path: "/v1/tasks", scope: ScopeRead, h: (*call).listTasks},
+		{method: "GET", path: "/v1/tasks/{key}", scope: ScopeRead, h: (*call).getTask},
+		{method: "POST", path: "/v1/tasks/{key}/done", scope: ScopeWrite, body: jsonBody, h: (*call).taskDone},
+		{method: "POST", path: "/v1/tasks/{key}/skip", scope: ScopeWrite, body: jsonBody, h: (*call).taskSkip},
+		{method: "GET", path: "/v1/grades", scope: ScopeRead, h: (*call).listGrades},
+		{method: "GET", path: "/v1/assessment", scope: ScopeRead, h: (*call).getAssessment},
+
+		{method: "GET", path: "/v1/audit", scope: ScopeAdmin, h: (*call).listAudit},
+		{method: "GET", path: "/v1/tokens", scope: ScopeAdmin, h: (*call).listTokens},
+		{method: "POST", path: "/v1/tokens", scope: ScopeAdmin, body: jsonBody, h: (*call).createToken},
+		{method: "POST", path: "/v1/tokens/{name}/revoke", scope: ScopeAdmin, h: (*call).revokeToken},
 	}
 }
 
@@ -181,6 +203,9 @@ func (c *call) prepare() *Problem {
 	}
 	if rt.body == noBody {
 		return nil
+	}
+	if r.ContentLength == 0 && r.Header.Get("Content-Type") == "" {
+		return nil // no body at all: the handler decides whether it needs one
 	}
 	if p := checkContentType(r, rt.body); p != nil {
 		return p

@@ -44,9 +44,13 @@ func RunWeek(ctx context.Context, st *store.Store, cyc *cycle.Cycle, in cycle.In
 	}
 	n := max(cfg.Trend.Window, 6) + 8 // the trend window, and the score an outcome compares with
 	prior.Scores = mapSeq(st.ScoreHistories(ctx, in.AsOf.AddDays(-1), n, store.Page{}),
-		func(h store.ScoreHistory) cycle.ScoreHistory { return cycle.ScoreHistory{CustomerID: h.CustomerID, Snapshots: h.Snapshots} })
+		func(h store.ScoreHistory) cycle.ScoreHistory {
+			return cycle.ScoreHistory{CustomerID: h.CustomerID, Snapshots: h.Snapshots}
+		})
 	prior.Touch = mapSeq(st.TouchStates(ctx, in.AsOf, store.Page{}),
-		func(t store.TouchState) cycle.TouchState { return cycle.TouchState{CustomerID: t.CustomerID, State: t.State} })
+		func(t store.TouchState) cycle.TouchState {
+			return cycle.TouchState{CustomerID: t.CustomerID, State: t.State}
+		})
 	prior.Overrides = mapSeq(st.ActiveOverrides(ctx, in.AsOf, store.Page{}),
 		func(o store.CustomerOverrides) cycle.CustomerOverrides {
 			return cycle.CustomerOverrides{CustomerID: o.CustomerID, Overrides: o.Overrides}
@@ -124,8 +128,6 @@ func lastRunBefore(ctx context.Context, st *store.Store, d cs.Date) (cs.Date, bo
 	}
 	return last, !last.IsZero(), nil
 }
-
-
 
 func mapSeq[T, U any](seq iter.Seq2[T, error], f func(T) U) iter.Seq2[U, error] {
 	return func(yield func(U, error) bool) {
