@@ -29,14 +29,14 @@ func decode[T any](t testing.TB, a answer) T {
 	return v
 }
 
-type page struct {
+type listBody struct {
 	Items      []map[string]any `json:"items"`
 	NextCursor string           `json:"next_cursor"`
 }
 
 func TestAPIReads(t *testing.T) {
 	e := populated(t)
-	runs := decode[page](t, do(t, "GET", e.URL+"/v1/runs", e.read, "", nil))
+	runs := decode[listBody](t, do(t, "GET", e.URL+"/v1/runs", e.read, "", nil))
 	if len(runs.Items) != 3 {
 		t.Fatalf("%d runs", len(runs.Items))
 	}
@@ -50,7 +50,7 @@ func TestAPIReads(t *testing.T) {
 	pages := 0
 	for next != "" {
 		a := do(t, "GET", next, e.read, "", nil)
-		p := decode[page](t, a)
+		p := decode[listBody](t, a)
 		pages++
 		for _, it := range p.Items {
 			id := it["customer_id"].(string)
@@ -71,7 +71,7 @@ func TestAPIReads(t *testing.T) {
 		t.Fatalf("%d customers in %d pages", len(seen), pages)
 	}
 	var red string
-	for _, it := range decode[page](t, do(t, "GET", e.URL+"/v1/customers?limit=1000", e.read, "", nil)).Items {
+	for _, it := range decode[listBody](t, do(t, "GET", e.URL+"/v1/customers?limit=1000", e.read, "", nil)).Items {
 		if it["grade"] == "red" {
 			red = it["customer_id"].(string)
 			break
@@ -85,7 +85,7 @@ func TestAPIReads(t *testing.T) {
 	if h["grade"] != "red" || len(h["reasons"].([]any)) == 0 || ch["trend"] == nil || ch["customer"] == nil {
 		t.Fatalf("%v", ch)
 	}
-	hist := decode[page](t, do(t, "GET", e.URL+"/v1/customers/"+red+"/history", e.read, "", nil))
+	hist := decode[listBody](t, do(t, "GET", e.URL+"/v1/customers/"+red+"/history", e.read, "", nil))
 	if len(hist.Items) != 3 {
 		t.Fatalf("history %v", hist)
 	}
@@ -93,7 +93,7 @@ func TestAPIReads(t *testing.T) {
 	if tiers["summary"] == nil || len(tiers["items"].([]any)) == 0 {
 		t.Fatalf("tiers %v", tiers)
 	}
-	tasks := decode[page](t, do(t, "GET", e.URL+"/v1/tasks?state=open&owner=csm", e.read, "", nil))
+	tasks := decode[listBody](t, do(t, "GET", e.URL+"/v1/tasks?state=open&owner=csm", e.read, "", nil))
 	if len(tasks.Items) == 0 {
 		t.Fatal("no open csm task")
 	}
@@ -102,9 +102,9 @@ func TestAPIReads(t *testing.T) {
 	if td["task"] == nil || len(td["log"].([]any)) == 0 {
 		t.Fatalf("task %v", td)
 	}
-	decode[page](t, do(t, "GET", e.URL+"/v1/grades", e.read, "", nil))
+	decode[listBody](t, do(t, "GET", e.URL+"/v1/grades", e.read, "", nil))
 	decode[map[string]any](t, do(t, "GET", e.URL+"/v1/assessment", e.read, "", nil))
-	decode[page](t, do(t, "GET", e.URL+"/v1/audit", e.admin, "", nil))
+	decode[listBody](t, do(t, "GET", e.URL+"/v1/audit", e.admin, "", nil))
 	wantProblem(t, do(t, "GET", e.URL+"/v1/audit", e.write, "", nil), 403, "forbidden")
 	wantProblem(t, do(t, "GET", e.URL+"/v1/tasks?state=closed", e.read, "", nil), 400, "invalid-parameter")
 	wantProblem(t, do(t, "GET", e.URL+"/v1/tasks?stat=open", e.read, "", nil), 400, "invalid-parameter")
@@ -114,7 +114,7 @@ func TestAPIReads(t *testing.T) {
 
 func TestAPIWrites(t *testing.T) {
 	e := populated(t)
-	tasks := decode[page](t, do(t, "GET", e.URL+"/v1/tasks?state=open&limit=2", e.read, "", nil))
+	tasks := decode[listBody](t, do(t, "GET", e.URL+"/v1/tasks?state=open&limit=2", e.read, "", nil))
 	k1 := url.PathEscape(tasks.Items[0]["task"].(map[string]any)["key"].(string))
 	k2 := url.PathEscape(tasks.Items[1]["task"].(map[string]any)["key"].(string))
 	wantProblem(t, do(t, "POST", e.URL+"/v1/tasks/"+k1+"/done", e.read, "application/json", []byte(`{}`)), 403, "forbidden")
@@ -143,11 +143,11 @@ func TestAPIWrites(t *testing.T) {
 	}
 	decode[map[string]any](t, do(t, "POST", e.URL+"/v1/overrides/"+strconv.Itoa(oid)+"/revoke", e.write, "application/json", []byte(`{"reason":"resolved"}`)))
 	wantProblem(t, do(t, "POST", e.URL+"/v1/overrides/"+strconv.Itoa(oid)+"/revoke", e.write, "application/json", []byte(`{"reason":"again"}`)), 409, "conflict")
-	audit := decode[page](t, do(t, "GET", e.URL+"/v1/overrides/"+strconv.Itoa(oid), e.read, "", nil))
+	audit := decode[listBody](t, do(t, "GET", e.URL+"/v1/overrides/"+strconv.Itoa(oid), e.read, "", nil))
 	if len(audit.Items) != 2 || audit.Items[1]["by"] != "writer" {
 		t.Fatalf("%v", audit)
 	}
-	all := decode[page](t, do(t, "GET", e.URL+"/v1/audit?limit=1000", e.admin, "", nil))
+	all := decode[listBody](t, do(t, "GET", e.URL+"/v1/audit?limit=1000", e.admin, "", nil))
 	byAction := map[string]string{}
 	for _, it := range all.Items {
 		byAction[it["action"].(string)] = it["by"].(string)

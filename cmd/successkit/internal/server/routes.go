@@ -50,7 +50,7 @@ type call struct {
 }
 
 func (s *Server) table() []route {
-	return []route{
+	return append([]route{
 		{method: "GET", path: "/healthz", h: (*call).healthz},
 		{method: "GET", path: "/readyz", h: (*call).readyz},
 		{method: "GET", path: "/metrics", scope: ScopeRead, h: (*call).metricsText},
@@ -80,7 +80,7 @@ func (s *Server) table() []route {
 		{method: "GET", path: "/v1/tokens", scope: ScopeAdmin, h: (*call).listTokens},
 		{method: "POST", path: "/v1/tokens", scope: ScopeAdmin, body: jsonBody, h: (*call).createToken},
 		{method: "POST", path: "/v1/tokens/{name}/revoke", scope: ScopeAdmin, h: (*call).revokeToken},
-	}
+	}, uiRoutes()...)
 }
 
 // routes registers the table on a ServeMux, with a handler per path that
