@@ -53,7 +53,8 @@ func newEnvOn(t testing.TB, st *store.Store, path string, lim Limits) *env {
 		}
 		*tk.dst = secret
 	}
-	s, err := New(Config{Store: st, Limits: lim, Now: func() time.Time { return testClock }})
+	s, err := New(Config{Store: st, Limits: lim, Now: func() time.Time { return testClock },
+		Cycle: testCycle(t), Staging: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -61,6 +61,10 @@ func (s *Server) table() []route {
 
 		{method: "GET", path: "/v1/runs", scope: ScopeRead, h: (*call).listRuns},
 		{method: "GET", path: "/v1/runs/{as_of}", scope: ScopeRead, h: (*call).getRun},
+		{method: "POST", path: "/v1/runs", scope: ScopeWrite, body: jsonBody, batch: true, h: (*call).postRun},
+		{method: "GET", path: "/v1/inputs/{as_of}", scope: ScopeRead, h: (*call).listInputs},
+		{method: "PUT", path: "/v1/inputs/{as_of}/{kind}", scope: ScopeWrite, body: dataBody, batch: true, h: (*call).putInput},
+		{method: "DELETE", path: "/v1/inputs/{as_of}/{kind}", scope: ScopeWrite, h: (*call).deleteInput},
 		{method: "GET", path: "/v1/customers", scope: ScopeRead, h: (*call).listCustomers},
 		{method: "GET", path: "/v1/customers/{id}", scope: ScopeRead, h: (*call).customerHealth},
 		{method: "GET", path: "/v1/customers/{id}/history", scope: ScopeRead, h: (*call).customerHistory},

@@ -16,7 +16,6 @@ import (
 	"github.com/successkit/cs/health"
 	"github.com/successkit/cs/internal/csio"
 	"github.com/successkit/cs/internal/errs"
-	"github.com/successkit/cs/internal/jsonx"
 )
 
 // scoreRequest is the body of POST /v1/score. The customer is kept raw and
@@ -279,7 +278,7 @@ func idOf(raw json.RawMessage) string {
 // decodeEnvelope decodes a batch body strictly into req, adding its problems
 // to list; false after a syntax error.
 func decodeEnvelope(list *errs.List, body []byte, req *batchRequest) bool {
-	return jsonx.DecodeTo(list, body, req, csio.LocateJSON)
+	return decodeJSONTo(list, body, req)
 }
 
 // decodeStrictEnvelope is decodeEnvelope returning the list's error.

@@ -25,6 +25,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/successkit/cs/cycle"
 	"github.com/successkit/cs/health"
 	"github.com/successkit/cs/store"
 )
@@ -106,8 +107,13 @@ type Config struct {
 	// Store holds the state: tokens, runs, results, tasks, overrides, the
 	// audit. It is required.
 	Store *store.Store
-	// Scorer scores the stateless scoring requests; nil means the sample
-	// scorecard.
+	// Cycle runs the weeks posted to /v1/runs; nil answers them 503.
+	Cycle *cycle.Cycle
+	// Staging is the directory where uploaded inputs wait for their run, one
+	// subdirectory per date; "" refuses uploads (503).
+	Staging string
+	// Scorer scores the stateless scoring requests; nil means the Cycle's
+	// scorecard, or the sample one without a Cycle.
 	Scorer *health.Scorer
 	// Logger receives one structured line per request; nil discards them.
 	Logger *slog.Logger
@@ -119,11 +125,13 @@ type Config struct {
 
 // Server answers the API and the dashboard. Make it with New.
 type Server struct {
-	store  *store.Store
-	scorer *health.Scorer
-	log    *slog.Logger
-	now    func() time.Time
-	lim    Limits
+	store   *store.Store
+	cycle   *cycle.Cycle
+	staging string
+	scorer  *health.Scorer
+	log     *slog.Logger
+	now     func() time.Time
+	lim     Limits
 
 	mux      *http.ServeMux
 	handler  http.Handler
@@ -140,7 +148,10 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Store == nil {
 		return nil, errors.New("server: Config.Store is nil")
 	}
-	s := &Server{store: cfg.Store, scorer: cfg.Scorer, log: cfg.Logger, now: cfg.Now, lim: cfg.Limits.withDefaults()}
+	s := &Server{store: cfg.Store, cycle: cfg.Cycle, staging: cfg.Staging, scorer: cfg.Scorer, log: cfg.Logger, now: cfg.Now, lim: cfg.Limits.withDefaults()}
+	if s.scorer == nil && s.cycle != nil {
+		s.scorer = s.cycle.Config().Scorer
+	}
 	if s.scorer == nil {
 		var err error
 		if s.scorer, err = health.Compile(health.SampleConfig()); err != nil {
