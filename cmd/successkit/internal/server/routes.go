@@ -79,6 +79,7 @@ func (s *Server) table() []route {
 		{method: "POST", path: "/v1/tasks/{key}/skip", scope: ScopeWrite, body: jsonBody, h: (*call).taskSkip},
 		{method: "GET", path: "/v1/grades", scope: ScopeRead, h: (*call).listGrades},
 		{method: "GET", path: "/v1/assessment", scope: ScopeRead, h: (*call).getAssessment},
+		{method: "GET", path: "/v1/retention", scope: ScopeRead, h: (*call).getRetention},
 
 		{method: "GET", path: "/v1/audit", scope: ScopeAdmin, h: (*call).listAudit},
 		{method: "GET", path: "/v1/tokens", scope: ScopeAdmin, h: (*call).listTokens},

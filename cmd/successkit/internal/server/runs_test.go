@@ -70,6 +70,13 @@ func TestIngestAndRun(t *testing.T) {
 	if len(runs.Items) != 2 {
 		t.Fatalf("%v", runs)
 	}
+	ret := decode[map[string]any](t, do(t, "GET", e.URL+"/v1/retention?from=2025-06&to=2026-04", e.read, "", nil))
+	per, _ := ret["period"].(map[string]any)
+	if ret["source"] != "mrr" || per == nil || per["grr"] == "" || len(ret["monthly"].([]any)) == 0 {
+		t.Fatalf("%v", ret)
+	}
+	t.Logf("retention %v", per)
+	wantProblem(t, do(t, "GET", e.URL+"/v1/retention?from=June", e.read, "", nil), 400, "invalid-parameter")
 }
 
 func TestIngestRefusesBadRecords(t *testing.T) {
