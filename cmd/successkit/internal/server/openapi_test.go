@@ -164,8 +164,8 @@ func TestOpenAPIAnswers(t *testing.T) {
 
 	type req struct {
 		method, path, token, ct, body string
-		want                           int
-		hdr                            []string
+		want                          int
+		hdr                           []string
 	}
 	batch := `{"as_of":"2026-06-30","customers":[` + oneCustomer + `,{"id":"x","signals":{"usage":"high"}}]}`
 	reqs := []req{
@@ -327,4 +327,3 @@ func send(t testing.TB, r *http.Request) answer {
 	b.ReadFrom(res.Body)
 	return answer{res.StatusCode, res.Header, b.Bytes()}
 }
-
