@@ -49,10 +49,13 @@ func (r Read) consequence() string {
 	return "it can never fire"
 }
 
-// Unread is a required read that no customer of the week can satisfy.
+// Unread is a measure, rule or play that needs inputs no customer of the
+// week has: one per item, with every field it misses.
 type Unread struct {
-	Read
-	Message string `json:"message"` // "play renewal-risk reads signal usage_trend, which no customer has: it can never fire"
+	Kind    string   `json:"kind"`
+	Item    string   `json:"item"`
+	Fields  []string `json:"fields"`
+	Message string   `json:"message"` // "play renewal-risk reads signal usage_trend, which no customer has: it can never fire"
 }
 
 // HealthReads returns the signal or attribute each measure of the scorecard
@@ -162,15 +165,28 @@ func (in *inputs) has(field string) bool {
 	return true
 }
 
-// unread returns the required reads the week cannot satisfy, each once, in
-// the order of reads.
+// unread returns, once per item, the required reads the week cannot satisfy,
+// in the order of reads.
 func unread(reads []Read, in *inputs) []Unread {
 	var out []Unread
 	for _, r := range reads {
 		if !r.Required || in.has(r.Field) {
 			continue
 		}
-		out = append(out, Unread{Read: r, Message: r.String() + ", which no customer has: " + r.consequence()})
+		if n := len(out); n > 0 && out[n-1].Kind == r.Kind && out[n-1].Item == r.Item {
+			out[n-1].Fields = append(out[n-1].Fields, r.Field)
+			continue
+		}
+		out = append(out, Unread{Kind: r.Kind, Item: r.Item, Fields: []string{r.Field}})
+	}
+	for i := range out {
+		u := &out[i]
+		words := make([]string, len(u.Fields))
+		for k, f := range u.Fields {
+			words[k] = fieldWords(f)
+		}
+		u.Message = u.Kind + " " + u.Item + " reads " + strings.Join(words, " and ") + ", which no customer has: " +
+			Read{Kind: u.Kind}.consequence()
 	}
 	return out
 }

@@ -4,7 +4,7 @@ go 1.25.0
 
 require (
 	github.com/successkit/cs v0.0.0
-	github.com/successkit/cs/drivers v0.0.0-00010101000000-000000000000
+	github.com/successkit/cs/drivers v0.0.0
 )
 
 require (

@@ -1,0 +1,43 @@
+// Command successkit runs the customer-success cycle of the library
+// github.com/successkit/cs week after week on a team's own files, keeping its
+// state (scores, tiers, tasks, overrides, outcomes) in a store: a SQLite file
+// by default, PostgreSQL for production.
+//
+//	successkit init                                   create or upgrade successkit.db
+//	successkit run -asof 2026-06-30 -customers customers.csv -contacts contacts.csv -mrr mrr.csv
+//	successkit tasks -owner csm                       this week's open tasks
+//	successkit task done C042/renewal-risk#0 -by ana -note "called, renewing"
+//	successkit demo                                   26 weeks of the sample book in one command
+//
+// Every subcommand lists its flags with -h; `successkit help` lists the
+// subcommands. Every subcommand takes -format text|json, exits 0 on success,
+// 1 on a failure and 2 on a mistake in its arguments, with a message saying
+// what to do. Nothing but a run's recorded time reads the clock: results
+// depend only on the inputs and the as-of date.
+package main
+
+import (
+	"context"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := Main(ctx, os.Args[1:], &Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Now: time.Now, Getenv: os.Getenv})
+	stop()
+	os.Exit(code)
+}
+
+// Env is what a subcommand may use of the world: its streams, the clock (only
+// to record when a run or an edit happened) and the environment. Tests and
+// the HTTP server pass their own.
+type Env struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	Now            func() time.Time
+	Getenv         func(string) string
+}
