@@ -16,9 +16,9 @@ import (
 	"github.com/successkit/cs/touch"
 )
 
-// today is the server's date: the UTC day of its clock. Writes are dated
-// with it.
-func (s *Server) today() cs.Date { return cs.DateOf(s.now().UTC()) }
+// today is the server's date: the day of its clock in the process's time
+// zone (as the command's edits are dated). Writes are dated with it.
+func (s *Server) today() cs.Date { return cs.DateOf(s.now()) }
 
 // lastRun returns the date of the store's latest run: the default date of
 // every read. No run yet is a 404.

@@ -2,12 +2,15 @@ package server
 
 import (
 	"bufio"
+	"context"
 	"errors"
+	"fmt"
 	"io"
 	"iter"
 	"net/http"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/successkit/cs"
 	"github.com/successkit/cs/cycle"
@@ -27,8 +30,8 @@ type runRequest struct {
 // Re-running a date replaces that run. A SIGTERM during the run lets it
 // finish (or, past the shutdown timeout, the store rolls it back).
 func (c *call) postRun() error {
-	if c.s.cycle == nil {
-		return unavailable("this server runs no cycle: start it with a scorecard (see successkit serve -h)")
+	if c.s.cycle == nil && c.s.run == nil {
+		return unavailable("this server runs no cycle")
 	}
 	var req runRequest
 	if err := c.decodeBody(&req); err != nil {
@@ -78,20 +81,29 @@ func (c *call) postRun() error {
 		return invalidBody(&cs.FieldError{Field: "as_of", Value: req.AsOf.String(),
 			Err: errors.New("no customers staged for this date: PUT /v1/inputs/" + req.AsOf.String() + "/customers first")}, "")
 	}
-	run, res, err := RunWeek(c.r.Context(), c.s.store, c.s.cycle, in,
-		store.RunInfo{AsOf: req.AsOf, At: c.s.now(), By: c.id.Name, Inputs: names, Rewrite: req.Rewrite})
+	run := c.s.run
+	if run == nil {
+		run = func(ctx context.Context, in cycle.Input, inputs []string, by string, at time.Time, rewrite bool) (store.Run, *cycle.Report, error) {
+			r, res, err := RunWeek(ctx, c.s.store, c.s.cycle, in, store.RunInfo{AsOf: in.AsOf, At: at, By: by, Inputs: inputs, Rewrite: rewrite})
+			if err != nil {
+				return r, nil, err
+			}
+			return r, &res.Report, nil
+		}
+	}
+	stored, rep, err := run(c.r.Context(), in, names, c.id.Name, c.s.now(), req.Rewrite)
 	if err != nil {
 		if errors.Is(err, store.ErrPastRun) || errors.Is(err, cs.ErrDateOrder) {
-			return newProblem("conflict", errDetail(err)+`; send "rewrite": true to replace it and every later run`)
+			return newProblem("conflict", fmt.Sprintf(`as_of %s is before the latest run: send "rewrite": true to replace that run and every later one`, req.AsOf))
 		}
 		return storeError(err, "")
 	}
-	b, err := marshalLine(&res.Report)
+	b, err := marshalLine(rep)
 	if err != nil {
 		return err
 	}
-	c.w.Header().Set("Location", "/v1/runs/"+run.AsOf.String())
-	return writeStatusJSON(c.w, http.StatusCreated, runDetail{Run: run, Report: b})
+	c.w.Header().Set("Location", "/v1/runs/"+stored.AsOf.String())
+	return writeStatusJSON(c.w, http.StatusCreated, runDetail{Run: stored, Report: b})
 }
 
 // customerSource reads the staged customers each time the cycle asks: CSV

@@ -79,10 +79,11 @@ func firstLine(s string) string {
 	return s
 }
 
-// asOf returns the request's scoring date, or today in UTC when it has none.
+// asOf returns the request's scoring date, or the server's date when it has
+// none.
 func (s *Server) asOf(d cs.Date) cs.Date {
 	if d.IsZero() {
-		return cs.DateOf(s.now().UTC())
+		return s.today()
 	}
 	return d
 }

@@ -107,8 +107,14 @@ type Config struct {
 	// Store holds the state: tokens, runs, results, tasks, overrides, the
 	// audit. It is required.
 	Store *store.Store
-	// Cycle runs the weeks posted to /v1/runs; nil answers them 503.
+	// Cycle is the compiled weekly cycle: its scorecard scores the stateless
+	// requests and its retention options read staged MRR. Nil answers
+	// /v1/runs with 503.
 	Cycle *cycle.Cycle
+	// Run runs one week into the store for POST /v1/runs; the serve command
+	// passes its own runner, so a run through the API equals `successkit
+	// run`. Nil runs RunWeek with Cycle.
+	Run RunFunc
 	// Staging is the directory where uploaded inputs wait for their run, one
 	// subdirectory per date; "" refuses uploads (503).
 	Staging string
@@ -123,10 +129,17 @@ type Config struct {
 	Limits Limits
 }
 
+// RunFunc runs one week of the cycle on in and stores it in one
+// transaction, recorded as read from inputs by by at at; rewrite allows a
+// date before the latest run. A date before the latest run without rewrite
+// is an error wrapping store.ErrPastRun.
+type RunFunc func(ctx context.Context, in cycle.Input, inputs []string, by string, at time.Time, rewrite bool) (store.Run, *cycle.Report, error)
+
 // Server answers the API and the dashboard. Make it with New.
 type Server struct {
 	store   *store.Store
 	cycle   *cycle.Cycle
+	run     RunFunc
 	staging string
 	scorer  *health.Scorer
 	log     *slog.Logger
@@ -148,7 +161,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Store == nil {
 		return nil, errors.New("server: Config.Store is nil")
 	}
-	s := &Server{store: cfg.Store, cycle: cfg.Cycle, staging: cfg.Staging, scorer: cfg.Scorer, log: cfg.Logger, now: cfg.Now, lim: cfg.Limits.withDefaults()}
+	s := &Server{store: cfg.Store, cycle: cfg.Cycle, run: cfg.Run, staging: cfg.Staging, scorer: cfg.Scorer, log: cfg.Logger, now: cfg.Now, lim: cfg.Limits.withDefaults()}
 	if s.scorer == nil && s.cycle != nil {
 		s.scorer = s.cycle.Config().Scorer
 	}
