@@ -122,7 +122,9 @@ func TestServeWalkthrough(t *testing.T) {
 	sctx, stop := context.WithCancel(ctx)
 	var sout, serr syncBuffer
 	done := make(chan int, 1)
-	go func() { done <- Main(sctx, []string{"serve", "-db", db, "-addr", addr, "-log", "text"}, testEnv(&sout, &serr)) }()
+	go func() {
+		done <- Main(sctx, []string{"serve", "-db", db, "-addr", addr, "-log", "text"}, testEnv(&sout, &serr))
+	}()
 	base := "http://" + addr
 	waitUp(t, base+"/healthz")
 
