@@ -23,8 +23,9 @@ const (
 )
 
 type tick struct {
-	X, Y  float64
-	Label string
+	X, Y   float64
+	Label  string
+	Anchor string // text-anchor: start, middle or end
 }
 
 type series struct {
@@ -166,12 +167,20 @@ func historyChart(hist []health.Result) scoreChart {
 	return ch
 }
 
-// dateTicks labels up to six dates spread along the x axis.
+// dateTicks labels up to six dates spread along the x axis, the first
+// starting at its point and the last ending at its point so neither is cut.
 func dateTicks(dates []cs.Date, x func(int) float64, y float64) []tick {
 	step := max(1, (len(dates)+5)/6)
 	var out []tick
 	for i := 0; i < len(dates); i += step {
-		out = append(out, tick{X: x(i), Y: y, Label: dates[i].String()})
+		out = append(out, tick{X: x(i), Y: y, Label: dates[i].String(), Anchor: "middle"})
+	}
+	if last := len(dates) - 1; len(out) > 0 && (last-0)%step != 0 {
+		out = append(out, tick{X: x(last), Y: y, Label: dates[last].String()})
+	}
+	out[0].Anchor = "start"
+	if len(out) > 1 {
+		out[len(out)-1].Anchor = "end"
 	}
 	return out
 }

@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net"
+	"os"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -53,8 +55,12 @@ func newEnvOn(t testing.TB, st *store.Store, path string, lim Limits) *env {
 		}
 		*tk.dst = secret
 	}
+	var logger *slog.Logger
+	if os.Getenv("SERVER_LOG") != "" {
+		logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
 	s, err := New(Config{Store: st, Limits: lim, Now: func() time.Time { return testClock },
-		Cycle: testCycle(t), Staging: t.TempDir()})
+		Cycle: testCycle(t), Staging: t.TempDir(), Logger: logger})
 	if err != nil {
 		t.Fatal(err)
 	}

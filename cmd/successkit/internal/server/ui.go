@@ -104,7 +104,7 @@ func (c *call) render(name string, data any) error {
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Content-Security-Policy", uiCSP)
 	h.Set("X-Frame-Options", "DENY")
-	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Referrer-Policy", "same-origin") // no-referrer would make browsers send "Origin: null" with our own forms
 	h.Set("Cache-Control", "no-store")
 	h.Set("Content-Length", strconv.Itoa(b.Len()))
 	c.w.WriteHeader(http.StatusOK)
@@ -240,7 +240,7 @@ type customersPage struct {
 }
 
 func (c *call) uiCustomers() error {
-	q := c.params("cursor")
+	q := c.params("cursor", "limit")
 	pg := q.page()
 	if err := q.err(); err != nil {
 		return err
