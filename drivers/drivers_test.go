@@ -2,11 +2,11 @@ package drivers_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync/atomic"
 	"testing"
 
@@ -89,4 +89,4 @@ func TestPostgres(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) *store.Store { return openPostgres(t) })
 }
 
-var _ = sql.ErrNoRows
+func sortStrings(s []string) { slices.Sort(s) }

@@ -54,8 +54,19 @@ func afterSeq(after string) (int64, error) {
 		return 0, nil
 	}
 	n, err := strconv.ParseInt(after, 10, 64)
-	if err != nil || n < 0 {
+	if err != nil || n < 0 || strconv.FormatInt(n, 10) != after {
 		return 0, fmt.Errorf("store: page after %q: not a sequence number", clip(after))
 	}
 	return n, nil
+}
+
+// StateVersion returns a number that grows with every write to the store
+// (the audit's last Seq; 0 for a store never written): an ETag for anything
+// read from it.
+func (s *Store) StateVersion(ctx context.Context) (int64, error) {
+	var n sql.NullInt64
+	if err := s.db.QueryRowContext(ctx, `SELECT MAX(seq) FROM cs_audit`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: reading the state version: %w", classify(err))
+	}
+	return n.Int64, nil
 }

@@ -51,9 +51,14 @@ type sqliteCoder interface{ Code() int }
 // sqlStater is the error of pgx (*pgconn.PgError) and of lib/pq.
 type sqlStater interface{ SQLState() string }
 
-// classify returns err wrapped with the sentinel of its kind when it is a
-// database error the store recognises (busy, read-only, full, not a database,
-// a constraint), or err itself.
+// Classify returns err wrapped with the store's sentinel of its kind when it
+// is a database error the store recognises (ErrBusy, ErrReadOnly, ErrFull,
+// ErrNotDatabase, ErrConstraint), by the SQLite result code or PostgreSQL
+// SQLSTATE the driver reports, else err itself. The store's own errors are
+// classified already; Classify is for code that talks to the database
+// beside it, such as a helper opening one.
+func Classify(err error) error { return classify(err) }
+
 func classify(err error) error {
 	if err == nil {
 		return nil

@@ -185,41 +185,102 @@ func (s *Store) loadLayout(ctx context.Context, db rowQuerier, k layoutKey) (*la
 	if err := json.Unmarshal([]byte(body), l); err != nil {
 		return nil, fmt.Errorf("layout of profile %q: %w", k.profile, err)
 	}
-	if db == rowQuerier(s.db) {
-		s.mu.Lock()
-		s.layouts[k] = l
-		s.mu.Unlock()
-	}
 	return l, nil
+}
+
+// warm loads every configuration's fingerprint and version and every layout
+// into the caches: small tables, read in the snapshot of the rows that refer
+// to them.
+func (s *Store) warm(ctx context.Context, q queryer) error {
+	// Both tables only grow: when the caches hold as many rows, they hold
+	// them all, and one cheap query saves reading them again.
+	var nc, nl int
+	if err := q.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM cs_configs), (SELECT COUNT(*) FROM cs_health_layouts)`).Scan(&nc, &nl); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	full := len(s.cfgInfo) >= nc && len(s.layouts) >= nl
+	s.mu.Unlock()
+	if full {
+		return nil
+	}
+	cfgs := map[int64]configInfo{}
+	for c, err := range listOn(ctx, s, q, "reading configurations", `SELECT id, fingerprint, version FROM cs_configs`, nil,
+		func(rows *sql.Rows) (struct {
+			id int64
+			ci configInfo
+		}, error) {
+			var v struct {
+				id int64
+				ci configInfo
+			}
+			err := rows.Scan(&v.id, &v.ci.fingerprint, &v.ci.version)
+			return v, err
+		}) {
+		if err != nil {
+			return err
+		}
+		cfgs[c.id] = c.ci
+	}
+	lays := map[layoutKey]*layout{}
+	for l, err := range listOn(ctx, s, q, "reading layouts", `SELECT config, profile, body FROM cs_health_layouts`, nil,
+		func(rows *sql.Rows) (struct {
+			k layoutKey
+			l *layout
+		}, error) {
+			var v struct {
+				k layoutKey
+				l *layout
+			}
+			var body string
+			if err := rows.Scan(&v.k.config, &v.k.profile, &body); err != nil {
+				return v, err
+			}
+			v.l = new(layout)
+			return v, json.Unmarshal([]byte(body), v.l)
+		}) {
+		if err != nil {
+			return err
+		}
+		lays[l.k] = l.l
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for id, ci := range cfgs {
+		s.cfgInfo[id] = ci
+	}
+	for k, l := range lays {
+		if s.layouts[k] == nil {
+			s.layouts[k] = l
+		}
+	}
+	return nil
 }
 
 // configInfo is what a result needs of its configuration.
 type configInfo struct{ fingerprint, version string }
 
-// loadConfigInfo returns the fingerprint and version label of a configuration
-// by id.
-func (s *Store) loadConfigInfo(ctx context.Context, id int64) (configInfo, error) {
+// cached returns the fingerprint and version of a configuration and the
+// layout of a profile from the caches warm filled.
+func (s *Store) cached(config int64, profile string) (configInfo, *layout, error) {
 	s.mu.Lock()
-	ci, ok := s.cfgInfo[id]
-	s.mu.Unlock()
-	if ok {
-		return ci, nil
+	defer s.mu.Unlock()
+	ci, ok := s.cfgInfo[config]
+	if !ok {
+		return ci, nil, fmt.Errorf("configuration %d: %w", config, ErrNotFound)
 	}
-	err := s.db.QueryRowContext(ctx, s.q(`SELECT fingerprint, version FROM cs_configs WHERE id = ?`), id).Scan(&ci.fingerprint, &ci.version)
-	if err != nil {
-		return ci, fmt.Errorf("configuration %d: %w", id, classify(err))
+	l := s.layouts[layoutKey{config, profile}]
+	if l == nil {
+		return ci, nil, fmt.Errorf("layout of profile %q of configuration %d: %w", profile, config, ErrNotFound)
 	}
-	s.mu.Lock()
-	s.cfgInfo[id] = ci
-	s.mu.Unlock()
-	return ci, nil
+	return ci, l, nil
 }
 
 const healthSelect = `SELECT as_of, customer_id, config, profile, score, grade, grade_index, unknown, cause, coverage,
 	computed, computed_unknown, vetoes, weakest, override, detail FROM cs_health `
 
 // scanHealth reads a cs_health row into a Result.
-func (s *Store) scanHealth(ctx context.Context, rows *sql.Rows) (health.Result, error) {
+func (s *Store) scanHealth(rows *sql.Rows) (health.Result, error) {
 	var r health.Result
 	var config, gradeIndex, cause, vetoes, weakest int64
 	var override sql.NullString
@@ -229,9 +290,9 @@ func (s *Store) scanHealth(ctx context.Context, rows *sql.Rows) (health.Result, 
 		return r, err
 	}
 	r.GradeIndex, r.Cause, r.Vetoes, r.Weakest = int(gradeIndex), health.UnknownCause(cause), uint64(vetoes), int(weakest)
-	ci, err := s.loadConfigInfo(ctx, config)
+	ci, l, err := s.cached(config, r.Profile)
 	if err != nil {
-		return r, err
+		return r, fmt.Errorf("customer %q on %s: %w", r.CustomerID, r.AsOf, err)
 	}
 	r.Fingerprint, r.Version = ci.fingerprint, ci.version
 	if override.Valid {
@@ -240,14 +301,15 @@ func (s *Store) scanHealth(ctx context.Context, rows *sql.Rows) (health.Result, 
 			return r, fmt.Errorf("customer %q on %s: override: %w", r.CustomerID, r.AsOf, err)
 		}
 	}
-	l, err := s.loadLayout(ctx, s.db, layoutKey{config, r.Profile})
-	if err != nil {
-		return r, fmt.Errorf("customer %q on %s: layout: %w", r.CustomerID, r.AsOf, err)
-	}
 	if err := decodeDetail(detail, l, &r); err != nil {
 		return r, fmt.Errorf("customer %q on %s: %w", r.CustomerID, r.AsOf, err)
 	}
 	return r, nil
+}
+
+// healthRows streams health results in one snapshot with the caches.
+func (s *Store) healthRows(ctx context.Context, what, where string, args ...any) iter.Seq2[health.Result, error] {
+	return snapshot(ctx, s, what, func(q queryer) error { return s.warm(ctx, q) }, healthSelect+where, args, s.scanHealth)
 }
 
 // HealthOn lists the health results of the run of a date by customer ID;
@@ -255,16 +317,14 @@ func (s *Store) scanHealth(ctx context.Context, rows *sql.Rows) (health.Result, 
 // that the methods needing its compiled profile (VetoNames, and the Reasons
 // naming required measures or vetoes) have less to say.
 func (s *Store) HealthOn(ctx context.Context, asOf cs.Date, page Page) iter.Seq2[health.Result, error] {
-	return list(ctx, s, "reading health results", healthSelect+`WHERE as_of = ? AND customer_id > ? ORDER BY customer_id LIMIT ?`,
-		[]any{s.dateArg(asOf), page.After, page.limit()},
-		func(rows *sql.Rows) (health.Result, error) { return s.scanHealth(ctx, rows) })
+	return s.healthRows(ctx, "reading health results", `WHERE as_of = ? AND customer_id > ? ORDER BY customer_id LIMIT ?`,
+		s.dateArg(asOf), page.After, page.limit())
 }
 
 // Health returns a customer's result in the run of a date; ErrNotFound if
 // there is none.
 func (s *Store) Health(ctx context.Context, customerID string, asOf cs.Date) (health.Result, error) {
-	for r, err := range list(ctx, s, "reading a health result", healthSelect+`WHERE customer_id = ? AND as_of = ?`,
-		[]any{customerID, s.dateArg(asOf)}, func(rows *sql.Rows) (health.Result, error) { return s.scanHealth(ctx, rows) }) {
+	for r, err := range s.healthRows(ctx, "reading a health result", `WHERE customer_id = ? AND as_of = ?`, customerID, s.dateArg(asOf)) {
 		return r, err
 	}
 	return health.Result{}, fmt.Errorf("store: health of customer %q on %s: %w", clip(customerID), asOf, ErrNotFound)
@@ -277,9 +337,8 @@ func (s *Store) HealthHistory(ctx context.Context, customerID string, page Page)
 	if err != nil {
 		return fail[health.Result](err)
 	}
-	return list(ctx, s, "reading a health history", healthSelect+`WHERE customer_id = ? AND as_of > ? ORDER BY as_of LIMIT ?`,
-		[]any{customerID, after, page.limit()},
-		func(rows *sql.Rows) (health.Result, error) { return s.scanHealth(ctx, rows) })
+	return s.healthRows(ctx, "reading a health history", `WHERE customer_id = ? AND as_of > ? ORDER BY as_of LIMIT ?`,
+		customerID, after, page.limit())
 }
 
 // Snapshots returns a customer's score snapshots up to and including a date,
@@ -396,7 +455,8 @@ type GradeCount struct {
 
 // Grades streams the book's grades over time: per run with health results
 // from..to (inclusive; zero dates are open ends), the count and mean score of
-// each grade, by date then grade index.
+// each grade, by date then grade index. The counts are summed when a run
+// commits, so this reads a few rows per run whatever the book's size.
 func (s *Store) Grades(ctx context.Context, from, to cs.Date) iter.Seq2[GradeCount, error] {
 	if from.IsZero() {
 		from = cs.NewDate(1, 1, 1)
@@ -404,12 +464,8 @@ func (s *Store) Grades(ctx context.Context, from, to cs.Date) iter.Seq2[GradeCou
 	if to.IsZero() {
 		to = cs.NewDate(9999, 12, 31)
 	}
-	micros := `CAST(score * 1000000 + 0.5 AS INTEGER)`
-	if s.dialect == PostgreSQL {
-		micros = `CAST(trunc(score * 1000000 + 0.5) AS BIGINT)`
-	}
-	return list(ctx, s, "reading grades", `SELECT as_of, grade, grade_index, COUNT(*), SUM(`+micros+`) FROM cs_health
-		WHERE as_of >= ? AND as_of <= ? GROUP BY as_of, grade_index, grade ORDER BY as_of, grade_index, grade`,
+	return list(ctx, s, "reading grades", `SELECT as_of, grade, grade_index, customers, score_micro FROM cs_grades
+		WHERE as_of >= ? AND as_of <= ? ORDER BY as_of, grade_index, grade`,
 		[]any{s.dateArg(from), s.dateArg(to)},
 		func(rows *sql.Rows) (GradeCount, error) {
 			var g GradeCount

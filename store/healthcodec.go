@@ -201,6 +201,9 @@ func (d *detailReader) f64() float64 {
 
 func (d *detailReader) string() string {
 	n := d.uvarint(len(d.b))
+	if d.err == nil && n > len(d.b) {
+		d.err = errDetail
+	}
 	if d.err != nil {
 		return ""
 	}
@@ -213,8 +216,8 @@ func (d *detailReader) string() string {
 // detail and the layout of its profile.
 func decodeDetail(b []byte, l *layout, r *health.Result) error {
 	d := detailReader{b: b}
-	if d.byte() != detailVersion {
-		return fmt.Errorf("%w: version %d", errDetail, b[0])
+	if v := d.byte(); v != detailVersion {
+		return fmt.Errorf("%w: version %d", errDetail, v)
 	}
 	ng := d.uvarint(len(l.Groups))
 	if d.err == nil && ng != len(l.Groups) {

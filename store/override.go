@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"iter"
 	"strconv"
@@ -260,6 +259,23 @@ func (s *Store) Overrides(ctx context.Context, customerID string, on cs.Date) ([
 	return out, nil
 }
 
+// Overrides returns the overrides active on the run's date by customer ID,
+// read on the run's own connection: what health.Scorer.Score takes for each
+// customer (health.Input.Overrides).
+func (t *RunTx) Overrides() (map[string][]health.Override, error) {
+	if err := t.usable(); err != nil {
+		return nil, err
+	}
+	out := map[string][]health.Override{}
+	for co, err := range t.s.activeOverrides(t.w.ctx, t.w.conn, t.run.AsOf, Page{}) {
+		if err != nil {
+			return nil, err
+		}
+		out[co.CustomerID] = co.Overrides
+	}
+	return out, nil
+}
+
 // CustomerOverrides are a customer's active overrides with their IDs.
 type CustomerOverrides struct {
 	CustomerID string
@@ -271,11 +287,15 @@ type CustomerOverrides struct {
 // one customer at a time (ready for health.Input); Page.After is a customer
 // ID and Page.Limit counts customers.
 func (s *Store) ActiveOverrides(ctx context.Context, on cs.Date, page Page) iter.Seq2[CustomerOverrides, error] {
+	return s.activeOverrides(ctx, s.db, on, page)
+}
+
+func (s *Store) activeOverrides(ctx context.Context, q queryer, on cs.Date, page Page) iter.Seq2[CustomerOverrides, error] {
 	return func(yield func(CustomerOverrides, error) bool) {
 		d := s.dateArg(on)
 		var cur CustomerOverrides
 		n := 0
-		for ev, err := range list(ctx, s, "reading overrides", overrideSelect+`s WHERE s.customer_id > ? AND `+activeWhere+
+		for ev, err := range listOn(ctx, s, q, "reading overrides", overrideSelect+`s WHERE s.customer_id > ? AND `+activeWhere+
 			` ORDER BY s.customer_id, s.seq`, []any{page.After, d, d, d},
 			func(rows *sql.Rows) (OverrideEvent, error) { return scanOverrideEvent(rows) }) {
 			if err != nil {
@@ -320,5 +340,3 @@ func (s *Store) OverrideEvents(ctx context.Context, customerID string, page Page
 		[]any{customerID, customerID, after, page.limit()},
 		func(rows *sql.Rows) (OverrideEvent, error) { return scanOverrideEvent(rows) })
 }
-
-var _ = errors.Is

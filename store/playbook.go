@@ -32,7 +32,7 @@ func (t *RunTx) History(lookbackDays int) (*playbook.History, error) {
 	if err := t.usable(); err != nil {
 		return nil, err
 	}
-	h, err := t.s.loadHistory(t.w.ctx, t.run.AsOf, lookbackDays)
+	h, err := t.s.loadHistory(t.w.ctx, t.w.conn, t.run.AsOf, lookbackDays)
 	if err != nil {
 		return nil, fmt.Errorf("store: run %s: %w", t.run.AsOf, err)
 	}
@@ -42,10 +42,10 @@ func (t *RunTx) History(lookbackDays int) (*playbook.History, error) {
 // History returns the playbook History as a run on a date would start from
 // it (see RunTx.History).
 func (s *Store) History(ctx context.Context, on cs.Date, lookbackDays int) (*playbook.History, error) {
-	return s.loadHistory(ctx, on, lookbackDays)
+	return s.loadHistory(ctx, s.db, on, lookbackDays)
 }
 
-func (s *Store) loadHistory(ctx context.Context, on cs.Date, lookbackDays int) (*playbook.History, error) {
+func (s *Store) loadHistory(ctx context.Context, q queryer, on cs.Date, lookbackDays int) (*playbook.History, error) {
 	if !on.Valid() {
 		return nil, fmt.Errorf("store: history on %q: %w", on.String(), cs.ErrInvalidDate)
 	}
@@ -53,7 +53,7 @@ func (s *Store) loadHistory(ctx context.Context, on cs.Date, lookbackDays int) (
 		return nil, fmt.Errorf("store: history: lookback %d days: %w", lookbackDays, cs.ErrNegative)
 	}
 	h := &playbook.History{}
-	for f, err := range s.Fires(ctx, on.AddDays(-lookbackDays), on.AddDays(-1)) {
+	for f, err := range s.fires(ctx, q, on.AddDays(-lookbackDays), on.AddDays(-1)) {
 		if err != nil {
 			return nil, err
 		}
@@ -61,7 +61,7 @@ func (s *Store) loadHistory(ctx context.Context, on cs.Date, lookbackDays int) (
 			return nil, fmt.Errorf("store: loading fire of %q: %w", clip(f.CustomerID), err)
 		}
 	}
-	for r, err := range s.tasks(ctx, on, TaskFilter{State: playbook.TaskOpen}, Page{}) {
+	for r, err := range s.tasks(ctx, q, on, TaskFilter{State: playbook.TaskOpen}, Page{}) {
 		if err != nil {
 			return nil, err
 		}
@@ -76,8 +76,12 @@ func (s *Store) loadHistory(ctx context.Context, on cs.Date, lookbackDays int) (
 // open ends), by customer ID, play and date: the fire log to join with later
 // health and renewals into outcomes.
 func (s *Store) Fires(ctx context.Context, from, to cs.Date) iter.Seq2[playbook.Fire, error] {
+	return s.fires(ctx, s.db, from, to)
+}
+
+func (s *Store) fires(ctx context.Context, q queryer, from, to cs.Date) iter.Seq2[playbook.Fire, error] {
 	from, to = openRange(from, to)
-	return list(ctx, s, "reading fires", `SELECT customer_id, play_id, day FROM cs_fires WHERE day >= ? AND day <= ?
+	return listOn(ctx, s, q, "reading fires", `SELECT customer_id, play_id, day FROM cs_fires WHERE day >= ? AND day <= ?
 		ORDER BY customer_id, play_id, day`, []any{s.dateArg(from), s.dateArg(to)},
 		func(rows *sql.Rows) (playbook.Fire, error) {
 			var f playbook.Fire
@@ -99,8 +103,9 @@ func openRange(from, to cs.Date) (cs.Date, cs.Date) {
 // SaveHistory saves what the run did to the History it loaded: the fires
 // dated on or after the run's date, and a version of every task record that
 // is new or differs from the record stored before the run (opened, updated,
-// deferred, expired, or closed in the run). Records are compared in one
-// ordered pass beside the stored ones, so saving holds no map of the tasks.
+// deferred, expired, or closed in the run). The records go to a temporary
+// table on the run's connection and the database keeps those that changed,
+// so saving holds neither a map of the tasks nor a second connection.
 func (t *RunTx) SaveHistory(h *playbook.History) error {
 	if err := t.usable(); err != nil {
 		return err
@@ -115,39 +120,53 @@ func (t *RunTx) SaveHistory(h *playbook.History) error {
 			return t.fail(err)
 		}
 	}
-	stored, stop := iter.Pull2(t.s.currentTasks(t.w.ctx, t.run.AsOf, TaskFilter{State: playbook.TaskOpen}, Page{}))
-	defer stop()
-	cur, curOK := storedTask{}, true
-	var err error
-	next := func() {
-		var ok bool
-		cur, err, ok = stored()
-		curOK = ok && err == nil
+	create := `CREATE TEMP TABLE cs_task_stage (customer_id TEXT, task_key TEXT, opened TEXT, state TEXT, play_id TEXT, owner TEXT, due TEXT, record TEXT)`
+	if t.s.dialect == PostgreSQL {
+		create = `CREATE TEMP TABLE cs_task_stage (customer_id TEXT COLLATE "C", task_key TEXT COLLATE "C", opened DATE, state TEXT,
+			play_id TEXT, owner TEXT, due DATE, record TEXT) ON COMMIT DROP`
 	}
-	next()
-	versions := t.inserter("cs_task_versions", "as_of", "customer_id", "task_key", "opened", "state", "play_id", "owner", "due", "record")
+	drop := `DROP TABLE IF EXISTS temp.cs_task_stage`
+	if t.s.dialect == PostgreSQL {
+		drop = `DROP TABLE IF EXISTS pg_temp.cs_task_stage`
+	}
+	if _, err := t.w.exec(drop); err != nil {
+		return t.fail(err)
+	}
+	if _, err := t.w.exec(create); err != nil {
+		return t.fail(err)
+	}
+	stage := t.w.inserter("cs_task_stage", "customer_id", "task_key", "opened", "state", "play_id", "owner", "due", "record")
 	for rec := range h.AllTasks() {
-		k := taskKey{rec.Task.CustomerID, rec.Task.Key, rec.Opened}
-		for curOK && cur.key.less(k) {
-			next()
-		}
-		if err != nil {
-			return t.fail(err)
-		}
-		body, jerr := encodeRecord(&rec)
-		if jerr != nil {
-			return fmt.Errorf("store: run %s: task %q: %w", t.run.AsOf, clip(rec.Task.Key), jerr)
-		}
-		if curOK && cur.key == k && cur.record == body {
-			continue
-		}
 		if err := checkRecord(&rec); err != nil {
 			return fmt.Errorf("store: run %s: task: %w", t.run.AsOf, err)
 		}
-		if err := versions.add(asOf, k.customer, k.key, t.s.dateArg(k.opened), rec.State.String(), rec.Task.PlayID,
+		body, err := encodeRecord(&rec)
+		if err != nil {
+			return fmt.Errorf("store: run %s: task %q: %w", t.run.AsOf, clip(rec.Task.Key), err)
+		}
+		if err := stage.add(rec.Task.CustomerID, rec.Task.Key, t.s.dateArg(rec.Opened), rec.State.String(), rec.Task.PlayID,
 			rec.Task.Action.Owner, t.s.dateArg(rec.Task.Due), body); err != nil {
 			return t.fail(err)
 		}
+	}
+	if err := stage.close(); err != nil {
+		return t.fail(err)
+	}
+	res, err := t.w.exec(`INSERT INTO cs_task_versions (as_of, customer_id, task_key, opened, state, play_id, owner, due, record)
+		SELECT ?, n.customer_id, n.task_key, n.opened, n.state, n.play_id, n.owner, n.due, n.record FROM cs_task_stage n
+		WHERE NOT EXISTS (SELECT 1 FROM cs_task_versions v WHERE v.customer_id = n.customer_id AND v.task_key = n.task_key
+			AND v.opened = n.opened AND v.as_of < ? AND v.record = n.record
+			AND NOT EXISTS (SELECT 1 FROM cs_task_versions w WHERE w.customer_id = v.customer_id AND w.task_key = v.task_key
+				AND w.opened = v.opened AND w.as_of > v.as_of AND w.as_of < ?))
+		ORDER BY n.customer_id, n.task_key, n.opened`, asOf, asOf, asOf)
+	if err != nil {
+		return t.fail(err)
+	}
+	if n, err := res.RowsAffected(); err == nil {
+		t.run.Counts.Tasks += int(n)
+	}
+	if _, err := t.w.exec(drop); err != nil {
+		return t.fail(err)
 	}
 	return nil
 }
@@ -182,33 +201,28 @@ type taskKey struct {
 	opened        cs.Date
 }
 
-func (a taskKey) less(b taskKey) bool {
-	if a.customer != b.customer {
-		return a.customer < b.customer
-	}
-	if a.key != b.key {
-		return a.key < b.key
-	}
-	return a.opened.Before(b.opened)
-}
-
 // TaskCursor returns the cursor of a task record for Page.After: an opaque
 // string, stable across versions of the store.
 func TaskCursor(r playbook.TaskRecord) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(r.Task.CustomerID + "\x00" + r.Task.Key + "\x00" + r.Opened.String()))
+	return TaskCursorOf(r.Task.CustomerID, r.Task.Key, r.Opened.String())
+}
+
+// TaskCursorOf is TaskCursor from the parts of a record's identity.
+func TaskCursorOf(customerID, key, opened string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(customerID + "\x00" + key + "\x00" + opened))
 }
 
 func parseTaskCursor(c string) (taskKey, error) {
 	if c == "" {
 		return taskKey{}, nil
 	}
-	b, err := base64.RawURLEncoding.DecodeString(c)
+	b, err := base64.RawURLEncoding.Strict().DecodeString(c)
 	parts := strings.Split(string(b), "\x00")
 	if err != nil || len(parts) != 3 {
 		return taskKey{}, fmt.Errorf("store: page after %q: not a task cursor", clip(c))
 	}
 	d, err := cs.ParseDate(parts[2])
-	if err != nil {
+	if err != nil || TaskCursorOf(parts[0], parts[1], parts[2]) != c { // base64 skips line breaks
 		return taskKey{}, fmt.Errorf("store: page after %q: not a task cursor", clip(c))
 	}
 	return taskKey{parts[0], parts[1], d}, nil
@@ -227,8 +241,9 @@ type TaskFilter struct {
 // storedTask is a task's latest version before a date, with its closure.
 type storedTask struct {
 	key    taskKey
-	record string // the version's JSON
-	state  string // the closure's state, "" if none
+	record string              // the version's JSON, or
+	rec    playbook.TaskRecord // the version decoded
+	state  string              // the closure's state, "" if none
 	closed cs.Date
 	by     string
 	note   string
@@ -237,7 +252,7 @@ type storedTask struct {
 
 // currentTasks streams the latest task versions of runs before a date (with
 // the closures dated on or before it) by customer, key and opening date.
-func (s *Store) currentTasks(ctx context.Context, before cs.Date, f TaskFilter, page Page) iter.Seq2[storedTask, error] {
+func (s *Store) currentTasks(ctx context.Context, db queryer, before cs.Date, f TaskFilter, page Page) iter.Seq2[storedTask, error] {
 	after, err := parseTaskCursor(page.After)
 	if err != nil {
 		return fail[storedTask](err)
@@ -271,20 +286,30 @@ func (s *Store) currentTasks(ctx context.Context, before cs.Date, f TaskFilter, 
 	}
 	q += ` ORDER BY v.customer_id, v.task_key, v.opened LIMIT ?`
 	args = append(args, page.limit())
-	return list(ctx, s, "reading tasks", q, args, func(rows *sql.Rows) (storedTask, error) {
+	return listOn(ctx, s, db, "reading tasks", q, args, func(rows *sql.Rows) (storedTask, error) {
 		var st storedTask
+		var customer, key, record sql.RawBytes
 		var state, by, note sql.NullString
-		err := rows.Scan(&st.key.customer, &st.key.key, dateCol{&st.key.opened}, &st.record, &state, dateCol{&st.closed}, &by, &note)
+		if err := rows.Scan(&customer, &key, dateCol{&st.key.opened}, &record, &state, dateCol{&st.closed}, &by, &note); err != nil {
+			return st, err
+		}
 		st.state, st.by, st.note = state.String, by.String, note.String
-		return st, err
+		// The record is decoded from the driver's buffer: a row leaves no
+		// copy of its JSON behind.
+		if err := json.Unmarshal(record, &st.rec); err != nil {
+			return st, fmt.Errorf("task %q: %w", clip(string(key)), err)
+		}
+		return st, nil
 	})
 }
 
 // record decodes a stored task with its closure applied.
 func (st *storedTask) decode() (playbook.TaskRecord, error) {
-	var r playbook.TaskRecord
-	if err := json.Unmarshal([]byte(st.record), &r); err != nil {
-		return r, fmt.Errorf("task %q: %w", st.key.key, err)
+	r := st.rec
+	if st.record != "" {
+		if err := json.Unmarshal([]byte(st.record), &r); err != nil {
+			return r, fmt.Errorf("task %q: %w", st.key.key, err)
+		}
 	}
 	if st.state != "" {
 		if err := r.State.UnmarshalText([]byte(st.state)); err != nil {
@@ -297,9 +322,9 @@ func (st *storedTask) decode() (playbook.TaskRecord, error) {
 
 // tasks streams the task records as of a date: the latest versions of runs
 // before it, with the closures dated on or before it.
-func (s *Store) tasks(ctx context.Context, on cs.Date, f TaskFilter, page Page) iter.Seq2[playbook.TaskRecord, error] {
+func (s *Store) tasks(ctx context.Context, q queryer, on cs.Date, f TaskFilter, page Page) iter.Seq2[playbook.TaskRecord, error] {
 	return func(yield func(playbook.TaskRecord, error) bool) {
-		for st, err := range s.currentTasks(ctx, on, f, page) {
+		for st, err := range s.currentTasks(ctx, q, on, f, page) {
 			if err != nil {
 				yield(playbook.TaskRecord{}, err)
 				return
@@ -321,7 +346,7 @@ func (s *Store) tasks(ctx context.Context, on cs.Date, f TaskFilter, page Page) 
 // TaskCursor. Open tasks are TaskFilter{State: playbook.TaskOpen}; overdue
 // ones add DueBefore.
 func (s *Store) Tasks(ctx context.Context, f TaskFilter, page Page) iter.Seq2[playbook.TaskRecord, error] {
-	return s.tasks(ctx, cs.NewDate(9999, 12, 31), f, page)
+	return s.tasks(ctx, s.db, cs.NewDate(9999, 12, 31), f, page)
 }
 
 // Task returns the record of the task with the key: the open one, or else

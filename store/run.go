@@ -88,7 +88,7 @@ type layoutKey struct {
 
 // runTables are the tables whose rows belong to a run, deleted when the run
 // is replaced, children first.
-var runTables = []string{"cs_health", "cs_customers", "cs_touch", "cs_outcomes", "cs_run_docs", "cs_fires", "cs_task_versions"}
+var runTables = []string{"cs_health", "cs_grades", "cs_customers", "cs_touch", "cs_outcomes", "cs_run_docs", "cs_fires", "cs_task_versions"}
 
 // BeginRun starts saving the run of info.AsOf. If the store holds a run of
 // that date, it is removed in the same transaction, so that committing
@@ -268,7 +268,7 @@ func (t *RunTx) Commit() (Run, error) {
 	if err := t.usable(); err != nil {
 		return Run{}, err
 	}
-	for _, name := range []string{"cs_health", "cs_customers", "cs_touch", "cs_outcomes", "cs_fires", "cs_task_versions"} {
+	for _, name := range []string{"cs_health", "cs_customers", "cs_touch", "cs_outcomes", "cs_fires"} {
 		if in := t.ins[name]; in != nil {
 			if err := in.close(); err != nil {
 				return Run{}, t.fail(err)
@@ -277,8 +277,18 @@ func (t *RunTx) Commit() (Run, error) {
 	}
 	c := &t.run.Counts
 	c.Health, c.Customers, c.Touch = t.total("cs_health"), t.total("cs_customers"), t.total("cs_touch")
+	if c.Health > 0 {
+		micros := `CAST(score * 1000000 + 0.5 AS INTEGER)`
+		if t.s.dialect == PostgreSQL {
+			micros = `CAST(trunc(score * 1000000 + 0.5) AS BIGINT)`
+		}
+		if _, err := t.w.exec(`INSERT INTO cs_grades (as_of, grade_index, grade, customers, score_micro)
+			SELECT as_of, grade_index, grade, COUNT(*), SUM(`+micros+`) FROM cs_health WHERE as_of = ?
+			GROUP BY as_of, grade_index, grade`, t.s.dateArg(t.run.AsOf)); err != nil {
+			return Run{}, t.fail(err)
+		}
+	}
 	c.Outcomes, c.Fires = t.total("cs_outcomes"), t.total("cs_fires")
-	c.Tasks += t.total("cs_task_versions")
 	if _, err := t.w.exec(`UPDATE cs_runs SET health_config = ?, touch_config = ?, playbook_config = ?,
 		n_health = ?, n_customers = ?, n_touch = ?, n_fires = ?, n_tasks = ?, n_outcomes = ?, n_expired = ? WHERE as_of = ?`,
 		nullString(t.run.HealthConfig), nullString(t.run.TouchConfig), nullString(t.run.PlaybookConfig),

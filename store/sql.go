@@ -250,16 +250,19 @@ type inserter struct {
 	slab []byte
 }
 
-// maxParams bounds the parameters of one statement (SQLite allows 32766,
-// PostgreSQL 65535).
-const maxParams = 32000
+// batchParams bounds the parameters of one multi-row INSERT. SQLite allows
+// 32766 and PostgreSQL 65535, but modernc.org/sqlite binds each parameter by
+// scanning the argument list, in time quadratic in their number: a few
+// hundred parameters per statement is fastest there (about 6 rows of a
+// health result), and costs PostgreSQL little when it has no BulkLoader.
+const batchParams = 96
 
 func (w *wtx) inserter(table string, cols ...string) *inserter {
 	in := &inserter{w: w, table: table, cols: cols}
 	if w.s.opt.Bulk != nil && w.s.dialect == PostgreSQL {
 		in.bulk, in.per = w.s.opt.Bulk, 20000
 	} else {
-		in.per = min(1000, maxParams/len(cols))
+		in.per = max(1, batchParams/len(cols))
 	}
 	in.buf = make([]any, 0, in.per*len(cols))
 	return in

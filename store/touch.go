@@ -161,9 +161,9 @@ type TouchState struct {
 
 // lastTouch returns the date of the latest run before a date that saved
 // touch assignments, or the zero Date.
-func (s *Store) lastTouch(ctx context.Context, before cs.Date) (cs.Date, error) {
+func (s *Store) lastTouch(ctx context.Context, q queryer, before cs.Date) (cs.Date, error) {
 	var d cs.Date
-	err := s.db.QueryRowContext(ctx, s.q(`SELECT MAX(as_of) FROM cs_runs WHERE as_of < ? AND n_touch > 0`), s.dateArg(before)).Scan(dateCol{&d})
+	err := q.QueryRowContext(ctx, s.q(`SELECT MAX(as_of) FROM cs_runs WHERE as_of < ? AND n_touch > 0`), s.dateArg(before)).Scan(dateCol{&d})
 	if err != nil {
 		return d, fmt.Errorf("store: finding the last touch run: %w", classify(err))
 	}
@@ -176,8 +176,12 @@ func (s *Store) lastTouch(ctx context.Context, before cs.Date) (cs.Date, error) 
 // are shared strings, so a million states cost little more than their IDs.
 // Page.After is a customer ID.
 func (s *Store) TouchStates(ctx context.Context, before cs.Date, page Page) iter.Seq2[TouchState, error] {
+	return s.touchStates(ctx, s.db, before, page)
+}
+
+func (s *Store) touchStates(ctx context.Context, q queryer, before cs.Date, page Page) iter.Seq2[TouchState, error] {
 	return func(yield func(TouchState, error) bool) {
-		d, err := s.lastTouch(ctx, before)
+		d, err := s.lastTouch(ctx, q, before)
 		if err != nil {
 			yield(TouchState{}, err)
 			return
@@ -186,7 +190,7 @@ func (s *Store) TouchStates(ctx context.Context, before cs.Date, page Page) iter
 			return
 		}
 		owners := map[string]string{}
-		for st, err := range list(ctx, s, "reading touch states", `SELECT customer_id, tier, due, toward, streak, owner FROM cs_touch
+		for st, err := range listOn(ctx, s, q, "reading touch states", `SELECT customer_id, tier, due, toward, streak, owner FROM cs_touch
 			WHERE as_of = ? AND customer_id > ? ORDER BY customer_id LIMIT ?`, []any{s.dateArg(d), page.After, page.limit()},
 			func(rows *sql.Rows) (TouchState, error) {
 				var ts TouchState
@@ -235,28 +239,72 @@ func tierOf(b []byte) (touch.Tier, error) {
 // Assigner.Assign. It returns the number of accounts found and the date of
 // the run read (zero if none). It holds one index per account, not a map.
 func (s *Store) FillTouchStates(ctx context.Context, before cs.Date, accounts []touch.Account) (int, cs.Date, error) {
+	return s.fillTouchStates(ctx, s.db, before, accounts)
+}
+
+// FillTouchStates is Store.FillTouchStates for the run's date, read on the
+// run's own connection.
+func (t *RunTx) FillTouchStates(accounts []touch.Account) (int, cs.Date, error) {
+	if err := t.usable(); err != nil {
+		return 0, cs.Date{}, err
+	}
+	return t.s.fillTouchStates(t.w.ctx, t.w.conn, t.run.AsOf, accounts)
+}
+
+func (s *Store) fillTouchStates(ctx context.Context, q queryer, before cs.Date, accounts []touch.Account) (int, cs.Date, error) {
 	order := make([]int32, len(accounts))
 	for i := range order {
 		order[i] = int32(i)
 		accounts[i].State = touch.State{}
 	}
 	slices.SortFunc(order, func(a, b int32) int { return strings.Compare(accounts[a].ID, accounts[b].ID) })
-	d, err := s.lastTouch(ctx, before)
+	d, err := s.lastTouch(ctx, q, before)
 	if err != nil || d.IsZero() {
 		return 0, d, err
 	}
+	// One ordered pass beside the sorted accounts; IDs are compared in the
+	// driver's buffer, so a row costs no allocation but a new owner's name.
+	owners := map[string]string{}
 	found, j := 0, 0
-	for st, err := range s.TouchStates(ctx, before, Page{}) {
-		if err != nil {
-			return found, d, err
+	rows, err := q.QueryContext(ctx, s.q(`SELECT customer_id, tier, due, toward, streak, owner FROM cs_touch
+		WHERE as_of = ? ORDER BY customer_id`), s.dateArg(d))
+	if err != nil {
+		return 0, d, fmt.Errorf("store: reading touch states: %w", classify(err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, tier, due, toward, owner sql.RawBytes
+		var streak int64
+		if err := rows.Scan(&id, &tier, &due, &toward, &streak, &owner); err != nil {
+			return found, d, fmt.Errorf("store: reading touch states: %w", classify(err))
 		}
-		for j < len(order) && accounts[order[j]].ID < st.CustomerID {
+		for j < len(order) && accounts[order[j]].ID < string(id) {
 			j++
 		}
-		for k := j; k < len(order) && accounts[order[k]].ID == st.CustomerID; k++ {
-			accounts[order[k]].State = st.State
+		if j == len(order) || accounts[order[j]].ID != string(id) {
+			continue
+		}
+		var st touch.State
+		var errs [3]error
+		st.Tier, errs[0] = tierOf(tier)
+		st.Due, errs[1] = tierOf(due)
+		st.Toward, errs[2] = tierOf(toward)
+		if err := errors.Join(errs[:]...); err != nil {
+			return found, d, fmt.Errorf("store: reading touch states: customer %q: %w", clip(string(id)), err)
+		}
+		o, ok := owners[string(owner)]
+		if !ok {
+			o = string(owner)
+			owners[o] = o
+		}
+		st.Owner, st.Streak, st.AsOf = o, int(streak), d
+		for k := j; k < len(order) && accounts[order[k]].ID == string(id); k++ {
+			accounts[order[k]].State = st
 			found++
 		}
+	}
+	if err := rows.Err(); err != nil {
+		return found, d, fmt.Errorf("store: reading touch states: %w", classify(err))
 	}
 	return found, d, nil
 }

@@ -2,6 +2,11 @@
 -- dialect: {KEY} is text compared byte by byte (COLLATE "C" on PostgreSQL),
 -- {DATE} a civil date, {TIME} an instant in UTC to the microsecond, {REAL} an
 -- IEEE 754 double, {BOOL} a boolean, {BLOB} bytes, {INT} a 64-bit integer.
+--
+-- The large tables (a row per customer and run) carry no foreign keys:
+-- checking one per row costs more than writing the row on PostgreSQL, and the
+-- store writes a run's row, configurations and layouts before the rows that
+-- name them, in the same transaction.
 
 -- Configurations (scorecards, touch policies, playbooks) by fingerprint.
 CREATE TABLE cs_configs (
@@ -49,9 +54,9 @@ CREATE TABLE cs_health_layouts (
 
 -- Health results: one per customer and run.
 CREATE TABLE cs_health (
-	as_of            {DATE} NOT NULL REFERENCES cs_runs (as_of),
+	as_of            {DATE} NOT NULL,
 	customer_id      {KEY} NOT NULL,
-	config           {INT} NOT NULL REFERENCES cs_configs (id),
+	config           {INT} NOT NULL,
 	profile          {KEY} NOT NULL,
 	score            {REAL} NOT NULL,
 	grade            TEXT NOT NULL,
@@ -69,9 +74,20 @@ CREATE TABLE cs_health (
 CREATE UNIQUE INDEX cs_health_customer ON cs_health (customer_id, as_of);
 CREATE UNIQUE INDEX cs_health_run ON cs_health (as_of, customer_id);
 
+-- The book's grades per run: counts and score sums in millionths of a point,
+-- summed when the run commits so that grades over time read a few rows.
+CREATE TABLE cs_grades (
+	as_of       {DATE} NOT NULL,
+	grade_index {INT} NOT NULL,
+	grade       TEXT NOT NULL,
+	customers   {INT} NOT NULL,
+	score_micro {INT} NOT NULL,
+	PRIMARY KEY (as_of, grade_index, grade)
+);
+
 -- Customer snapshots as the run read them (Customer.MarshalJSON).
 CREATE TABLE cs_customers (
-	as_of       {DATE} NOT NULL REFERENCES cs_runs (as_of),
+	as_of       {DATE} NOT NULL,
 	customer_id {KEY} NOT NULL,
 	body        TEXT NOT NULL,
 	PRIMARY KEY (as_of, customer_id)
@@ -80,7 +96,7 @@ CREATE INDEX cs_customers_customer ON cs_customers (customer_id, as_of);
 
 -- Touch assignments: the state hysteresis and sticky owners read next period.
 CREATE TABLE cs_touch (
-	as_of       {DATE} NOT NULL REFERENCES cs_runs (as_of),
+	as_of       {DATE} NOT NULL,
 	customer_id {KEY} NOT NULL,
 	tier        {KEY} NOT NULL,
 	previous    {KEY} NOT NULL,
@@ -121,7 +137,7 @@ CREATE INDEX cs_override_events_override ON cs_override_events (override_id, seq
 
 -- Outcomes for playbook.Assess, by the run that computed them.
 CREATE TABLE cs_outcomes (
-	as_of         {DATE} NOT NULL REFERENCES cs_runs (as_of),
+	as_of         {DATE} NOT NULL,
 	customer_id   {KEY} NOT NULL,
 	play_id       {KEY} NOT NULL,
 	day           {DATE} NOT NULL,
@@ -136,7 +152,7 @@ CREATE INDEX cs_outcomes_key ON cs_outcomes (day, customer_id, play_id, as_of);
 
 -- Playbook fires: one per customer, play and day, by the run that recorded it.
 CREATE TABLE cs_fires (
-	as_of       {DATE} NOT NULL REFERENCES cs_runs (as_of),
+	as_of       {DATE} NOT NULL,
 	customer_id {KEY} NOT NULL,
 	play_id     {KEY} NOT NULL,
 	day         {DATE} NOT NULL,
@@ -149,7 +165,7 @@ CREATE INDEX cs_fires_day ON cs_fires (day);
 -- opened or changed (updated, deferred, expired); the latest version is the
 -- task, unless a person closed it (cs_task_closures).
 CREATE TABLE cs_task_versions (
-	as_of       {DATE} NOT NULL REFERENCES cs_runs (as_of),
+	as_of       {DATE} NOT NULL,
 	customer_id {KEY} NOT NULL,
 	task_key    {KEY} NOT NULL,
 	opened      {DATE} NOT NULL,

@@ -59,12 +59,9 @@ func week(ctx context.Context, s *store.Store, book []cs.Customer, asOf cs.Date,
 	if _, err := tx.ExpireOverrides(); err != nil {
 		return store.Run{}, plans, err
 	}
-	overrides := map[string][]health.Override{}
-	for co, err := range s.ActiveOverrides(ctx, asOf, store.Page{}) {
-		if err != nil {
-			return store.Run{}, plans, err
-		}
-		overrides[co.CustomerID] = co.Overrides
+	overrides, err := tx.Overrides()
+	if err != nil {
+		return store.Run{}, plans, err
 	}
 	scores := map[string]float64{}
 	results := make([]health.Result, len(book))
@@ -92,7 +89,7 @@ func week(ctx context.Context, s *store.Store, book []cs.Customer, asOf cs.Date,
 	for i := range accounts {
 		accounts[i].Health, accounts[i].HealthKnown = scores[accounts[i].ID]
 	}
-	if _, _, err := s.FillTouchStates(ctx, asOf, accounts); err != nil {
+	if _, _, err := tx.FillTouchStates(accounts); err != nil {
 		return store.Run{}, plans, err
 	}
 	res, err := touch.MustCompile(Policy()).Assign(accounts, asOf)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/successkit/cs"
 	"github.com/successkit/cs/health"
+	"github.com/successkit/cs/playbook"
 	"github.com/successkit/cs/store"
 	"github.com/successkit/cs/touch"
 )
@@ -47,6 +48,7 @@ func Run(t *testing.T, open Opener) {
 		{"Tokens", testTokens},
 		{"Pages", testPages},
 		{"Concurrency", testConcurrency},
+		{"OneConnection", testOneConnection},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
@@ -720,9 +722,16 @@ func testTokens(t *testing.T, open Opener) {
 	ctx := context.Background()
 	s := open(t)
 	at := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	v0, err := s.StateVersion(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
 	secret, tok, err := s.CreateToken(ctx, "crm", store.ScopeWrite, "admin", at)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if v1, err := s.StateVersion(ctx); err != nil || v1 <= v0 {
+		t.Errorf("StateVersion after a write = %d (%v), before %d", v1, err, v0)
 	}
 	if tok.Hash != store.HashToken(secret) || strings.Contains(dump(t, s), secret) {
 		t.Error("the secret is stored, or its hash is wrong")
@@ -867,5 +876,82 @@ func testConcurrency(t *testing.T, open Opener) {
 	r, err := s.Run(ctx, Start.AddDays(7))
 	if err != nil || r.By != "second" || second.By != "second" {
 		t.Errorf("the run of the date is by %q (%v), want the second writer's", r.By, err)
+	}
+}
+
+// A store on a pool of one connection (a common SQLite setting) runs and
+// reads without waiting on itself: no read needs a second connection, and a
+// run reads what it needs through its own.
+func testOneConnection(t *testing.T, open Opener) {
+	s := open(t)
+	s.DB().SetMaxOpenConns(1)
+	defer s.DB().SetMaxOpenConns(0)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if _, err := s.SetOverride(ctx, "c00001", health.Override{Points: 10, Reason: "r", Author: "a", SetAt: Start, Expires: Start.AddDays(30)}, time.Unix(1, 0)); err != nil {
+		t.Fatal(err)
+	}
+	book := Book(30, 17, Start, true)
+	for w := 0; w < 2; w++ {
+		asOf := Start.AddDays(7 * w)
+		tx, err := s.BeginRun(ctx, store.RunInfo{AsOf: asOf, At: time.Unix(int64(w), 0), By: "one"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc := Scorer()
+		hc, _ := store.HealthConfig(sc.Config())
+		if err := tx.SaveConfig(hc); err != nil {
+			t.Fatal(err)
+		}
+		overrides, err := tx.Overrides()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(overrides["c00001"]) != 1 {
+			t.Errorf("tx.Overrides = %v", overrides)
+		}
+		results := make([]health.Result, len(book))
+		for i := range book {
+			if results[i], err = sc.Score(&book[i], asOf, overrides[book[i].ID]...); err != nil {
+				t.Fatal(err)
+			}
+			if err := tx.AddHealth(&results[i]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		accounts, _ := touch.FromCustomers(book, touch.ARR, nil)
+		if _, _, err := tx.FillTouchStates(accounts); err != nil {
+			t.Fatal(err)
+		}
+		res, err := touch.MustCompile(Policy()).Assign(accounts, asOf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.SaveTouch(res); err != nil {
+			t.Fatal(err)
+		}
+		h, err := tx.History(playbook.Default().Lookback())
+		if err != nil {
+			t.Fatal(err)
+		}
+		situations := make([]*playbook.Situation, len(book))
+		for i := range book {
+			situations[i] = playbook.NewSituation(&book[i], asOf)
+			situations[i].SetHealth(&results[i], health.Trend{})
+		}
+		tasks, _ := playbook.Default().EvaluateAll(situations, h)
+		if err := h.Record(tasks); err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.SaveHistory(h); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dump(t, s)
+	if _, err := s.History(ctx, Start.AddDays(14), 30); err != nil {
+		t.Fatal(err)
 	}
 }
