@@ -50,7 +50,7 @@ func TestParseShortDecimal(t *testing.T) {
 	}
 }
 
-// Property (issue 2, reader speed): the fast path is exact. Whenever
+// Property (reader speed): the fast path is exact. Whenever
 // parseShortDecimal accepts a text, strconv.ParseFloat accepts it too and returns
 // the same float64, bit for bit; and parseSignal agrees with strconv on every text.
 func TestParseShortDecimalMatchesStrconvProperty(t *testing.T) {

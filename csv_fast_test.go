@@ -171,7 +171,7 @@ func genCSVText() *rapid.Generator[string] {
 	})
 }
 
-// Property (issue 2, reader speed): the fast reader yields exactly what the
+// Property (reader speed): the fast reader yields exactly what the
 // encoding/csv reference yields — records, lines, customers and error texts —
 // whatever the text, the reader's shape and the buffer size.
 func TestReadCSVMatchesReferenceProperty(t *testing.T) {

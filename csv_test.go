@@ -77,7 +77,7 @@ func TestReadCustomersCSVRowErrors(t *testing.T) {
 	}
 }
 
-// Property (issue 2): CSV write then read returns equal customers.
+// Property: CSV write then read returns equal customers.
 func TestCSVRoundTripProperty(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		book := genBook().Draw(t, "book")

@@ -10,25 +10,30 @@
 //
 // # Index
 //
-// Money: Money, NewMoney, MoneyFromMinor, ParseMoney, MustParseMoney, ParseDecimal,
-// Sum; Money.Add, Sub, Cmp, Equal, Neg, Abs, Mul, MulInt, Round, RoundBank, Minor,
-// Convert, Float64, String. Currency, ParseCurrency, Currency.Digits and Known.
+// Money: [Money], [NewMoney], [MoneyFromMinor], [ParseMoney], [MustParseMoney],
+// [ParseDecimal], [Sum]; [Money.Add], [Money.Sub], [Money.Cmp], [Money.Equal],
+// [Money.Round], [Money.RoundBank], [Money.Minor], [Money.Convert], [Money.String].
+// [Currency], [ParseCurrency], [Currency.Digits], [Currency.Known].
 //
-// Customers: Customer (Validate, HasMRR, ARR, DaysToRenewal, TenureDays,
-// MarshalJSON, UnmarshalJSON), Signals, Attributes, Stage (ParseStage, Stages).
+// Customers: [Customer] ([Customer.Validate], [Customer.ARR],
+// [Customer.DaysToRenewal], [Customer.TenureDays], [Customer.MarshalJSON],
+// [Customer.UnmarshalJSON]), [Signals], [Attributes], [Stage] ([ParseStage],
+// [Stages]), [CheckID].
 //
-// Dates: Date, ParseDate, MustParseDate, NewDate, DateOf, DateFromUnix;
-// Date.DaysUntil, AddDays, AddMonths, StartOfMonth, Compare, Before, After, In,
-// Unix, Valid, IsZero.
+// Dates: [Date], [ParseDate], [MustParseDate], [NewDate], [DateOf], [DateFromUnix];
+// [Date.DaysUntil], [Date.AddDays], [Date.AddMonths], [Date.Compare].
 //
-// Files: ReadCustomersCSV, CSVOptions.ReadCSV and CSVRecord (extra columns, such as
-// snapshots.csv's as_of); WriteCustomersCSV, CSVWriter, CSVLayout, LayoutOf,
-// BaseColumns; ReadCustomersJSONL, WriteCustomersJSONL, JSONLWriter.
+// Files: [ReadCustomersCSV], [CSVOptions.ReadCSV] and [CSVRecord] (extra columns,
+// such as snapshots.csv's as_of), [CSVOptions.NewDecoder] and [CustomerDecoder]
+// (rows split by a pipeline); [WriteCustomersCSV], [CSVWriter], [CSVLayout],
+// [LayoutOf], [BaseColumns]; [ReadCustomersJSONL], [JSONLOptions.ReadJSONL],
+// [WriteCustomersJSONL], [JSONLWriter].
 //
-// Errors: FieldError and the sentinels ErrCurrencyMismatch, ErrUnknownCurrency,
-// ErrNotDecimal, ErrNotNumber, ErrNotFinite, ErrNegative, ErrInvalidDate,
-// ErrDateOrder, ErrMissing, ErrUnknownField, ErrDuplicate, ErrInvalidStage,
-// ErrInvalidRate, ErrRange, ErrSyntax, ErrWrongType.
+// Errors: [FieldError], [CheckID] and the sentinels [ErrCurrencyMismatch],
+// [ErrUnknownCurrency], [ErrNotDecimal], [ErrNotNumber], [ErrNotFinite],
+// [ErrNegative], [ErrInvalidDate], [ErrDateOrder], [ErrMissing], [ErrUnknownField],
+// [ErrDuplicateKey], [ErrDuplicate], [ErrInvalidStage], [ErrInvalidRate], [ErrRange],
+// [ErrSyntax], [ErrWrongType], [ErrTooLong], [ErrInvalidID].
 //
 // # Money
 //
@@ -88,23 +93,36 @@
 // and, for each bad row or line, one error made of *FieldError values naming file,
 // line, customer, field and the offending text; the rows after a bad one are still
 // read, and a customer ID seen on an earlier row is ErrDuplicate. They never panic,
-// whatever the bytes (fuzzed). Reading the customers.csv layout costs one
-// allocation per row for the line, two for the MRR and four for a map of more than
-// eight signals; the duplicate-ID check keeps IDs of up to 39 bytes by value and
-// allocates nothing per row. Lines with no quote and no carriage return are split
-// directly; every other line is read by encoding/csv, with the same records, errors
-// and line numbers (tested against an encoding/csv-only reader). Delivered strings
-// (ID, name, segment, attributes) share the memory of their line. See
-// BenchmarkReadCustomersCSV and BenchmarkReadCustomersCSVQuoted.
+// whatever the bytes (fuzzed), and their memory does not follow the input: a row or
+// line over 1 MiB (configurable) is ErrTooLong and is skipped without being held, a
+// quote left open is reported at the line it opened and ends the file, UTF-16 text
+// and files separated by semicolons are refused at the header with what to do. The
+// duplicate-ID check keeps about 16 bytes per customer when the input can be read
+// again (a file, a bytes.Reader): a 64-bit hash and the line, with a hash match
+// confirmed by reading the earlier row again, so a collision never refuses a good
+// file; reading a stream, it keeps the IDs. Lines with no quote and no carriage
+// return are split directly; every other line is read by encoding/csv, with the
+// same records, errors and line numbers (tested against an encoding/csv-only
+// reader). Delivered strings (ID, name, segment, attributes) share the memory of
+// their line. See BenchmarkReadCustomersCSV for the cost against encoding/csv.
 //
 // # Errors
 //
 // Errors wrap the sentinel errors of this package for errors.Is, and bad input
-// values are reported as a *FieldError carrying the file, line, record and field:
+// values are reported as a *FieldError carrying the file, line, record and field or
+// JSON path:
 //
-//	customers.csv:17: customer "c42": mrr: "12,00": not a decimal
+//	customers.csv:17: customer "c42": mrr: "12,00": not a decimal: a decimal comma? write 12.00
 //
-// Errors not tied to a file start with the package name, "cs: ".
+// FieldError is the one located error of the whole module: every package reports
+// bad input with it, wrapped with its package name ("health: ", "touch: ").
+// Messages are bounded: a quoted value is cut to 64 bytes, and a list of problems
+// keeps ten and counts the rest ("and 999990 more problems"), so no error grows
+// with the input. The JSON decoders of every package share one set of rules: an
+// unknown key is ErrUnknownField, a repeated key ErrDuplicateKey, a value of the
+// wrong kind ErrWrongType, malformed JSON, trailing data or nesting deeper than 64
+// arrays and objects ErrSyntax, and a leading byte-order mark is accepted. Errors
+// not tied to a file start with the package name, "cs: ".
 //
 // # Concurrency
 //

@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -153,7 +156,7 @@ func FuzzReadCustomersJSONL(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) { checkJSONL(t, data) })
 }
 
-// Property (issue 2): the readers never panic on arbitrary bytes, near-CSV bytes
+// Property: the readers never panic on arbitrary bytes, near-CSV bytes
 // included, and keep their contract.
 func TestReadersArbitraryBytesProperty(t *testing.T) {
 	alphabet := rapid.SampledFrom([]byte("c1,\"\n\r.-0123456789eE aUSDJPYNfI"))
@@ -169,7 +172,7 @@ func TestReadersArbitraryBytesProperty(t *testing.T) {
 	})
 }
 
-// Property (issue 2): the readers report the right line. Rows of a written book,
+// Property: the readers report the right line. Rows of a written book,
 // some with multi-line quoted cells, are broken on purpose; each broken row yields
 // one error on the line where it starts and every other row is delivered.
 func TestReadersReportTheRightLineProperty(t *testing.T) {
@@ -314,4 +317,60 @@ func TestCSVOptionsExtra(t *testing.T) {
 			t.Errorf("a repeated Extra name: error %v, want ErrDuplicate", err)
 		}
 	}
+}
+
+// FuzzDecodeLine holds CustomerDecoder.DecodeLine to ReadCSV on the same one-line
+// row: the same customer, or an error for both.
+func FuzzDecodeLine(f *testing.F) {
+	for _, s := range []string{"c1,Acme,1200.50,USD,0.5", "c1,\"A, Inc.\",,,", "\"c1", ",,,,", "c1,a,12,00,USD,x"} {
+		f.Add(s)
+	}
+	header := []string{"id", "name", "mrr", "currency", "signal.usage"}
+	d, err := (CSVOptions{}).NewDecoder(header, "f.csv")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		if strings.ContainsAny(line, "\n\r") {
+			return // one line of text, as a pipeline hands it
+		}
+		got, gerr := d.DecodeLine(line, 2)
+		var want CSVRecord
+		var werr error
+		n := 0
+		for rec, err := range (CSVOptions{}).ReadCSV(strings.NewReader(strings.Join(header, ",")+"\n"+line+"\n"), "f.csv") {
+			want, werr = rec, err
+			n++
+		}
+		if n == 0 { // an empty line is no row for ReadCSV
+			return
+		}
+		if (gerr == nil) != (werr == nil) || gerr == nil && !reflect.DeepEqual(got, want) {
+			t.Fatalf("DecodeLine(%q) = %+v, %v; ReadCSV gives %+v, %v", line, got, gerr, want, werr)
+		}
+	})
+}
+
+// FuzzParseValues feeds the small parsers arbitrary text: none panics, and what
+// they accept formats back to text they accept again.
+func FuzzParseValues(f *testing.F) {
+	for _, s := range []string{"12.50", "-0.001", "1,5", "USD", "usd", "renewal", "", "1e3", "+7"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if d, err := ParseDecimal(s); err == nil {
+			if back, err := ParseDecimal(d.String()); err != nil || !back.Equal(d) {
+				t.Fatalf("ParseDecimal(%q) = %v, which reads back as %v, %v", s, d, back, err)
+			}
+		}
+		if c, err := ParseCurrency(s); err == nil && string(c) != s {
+			t.Fatalf("ParseCurrency(%q) = %q", s, c)
+		}
+		if st, err := ParseStage(s); err == nil && st.String() != s {
+			t.Fatalf("ParseStage(%q) = %v", s, st)
+		}
+		if err := CheckID(s); err == nil && (s == "" || strings.ContainsFunc(s, unicode.IsControl) || !utf8.ValidString(s)) {
+			t.Fatalf("CheckID(%q) accepted", s)
+		}
+	})
 }

@@ -119,7 +119,7 @@ func TestCustomerJSONKeepsZeroMRR(t *testing.T) {
 	}
 }
 
-// Property (issue 2): JSON Lines write then read returns equal customers.
+// Property: JSON Lines write then read returns equal customers.
 func TestJSONLRoundTripProperty(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		book := genBook().Draw(t, "book")

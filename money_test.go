@@ -178,7 +178,7 @@ func TestSumAndZeroValue(t *testing.T) {
 	}
 }
 
-// Property (issue 2): Money formats and parses back exactly, as text and JSON, for
+// Property: Money formats and parses back exactly, as text and JSON, for
 // any amount and currency.
 func TestMoneyRoundTripProperty(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
@@ -202,7 +202,7 @@ func TestMoneyRoundTripProperty(t *testing.T) {
 	})
 }
 
-// Property (issue 2): Add and Sub are commutative and associative within one
+// Property: Add and Sub are commutative and associative within one
 // currency, exactly.
 func TestMoneyArithmeticProperty(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
@@ -235,7 +235,7 @@ func TestMoneyArithmeticProperty(t *testing.T) {
 	})
 }
 
-// Property (issue 2): combining two currencies always errors, whatever the amounts,
+// Property: combining two currencies always errors, whatever the amounts,
 // zeros included.
 func TestMoneyMixingProperty(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {

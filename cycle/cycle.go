@@ -330,6 +330,9 @@ func (c *Cycle) Run(ctx context.Context, in Input, prior Prior, sink Sink) (*Res
 	if !prior.Last.IsZero() && !prior.Last.Before(in.AsOf) {
 		return nil, fmt.Errorf("cycle: previous run %s is not before %s: %w", prior.Last, in.AsOf, cs.ErrDateOrder)
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("cycle: %w", err)
+	}
 	if sink == nil {
 		sink = discard{}
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"math"
 
 	"github.com/successkit/cs"
 	"github.com/successkit/cs/playbook"
@@ -79,6 +80,9 @@ func writeAssessment(t *textOut, a *assessment) {
 func pct(x float64) string { return fixed(100*x, 0) + "%" }
 
 func signed(x float64) string {
+	if x = math.Round(x*10) / 10; x == 0 {
+		x = 0 // no "-0.0"
+	}
 	if x >= 0 {
 		return "+" + fixed(x, 1)
 	}

@@ -54,7 +54,11 @@ func Main(ctx context.Context, args []string, env *Env) int {
 func dispatch(ctx context.Context, args []string, env *Env) error {
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" {
 		if len(args) > 1 {
-			return dispatch(ctx, []string{args[1], "-h"}, env)
+			if args[1] == "mapping" {
+				fmt.Fprint(env.Stdout, mappingHelp)
+				return errHelp
+			}
+			return dispatch(ctx, append(args[1:], "-h"), env)
 		}
 		writeHelp(env)
 		if len(args) == 0 {
@@ -76,7 +80,7 @@ func writeHelp(env *Env) {
 	for _, c := range commands() {
 		fmt.Fprintf(&b, "  %-9s %s\n", c.name, c.summary)
 	}
-	b.WriteString("\nRun successkit <subcommand> -h for its flags and an example.\n")
+	b.WriteString("\nRun successkit <subcommand> -h for its flags and an example, and successkit help\nmapping for the column mapping of your own customer files.\n")
 	fmt.Fprint(env.Stdout, b.String())
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/successkit/cs/drivers"
 	"github.com/successkit/cs/health"
@@ -122,7 +123,7 @@ func openStore(ctx context.Context, target string) (*store.Store, error) {
 		return s, nil
 	case errors.Is(err, store.ErrSchemaTooNew):
 		return nil, fmt.Errorf("%w\n(the store was written by a newer successkit: upgrade this program, or use another -db)", err)
-	case errors.Is(err, store.ErrNotDatabase):
+	case errors.Is(err, store.ErrNotDatabase), strings.Contains(err.Error(), "not a database"):
 		return nil, fmt.Errorf("%w\n(-db names a file that is not a successkit store: give another path)", err)
 	}
 	return nil, err

@@ -38,7 +38,7 @@ func (c *cli) withDB() *cli {
 	if v := c.env.Getenv("SUCCESSKIT_DB"); v != "" {
 		def = v
 	}
-	c.db = c.fs.String("db", def, "the store: a SQLite `file` (created if missing) or a postgres:// URL (default from $SUCCESSKIT_DB)")
+	c.db = c.fs.String("db", def, "the store: a SQLite `file` (created if missing) or a postgres:// URL; $SUCCESSKIT_DB sets the default")
 	return c
 }
 

@@ -13,11 +13,14 @@
 // subcommands. Every subcommand takes -format text|json, exits 0 on success,
 // 1 on a failure and 2 on a mistake in its arguments, with a message saying
 // what to do. Nothing but a run's recorded time reads the clock: results
-// depend only on the inputs and the as-of date.
+// depend only on the inputs and the as-of date. The store is -db, or
+// $SUCCESSKIT_DB, or successkit.db in the current directory;
+// $SUCCESSKIT_NOW fixes the recorded time (RFC 3339).
 package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"os/signal"
@@ -27,7 +30,18 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := Main(ctx, os.Args[1:], &Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Now: time.Now, Getenv: os.Getenv})
+	now := time.Now
+	// SUCCESSKIT_NOW fixes the time recorded with runs and edits (RFC 3339), so
+	// that two stores built from the same commands are equal row for row.
+	if v := os.Getenv("SUCCESSKIT_NOW"); v != "" {
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "successkit: SUCCESSKIT_NOW=%q: want an RFC 3339 time such as 2026-06-30T09:00:00Z\n", v)
+			os.Exit(2)
+		}
+		now = func() time.Time { return t }
+	}
+	code := Main(ctx, os.Args[1:], &Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Now: now, Getenv: os.Getenv})
 	stop()
 	os.Exit(code)
 }

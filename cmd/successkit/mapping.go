@@ -17,6 +17,41 @@ import (
 	"github.com/successkit/cs/internal/errs"
 )
 
+// mappingHelp is what successkit help mapping prints.
+const mappingHelp = `Column mapping (successkit run -mapping mapping.json)
+
+A mapping file maps the columns and values of your customer export to the
+customer layout and to the signal and attribute names the scorecard, the touch
+policy and the plays read. Only the columns it names are read.
+
+{
+  "columns":    {"id": "Account ID", "name": "Company", "segment": "Size",
+                 "stage": "Lifecycle", "contract_start": "Customer since",
+                 "renewal_date": "Renewal", "mrr": "MRR", "currency": "Currency"},
+  "currency":   "EUR",
+  "signals":    {"usage": "Active users %", "nps": "NPS", "tickets_90d": "Tickets (90d)"},
+  "scale":      {"usage": 0.01},
+  "attributes": {"plan": "Plan"},
+  "stages":     {"Trial": "onboarding", "Live": "adoption", "Cancelled": "churned"},
+  "values":     {"Size": {"S": "smb", "M": "mid_market", "L": "enterprise"}}
+}
+
+columns    base fields (id, name, segment, stage, contract_start, renewal_date,
+           mrr, currency) to your column names; only id is required
+currency   the currency of every MRR when there is no currency column
+signals    signal names (what scorecards and plays read) to your columns
+scale      a factor per signal: 0.01 turns a percentage into a fraction
+attributes attribute names to your columns
+stages     your lifecycle words to onboarding, adoption, expansion, renewal or
+           churned (matched exactly, then ignoring case)
+values     per column of yours, values to replace
+
+Dates must be YYYY-MM-DD and amounts plain decimals with a point; a cell that
+is not is reported with its file, line and column, and what to write instead.
+successkit run warns about every signal a measure, rule or play reads that no
+customer has (-strict makes it an error).
+`
+
 // Mapping maps the columns and values of a team's customer file to the
 // customer layout of the library (cs.ReadCustomersCSV) and to the signal and
 // attribute names the scorecards, policies and plays read. It is read from a

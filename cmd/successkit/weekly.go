@@ -51,10 +51,17 @@ type week struct {
 	force  bool
 }
 
-// errPast is the error of a run dated before the store's last run.
-func errPast(asOf, last cs.Date) error {
-	return fmt.Errorf("as-of %s is before the last run %s: use -force to rewrite history: %w", asOf, last, store.ErrPastRun)
+// pastError is the error of a run dated before the store's last run; it
+// wraps store.ErrPastRun.
+type pastError struct{ asOf, last cs.Date }
+
+func (e *pastError) Error() string {
+	return fmt.Sprintf("as-of %s is before the last run %s: use -force to rewrite history", e.asOf, e.last)
 }
+
+func (e *pastError) Unwrap() error { return store.ErrPastRun }
+
+func errPast(asOf, last cs.Date) error { return &pastError{asOf, last} }
 
 // run runs one week and stores everything it produced in one transaction:
 // the configurations, the expired overrides, each customer, health result,
