@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/successkit/cs"
+	"github.com/successkit/cs/cmd/successkit/internal/load"
 	"github.com/successkit/cs/examples/samplebook"
 	"github.com/successkit/cs/health"
 )
@@ -76,4 +78,31 @@ func BenchmarkBatchScoreHTTP(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkScoreLatency500 sends single-customer scoring requests at 500 a
+// second for 10 s (after a 2 s warm-up) from the open-loop load generator
+// on loopback, and reports the p50, p99 and max latencies, measured from
+// when each request was due. Budget: p99 under 5 ms and no error (x-budget
+// is p99 ÷ 5 ms). Run it with -benchtime 1x: one run is one measurement.
+func BenchmarkScoreLatency500(b *testing.B) {
+	e := newEnv(b, Limits{Rate: 1e6})
+	body := []byte(`{"as_of":"2026-06-30","customer":` + oneCustomer + `}`)
+	for i := 0; i < b.N; i++ {
+		res, err := load.Run(context.Background(), load.Config{URL: e.URL + "/v1/score", Body: body, Token: e.read,
+			Rate: 500, Duration: 10 * time.Second, Warmup: 2 * time.Second})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Logf("%v", res)
+		ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+		b.ReportMetric(ms(res.P50), "p50-ms")
+		b.ReportMetric(ms(res.P99), "p99-ms")
+		b.ReportMetric(ms(res.Max), "max-ms")
+		b.ReportMetric(float64(res.Errors), "errors")
+		b.ReportMetric(ms(res.P99)/5, "x-budget")
+		if res.Errors > 0 || res.P99 > 5*time.Millisecond {
+			b.Errorf("p99 %v (budget 5 ms), %d errors", res.P99, res.Errors)
+		}
+	}
 }
