@@ -441,3 +441,46 @@ func (p *scanner) skipObject(depth int) bool {
 		}
 	}
 }
+
+// splitScore splits a plain single scoring body {"as_of": "...",
+// "customer": {...}} (keys in either order, as_of optional) into its date and
+// the raw customer, or reports false for anything else.
+func splitScore(b []byte) (asOf cs.Date, raw []byte, ok bool) {
+	p := scanner{b: b}
+	p.space()
+	if !p.eat('{') {
+		return asOf, nil, false
+	}
+	var seenDate bool
+	for first := true; ; first = false {
+		p.space()
+		if p.eat('}') {
+			break
+		}
+		if !first && (!p.eat(',') || !p.spaceThen()) {
+			return asOf, nil, false
+		}
+		key, ok := p.str()
+		if !ok || !p.colon() {
+			return asOf, nil, false
+		}
+		switch string(key) {
+		case "as_of":
+			s, ok := p.str()
+			if seenDate || !ok || len(s) == 0 || asOf.UnmarshalText(s) != nil {
+				return asOf, nil, false
+			}
+			seenDate = true
+		case "customer":
+			start := p.i
+			if raw != nil || !p.skipObject(2) {
+				return asOf, nil, false
+			}
+			raw = p.b[start:p.i]
+		default:
+			return asOf, nil, false
+		}
+	}
+	p.space()
+	return asOf, raw, raw != nil && p.i == len(p.b)
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/successkit/cs"
 	"github.com/successkit/cs/examples/samplebook"
 	"github.com/successkit/cs/health"
+	"github.com/successkit/cs/internal/csio"
 )
 
 // strictCustomer is the reference: the library's strict decoder.
@@ -174,6 +175,26 @@ func TestAppendFloat(t *testing.T) {
 		fc.append(nil, f)
 		if got := fc.append(nil, f); string(got) != string(want) {
 			t.Errorf("cached %v: got %s, want %s", f, got, want)
+		}
+	}
+}
+
+func TestSplitScore(t *testing.T) {
+	for _, s := range []string{
+		`{"as_of":"2026-06-30","customer":{"id":"a"}}`, `{"customer":{"id":"a"},"as_of":"2026-06-30"}`, `{"customer":{"id":"a"}}`,
+		`{"customer":{"id":"a"},"customer":{"id":"b"}}`, `{"customer":{"id":"a"},"x":1}`, `{"as_of":"2026-06-30"}`,
+		`{"customer":[]}`, `{"customer":{"id":"a"}} x`, `{"as_of":"2026-6-30","customer":{"id":"a"}}`,
+	} {
+		asOf, raw, ok := splitScore([]byte(s))
+		if !ok {
+			continue
+		}
+		var req scoreRequest
+		if err := csio.DecodeJSON([]byte(s), &req); err != nil {
+			t.Fatalf("%s: fast split accepted, strict refused: %v", s, err)
+		}
+		if asOf != req.AsOf || !bytes.Equal(raw, req.Customer) {
+			t.Fatalf("%s: fast %v %s, strict %v %s", s, asOf, raw, req.AsOf, req.Customer)
 		}
 	}
 }

@@ -35,17 +35,23 @@ type batchRequest struct {
 // scoreOne scores one customer: 200 with its result, or 400 with the JSON
 // path of every bad field.
 func (c *call) scoreOne() error {
-	var req scoreRequest
-	if err := csio.DecodeJSON(c.body, &req); err != nil {
-		return invalidBody(err, "")
-	}
-	if req.Customer == nil || string(req.Customer) == "null" {
-		return invalidBody(&cs.FieldError{Field: "customer", Err: cs.ErrMissing}, "")
-	}
-	asOf := c.s.asOf(req.AsOf)
 	var cust cs.Customer
-	if err := cust.UnmarshalJSON(req.Customer); err != nil {
-		return invalidBody(err, "customer")
+	asOf, raw, ok := splitScore(c.body)
+	if ok && plainCustomer(raw, &cust, map[string]string{}) {
+		asOf = c.s.asOf(asOf)
+	} else {
+		var req scoreRequest
+		if err := csio.DecodeJSON(c.body, &req); err != nil {
+			return invalidBody(err, "")
+		}
+		if req.Customer == nil || string(req.Customer) == "null" {
+			return invalidBody(&cs.FieldError{Field: "customer", Err: cs.ErrMissing}, "")
+		}
+		asOf = c.s.asOf(req.AsOf)
+		cust = cs.Customer{}
+		if err := cust.UnmarshalJSON(req.Customer); err != nil {
+			return invalidBody(err, "customer")
+		}
 	}
 	r, err := c.s.scorer.Score(&cust, asOf)
 	if err != nil {
