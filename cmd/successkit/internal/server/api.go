@@ -259,16 +259,9 @@ func (c *call) customerOverrides() error {
 		return err
 	}
 	ctx := c.r.Context()
-	out := customerOverrides{Active: []activeOverride{}}
-	for co, err := range c.s.store.ActiveOverrides(ctx, on, store.Page{After: beforeID(id), Limit: 1}) {
-		if err != nil {
-			return storeError(err, "")
-		}
-		if co.CustomerID == id {
-			for i := range co.Overrides {
-				out.Active = append(out.Active, activeOverride{ID: co.IDs[i], Override: co.Overrides[i]})
-			}
-		}
+	out := customerOverrides{}
+	if out.Active, err = c.s.activeOverrides(ctx, id, on); err != nil {
+		return storeError(err, "")
 	}
 	out.listPage, err = collect(c, p, func(p store.Page) iter.Seq2[store.OverrideEvent, error] {
 		return c.s.store.OverrideEvents(ctx, id, p)
@@ -279,15 +272,29 @@ func (c *call) customerOverrides() error {
 	return writeJSON(c.w, c.r, out)
 }
 
-// beforeID is a cursor key just before id in byte order, so a listing by
-// customer ID after it starts at id.
-func beforeID(id string) string {
-	b := []byte(id)
-	if b[len(b)-1] > 0 {
-		b[len(b)-1]--
-		return string(b) + "\xff"
+// activeOverrides returns a customer's overrides in force on a date with
+// their IDs: the set events of its audit that were neither revoked nor
+// expired, active on the date.
+func (s *Server) activeOverrides(ctx context.Context, id string, on cs.Date) ([]activeOverride, error) {
+	var sets []store.OverrideEvent
+	ended := map[int64]bool{}
+	for ev, err := range s.store.OverrideEvents(ctx, id, store.Page{}) {
+		if err != nil {
+			return nil, err
+		}
+		if ev.Action == store.OverrideSet {
+			sets = append(sets, ev)
+		} else {
+			ended[ev.ID] = true
+		}
 	}
-	return string(b[:len(b)-1])
+	out := []activeOverride{}
+	for _, ev := range sets {
+		if !ended[ev.ID] && ev.Override.Active(on) {
+			out = append(out, activeOverride{ID: ev.ID, Override: ev.Override})
+		}
+	}
+	return out, nil
 }
 
 // overrideRequest is the body of POST /v1/customers/{id}/overrides. The

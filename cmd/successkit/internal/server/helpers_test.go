@@ -30,8 +30,13 @@ type env struct {
 
 var testClock = time.Date(2026, 6, 30, 9, 0, 0, 0, time.UTC)
 
+// newEnv opens a fresh store: a SQLite file in a temporary directory, or,
+// inside TestPostgres, a schema of its own on SUCCESSKIT_TEST_POSTGRES.
 func newEnv(t testing.TB, lim Limits) *env {
 	t.Helper()
+	if onPostgres(t) {
+		return newEnvOn(t, openPostgres(t), "", lim)
+	}
 	path := filepath.Join(t.TempDir(), "test.db")
 	st, err := drivers.Open(context.Background(), path)
 	if err != nil {

@@ -331,15 +331,12 @@ func (c *call) uiCustomer() error {
 		p.Tasks = append(p.Tasks, taskRow{Rec: rec, Form: taskForm{Task: rec, CSRF: p.CSRF, Return: p.Return, CanWrite: p.CanWrite}})
 	}
 	active := map[int64]bool{}
-	for co, err := range c.s.store.ActiveOverrides(ctx, c.s.today(), store.Page{After: beforeID(id), Limit: 1}) {
-		if err != nil {
-			return err
-		}
-		if co.CustomerID == id {
-			for _, oid := range co.IDs {
-				active[oid] = true
-			}
-		}
+	aos, err := c.s.activeOverrides(ctx, id, c.s.today())
+	if err != nil {
+		return err
+	}
+	for _, ao := range aos {
+		active[ao.ID] = true
 	}
 	for ev, err := range c.s.store.OverrideEvents(ctx, id, store.Page{Limit: 200}) {
 		if err != nil {
