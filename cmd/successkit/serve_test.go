@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -164,6 +165,16 @@ func TestServeWalkthrough(t *testing.T) {
 	h := call("GET", "/v1/customers/"+url.PathEscape(task["customer_id"].(string))+"/history", "")
 	if len(h["items"].([]any)) != 1 {
 		t.Fatalf("history: %v", h)
+	}
+	// The Go client example of examples/apiclient, as a plugin runs it.
+	if !testing.Short() {
+		cmd := exec.Command("go", "run", "./examples/apiclient", "-url", base)
+		cmd.Dir = "../.."
+		cmd.Env = append(os.Environ(), "SUCCESSKIT_TOKEN="+token)
+		out, err := cmd.CombinedOutput()
+		if err != nil || !strings.Contains(string(out), "is done by walkthrough") || !strings.Contains(string(out), "refused: wrong type") {
+			t.Fatalf("examples/apiclient: %v\n%s", err, out)
+		}
 	}
 	stop()
 	select {
