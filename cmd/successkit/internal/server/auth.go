@@ -5,6 +5,8 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/successkit/cs/store"
 )
@@ -65,18 +67,86 @@ func (s *Server) authenticate(r *http.Request) (Identity, *Problem) {
 	return s.identify(r.Context(), tok)
 }
 
-// identify looks a token's secret up in the store (by its hash, compared in
-// constant time there).
+// identify returns the identity of a token's secret: from the cache when
+// the store confirmed it less than TokenCacheTTL ago, else from the store
+// (by its hash, compared in constant time there).
 func (s *Server) identify(ctx context.Context, secret string) (Identity, *Problem) {
+	hash := store.HashToken(secret)
+	now := s.now()
+	if id, ok := s.tokens.get(hash, now); ok {
+		return id, nil
+	}
 	tok, err := s.store.Authenticate(ctx, secret)
 	if errors.Is(err, store.ErrUnauthorized) {
+		s.tokens.drop(hash)
 		return Identity{}, newProblem("unauthorized", "unknown or revoked token")
 	}
 	if err != nil {
 		s.log.Error("authenticating", "err", err)
 		return Identity{}, unavailable("the store did not answer")
 	}
-	return Identity{Name: tok.Name, Scope: tok.Scope}, nil
+	id := Identity{Name: tok.Name, Scope: tok.Scope}
+	s.tokens.put(hash, id, now)
+	return id, nil
+}
+
+// TokenCacheTTL is how long the server trusts a token the store confirmed
+// without asking again. A token revoked through this server (the API or
+// the dashboard) is refused at once; one revoked by another process
+// (successkit token revoke, another instance) within this time. Looking a
+// token up in the store costs several times the rest of a scoring request.
+const TokenCacheTTL = time.Second
+
+// tokenCache maps tokens' hashes to their identities, confirmed at a time.
+// Only tokens the store confirmed enter it, so it holds at most one entry
+// per active token; unknown tokens are looked up every time.
+type tokenCache struct {
+	mu sync.Mutex
+	m  map[string]cachedIdentity
+}
+
+type cachedIdentity struct {
+	id Identity
+	at time.Time
+}
+
+func (c *tokenCache) get(hash string, now time.Time) (Identity, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[hash]
+	if !ok || now.Sub(e.at) >= TokenCacheTTL || now.Before(e.at) {
+		return Identity{}, false
+	}
+	return e.id, true
+}
+
+func (c *tokenCache) put(hash string, id Identity, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = map[string]cachedIdentity{}
+	}
+	if len(c.m) >= 10000 { // more active tokens than that: start over
+		clear(c.m)
+	}
+	c.m[hash] = cachedIdentity{id, now}
+}
+
+func (c *tokenCache) drop(hash string) {
+	c.mu.Lock()
+	delete(c.m, hash)
+	c.mu.Unlock()
+}
+
+// dropName forgets the token with the name: it was revoked here.
+func (c *tokenCache) dropName(name string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for h, e := range c.m {
+		if e.id.Name == name {
+			delete(c.m, h)
+		}
+	}
 }
 
 func unavailable(detail string) *Problem {

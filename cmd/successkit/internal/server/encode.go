@@ -10,33 +10,69 @@ import (
 	"github.com/successkit/cs/health"
 )
 
-// apiResult is a result as the API sends it: the library's Result with its
-// reasons and, in a batch, the customer's index in the request.
+// apiResult is a result as the API sends it: the fields of the library's
+// health.Result (a test checks that none is missing) with the name of the
+// weakest measure, the reasons and, in a batch, the customer's index in the
+// request. With explain=reasons the groups and measures are left out.
 type apiResult struct {
-	Index *int `json:"index,omitempty"`
-	*health.Result
-	Reasons []string `json:"reasons"`
+	Index           *int                    `json:"index,omitempty"`
+	CustomerID      string                  `json:"customer_id"`
+	Profile         string                  `json:"profile"`
+	Version         string                  `json:"version,omitempty"`
+	Fingerprint     string                  `json:"fingerprint"`
+	AsOf            cs.Date                 `json:"as_of"`
+	Score           float64                 `json:"score"`
+	Grade           string                  `json:"grade"`
+	GradeIndex      int                     `json:"grade_index"`
+	Unknown         bool                    `json:"unknown"`
+	Cause           health.UnknownCause     `json:"cause,omitempty"`
+	Coverage        float64                 `json:"coverage"`
+	Computed        float64                 `json:"computed"`
+	ComputedUnknown bool                    `json:"computed_unknown,omitempty"`
+	Vetoes          uint64                  `json:"vetoes,omitempty"`
+	Overridden      bool                    `json:"overridden,omitempty"`
+	Override        health.Override         `json:"override,omitzero"`
+	Weakest         int                     `json:"weakest"`
+	WeakestMeasure  string                  `json:"weakest_measure,omitempty"`
+	Groups          *[]health.GroupResult   `json:"groups,omitempty"`
+	Measures        *[]health.MeasureResult `json:"measures,omitempty"`
+	Reasons         []string                `json:"reasons"`
 }
 
-// appendResult writes the JSON of r (with its index when index ≥ 0) to b.
-// The bytes are those encoding/json writes for apiResult with HTML escaping
-// off (a test checks it on every result of the sample book and on odd ones);
-// the hand-written path runs when every string is plain ASCII needing no
-// escape, encoding/json otherwise. It exists because encoding the full
-// explanation with reflection costs more than computing it.
-func appendResult(b []byte, index int, r *health.Result, fc *floatCache) ([]byte, error) {
-	reasons := r.Reasons()
-	n := len(b)
-	if out, ok := appendResultFast(b, index, r, reasons, fc); ok {
-		return out, nil
+func apiResultOf(index int, r *health.Result, reasons []string, full bool) apiResult {
+	v := apiResult{CustomerID: r.CustomerID, Profile: r.Profile, Version: r.Version, Fingerprint: r.Fingerprint, AsOf: r.AsOf,
+		Score: r.Score, Grade: r.Grade, GradeIndex: r.GradeIndex, Unknown: r.Unknown, Cause: r.Cause, Coverage: r.Coverage,
+		Computed: r.Computed, ComputedUnknown: r.ComputedUnknown, Vetoes: r.Vetoes, Overridden: r.Overridden, Override: r.Override,
+		Weakest: r.Weakest, Reasons: reasons}
+	if m, ok := r.WeakestMeasure(); ok {
+		v.WeakestMeasure = m.Name
 	}
-	v := apiResult{Result: r, Reasons: reasons}
+	if full {
+		v.Groups, v.Measures = &r.Groups, &r.Measures
+	}
 	if index >= 0 {
 		v.Index = &index
 	}
 	if v.Reasons == nil {
 		v.Reasons = []string{}
 	}
+	return v
+}
+
+// appendResult writes the JSON of r (with its index when index ≥ 0; with
+// its groups and measures when full) to b. The bytes are those encoding/json
+// writes for apiResult with HTML escaping off (a test checks it on every
+// result of the sample book and on odd ones); the hand-written path runs
+// when every string is plain ASCII needing no escape, encoding/json
+// otherwise. It exists because encoding the full explanation with
+// reflection costs more than computing it.
+func appendResult(b []byte, index int, r *health.Result, fc *floatCache, full bool) ([]byte, error) {
+	reasons := r.Reasons()
+	n := len(b)
+	if out, ok := appendResultFast(b, index, r, reasons, fc, full); ok {
+		return out, nil
+	}
+	v := apiResultOf(index, r, reasons, full)
 	buf := bytes.NewBuffer(b[:n])
 	enc := json.NewEncoder(buf)
 	enc.SetEscapeHTML(false)
@@ -49,7 +85,7 @@ func appendResult(b []byte, index int, r *health.Result, fc *floatCache) ([]byte
 
 // appendResultFast appends the JSON of the result, or reports false when a
 // string needs escaping or a value needs encoding/json's own treatment.
-func appendResultFast(b []byte, index int, r *health.Result, reasons []string, fc *floatCache) ([]byte, bool) {
+func appendResultFast(b []byte, index int, r *health.Result, reasons []string, fc *floatCache, full bool) ([]byte, bool) {
 	ok := true
 	str := func(s string) {
 		if !plainASCII(s) {
@@ -122,6 +158,13 @@ func appendResultFast(b []byte, index int, r *health.Result, reasons []string, f
 	}
 	b = append(b, `,"weakest":`...)
 	b = strconv.AppendInt(b, int64(r.Weakest), 10)
+	if m, ok := r.WeakestMeasure(); ok && m.Name != "" {
+		b = append(b, `,"weakest_measure":`...)
+		str(m.Name)
+	}
+	if !full {
+		goto reasons
+	}
 	b = append(b, `,"groups":`...)
 	if r.Groups == nil {
 		b = append(b, "null"...)
@@ -194,6 +237,7 @@ func appendResultFast(b []byte, index int, r *health.Result, reasons []string, f
 		}
 		b = append(b, ']')
 	}
+reasons:
 	b = append(b, `,"reasons":[`...)
 	for i, s := range reasons {
 		if i > 0 {

@@ -195,6 +195,7 @@ func intern(names map[string]string, b []byte) string {
 type scanner struct {
 	b []byte
 	i int
+	s string // b as one string, made on the first text(): the customer's strings share it
 }
 
 func (p *scanner) space() {
@@ -261,11 +262,15 @@ func (p *scanner) str() ([]byte, bool) {
 
 // text reads a non-empty plain string.
 func (p *scanner) text() (string, bool) {
+	start := p.i + 1
 	s, ok := p.str()
 	if !ok || len(s) == 0 {
 		return "", false
 	}
-	return string(s), true
+	if p.s == "" {
+		p.s = string(p.b)
+	}
+	return p.s[start : start+len(s)], true
 }
 
 // number reads a JSON number (RFC 8259 grammar) that fits a float64.

@@ -143,17 +143,12 @@ func TestAppendResult(t *testing.T) {
 			continue
 		}
 		for _, idx := range []int{-1, i} {
-			got, err := appendResult(nil, idx, &r, &fc)
+			full := idx < 0 || i%2 == 0
+			got, err := appendResult(nil, idx, &r, &fc, full)
 			if err != nil {
 				t.Fatal(err)
 			}
-			v := apiResult{Result: &r, Reasons: r.Reasons()}
-			if v.Reasons == nil {
-				v.Reasons = []string{}
-			}
-			if idx >= 0 {
-				v.Index = &idx
-			}
+			v := apiResultOf(idx, &r, r.Reasons(), full)
 			var want bytes.Buffer
 			enc := json.NewEncoder(&want)
 			enc.SetEscapeHTML(false)
@@ -195,6 +190,29 @@ func TestSplitScore(t *testing.T) {
 		}
 		if asOf != req.AsOf || !bytes.Equal(raw, req.Customer) {
 			t.Fatalf("%s: fast %v %s, strict %v %s", s, asOf, raw, req.AsOf, req.Customer)
+		}
+	}
+}
+
+// TestAPIResultHasEveryField: apiResult lists every JSON field of
+// health.Result, so a field added to the library reaches the API (and the
+// OpenAPI test then asks for its documentation).
+func TestAPIResultHasEveryField(t *testing.T) {
+	have := map[string]bool{}
+	at := reflect.TypeFor[apiResult]()
+	for i := range at.NumField() {
+		name, _, _ := strings.Cut(at.Field(i).Tag.Get("json"), ",")
+		have[name] = true
+	}
+	rt := reflect.TypeFor[health.Result]()
+	for i := range rt.NumField() {
+		f := rt.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if !f.IsExported() || name == "-" {
+			continue
+		}
+		if !have[name] {
+			t.Errorf("health.Result's field %s (%q) is not in apiResult", f.Name, name)
 		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -21,6 +22,7 @@ import (
 // env is a server on a fresh SQLite store on 127.0.0.1, with a token of
 // each scope.
 type env struct {
+	clock              *testClockT
 	srv                *Server
 	st                 *store.Store
 	dbPath             string
@@ -29,6 +31,12 @@ type env struct {
 }
 
 var testClock = time.Date(2026, 6, 30, 9, 0, 0, 0, time.UTC)
+
+// testClockT is the server's clock in tests: testClock until advanced.
+type testClockT struct{ d atomic.Int64 }
+
+func (c *testClockT) now() time.Time          { return testClock.Add(time.Duration(c.d.Load())) }
+func (c *testClockT) advance(d time.Duration) { c.d.Add(int64(d)) }
 
 // newEnv opens a fresh store: a SQLite file in a temporary directory, or,
 // inside TestPostgres, a schema of its own on SUCCESSKIT_TEST_POSTGRES.
@@ -48,7 +56,7 @@ func newEnv(t testing.TB, lim Limits) *env {
 
 func newEnvOn(t testing.TB, st *store.Store, path string, lim Limits) *env {
 	t.Helper()
-	e := &env{st: st, dbPath: path}
+	e := &env{st: st, dbPath: path, clock: new(testClockT)}
 	for _, tk := range []struct {
 		name  string
 		scope store.Scope
@@ -64,7 +72,7 @@ func newEnvOn(t testing.TB, st *store.Store, path string, lim Limits) *env {
 	if os.Getenv("SERVER_LOG") != "" {
 		logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
-	s, err := New(Config{Store: st, Limits: lim, Now: func() time.Time { return testClock },
+	s, err := New(Config{Store: st, Limits: lim, Now: e.clock.now,
 		Cycle: testCycle(t), Staging: t.TempDir(), Logger: logger})
 	if err != nil {
 		t.Fatal(err)

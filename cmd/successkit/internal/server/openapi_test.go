@@ -180,6 +180,8 @@ func TestOpenAPIAnswers(t *testing.T) {
 		{"POST", "/v1/score", e.read, "text/plain", `{}`, 415, nil},
 		{"POST", "/v1/score", e.read, "application/json", `{"customer":{"id":"` + strings.Repeat("a", 2<<20) + `"}}`, 413, nil},
 		{"POST", "/v1/score/batch", e.read, "application/json", batch, 200, nil},
+		{"POST", "/v1/score/batch?explain=reasons", e.read, "application/json", batch, 200, nil},
+		{"POST", "/v1/score?explain=all", e.read, "application/json", `{"customer":` + oneCustomer + `}`, 400, nil},
 		{"POST", "/v1/score/batch", e.read, "application/json", `{"customers":{}}`, 400, nil},
 		{"GET", "/v1/inputs/" + dates[1].String(), e.read, "", "", 200, nil},
 		{"GET", "/v1/inputs/someday", e.read, "", "", 400, nil},

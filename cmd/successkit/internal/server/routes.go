@@ -47,6 +47,7 @@ type call struct {
 	id   Identity
 	body []byte // the request body, read whole within the route's limit
 	sess *session
+	full bool // scoring: explain in full
 }
 
 func (s *Server) table() []route {

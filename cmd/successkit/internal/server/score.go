@@ -35,6 +35,10 @@ type batchRequest struct {
 // scoreOne scores one customer: 200 with its result, or 400 with the JSON
 // path of every bad field.
 func (c *call) scoreOne() error {
+	full, err := c.explain()
+	if err != nil {
+		return err
+	}
 	var cust cs.Customer
 	asOf, raw, ok := splitScore(c.body)
 	if ok && plainCustomer(raw, &cust, map[string]string{}) {
@@ -58,7 +62,7 @@ func (c *call) scoreOne() error {
 		return invalidBody(err, "customer")
 	}
 	var fc floatCache
-	out, err := appendResult(make([]byte, 0, 4096), -1, &r, &fc)
+	out, err := appendResult(make([]byte, 0, 4096), -1, &r, &fc, full)
 	if err != nil {
 		return err
 	}
@@ -111,6 +115,11 @@ type batchItemError struct {
 // scores and encodes its customers into its own buffer, and the buffers are
 // written in order, so the answer does not depend on the number of workers.
 func (c *call) scoreBatch() error {
+	full, err := c.explain()
+	if err != nil {
+		return err
+	}
+	c.full = full
 	var req batchRequest
 	if asOf, raws, ok := splitBatch(c.body); ok {
 		req.AsOf, req.Customers = asOf, raws
@@ -153,7 +162,7 @@ func (c *call) scoreRaws(req batchRequest, bad map[int][]error) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			chunks[w].run(c.s.scorer, asOf, req.Customers, bad, lo, hi)
+			chunks[w].run(c.s.scorer, asOf, req.Customers, bad, lo, hi, c.full)
 		}()
 	}
 	wg.Wait()
@@ -206,7 +215,7 @@ type batchChunk struct {
 	fc   floatCache
 }
 
-func (ch *batchChunk) run(sc *health.Scorer, asOf cs.Date, raws []json.RawMessage, bad map[int][]error, lo, hi int) {
+func (ch *batchChunk) run(sc *health.Scorer, asOf cs.Date, raws []json.RawMessage, bad map[int][]error, lo, hi int, full bool) {
 	ch.out = make([]byte, 0, (hi-lo)*3200)
 	var (
 		cust    cs.Customer
@@ -240,7 +249,7 @@ func (ch *batchChunk) run(sc *health.Scorer, asOf cs.Date, raws []json.RawMessag
 			ch.out = append(ch.out, ',')
 		}
 		var err error
-		if ch.out, err = appendResult(ch.out, i, &res, &ch.fc); err != nil {
+		if ch.out, err = appendResult(ch.out, i, &res, &ch.fc, full); err != nil {
 			ch.out = ch.out[:mark]
 			ch.errs = append(ch.errs, batchItemError{Index: i, ID: cust.ID, Errors: fieldsOf(err, "customers["+strconv.Itoa(i)+"]")})
 		}
@@ -293,4 +302,19 @@ func decodeStrictEnvelope(body []byte, req *batchRequest) error {
 	var list errs.List
 	decodeEnvelope(&list, body, req)
 	return list.Err()
+}
+
+// explain reads ?explain=: full (the default: groups and measures with
+// their points, weights and contributions) or reasons (without them).
+func (c *call) explain() (bool, error) {
+	q := c.params("explain")
+	full := true
+	switch v := q.str("explain"); v {
+	case "", "full":
+	case "reasons":
+		full = false
+	default:
+		q.add("explain", v, "want full or reasons")
+	}
+	return full, q.err()
 }

@@ -241,3 +241,30 @@ func TestConcurrentTaskWrites(t *testing.T) {
 		t.Fatalf("%d closures in the audit", closures)
 	}
 }
+
+// TestRevocation: a token revoked through the server is refused at once; one
+// revoked by another process (the command) once the server's confirmation
+// of it is older than TokenCacheTTL.
+func TestRevocation(t *testing.T) {
+	e := newEnv(t, Limits{})
+	nt := decode[map[string]any](t, do(t, "POST", e.URL+"/v1/tokens", e.admin, "application/json", []byte(`{"name":"plugin","scope":"read"}`)))
+	secret := nt["token"].(string)
+	if a := do(t, "GET", e.URL+"/v1/problems/conflict", secret, "", nil); a.status != 200 {
+		t.Fatalf("%d", a.status)
+	}
+	decode[map[string]any](t, do(t, "POST", e.URL+"/v1/tokens/plugin/revoke", e.admin, "", nil))
+	wantProblem(t, do(t, "GET", e.URL+"/v1/problems/conflict", secret, "", nil), 401, "unauthorized")
+
+	other, _, err := e.st.CreateToken(context.Background(), "cli", ScopeRead, "test", testClock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := do(t, "GET", e.URL+"/v1/problems/conflict", other, "", nil); a.status != 200 {
+		t.Fatalf("%d", a.status)
+	}
+	if _, err := e.st.RevokeToken(context.Background(), "cli", "test", testClock); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.advance(TokenCacheTTL)
+	wantProblem(t, do(t, "GET", e.URL+"/v1/problems/conflict", other, "", nil), 401, "unauthorized")
+}

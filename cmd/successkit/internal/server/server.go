@@ -152,6 +152,7 @@ type Server struct {
 	batch    chan struct{} // batch-operation slots
 	metrics  *metrics
 	sessions *sessions
+	tokens   tokenCache
 	stopping atomic.Bool
 	reqID    atomic.Uint64
 }

@@ -64,6 +64,7 @@ func (c *call) revokeToken() error {
 		return err
 	}
 	tok, err := c.s.store.RevokeToken(c.r.Context(), name, c.id.Name, c.s.now())
+	c.s.tokens.dropName(name)
 	if err != nil {
 		return storeError(err, "")
 	}
