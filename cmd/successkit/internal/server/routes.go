@@ -276,9 +276,11 @@ func readBody(r *http.Request, w http.ResponseWriter, limit int64) ([]byte, *Pro
 	if r.ContentLength > limit {
 		return nil, tooLarge()
 	}
+	// Grow with what arrives: a client declaring 32 MiB and sending nothing
+	// must not make the server hold 32 MiB.
 	n := int64(512)
 	if r.ContentLength > 0 {
-		n = r.ContentLength + 1
+		n = min(r.ContentLength+1, 64<<10)
 	}
 	buf := make([]byte, 0, n)
 	rd := http.MaxBytesReader(w, r.Body, limit)
