@@ -246,20 +246,52 @@ func (discard) AddOutcome(playbook.Outcome) error     { return nil }
 type Result struct {
 	// Report is the week's summary, with bounded lists: what a person reads.
 	Report Report
-	// History is the playbook memory after the run (Prior.History, changed).
+	// History is the playbook memory after the run (Prior.History, changed);
+	// Fired and Changed list what the run changed in it.
 	History *playbook.History
-	// Fired are the fires recorded on AsOf; Changed the task records opened,
-	// updated, deferred or expired on AsOf, sorted by customer, key and
-	// opening date: what a store saves of the History.
-	Fired   []playbook.Fire
-	Changed []playbook.TaskRecord
-	// Schedule is the week's whole plan.
-	Schedule playbook.Schedule
+	// Do are the tasks planned for the week within capacity, in the plan's
+	// order (the deferred ones stay open in the History, with their
+	// DeferredOn set to the run's date); Used is each role's load.
+	Do   []playbook.Task
+	Used map[string]playbook.Usage
 	// Touch is the touch result without its per-account assignments (which
 	// went to the Sink): tiers, candidates, rejections. Nil without a policy.
 	Touch *touch.Result
 
 	tab *table
+}
+
+// Fired yields the fires recorded on the run's date, by customer, play and
+// date.
+func (r *Result) Fired() iter.Seq[playbook.Fire] {
+	return func(yield func(playbook.Fire) bool) {
+		if r.History == nil {
+			return
+		}
+		for f := range r.History.AllFires() {
+			if f.Date == r.Report.AsOf && !yield(f) {
+				return
+			}
+		}
+	}
+}
+
+// Changed yields the task records the run opened, updated, deferred or
+// expired (every record with a change dated on the run's date), by customer,
+// key and opening date: what a store saves of the History. It reads the
+// History, so call it before changing the History again.
+func (r *Result) Changed() iter.Seq[playbook.TaskRecord] {
+	return func(yield func(playbook.TaskRecord) bool) {
+		if r.History == nil {
+			return
+		}
+		d := r.Report.AsOf
+		for rec := range r.History.AllTasks() {
+			if (rec.Opened == d || rec.Task.Fired == d || rec.DeferredOn == d || rec.Closed == d) && !yield(rec) {
+				return
+			}
+		}
+	}
 }
 
 // Standing is one customer's compact state after a run.

@@ -133,14 +133,14 @@ func TestWeeks(t *testing.T) {
 	}
 	// Every task deferred in week 1 is still open (no task is lost), and
 	// the plan takes the carried tasks before the new ones of a priority.
-	for _, d := range w1.Schedule.Deferred {
-		rec, ok := m.history.Task(d.Task.Key)
+	for _, d := range w1.Report.Playbook.Deferred.Items {
+		rec, ok := m.history.Task(d.Key)
 		if !ok || rec.State != playbook.TaskOpen || rec.Deferred < 1 {
-			t.Errorf("task %s deferred in week 1: %+v, want open and counted deferred", d.Task.Key, rec)
+			t.Errorf("task %s deferred in week 1: %+v, want open and counted deferred", d.Key, rec)
 		}
 	}
 	seenNew := map[playbook.Priority]bool{}
-	for _, k := range w2.Schedule.Do {
+	for _, k := range w2.Do {
 		if !k.Carried {
 			seenNew[k.Priority] = true
 		} else if seenNew[k.Priority] {
@@ -150,10 +150,10 @@ func TestWeeks(t *testing.T) {
 	// The same customers a week later: cooldowns of 7 days or more hold, so no
 	// play fires again for a customer it fired for.
 	fired := map[string]bool{}
-	for _, f := range w1.Fired {
+	for f := range w1.Fired() {
 		fired[f.CustomerID+"/"+f.PlayID] = true
 	}
-	for _, f := range w2.Fired {
+	for f := range w2.Fired() {
 		if fired[f.CustomerID+"/"+f.PlayID] {
 			t.Errorf("play %s fired again for %s a week later, inside its cooldown", f.PlayID, f.CustomerID)
 		}
@@ -162,7 +162,7 @@ func TestWeeks(t *testing.T) {
 		t.Errorf("outcomes measured after a week: %v", m.outcomes[:1])
 	}
 	// The changed task records are exactly those dated today.
-	for _, rec := range w2.Changed {
+	for rec := range w2.Changed() {
 		d := asOf.AddDays(7)
 		if rec.Opened != d && rec.Task.Fired != d && rec.DeferredOn != d && rec.Closed != d {
 			t.Errorf("changed record %s has no change dated %s", rec.Task.Key, d)
@@ -250,8 +250,8 @@ func TestBadRuns(t *testing.T) {
 		cfg  cycle.Config
 		want error
 	}{
-		{cycle.Config{}, cs.ErrMissing},                                // no scorecard
-		{cycle.Config{Scorer: scorer, GraceDays: -1}, cs.ErrNegative},  // a negative grace
+		{cycle.Config{}, cs.ErrMissing},                                 // no scorecard
+		{cycle.Config{Scorer: scorer, GraceDays: -1}, cs.ErrNegative},   // a negative grace
 		{cycle.Config{Scorer: scorer, OutcomeDays: -1}, cs.ErrNegative}, // a negative delay
 		{cycle.Config{Scorer: scorer, Capacity: map[string]playbook.Capacity{"csm": {Hours: -1}}}, cs.ErrRange},
 	} {
@@ -335,8 +335,8 @@ func TestBoundedLists(t *testing.T) {
 	check("deferred", len(r.Playbook.Deferred.Items), r.Playbook.Deferred.Count)
 	check("silent", len(r.Effort.Silent.Items), r.Effort.Silent.Count)
 	check("candidates", len(r.Touch.Candidates.Items), r.Touch.Candidates.Count)
-	if r.Playbook.Do.Count != len(res.Schedule.Do) || r.Playbook.Deferred.Count != len(res.Schedule.Deferred) {
-		t.Errorf("plan counts %d/%d, schedule %d/%d", r.Playbook.Do.Count, r.Playbook.Deferred.Count, len(res.Schedule.Do), len(res.Schedule.Deferred))
+	if r.Playbook.Do.Count != len(res.Do) {
+		t.Errorf("plan count %d, planned %d", r.Playbook.Do.Count, len(res.Do))
 	}
 	w := r.Health.Worst.Items
 	for i := 1; i < len(w); i++ {

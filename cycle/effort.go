@@ -19,18 +19,63 @@ func endOfDay(d cs.Date) time.Time {
 }
 
 // efforts is what the effort step leaves for the passes: each customer's
-// profile and whether a case of theirs closed this week, and the survey
-// answers by customer for the silence check.
+// effort signals and silence evidence in a few words, whether a case of
+// theirs closed this week, and the survey answers by customer for the
+// silence check.
 type efforts struct {
-	profiles  []effort.CustomerEffort // by customer ID
-	closed    []string                // customers with a case resolved in the last 7 days, sorted
-	responses []effort.Response       // by customer ID, then time
+	profiles  []effortRow       // by customer ID
+	closed    []string          // customers with a case resolved in the last 7 days, sorted
+	responses []effort.Response // by customer ID, then time
 	top       []effort.CustomerFriction
 }
 
-func (e *efforts) profile(id string) (*effort.CustomerEffort, bool) {
-	i, ok := slices.BinarySearchFunc(e.profiles, id, func(p effort.CustomerEffort, id string) int {
-		return strings.Compare(p.CustomerID, id)
+// effortRow is a customer's effort profile, compact: the signals
+// effort.CustomerEffort.AddSignals writes, and what the silence check reads.
+type effortRow struct {
+	id                  string
+	friction, fcr, ces  float64
+	meanEase            float64
+	answers             int
+	hasFriction, hasFCR bool
+	hasCES              bool
+}
+
+// compact keeps what the passes read of a profile.
+func compact(p *effort.CustomerEffort, tmp cs.Signals) effortRow {
+	clear(tmp)
+	p.AddSignals(tmp)
+	r := effortRow{id: p.CustomerID, meanEase: p.CES.Summary.MeanEase, answers: p.CES.Summary.Count}
+	r.friction, r.hasFriction = tmp[effort.SignalFriction]
+	r.fcr, r.hasFCR = tmp[effort.SignalFCRRate]
+	r.ces, r.hasCES = tmp[effort.SignalCES]
+	return r
+}
+
+// addSignals writes the effort signals into dst, as AddSignals did.
+func (r *effortRow) addSignals(dst cs.Signals) {
+	if r.hasFriction {
+		dst[effort.SignalFriction] = r.friction
+	}
+	if r.hasFCR {
+		dst[effort.SignalFCRRate] = r.fcr
+	}
+	if r.hasCES {
+		dst[effort.SignalCES] = r.ces
+	}
+}
+
+// profile rebuilds the part of the customer's effort profile the silence
+// check reads.
+func (r *effortRow) profile() effort.CustomerEffort {
+	e := effort.CustomerEffort{CustomerID: r.id, HasFriction: r.hasFriction}
+	e.Friction.Friction = r.friction
+	e.CES.Summary.Count, e.CES.Summary.MeanEase = r.answers, r.meanEase
+	return e
+}
+
+func (e *efforts) profile(id string) (*effortRow, bool) {
+	i, ok := slices.BinarySearchFunc(e.profiles, id, func(p effortRow, id string) int {
+		return strings.Compare(p.id, id)
 	})
 	if !ok {
 		return nil, false
@@ -91,7 +136,12 @@ func (r *run) runEffort() error {
 		}
 		slices.Sort(e.closed)
 		e.closed = slices.Compact(e.closed)
-		e.top = report.Top(r.top)
+		// The top customers are copied: Top's slice and the drivers share
+		// the memory of every customer's friction.
+		for _, f := range report.Top(r.top) {
+			f.CustomerID, f.Drivers = strings.Clone(f.CustomerID), slices.Clone(f.Drivers)
+			e.top = append(e.top, f)
+		}
 	}
 	var ces []effort.CustomerCES
 	if in.Surveys.R != nil {
@@ -122,20 +172,23 @@ func (r *run) runEffort() error {
 		})
 		e.responses = responses
 	}
-	e.profiles = effort.Profiles(friction, ces)
-	for i := range e.profiles {
-		p := &e.profiles[i]
-		r.inputs.friction = r.inputs.friction || p.HasFriction
-		r.inputs.fcr = r.inputs.fcr || (p.HasFriction && p.Friction.Resolved > 0)
-		if _, ok := p.CES.Summary.MeanCES2(); ok {
-			r.inputs.ces = true
-		}
+	profiles := effort.Profiles(friction, ces)
+	friction, ces = nil, nil
+	e.profiles = make([]effortRow, len(profiles))
+	tmp := cs.Signals{}
+	for i := range profiles {
+		row := compact(&profiles[i], tmp)
+		row.id = strings.Clone(row.id)
+		e.profiles[i] = row
+		r.inputs.friction = r.inputs.friction || row.hasFriction
+		r.inputs.fcr = r.inputs.fcr || row.hasFCR
+		r.inputs.ces = r.inputs.ces || row.hasCES
 	}
 	return nil
 }
 
 // silence checks one active customer for the signs of silent dissatisfaction.
-func (r *run) silence(c *cs.Customer, p *effort.CustomerEffort) {
+func (r *run) silence(c *cs.Customer, p *effortRow) {
 	if r.eff == nil {
 		return
 	}
@@ -145,7 +198,7 @@ func (r *run) silence(c *cs.Customer, p *effort.CustomerEffort) {
 	}
 	var profiles []effort.CustomerEffort
 	if p != nil {
-		profiles = []effort.CustomerEffort{*p}
+		profiles = []effort.CustomerEffort{p.profile()}
 	}
 	found, err := r.c.cfg.Silence.Find(profiles, []cs.Customer{*c}, r.eff.answers(c.ID), nil, endOfDay(r.in.AsOf))
 	if err != nil {

@@ -21,7 +21,6 @@ import (
 // memory is an in-memory store for the tests: a Sink that keeps every row of
 // every week, and the Prior of the next week.
 type memory struct {
-	mu          sync.Mutex
 	last        cs.Date
 	week        cs.Date
 	customers   map[cs.Date][]cs.Customer

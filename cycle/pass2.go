@@ -57,6 +57,9 @@ func (r *run) pass2() error {
 }
 
 func (r *run) second(c *cs.Customer, rw *row) error {
+	// The tasks and outcomes keep the customer's ID: the row's copy, not the
+	// reader's, which shares the memory of the whole line.
+	c.ID = rw.id
 	r.addEffort(c)
 	if err := r.outcome(c, rw); err != nil {
 		return err
@@ -336,7 +339,7 @@ func (r *run) plan(res *Result) error {
 	if err != nil {
 		return fmt.Errorf("cycle: %w", err)
 	}
-	res.Schedule = sched
+	res.Do, res.Used = sched.Do, sched.Used
 	sec.Used = sched.Used
 	if sec.Used == nil {
 		sec.Used = map[string]playbook.Usage{}
@@ -365,16 +368,13 @@ func (r *run) plan(res *Result) error {
 	due, overdue := newTop(r.top, byDue), newTop(r.top, byDue)
 	week := asOf.AddDays(7)
 	for rec := range h.AllTasks() {
-		changed := rec.Opened == asOf || rec.Task.Fired == asOf || rec.DeferredOn == asOf || rec.Closed == asOf
-		if changed {
-			res.Changed = append(res.Changed, rec)
-		}
 		if rec.Opened == asOf && rec.State == playbook.TaskOpen {
 			ch.Opened++
 		}
 		if rec.State != playbook.TaskOpen {
 			continue
 		}
+		sec.Open++
 		switch {
 		case rec.Task.Due.Before(asOf):
 			overdue.add(r.task(&rec.Task, &rec))
@@ -388,12 +388,6 @@ func (r *run) plan(res *Result) error {
 		expired.add(r.task(&r.expired[i].Task, &r.expired[i], r.expired[i].Note))
 	}
 	ch.Expired = expired.list()
-	for f := range h.AllFires() {
-		if f.Date == asOf {
-			res.Fired = append(res.Fired, f)
-		}
-	}
-	sec.Open = len(h.Open(asOf))
 	return nil
 }
 

@@ -121,15 +121,6 @@ type inputs struct {
 	touch                      bool
 }
 
-func (in *inputs) see(sig, attr []string) {
-	for _, s := range sig {
-		in.signals[s] = true
-	}
-	for _, a := range attr {
-		in.attrs[a] = true
-	}
-}
-
 // has answers whether some customer of the week can have the field.
 func (in *inputs) has(field string) bool {
 	if s, ok := strings.CutPrefix(field, "signal."); ok {

@@ -1,7 +1,6 @@
 package cycle
 
 import (
-	"cmp"
 	"math"
 	"slices"
 	"sort"
@@ -345,33 +344,3 @@ func (t *top[T]) list() List[T] {
 // round2 rounds a figure for display to two decimals, so reports do not depend
 // on the last bits of a float.
 func round2(x float64) float64 { return math.Round(x*100) / 100 }
-
-// round4 rounds half away from zero to four decimals.
-func round4(x float64) float64 {
-	d := x * 10000
-	if d < 0 {
-		return -float64(int64(-d+0.5)) / 10000
-	}
-	return float64(int64(d+0.5)) / 10000
-}
-
-// totals accumulates MRR per currency exactly.
-type totals map[cs.Currency]cs.Money
-
-func (t totals) add(m cs.Money) error {
-	s, err := t[m.Currency()].Add(m)
-	if err != nil {
-		return err
-	}
-	t[m.Currency()] = s
-	return nil
-}
-
-func (t totals) list() []cs.Money {
-	out := make([]cs.Money, 0, len(t))
-	for _, m := range t {
-		out = append(out, m)
-	}
-	slices.SortFunc(out, func(a, b cs.Money) int { return cmp.Compare(a.Currency(), b.Currency()) })
-	return out
-}

@@ -105,6 +105,7 @@ func (r *run) do() (*Result, error) {
 	if err := r.pass2(); err != nil {
 		return nil, err
 	}
+	r.eff = nil // the passes are done: the effort profiles are not needed
 	r.finishHealth()
 	if err := r.plan(res); err != nil {
 		return nil, err
@@ -143,7 +144,7 @@ func (r *run) check(n int) error {
 
 // addEffort adds the customer's effort signals to it and returns its
 // profile.
-func (r *run) addEffort(c *cs.Customer) *effort.CustomerEffort {
+func (r *run) addEffort(c *cs.Customer) *effortRow {
 	if r.eff == nil {
 		return nil
 	}
@@ -154,7 +155,7 @@ func (r *run) addEffort(c *cs.Customer) *effort.CustomerEffort {
 	if c.Signals == nil {
 		c.Signals = cs.Signals{}
 	}
-	p.AddSignals(c.Signals)
+	p.addSignals(c.Signals)
 	return p
 }
 
@@ -220,8 +221,8 @@ func (r *run) first(c *cs.Customer) error {
 
 // silenceProfile checks a customer the run does not score (churned) on its
 // effort alone.
-func (r *run) silenceProfile(p *effort.CustomerEffort) {
-	found, err := r.c.cfg.Silence.Find([]effort.CustomerEffort{*p}, nil, r.eff.answers(p.CustomerID), nil, endOfDay(r.in.AsOf))
+func (r *run) silenceProfile(p *effortRow) {
+	found, err := r.c.cfg.Silence.Find([]effort.CustomerEffort{p.profile()}, nil, r.eff.answers(p.id), nil, endOfDay(r.in.AsOf))
 	if err != nil {
 		r.rep.Effort.Errors.add(r.top, err)
 	}

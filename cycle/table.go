@@ -23,9 +23,7 @@ type row struct {
 	hist      int32   // first of the row's previous snapshots in table.snaps
 	prev      int32   // index in table.prev of the previous customer; -1 none
 	acct      int32   // index of the touch account while assigning; -1 none
-	prevValue int64   // previous touch value in minor units of currencies[prevCur]
 	cur       uint8
-	prevCur   uint8
 	nhist     uint8
 	profile   uint8 // index of the scoring profile
 	grade     int8  // band index; -1 when Unknown or not scored
@@ -45,7 +43,6 @@ const (
 	fTierMoved                     // the tier changed since the last period
 	fCaseClosed                    // a support case was resolved in the last 7 days
 	fExotic                        // MRR not a whole number of minor units: in table.exotic
-	fPrevValue                     // prevValue is set
 	fAssigned                      // has a touch assignment
 )
 

@@ -242,7 +242,7 @@ func demo(ctx context.Context, env *Env, st *store.Store, weeks int, each func(*
 			w.Planned, w.Deferred = p.Do.Count, p.Deferred.Count
 		}
 		// The team does what was planned for the week, two days after the run.
-		for _, k := range res.Schedule.Do {
+		for _, k := range res.Do {
 			by := "demo team"
 			if k.Action.Owner == "automated" {
 				by = "automation"

@@ -142,13 +142,6 @@ func (in *input) name(file string) string {
 	return file
 }
 
-// has reports whether the book has the file.
-func (in *input) has(file string) bool {
-	_, a := in.files[file]
-	_, b := in.paths[file]
-	return a || b
-}
-
 // open opens one of the book's files; nil, nil when the book has none.
 func (in *input) open(file string) (io.ReadCloser, error) {
 	if data, ok := in.files[file]; ok {
