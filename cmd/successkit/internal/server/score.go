@@ -297,13 +297,6 @@ func decodeEnvelope(list *errs.List, body []byte, req *batchRequest) bool {
 	return decodeJSONTo(list, body, req)
 }
 
-// decodeStrictEnvelope is decodeEnvelope returning the list's error.
-func decodeStrictEnvelope(body []byte, req *batchRequest) error {
-	var list errs.List
-	decodeEnvelope(&list, body, req)
-	return list.Err()
-}
-
 // explain reads ?explain=: full (the default: groups and measures with
 // their points, weights and contributions) or reasons (without them).
 func (c *call) explain() (bool, error) {
