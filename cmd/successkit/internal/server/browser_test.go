@@ -74,6 +74,13 @@ func TestBrowser(t *testing.T) {
 		{"type the token", chromedp.SendKeys(chromedp.ID("token"), e.write)},
 		{"log in", chromedp.Click(chromedp.ID("login"))},
 		{"see the portfolio", chromedp.WaitVisible(chromedp.Search(`//h1[starts-with(., "Portfolio on")]`))},
+		{"keep the portfolio", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			shot, err := chromedp.FullScreenshot(100)(ctx, tg)
+			if err == nil {
+				err = writeShot("portfolio.png", shot)
+			}
+			return err
+		})},
 		// Open the red customer as a person would: from the customers list.
 		{"open the customers", chromedp.Navigate(e.URL + "/ui/customers?limit=1000")},
 		{"open the red customer", chromedp.Click(chromedp.CSS(`a[href="/ui/customers/` + pathSegment(red) + `"]`))},
@@ -105,10 +112,7 @@ func TestBrowser(t *testing.T) {
 	if !strings.Contains(customer, "red") || !strings.Contains(customer, "Why") {
 		t.Fatalf("the customer page shows %q", customer)
 	}
-	if err := os.MkdirAll("testdata", 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join("testdata", "customer.png"), shot, 0o644); err != nil {
+	if err := writeShot("customer.png", shot); err != nil {
 		t.Fatal(err)
 	}
 	got, err := e.st.Task(ctx, task.Task.Key)
@@ -145,4 +149,12 @@ func redCustomerWithTask(t *testing.T, e *env) (string, playbook.TaskRecord) {
 	}
 	t.Fatal("no red customer with an open task")
 	return "", playbook.TaskRecord{}
+}
+
+// writeShot keeps a screenshot under testdata for people to look at.
+func writeShot(name string, png []byte) error {
+	if err := os.MkdirAll("testdata", 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join("testdata", name), png, 0o644)
 }
