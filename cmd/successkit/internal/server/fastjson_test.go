@@ -44,6 +44,11 @@ func checkPlain(t *testing.T, b []byte) {
 	if ok && err != nil {
 		t.Fatalf("fast path accepted %q, the strict decoder refused it: %v", b, err)
 	}
+	if ok {
+		if err := fast.Validate(); err != nil {
+			t.Fatalf("fast path accepted %q, which Validate refuses: %v", b, err)
+		}
+	}
 	if ok && !sameCustomer(fast, strict) {
 		t.Fatalf("%q: fast %+v, strict %+v", b, fast, strict)
 	}

@@ -200,6 +200,11 @@ func (c *call) scoreRaws(req batchRequest, bad map[int][]error) error {
 	c.w.Header().Set("Content-Type", "application/json")
 	c.w.Header().Set("Content-Length", strconv.Itoa(total))
 	c.w.WriteHeader(http.StatusOK)
+	defer func() {
+		for i := range chunks {
+			putBuf(chunks[i].out)
+		}
+	}()
 	for _, b := range bufs {
 		if _, err := c.w.Write(b); err != nil {
 			return nil // the client went away; nothing more to answer
@@ -216,7 +221,7 @@ type batchChunk struct {
 }
 
 func (ch *batchChunk) run(sc *health.Scorer, asOf cs.Date, raws []json.RawMessage, bad map[int][]error, lo, hi int, full bool) {
-	ch.out = make([]byte, 0, (hi-lo)*3200)
+	ch.out = getBuf()
 	var (
 		cust    cs.Customer
 		res     health.Result
