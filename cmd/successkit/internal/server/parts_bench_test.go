@@ -24,7 +24,9 @@ func BenchmarkBatchParts(b *testing.B) {
 	for i := range custs {
 		results[i], _ = sc.Score(&custs[i], asOf)
 	}
-	per := func(b *testing.B) { b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(custs)), "ns/customer") }
+	per := func(b *testing.B) {
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(custs)), "ns/customer")
+	}
 	b.Run("score", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 			for j := range custs {
