@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -63,6 +64,19 @@ func (s *Server) authenticate(r *http.Request) (Identity, *Problem) {
 	}
 	if !ok {
 		return Identity{}, newProblem("unauthorized", "malformed Authorization header: want one \"Bearer <token>\"")
+	}
+	if _, ok := s.tokens.get(store.HashToken(tok), s.now()); !ok {
+		// A token the store has not confirmed lately costs a lookup: bound
+		// them per client address, so random tokens cannot load the store.
+		host, _, err := net.SplitHostPort(r.RemoteAddr)
+		if err != nil {
+			host = r.RemoteAddr
+		}
+		if ok, wait := s.lookups.allow(host, s.now()); !ok {
+			p := newProblem("rate-limited", "too many token lookups from this address")
+			p.retryAfter = wait
+			return Identity{}, p
+		}
 	}
 	return s.identify(r.Context(), tok)
 }

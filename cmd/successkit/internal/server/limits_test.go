@@ -350,3 +350,22 @@ func TestETag(t *testing.T) {
 		t.Fatalf("If-None-Match: %d", res.StatusCode)
 	}
 }
+
+// TestTokenLookupsBounded: random tokens from one address are looked up in
+// the store a bounded number of times a second, then refused with 429.
+func TestTokenLookupsBounded(t *testing.T) {
+	e := newEnv(t, Limits{Rate: 100, Burst: 100})
+	var last answer
+	for i := 0; i < 60; i++ {
+		last = do(t, "GET", e.URL+"/v1/problems/conflict", "csk_"+strings.Repeat(string(rune('a'+i%26)), 43), "", nil)
+	}
+	wantProblem(t, last, 429, "rate-limited")
+	// A confirmed token is not held back by them.
+	if a := do(t, "GET", e.URL+"/v1/problems/conflict", e.read, "", nil); a.status != 200 {
+		// The first use of e.read is itself a lookup: it waits its turn.
+		e.clock.advance(time.Second)
+		if a := do(t, "GET", e.URL+"/v1/problems/conflict", e.read, "", nil); a.status != 200 {
+			t.Fatalf("%d", a.status)
+		}
+	}
+}

@@ -149,6 +149,7 @@ type Server struct {
 	mux      *http.ServeMux
 	handler  http.Handler
 	limiter  *rateLimiter
+	lookups  *rateLimiter // store lookups of unconfirmed tokens, per client address
 	batch    chan struct{} // batch-operation slots
 	metrics  *metrics
 	sessions *sessions
@@ -179,6 +180,7 @@ func New(cfg Config) (*Server, error) {
 		s.now = time.Now
 	}
 	s.limiter = newRateLimiter(s.lim.Rate, s.lim.Burst)
+	s.lookups = newRateLimiter(max(s.lim.Rate/5, 20), max(s.lim.Burst/5, 40))
 	s.batch = make(chan struct{}, s.lim.BatchConcurrency)
 	s.metrics = newMetrics()
 	s.sessions = newSessions()
