@@ -149,7 +149,7 @@ type Server struct {
 	mux      *http.ServeMux
 	handler  http.Handler
 	limiter  *rateLimiter
-	lookups  *rateLimiter // store lookups of unconfirmed tokens, per client address
+	lookups  *rateLimiter  // store lookups of unconfirmed tokens, per client address
 	batch    chan struct{} // batch-operation slots
 	metrics  *metrics
 	sessions *sessions
