@@ -30,6 +30,9 @@ func TestMemory1000Connections(t *testing.T) {
 	if testing.Short() {
 		t.Skip("opens 1,000 connections")
 	}
+	if raceEnabled {
+		t.Skip("the race detector multiplies memory use")
+	}
 	if _, err := os.Stat("/proc/self/status"); err != nil {
 		t.Skip("no /proc to read the resident size from")
 	}
