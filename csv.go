@@ -154,7 +154,11 @@ func (o CSVOptions) readCSV(r io.Reader, name string, opt csvx.Options) iter.Seq
 		rd := csvx.NewReader(r, opt, csvLocate(name))
 		header, err := rd.Header(ErrMissing)
 		if err != nil {
-			yield(CSVRecord{Line: 1}, err)
+			line := 1 // the header's line: blank lines may come before it
+			if fe := (*FieldError)(nil); errors.As(err, &fe) && fe.Line > 0 {
+				line = fe.Line
+			}
+			yield(CSVRecord{Line: line}, err)
 			return
 		}
 		d, err := o.NewDecoder(header, name)

@@ -27,7 +27,8 @@ func (o CSVOptions) readCSVReference(r io.Reader, name string) iter.Seq2[CSVReco
 			case errors.Is(err, io.EOF):
 				err = &FieldError{File: name, Line: 1, Field: "header", Err: ErrMissing}
 			case errors.As(err, &pe):
-				err = &FieldError{File: name, Line: 1, Field: "header", Err: fmt.Errorf("%w: %w", ErrSyntax, pe.Err)}
+				yield(CSVRecord{Line: pe.StartLine}, &FieldError{File: name, Line: pe.StartLine, Field: "header", Err: fmt.Errorf("%w: %w", ErrSyntax, pe.Err)})
+				return
 			default:
 				err = readError(err)
 			}
@@ -37,8 +38,8 @@ func (o CSVOptions) readCSVReference(r io.Reader, name string) iter.Seq2[CSVReco
 		if len(header) > 0 {
 			header[0] = strings.TrimPrefix(header[0], "\uFEFF")
 		}
-		if err := csvx.CheckHeader(header, 1, csvLocate(name)); err != nil {
-			yield(CSVRecord{Line: 1}, err)
+		if line, _ := cr.FieldPos(0); csvx.CheckHeader(header, line, csvLocate(name)) != nil {
+			yield(CSVRecord{Line: line}, csvx.CheckHeader(header, line, csvLocate(name)))
 			return
 		}
 		d, err := o.NewDecoder(header, name)

@@ -44,7 +44,8 @@ type Config struct {
 	// Capacity is what each owner role can take on in a week (see
 	// playbook.Capacity); a role absent from it gets no task but "automated".
 	Capacity map[string]playbook.Capacity
-	// Effort is the friction model; nil means effort.NewModel(effort.Config{}).
+	// Effort is the friction model; nil means effort.NewModel(effort.Config{}),
+	// made for each run so that its working memory goes with the run.
 	Effort *effort.Model
 	// Silence configures the search for the silently dissatisfied; the zero
 	// value takes effort's documented defaults.
@@ -111,13 +112,6 @@ func New(cfg Config) (*Cycle, error) {
 	}
 	cfg.Capacity = maps.Clone(cfg.Capacity)
 	c := &Cycle{cfg: cfg, effort: cfg.Effort}
-	if c.effort == nil {
-		m, err := effort.NewModel(effort.Config{})
-		if err != nil {
-			return nil, fmt.Errorf("cycle: %w", err)
-		}
-		c.effort = m
-	}
 	c.reads = append(c.reads, HealthReads(cfg.Scorer.Config())...)
 	if cfg.Assigner != nil {
 		c.reads = append(c.reads, TouchReads(cfg.Assigner.Policy())...)

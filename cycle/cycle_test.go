@@ -353,3 +353,27 @@ func TestBoundedLists(t *testing.T) {
 		t.Errorf("%d standings (sorted %v), want %d sorted", len(ids), slices.IsSorted(ids), len(bk.b.Customers))
 	}
 }
+
+// TestFileHints: an input file of the wrong kind is refused under its own
+// name with what to do, and the week's other steps still run.
+func TestFileHints(t *testing.T) {
+	bk := sampleBook(t, 120)
+	in := bk.input(asOf, nil)
+	utf16 := []byte{0xFF, 0xFE, 'c', 0, 'u', 0, 's', 0, '\n', 0}
+	in.Contacts = cycle.File{Name: "tickets.csv", R: strings.NewReader("contact_id;customer_id;case_id;time\nk1;c1;k;x\n")}
+	in.Surveys = cycle.File{Name: "answers.csv", R: strings.NewReader(string(utf16))}
+	in.MRR = cycle.File{Name: "revenue.csv", R: strings.NewReader("customer_id\tmonth\tmrr\n")}
+	res, err := newCycle(t, nil).Run(context.Background(), in, cycle.Prior{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := strings.Join(append(res.Report.Effort.Errors.First, res.Report.Retention.Errors.First...), "\n")
+	for _, want := range []string{"tickets.csv:1", "semicolons", "answers.csv:1", "UTF-16", "revenue.csv:1", "tab"} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("the errors do not say %q:\n%s", want, errs)
+		}
+	}
+	if res.Report.Health.Scored == 0 || res.Report.Playbook.Fired == 0 {
+		t.Errorf("the other steps did not run: %d scored, %d fired", res.Report.Health.Scored, res.Report.Playbook.Fired)
+	}
+}

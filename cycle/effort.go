@@ -116,11 +116,15 @@ func (r *run) runEffort() error {
 	r.eff = e
 	var friction []effort.CustomerFriction
 	if in.Contacts.R != nil {
-		batch, errs := effort.LoadBatch(in.Contacts.R, in.CaseEvents.R)
-		for _, err := range errs {
-			rep.Errors.add(r.top, err)
+		batch := loadBatch(in.Contacts, in.CaseEvents, func(err error) { rep.Errors.add(r.top, err) })
+		model := r.c.effort
+		if model == nil {
+			var err error
+			if model, err = effort.NewModel(effort.Config{}); err != nil {
+				return fmt.Errorf("cycle: %w", err)
+			}
 		}
-		report := r.c.effort.Analyze(batch, now)
+		report := model.AnalyzeAt(batch, now)
 		for _, err := range report.Errors {
 			rep.Errors.add(r.top, err)
 		}
@@ -145,10 +149,7 @@ func (r *run) runEffort() error {
 	}
 	var ces []effort.CustomerCES
 	if in.Surveys.R != nil {
-		responses, errs := effort.ReadResponses(in.Surveys.R)
-		for _, err := range errs {
-			rep.Errors.add(r.top, err)
-		}
+		responses := readResponses(in.Surveys, func(err error) { rep.Errors.add(r.top, err) })
 		var err error
 		from := now.AddDate(0, 0, -90)
 		if ces, err = effort.CESByCustomer(responses, from, now); err != nil {
@@ -200,7 +201,7 @@ func (r *run) silence(c *cs.Customer, p *effortRow) {
 	if p != nil {
 		profiles = []effort.CustomerEffort{p.profile()}
 	}
-	found, err := r.c.cfg.Silence.Find(profiles, []cs.Customer{*c}, r.eff.answers(c.ID), nil, endOfDay(r.in.AsOf))
+	found, err := r.c.cfg.Silence.FindAt(profiles, []cs.Customer{*c}, r.eff.answers(c.ID), nil, endOfDay(r.in.AsOf))
 	if err != nil {
 		r.rep.Effort.Errors.add(r.top, err)
 	}

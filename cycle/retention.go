@@ -2,6 +2,7 @@ package cycle
 
 import (
 	"fmt"
+	"strings"
 	"maps"
 	"slices"
 
@@ -40,12 +41,27 @@ func (r *run) runRetention() error {
 	}
 	opt, rates := r.c.retentionOptions()
 	sec := &RetentionReport{Currency: opt.Currency, Rates: rates, Monthly: []MonthMoves{}, Cohorts: []CohortRow{}}
-	book, err := retention.ReadMRR(r.in.MRR.R, opt)
+	r.rep.Retention = sec
+	// A file the retention book cannot be built from is reported, and the
+	// week's other steps are kept.
+	in, err := checked(r.in.MRR)
 	if err != nil {
-		return fmt.Errorf("cycle: %s: %w", r.in.MRR.Name, err)
+		sec.Errors.add(r.top, err)
+		return nil
 	}
-	for _, e := range book.Errors() {
-		sec.Errors.add(r.top, e)
+	book, err := retention.ReadBook(in, r.in.MRR.Name, opt)
+	if err != nil {
+		sec.Errors.add(r.top, err)
+		return nil
+	}
+	if err := book.Err(); err != nil {
+		// The first problems, one per line, and how many there were.
+		for _, line := range strings.Split(err.Error(), "\n") {
+			if len(sec.Errors.First) < r.top && !strings.HasPrefix(line, "and ") {
+				sec.Errors.First = append(sec.Errors.First, line)
+			}
+		}
+		sec.Errors.Count += book.Bad()
 	}
 	sec.Currency = book.Currency()
 	first, last := book.Months()
@@ -84,7 +100,6 @@ func (r *run) runRetention() error {
 		}
 		sec.Cohorts = append(sec.Cohorts, row)
 	}
-	r.rep.Retention = sec
 	return nil
 }
 

@@ -105,7 +105,10 @@ func (r *run) do() (*Result, error) {
 	if err := r.pass2(); err != nil {
 		return nil, err
 	}
-	r.eff = nil // the passes are done: the effort profiles are not needed
+	// The passes are done: the effort profiles and the previous runs' state
+	// are not needed by the plan.
+	r.eff = nil
+	r.tab.snaps, r.tab.prev, r.tab.prevSig, r.tab.prevAttr, r.tab.intern = nil, nil, nil, nil, nil
 	r.finishHealth()
 	if err := r.plan(res); err != nil {
 		return nil, err
@@ -222,7 +225,7 @@ func (r *run) first(c *cs.Customer) error {
 // silenceProfile checks a customer the run does not score (churned) on its
 // effort alone.
 func (r *run) silenceProfile(p *effortRow) {
-	found, err := r.c.cfg.Silence.Find([]effort.CustomerEffort{p.profile()}, nil, r.eff.answers(p.id), nil, endOfDay(r.in.AsOf))
+	found, err := r.c.cfg.Silence.FindAt([]effort.CustomerEffort{p.profile()}, nil, r.eff.answers(p.id), nil, endOfDay(r.in.AsOf))
 	if err != nil {
 		r.rep.Effort.Errors.add(r.top, err)
 	}

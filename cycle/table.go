@@ -87,7 +87,7 @@ func (t *table) str(s string) string {
 	if v, ok := t.intern[s]; ok {
 		return v
 	}
-	if len(t.intern) > 1<<16 {
+	if t.intern == nil || len(t.intern) > 1<<16 {
 		return strings.Clone(s)
 	}
 	v := strings.Clone(s)

@@ -23,10 +23,10 @@ import (
 func benchResults(b *testing.B) []health.Result {
 	b.Helper()
 	sc := storetest.Scorer()
-	book := storetest.Book(1000, 42, storetest.Start, false)
+	book := storetest.Book(1000, 42, storetest.Start(), false)
 	out := make([]health.Result, len(book))
 	for i := range book {
-		r, err := sc.Score(&book[i], storetest.Start)
+		r, err := sc.Score(&book[i], storetest.Start())
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -38,7 +38,7 @@ func benchResults(b *testing.B) []health.Result {
 // saveWithStore saves n results as one run through the store.
 func saveWithStore(b *testing.B, s *store.Store, results []health.Result, n int) {
 	ctx := context.Background()
-	tx, err := s.BeginRun(ctx, store.RunInfo{AsOf: storetest.Start, At: time.Unix(1_780_000_000, 0), By: "bench"})
+	tx, err := s.BeginRun(ctx, store.RunInfo{AsOf: storetest.Start(), At: time.Unix(1_780_000_000, 0), By: "bench"})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -74,7 +74,7 @@ func prepareRef(b *testing.B, s *store.Store, results []health.Result) refRows {
 	saveWithStore(b, s, results, len(results))
 	db := s.DB()
 	rows, err := db.Query(`SELECT config, profile, score, grade, grade_index, unknown, cause, coverage, computed,
-		computed_unknown, vetoes, weakest, override, detail FROM cs_health ORDER BY customer_id`)
+		computed_unknown, vetoes, weakest, override, churn, detail FROM cs_health ORDER BY customer_id`)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -85,19 +85,22 @@ func prepareRef(b *testing.B, s *store.Store, results []health.Result) refRows {
 		var profile, grade string
 		var score, coverage, computed float64
 		var unknown, computedUnknown bool
-		var override sql.NullString
+		var override, churn sql.NullString
 		var detail []byte
 		if err := rows.Scan(&config, &profile, &score, &grade, &gradeIndex, &unknown, &cause, &coverage, &computed,
-			&computedUnknown, &vetoes, &weakest, &override, &detail); err != nil {
+			&computedUnknown, &vetoes, &weakest, &override, &churn, &detail); err != nil {
 			b.Fatal(err)
 		}
-		var ov any
+		var ov, ch any
 		if override.Valid {
 			ov = override.String
 		}
+		if churn.Valid {
+			ch = churn.String
+		}
 		ref.config = config
 		ref.vals = append(ref.vals, []any{config, profile, score, grade, gradeIndex, unknown, cause, coverage, computed,
-			computedUnknown, vetoes, weakest, ov, detail})
+			computedUnknown, vetoes, weakest, ov, ch, detail})
 	}
 	if _, err := db.Exec(`DELETE FROM cs_health`); err != nil {
 		b.Fatal(err)
@@ -105,7 +108,7 @@ func prepareRef(b *testing.B, s *store.Store, results []health.Result) refRows {
 	return ref
 }
 
-const healthColumns = "as_of, customer_id, config, profile, score, grade, grade_index, unknown, cause, coverage, computed, computed_unknown, vetoes, weakest, override, detail"
+const healthColumns = "as_of, customer_id, config, profile, score, grade, grade_index, unknown, cause, coverage, computed, computed_unknown, vetoes, weakest, override, churn, detail"
 
 // refSQLite writes n rows as a hand-written program would: one transaction,
 // a prepared multi-row INSERT of rowsPer rows.
@@ -114,14 +117,14 @@ func refSQLite(b *testing.B, db *sql.DB, ref refRows, n, rowsPer int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", 16), ", ") + ")"
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", 17), ", ") + ")"
 	q := "INSERT INTO cs_health (" + healthColumns + ") VALUES " + strings.TrimSuffix(strings.Repeat(row+", ", rowsPer), ", ")
 	stmt, err := tx.Prepare(q)
 	if err != nil {
 		b.Fatal(err)
 	}
-	asOf := storetest.Start.String()
-	args := make([]any, 0, 16*rowsPer)
+	asOf := storetest.Start().String()
+	args := make([]any, 0, 17*rowsPer)
 	for i := 0; i < n; i++ {
 		args = append(args, asOf, fmt.Sprintf("b%08d", i))
 		args = append(args, ref.vals[i%len(ref.vals)]...)
@@ -133,7 +136,7 @@ func refSQLite(b *testing.B, db *sql.DB, ref refRows, n, rowsPer int) {
 		}
 	}
 	if len(args) > 0 {
-		if _, err := tx.Exec("INSERT INTO cs_health ("+healthColumns+") VALUES "+strings.TrimSuffix(strings.Repeat(row+", ", len(args)/16), ", "), args...); err != nil {
+		if _, err := tx.Exec("INSERT INTO cs_health ("+healthColumns+") VALUES "+strings.TrimSuffix(strings.Repeat(row+", ", len(args)/17), ", "), args...); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -173,7 +176,7 @@ func refPostgres(b *testing.B, db *sql.DB, ref refRows, n int) {
 			return err
 		}
 		defer tx.Rollback(ctx)
-		asOf := time.Date(storetest.Start.Year, storetest.Start.Month, storetest.Start.Day, 0, 0, 0, 0, time.UTC)
+		asOf := time.Date(storetest.Start().Year, storetest.Start().Month, storetest.Start().Day, 0, 0, 0, 0, time.UTC)
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"cs_health"}, strings.Split(healthColumns, ", "), &copySource{ref: ref, asOf: asOf, n: n}); err != nil {
 			return err
 		}
@@ -204,7 +207,7 @@ func BenchmarkSaveHealth(b *testing.B) {
 			s := openSQLite(b)
 			ref := prepareRef(b, s, results)
 			start := time.Now()
-			refSQLite(b, s.DB(), ref, saveRows, 6)
+			refSQLite(b, s.DB(), ref, saveRows, 5)
 			return time.Since(start)
 		})
 	})

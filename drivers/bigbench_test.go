@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -18,10 +19,16 @@ import (
 	"github.com/successkit/cs/store/storetest"
 )
 
-const (
-	bigCustomers = 1_000_000
-	bigWeeks     = 52
-)
+const bigWeeks = 52
+
+// bigCustomers is the fixture's number of customers: 1,000,000, or
+// SUCCESSKIT_BENCH_CUSTOMERS for a quick try.
+var bigCustomers = func() int {
+	if n, err := strconv.Atoi(os.Getenv("SUCCESSKIT_BENCH_CUSTOMERS")); err == nil && n > 0 {
+		return n
+	}
+	return 1_000_000
+}()
 
 // bigHealthConfig is a one-measure scorecard: the fixture's rows are as
 // many as a real store's, with a short detail, so that it fits a test disk.
@@ -64,7 +71,7 @@ func bigStore(b *testing.B) *store.Store {
 	return s
 }
 
-func bigDate(w int) cs.Date { return storetest.Start.AddDays(7 * w) }
+func bigDate(w int) cs.Date { return storetest.Start().AddDays(7 * w) }
 
 func buildBig(path string) error {
 	ctx := context.Background()
@@ -124,19 +131,20 @@ func buildBig(path string) error {
 			return err
 		}
 		if _, err := db.Exec(gen+`INSERT INTO cs_health (as_of, customer_id, config, profile, score, grade, grade_index, unknown, cause,
-			coverage, computed, computed_unknown, vetoes, weakest, override, detail)
+			coverage, computed, computed_unknown, vetoes, weakest, override, churn, detail)
 			SELECT ?, printf('c%07d', i), ?, 'default', s, CASE WHEN s <= 50 THEN 'red' WHEN s <= 75 THEN 'yellow' ELSE 'green' END,
-				CASE WHEN s <= 50 THEN 0 WHEN s <= 75 THEN 1 ELSE 2 END, 0, 0, 1, s, 0, 0, 0, NULL, ?
-			FROM (SELECT i, ((i * 2654435761 + ? * 40503) % 10001) / 100.0 AS s FROM c)`, bigCustomers-1, d, config, w, detail); err != nil {
+				CASE WHEN s <= 50 THEN 0 WHEN s <= 75 THEN 1 ELSE 2 END, 0, 0, 1, s, 0, 0, 0, NULL, NULL, ?
+			FROM (SELECT i, ((i * 2654435761 + ? * 40503) % 10001) / 100.0 AS s FROM c)`, bigCustomers-1, d, config, detail, w); err != nil {
 			return fmt.Errorf("week %d: %w", w, err)
 		}
 	}
 	last := bigDate(bigWeeks - 1).String()
-	if _, err := db.Exec(gen+`INSERT INTO cs_touch (as_of, customer_id, tier, previous, changed, due, toward, streak, owner, community, reasons, fit_reason, value, arr)
+	if _, err := db.Exec(gen+`INSERT INTO cs_touch (as_of, customer_id, tier, previous, changed, due, toward, streak, owner, community, reasons, fit_reason,
+		currency, value_minor, arr_minor, arr_known)
 		SELECT ?, printf('c%07d', i), CASE i % 10 WHEN 0 THEN 'high' WHEN 1 THEN 'low' WHEN 2 THEN 'low' ELSE 'tech' END, 'tech', 0,
 			CASE i % 10 WHEN 0 THEN 'high' WHEN 1 THEN 'low' WHEN 2 THEN 'low' ELSE 'tech' END, '', i % 3,
 			CASE i % 10 WHEN 0 THEN 'csm-' || (i % 40) WHEN 1 THEN 'scale-team' WHEN 2 THEN 'scale-team' ELSE '' END,
-			0, 1, '', '1200.00 USD', '14400.00 USD' FROM c`, bigCustomers-1, last); err != nil {
+			0, 1, '', 'USD', 120000, 1440000, 1 FROM c`, bigCustomers-1, last); err != nil {
 		return fmt.Errorf("touch: %w", err)
 	}
 	// Playbook state: every customer with one open task of a play that fired

@@ -66,7 +66,7 @@ func TestCrashChild(t *testing.T) {
 		fmt.Println("error", err)
 		os.Exit(1)
 	}
-	_, err = bigRun(ctx, s, storetest.Start.AddDays(7), 10_000_000, func(n int) { fmt.Println("wrote", n) })
+	_, err = bigRun(ctx, s, storetest.Start().AddDays(7), 10_000_000, func(n int) { fmt.Println("wrote", n) })
 	fmt.Println("error", err)
 	os.Exit(1)
 }
@@ -105,8 +105,8 @@ func crash(t *testing.T, target string, check func(*testing.T)) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	book := storetest.Book(50, 98, storetest.Start, true)
-	if _, err := storetest.Week(ctx, s, book, storetest.Start); err != nil {
+	book := storetest.Book(50, 98, storetest.Start(), true)
+	if _, err := storetest.Week(ctx, s, book, storetest.Start()); err != nil {
 		t.Fatal(err)
 	}
 	before, err := storetest.Dump(ctx, s)
@@ -165,7 +165,7 @@ func crash(t *testing.T, target string, check func(*testing.T)) {
 		check(t)
 	}
 	storetest.Drift(book, 98, 1)
-	r, err := storetest.Week(ctx, s, book, storetest.Start.AddDays(7))
+	r, err := storetest.Week(ctx, s, book, storetest.Start().AddDays(7))
 	if err != nil {
 		t.Fatalf("re-running after the crash: %v", err)
 	}
@@ -204,7 +204,7 @@ func TestReadOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := storetest.Week(ctx, s, storetest.Book(10, 97, storetest.Start, false), storetest.Start); err != nil {
+	if _, err := storetest.Week(ctx, s, storetest.Book(10, 97, storetest.Start(), false), storetest.Start()); err != nil {
 		t.Fatal(err)
 	}
 	before, _ := storetest.Dump(ctx, s)
@@ -217,7 +217,7 @@ func TestReadOnly(t *testing.T) {
 	if got, err := storetest.Dump(ctx, ro); err != nil || got != before {
 		t.Errorf("reading a read-only store: %v", err)
 	}
-	_, err = ro.BeginRun(ctx, store.RunInfo{AsOf: storetest.Start.AddDays(7), At: time.Unix(1, 0), By: "t"})
+	_, err = ro.BeginRun(ctx, store.RunInfo{AsOf: storetest.Start().AddDays(7), At: time.Unix(1, 0), By: "t"})
 	if !errors.Is(err, store.ErrReadOnly) {
 		t.Errorf("BeginRun on a read-only file = %v, want ErrReadOnly", err)
 	}
@@ -242,7 +242,7 @@ func TestDiskFullMidRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tx, err := bigRun(ctx, s, storetest.Start, 2000, nil)
+	tx, err := bigRun(ctx, s, storetest.Start(), 2000, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -257,7 +257,7 @@ func TestDiskFullMidRun(t *testing.T) {
 	if _, err := db.Exec(fmt.Sprintf("PRAGMA max_page_count = %d", pages+50)); err != nil {
 		t.Fatal(err)
 	}
-	tx, err = bigRun(ctx, s, storetest.Start.AddDays(7), 50000, nil)
+	tx, err = bigRun(ctx, s, storetest.Start().AddDays(7), 50000, nil)
 	if err == nil {
 		_, err = tx.Commit()
 	}
@@ -273,7 +273,7 @@ func TestDiskFullMidRun(t *testing.T) {
 	if after, _ := storetest.Dump(ctx, s); after != before {
 		t.Error("the failed run changed the store")
 	}
-	tx, err = bigRun(ctx, s, storetest.Start.AddDays(7), 3000, nil)
+	tx, err = bigRun(ctx, s, storetest.Start().AddDays(7), 3000, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

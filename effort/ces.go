@@ -1,6 +1,7 @@
 package effort
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -9,13 +10,14 @@ import (
 	"time"
 
 	cs "github.com/successkit/cs"
+	"github.com/successkit/cs/internal/errs"
 )
 
 // Scale is the survey a response answers. The zero value, ScaleUnknown, is invalid.
 type Scale uint8
 
 // The survey scales. CES 2.0 and CES 1.0 are the two Customer Effort Score questions of
-// Dixon, Toman & DeLisi, "The Effortless Experience" (2013), as summarised in DOMAIN.md §5;
+// Dixon, Toman & DeLisi, "The Effortless Experience" (2013);
 // NPS answers are read only as evidence that the customer answered a survey.
 const (
 	ScaleUnknown Scale = iota
@@ -39,7 +41,7 @@ func ParseScale(s string) (Scale, error) {
 			return Scale(i), nil
 		}
 	}
-	return ScaleUnknown, fmt.Errorf("effort: kind %q: %w", s, ErrScale)
+	return ScaleUnknown, fmt.Errorf("effort: %w", &cs.FieldError{Field: "kind", Value: errs.Clip(s), Err: ErrScale})
 }
 
 // String returns the scale's word, "" for ScaleUnknown.
@@ -79,10 +81,10 @@ type Response struct {
 // ErrScore, ErrScale or cs.ErrMissing, prefixed "effort: ".
 func (r Response) Validate() error {
 	fail := func(field, value string, err error) error {
-		return fmt.Errorf("effort: %w", &cs.FieldError{File: "surveys", Record: r.CustomerID, Field: field, Value: value, Err: err})
+		return fmt.Errorf("effort: %w", &cs.FieldError{Record: errs.Clip(r.CustomerID), Field: field, Value: errs.Clip(value), Err: err})
 	}
-	if r.CustomerID == "" {
-		return fail("customer_id", "", cs.ErrMissing)
+	if err := cs.CheckID(r.CustomerID); err != nil {
+		return fail("customer_id", r.CustomerID, err)
 	}
 	if r.Time.IsZero() {
 		return fail("time", "", cs.ErrMissing)
@@ -104,7 +106,8 @@ func (r Response) Validate() error {
 // Ease maps a valid CES answer to the common 0–100 ease scale, 100 being the easiest:
 // CES 2.0 (1–7, higher easier) as (score−1)/6×100 and CES 1.0 (1–5, lower easier) as
 // (5−score)/4×100, so each scale's extremes map to 0 and 100 and its midpoint (4 on
-// CES 2.0, 3 on CES 1.0) to 50. The scale directions are those of DOMAIN.md §5. An
+// CES 2.0, 3 on CES 1.0) to 50. The scale directions are those of Dixon, Toman &
+// DeLisi (2013). An
 // invalid response or an NPS answer is an error (see Validate).
 func Ease(r Response) (float64, error) {
 	if err := r.Validate(); err != nil {
@@ -116,7 +119,7 @@ func Ease(r Response) (float64, error) {
 	case ScaleCES1:
 		return (5 - r.Score) * 100 / 4, nil
 	}
-	return 0, fmt.Errorf("effort: %w", &cs.FieldError{File: "surveys", Record: r.CustomerID, Field: "kind", Value: r.Scale.String(),
+	return 0, fmt.Errorf("effort: %w", &cs.FieldError{Record: errs.Clip(r.CustomerID), Field: "kind", Value: r.Scale.String(),
 		Err: fmt.Errorf("%w: not a CES scale", ErrScale)})
 }
 
@@ -128,8 +131,8 @@ const MethodCES = "mean of ease 0-100 (ces2: (s-1)/6*100, ces1: (5-s)/4*100); " 
 // are not counted); with Count 0 every other number is 0 and means "no data".
 // MeanEase is the mean on the 0–100 ease scale (see Ease); ShareEasy and
 // ShareDifficult are fractions 0..1 of answers above and below the neutral midpoint,
-// which on CES 2.0 are the answers 5–7 and 1–3 (DOMAIN.md §5: "8 answers of 5–7 out
-// of 10 = 80%"). CES2 and CES1 are the distributions, CES2[s-1] being the number of
+// which on CES 2.0 are the answers 5–7 and 1–3 (Dixon, Toman & DeLisi, 2013: 8
+// answers of 5–7 out of 10 are 80% easy). CES2 and CES1 are the distributions, CES2[s-1] being the number of
 // CES 2.0 answers s. Method records the aggregation (MethodCES).
 type CESSummary struct {
 	Count          int
@@ -157,23 +160,23 @@ func (s CESSummary) MeanCES2() (float64, bool) {
 func SummarizeCES(rs []Response) (CESSummary, error) {
 	var (
 		s    CESSummary
-		errs []error
+		list errs.List
 	)
 	for i, r := range rs {
 		if r.Scale == ScaleNPS {
 			if err := r.Validate(); err != nil {
-				errs = append(errs, fmt.Errorf("responses[%d]: %w", i, err))
+				list.Add(indexed(i, err))
 			}
 			continue
 		}
 		if err := r.Validate(); err != nil {
-			errs = append(errs, fmt.Errorf("responses[%d]: %w", i, err))
+			list.Add(indexed(i, err))
 			continue
 		}
 		s.add(r)
 	}
 	s.finish()
-	return s, joinErrs(errs)
+	return s, list.Err()
 }
 
 func (s *CESSummary) add(r Response) {
@@ -238,14 +241,14 @@ type PeriodCES struct {
 // CESByCustomer aggregates the responses with from <= Time <= to per customer, sorted
 // by customer ID. A zero from or to leaves that side open. Invalid responses are
 // reported as by SummarizeCES and skipped. Customers with only NPS answers appear with
-// a zero-Count summary, because their LastAnswer matters to Silence.Find.
+// a zero-Count summary, because their LastAnswer matters to Silence.FindAt.
 func CESByCustomer(rs []Response, from, to time.Time) ([]CustomerCES, error) {
 	idx := map[string]int{}
 	var out []CustomerCES
-	var errs []error
+	var list errs.List
 	for i, r := range rs {
 		if err := r.Validate(); err != nil {
-			errs = append(errs, fmt.Errorf("responses[%d]: %w", i, err))
+			list.Add(indexed(i, err))
 			continue
 		}
 		if (!from.IsZero() && r.Time.Before(from)) || (!to.IsZero() && r.Time.After(to)) {
@@ -267,7 +270,7 @@ func CESByCustomer(rs []Response, from, to time.Time) ([]CustomerCES, error) {
 		out[i].Summary.finish()
 	}
 	slices.SortFunc(out, func(a, b CustomerCES) int { return strings.Compare(a.CustomerID, b.CustomerID) })
-	return out, joinErrs(errs)
+	return out, list.Err()
 }
 
 // CESByMonth aggregates the responses per calendar month of their UTC time, sorted by
@@ -276,10 +279,10 @@ func CESByCustomer(rs []Response, from, to time.Time) ([]CustomerCES, error) {
 func CESByMonth(rs []Response) ([]PeriodCES, error) {
 	idx := map[string]int{}
 	var out []PeriodCES
-	var errs []error
+	var list errs.List
 	for i, r := range rs {
 		if err := r.Validate(); err != nil {
-			errs = append(errs, fmt.Errorf("responses[%d]: %w", i, err))
+			list.Add(indexed(i, err))
 			continue
 		}
 		if r.Scale == ScaleNPS {
@@ -298,5 +301,36 @@ func CESByMonth(rs []Response) ([]PeriodCES, error) {
 		out[i].Summary.finish()
 	}
 	slices.SortFunc(out, func(a, b PeriodCES) int { return strings.Compare(a.Period, b.Period) })
-	return out, joinErrs(errs)
+	return out, list.Err()
+}
+
+// MarshalText encodes the scale's word; ScaleUnknown and undefined values are an
+// error wrapping ErrScale.
+func (s Scale) MarshalText() ([]byte, error) {
+	if s == ScaleUnknown || int(s) >= len(scaleNames) {
+		return nil, fmt.Errorf("effort: scale %d: %w", uint8(s), ErrScale)
+	}
+	return []byte(scaleNames[s]), nil
+}
+
+// UnmarshalText decodes the form of ParseScale.
+func (s *Scale) UnmarshalText(b []byte) error {
+	v, err := ParseScale(string(b))
+	if err != nil {
+		return err
+	}
+	*s = v
+	return nil
+}
+
+// indexed locates the error of response i in a batch: its field becomes
+// responses[i].<field>, as in "effort: customer "a": responses[3].score: ...".
+func indexed(i int, err error) error {
+	var fe *cs.FieldError
+	if !errors.As(err, &fe) {
+		return fmt.Errorf("effort: responses[%d]: %w", i, err)
+	}
+	c := *fe
+	c.Field = "responses[" + strconv.Itoa(i) + "]." + fe.Field
+	return fmt.Errorf("effort: %w", &c)
 }

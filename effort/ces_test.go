@@ -17,8 +17,8 @@ func ces2(id string, scores ...float64) []Response {
 	return rs
 }
 
-// DOMAIN.md §5 (CES 2.0, "The Effortless Experience", Dixon, Toman & DeLisi 2013):
-// "8 answers of 5-7 out of 10 = 80%".
+// The CES 2.0 share of Dixon, Toman & DeLisi, The Effortless Experience
+// (Portfolio, 2013): 8 answers of 5-7 out of 10 are 80% easy.
 func TestCESWorkedShare(t *testing.T) {
 	s, err := SummarizeCES(ces2("A", 5, 6, 7, 7, 5, 6, 5, 7, 2, 3))
 	if err != nil {

@@ -5,15 +5,19 @@ import (
 	"math"
 	"sync"
 	"time"
+
+	cs "github.com/successkit/cs"
+	"github.com/successkit/cs/internal/errs"
 )
 
 // DriverKind identifies one source of friction in a case.
 type DriverKind uint8
 
-// The friction drivers of "The Effortless Experience" (DOMAIN.md §5: repeat contacts,
-// transfers, channel switching, repeating information, generic service) plus the three
-// a case's events reveal: reopening, a resolution later than its target, and a "next
-// issue" the resolution did not prevent (seed 001, LinkedIn's "next issue avoidance").
+// The friction drivers of Dixon, Toman & DeLisi (2013) and the HBR survey (2010):
+// repeat contacts, transfers, channel switching, repeating information, generic
+// service; plus the three a case's events reveal: reopening, a resolution later than
+// its target, and a "next issue" the resolution did not prevent (Razavi, 2019:
+// LinkedIn's "next issue avoidance").
 const (
 	RepeatContact DriverKind = iota // a contact within RepeatWindowDays of the previous one on the case
 	Transfer                        // a contact that ended in a transfer
@@ -54,7 +58,7 @@ type Weights struct {
 }
 
 // DefaultWeights returns the default weights. They rank the drivers by the share of
-// customers who named them in the HBR survey quoted in DOMAIN.md §5 (repeat contact
+// customers who named them in the HBR survey (2010) (repeat contact
 // 62%, transfer 59%, web-to-phone switch 57%, re-explaining 56%) with the forced switch
 // from self-service weighted like a repeat contact because those customers are the most
 // disloyal; reopening counts as a repeat contact; generic answers, missed targets and
@@ -74,11 +78,12 @@ func (w Weights) array() [NumDrivers]float64 {
 // so the zero Config is the default configuration. JSON uses the tags shown.
 type Config struct {
 	// RepeatWindowDays: a contact within this many days of the previous contact on the
-	// same case is a repeat contact. Default 7 (DOMAIN.md §5: 7 days is common).
+	// same case is a repeat contact. Default 7, the usual window of first-contact
+	// resolution.
 	RepeatWindowDays float64 `json:"repeat_window_days"`
 	// FCRWindowDays: a resolved case is first-contact resolved when it had at most one
 	// contact up to this many days after its first resolution and was never reopened.
-	// Default 7 (DOMAIN.md §5).
+	// Default 7, the usual window (7–14 days are seen).
 	FCRWindowDays float64 `json:"fcr_window_days"`
 	// NextIssueDays: another case of the same customer opened within this many days
 	// after a resolution counts against that resolution. Default 7.
@@ -172,4 +177,25 @@ func Decay(age, halfLife time.Duration) float64 {
 		return 0
 	}
 	return math.Exp2(-float64(age) / float64(halfLife))
+}
+
+// MarshalText encodes the driver's name; undefined values are an error wrapping
+// cs.ErrUnknownField.
+func (d DriverKind) MarshalText() ([]byte, error) {
+	if d >= NumDrivers {
+		return nil, fmt.Errorf("effort: driver %d: %w", uint8(d), cs.ErrUnknownField)
+	}
+	return []byte(driverNames[d]), nil
+}
+
+// UnmarshalText decodes a driver's name, as String gives it; another word wraps
+// cs.ErrUnknownField.
+func (d *DriverKind) UnmarshalText(b []byte) error {
+	for i, n := range driverNames {
+		if n == string(b) {
+			*d = DriverKind(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("effort: %w", &cs.FieldError{Field: "driver", Value: errs.Clip(string(b)), Err: cs.ErrUnknownField})
 }

@@ -15,12 +15,23 @@ type hrec struct {
 	idx int32
 }
 
-// radixByHash sorts s by hash, stably, with three 11-bit passes (least significant
-// first) through tmp; it returns the sorted slice (s or tmp).
+// radixByHash sorts s by hash, stably, with two 16-bit passes (least significant
+// first) through tmp; it returns the sorted slice (s or tmp). Fewer records than
+// the 65,536 counters are sorted by comparison instead, so that a small batch does
+// not pay for the counters.
 func radixByHash(s, tmp []hrec) []hrec {
-	var count [1 << 16]int32
+	if len(s) < 1<<16 {
+		slices.SortFunc(s, func(p, q hrec) int {
+			if c := cmp.Compare(p.h, q.h); c != 0 {
+				return c
+			}
+			return cmp.Compare(p.idx, q.idx) // stable: the records come in index order
+		})
+		return s
+	}
+	count := make([]int32, 1<<16)
 	for shift := uint(0); shift < 32; shift += 16 {
-		clear(count[:])
+		clear(count)
 		for _, r := range s {
 			count[(r.h>>shift)&(1<<16-1)]++
 		}

@@ -22,11 +22,3 @@ var (
 	// ErrConfig: an invalid configuration value.
 	ErrConfig = errors.New("invalid configuration")
 )
-
-// joinErrs is errors.Join that returns a nil interface for no errors.
-func joinErrs(errs []error) error {
-	if len(errs) == 0 {
-		return nil
-	}
-	return errors.Join(errs...)
-}

@@ -3,7 +3,6 @@ package effort_test
 import (
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
@@ -18,7 +17,7 @@ func ExampleNewBatch() {
 	must(b.AddContact(effort.Contact{ID: "c1", CustomerID: "initech", CaseID: "K7", Time: ts("2026-05-04T08:00:00Z"), Channel: effort.Email}))
 	m, err := effort.NewModel(effort.Config{})
 	must(err)
-	r := m.Analyze(b, ts("2026-05-04T12:00:00Z"))
+	r := m.AnalyzeAt(b, ts("2026-05-04T12:00:00Z"))
 	c := r.Case(0)
 	fmt.Printf("%s %s open %v, %d contact, friction %.0f\n", c.CustomerID, c.CaseID, c.Open, c.Contacts, c.Score)
 	// Output:
@@ -41,8 +40,8 @@ func ExampleBatch_AddContact() {
 	contacts, _ := b.Len()
 	fmt.Println(contacts, "contact added")
 	// Output:
-	// effort: contact "m2": contacts: customer "acme": case_id: missing
-	// effort: contact "m3": contacts: customer "acme": channel: unknown channel
+	// effort: contact "m2": customer "acme": case_id: missing
+	// effort: contact "m3": customer "acme": channel: unknown channel
 	// 1 contact added
 }
 
@@ -60,10 +59,10 @@ func ExampleBatch_AddCaseEvent() {
 	}
 	must(b.AddContact(effort.Contact{ID: "m1", CustomerID: "acme", CaseID: "K1", Time: ts("2026-05-01T09:00:00Z"), Channel: effort.Chat}))
 	m, _ := effort.NewModel(effort.Config{})
-	c := m.Analyze(b, ts("2026-05-20T00:00:00Z")).Case(0)
+	c := m.AnalyzeAt(b, ts("2026-05-20T00:00:00Z")).Case(0)
 	fmt.Println(c.CaseID, "resolved in", c.Duration, "fcr", c.FCR)
 	// Output:
-	// effort: case "K1": case_events: customer "acme": event: unknown case event
+	// effort: case "K1": customer "acme": event: unknown case event
 	// K1 resolved in 24h0m0s fcr true
 }
 
@@ -111,18 +110,13 @@ func ExampleCESSummary_MeanCES2() {
 	// 0 false
 }
 
-func ExampleCaseEventReader_Read() {
+func ExampleReadCaseEvents_errors() {
 	const data = `case_id,customer_id,event,time
 K1,acme,opened,2026-05-04T09:30:00Z
 K1,acme,closed,2026-05-05T09:30:00Z
 K1,acme,resolved,2026-05-05T10:30:00Z
 `
-	r := effort.NewCaseEventReader(strings.NewReader(data), "case_events.csv")
-	for {
-		e, err := r.Read()
-		if err == io.EOF {
-			break
-		}
+	for e, err := range effort.ReadCaseEvents(strings.NewReader(data), "case_events.csv") {
 		if err != nil {
 			fmt.Println(err)
 			continue
@@ -131,14 +125,14 @@ K1,acme,resolved,2026-05-05T10:30:00Z
 	}
 	// Output:
 	// K1 opened 2026-05-04T09:30:00Z
-	// effort: case_events.csv:3: event: "closed": unknown case event
+	// effort: case_events.csv:3: customer "acme": event: "closed": unknown case event
 	// K1 resolved 2026-05-05T10:30:00Z
 }
 
 // Drivers explains a case's score, the heaviest driver first.
 func ExampleCaseFriction_Drivers() {
 	m, _ := effort.NewModel(effort.Config{})
-	r := m.Analyze(sampleBatch(), ts("2026-05-10T00:00:00Z"))
+	r := m.AnalyzeAt(sampleBatch(), ts("2026-05-10T00:00:00Z"))
 	c := r.CasesOf("acme")[0]
 	for _, d := range c.Drivers() {
 		fmt.Printf("%s: %.2f × weight = %.2f points\n", d.Name, d.Value, d.Points)
@@ -165,17 +159,12 @@ func ExampleChannel_Assisted() {
 	// meeting true
 }
 
-func ExampleContactReader_Read() {
+func ExampleReadContacts_errors() {
 	const data = `contact_id,customer_id,case_id,time,channel,agent,repeated_info,generic_answer,transferred
 m1,acme,K1,2026-05-04T09:30:00Z,phone,team-a,1,0,1
 m2,,K1,2026-05-04T10:30:00Z,email,,0,0,0
 `
-	r := effort.NewContactReader(strings.NewReader(data), "contacts.csv")
-	for {
-		c, err := r.Read()
-		if err == io.EOF {
-			break
-		}
+	for c, err := range effort.ReadContacts(strings.NewReader(data), "contacts.csv") {
 		if err != nil {
 			fmt.Println(err)
 			continue
@@ -219,7 +208,7 @@ func ExampleParseEventKind() {
 	// "opened" <nil> false
 	// "resolved" <nil> false
 	// "reopened" <nil> false
-	// "" effort: event "closed": unknown case event true
+	// "" effort: event: "closed": unknown case event true
 }
 
 func ExampleParseScale() {
@@ -231,7 +220,7 @@ func ExampleParseScale() {
 	// "ces2" <nil> false
 	// "ces1" <nil> false
 	// "nps" <nil> false
-	// "" effort: kind "csat": unknown survey scale true
+	// "" effort: kind: "csat": unknown survey scale true
 }
 
 // Profiles joins friction and CES by customer: a customer may have one, the
@@ -239,7 +228,7 @@ func ExampleParseScale() {
 func ExampleProfiles() {
 	m, _ := effort.NewModel(effort.Config{})
 	now := ts("2026-05-10T00:00:00Z")
-	r := m.Analyze(sampleBatch(), now)
+	r := m.AnalyzeAt(sampleBatch(), now)
 	ces, err := effort.CESByCustomer([]effort.Response{
 		{CustomerID: "acme", Time: ts("2026-05-06T00:00:00Z"), Scale: effort.ScaleCES2, Score: 2},
 		{CustomerID: "hooli", Time: ts("2026-05-06T00:00:00Z"), Scale: effort.ScaleCES2, Score: 7},
@@ -258,7 +247,7 @@ func ExampleProfiles() {
 // ID order, without copying them into a slice.
 func ExampleReport_Case() {
 	m, _ := effort.NewModel(effort.Config{})
-	r := m.Analyze(sampleBatch(), ts("2026-05-10T00:00:00Z"))
+	r := m.AnalyzeAt(sampleBatch(), ts("2026-05-10T00:00:00Z"))
 	for i := range r.NumCases() {
 		c := r.Case(i)
 		fmt.Printf("%d: %s %s opened %s, %d contacts\n", i, c.CustomerID, c.CaseID, c.Opened.Format(time.DateOnly), c.Contacts)
@@ -275,7 +264,7 @@ func ExampleReport_NumCases() {
 	must(b.AddCaseEvent(effort.CaseEvent{CaseID: "K3", CustomerID: "globex", Kind: effort.Opened, Time: ts("2026-05-06T10:00:00Z")}))
 	must(b.AddCaseEvent(effort.CaseEvent{CaseID: "K3", CustomerID: "globex", Kind: effort.Resolved, Time: ts("2026-05-05T10:00:00Z")}))
 	m, _ := effort.NewModel(effort.Config{})
-	r := m.Analyze(b, ts("2026-05-10T00:00:00Z"))
+	r := m.AnalyzeAt(b, ts("2026-05-10T00:00:00Z"))
 	fmt.Println(r.NumCases(), "cases")
 	k3 := r.CasesOf("globex")[1]
 	fmt.Println(k3.CaseID, "open", k3.Open)
@@ -299,9 +288,9 @@ func ExampleResponse_Validate() {
 	}
 	// Output:
 	// <nil>
-	// effort: surveys: customer "acme": score: "11": score out of scale: nps answer must be an integer 0..10
-	// effort: surveys: customer "acme": time: missing
-	// effort: surveys: customer "acme": kind: unknown survey scale
+	// effort: customer "acme": score: "11": score out of scale: nps answer must be an integer 0..10
+	// effort: customer "acme": time: missing
+	// effort: customer "acme": kind: unknown survey scale
 }
 
 func ExampleScale_Range() {
@@ -316,18 +305,13 @@ func ExampleScale_Range() {
 	// "" 0..0 false
 }
 
-func ExampleSurveyReader_Read() {
+func ExampleReadSurveys_errors() {
 	const data = `customer_id,time,kind,score
 acme,2026-05-04T09:30:00Z,ces1,4
 acme,2026-05-04T09:30:00Z,nps,10
 globex,yesterday,ces2,5
 `
-	r := effort.NewSurveyReader(strings.NewReader(data), "surveys.csv")
-	for {
-		s, err := r.Read()
-		if err == io.EOF {
-			break
-		}
+	for s, err := range effort.ReadSurveys(strings.NewReader(data), "surveys.csv") {
 		if err != nil {
 			fmt.Println(err)
 			continue
@@ -337,5 +321,5 @@ globex,yesterday,ces2,5
 	// Output:
 	// acme ces1 4
 	// acme nps 10
-	// effort: surveys.csv:4: time: "yesterday": not an RFC 3339 time
+	// effort: surveys.csv:4: customer "globex": time: "yesterday": not an RFC 3339 time: syntax error
 }

@@ -2,7 +2,6 @@ package effort_test
 
 import (
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
@@ -45,10 +44,10 @@ func sampleBatch() *effort.Batch {
 	return b
 }
 
-func ExampleModel_Analyze() {
+func ExampleModel_AnalyzeAt() {
 	m, err := effort.NewModel(effort.Config{}) // the defaults
 	must(err)
-	r := m.Analyze(sampleBatch(), ts("2026-05-05T09:00:00Z"))
+	r := m.AnalyzeAt(sampleBatch(), ts("2026-05-05T09:00:00Z"))
 	for i := range r.NumCases() {
 		c := r.Case(i)
 		fmt.Printf("%s %s friction %.0f fcr %v\n", c.CustomerID, c.CaseID, c.Score, c.FCR)
@@ -73,7 +72,7 @@ func ExampleModel_Analyze() {
 
 func ExampleReport_CasesOf() {
 	m, _ := effort.NewModel(effort.Config{})
-	r := m.Analyze(sampleBatch(), ts("2026-05-10T00:00:00Z"))
+	r := m.AnalyzeAt(sampleBatch(), ts("2026-05-10T00:00:00Z"))
 	for _, c := range r.CasesOf("acme") {
 		fmt.Println(c.CaseID, c.Contacts, "contacts,", c.Duration, "to resolve")
 	}
@@ -86,7 +85,7 @@ func ExampleReport_errors() {
 	b := sampleBatch()
 	must(b.AddContact(effort.Contact{ID: "m9", CustomerID: "acme", CaseID: "K404", Time: ts("2026-05-04T00:00:00Z"), Channel: effort.Email}))
 	m, _ := effort.NewModel(effort.Config{})
-	r := m.Analyze(b, ts("2026-05-10T00:00:00Z"))
+	r := m.AnalyzeAt(b, ts("2026-05-10T00:00:00Z"))
 	fmt.Println(r.Errors[0])
 	fmt.Println(r.NumCases(), "cases analysed")
 	// Output:
@@ -98,7 +97,7 @@ func ExampleReport_errors() {
 func ExampleCustomerEffort_AddSignals() {
 	m, _ := effort.NewModel(effort.Config{})
 	now := ts("2026-05-10T00:00:00Z")
-	r := m.Analyze(sampleBatch(), now)
+	r := m.AnalyzeAt(sampleBatch(), now)
 	ces, err := effort.CESByCustomer([]effort.Response{
 		{CustomerID: "acme", Time: ts("2026-05-06T00:00:00Z"), Scale: effort.ScaleCES2, Score: 2},
 		{CustomerID: "acme", Time: ts("2026-05-07T00:00:00Z"), Scale: effort.ScaleCES2, Score: 3},
@@ -122,7 +121,7 @@ func ExampleCustomerEffort_AddSignals() {
 }
 
 func ExampleSummarizeCES() {
-	// DOMAIN.md §5: 8 answers of 5–7 out of 10 = 80% easy.
+	// Dixon, Toman & DeLisi (2013): 8 answers of 5–7 out of 10 are 80% easy.
 	var rs []effort.Response
 	for _, s := range []float64{5, 6, 7, 7, 5, 6, 5, 7, 2, 3} {
 		rs = append(rs, effort.Response{CustomerID: "acme", Time: ts("2026-05-01T00:00:00Z"), Scale: effort.ScaleCES2, Score: s})
@@ -147,7 +146,7 @@ func ExampleEase() {
 	// Output:
 	// 100 <nil>
 	// 0 <nil>
-	// 0 effort: surveys: customer "a": score: "9": score out of scale: ces1 answer must be an integer 1..5
+	// 0 effort: customer "a": score: "9": score out of scale: ces1 answer must be an integer 1..5
 }
 
 func ExampleCESByMonth() {
@@ -163,17 +162,17 @@ func ExampleCESByMonth() {
 	// 2026-05 n=1 ease=75
 }
 
-func ExampleSilence_Find() {
+func ExampleSilence_FindAt() {
 	m, _ := effort.NewModel(effort.Config{})
 	now := ts("2026-05-10T00:00:00Z")
-	r := m.Analyze(sampleBatch(), now)
+	r := m.AnalyzeAt(sampleBatch(), now)
 	customers := []cs.Customer{
 		{ID: "acme", Signals: cs.Signals{"usage_trend": -0.35}},
 		{ID: "globex", Signals: cs.Signals{"usage_trend": -0.40}},
 	}
 	// globex answered an NPS survey last week: it has spoken, so it is not silent.
 	answers := []effort.Response{{CustomerID: "globex", Time: ts("2026-05-03T00:00:00Z"), Scale: effort.ScaleNPS, Score: 4}}
-	silent, err := effort.Silence{}.Find(effort.Profiles(r.Customers, nil), customers, answers, nil, now)
+	silent, err := effort.Silence{}.FindAt(effort.Profiles(r.Customers, nil), customers, answers, nil, now)
 	must(err)
 	for _, s := range silent {
 		fmt.Println(s.CustomerID)
@@ -187,17 +186,12 @@ func ExampleSilence_Find() {
 	//   high_friction 99.00 (threshold 50.00)
 }
 
-func ExampleNewContactReader() {
+func ExampleReadContacts() {
 	const data = `contact_id,customer_id,case_id,time,channel,agent,repeated_info,generic_answer,transferred
 m1,acme,K1,2026-05-04T09:30:00Z,chat,team-a,0,1,0
 m2,acme,K1,2026-05-04T10:30:00Z,carrier-pigeon,,0,0,0
 `
-	r := effort.NewContactReader(strings.NewReader(data), "contacts.csv")
-	for {
-		c, err := r.Read()
-		if err == io.EOF {
-			break
-		}
+	for c, err := range effort.ReadContacts(strings.NewReader(data), "contacts.csv") {
 		if err != nil {
 			fmt.Println(err)
 			continue
@@ -206,24 +200,19 @@ m2,acme,K1,2026-05-04T10:30:00Z,carrier-pigeon,,0,0,0
 	}
 	// Output:
 	// m1 chat true
-	// effort: contacts.csv:3: channel: "carrier-pigeon": unknown channel
+	// effort: contacts.csv:3: customer "acme": channel: "carrier-pigeon": unknown channel
 }
 
-func ExampleNewCaseEventReader() {
-	r := effort.NewCaseEventReader(strings.NewReader("case_id,customer_id,event,time\nK1,acme,opened,2026-05-04T09:30:00Z\n"), "")
-	e, err := r.Read()
-	fmt.Println(e.CaseID, e.Kind, e.Time.Format(time.DateOnly), err)
+func ExampleReadCaseEvents() {
+	for e, err := range effort.ReadCaseEvents(strings.NewReader("case_id,customer_id,event,time\nK1,acme,opened,2026-05-04T09:30:00Z\n"), "") {
+		fmt.Println(e.CaseID, e.Kind, e.Time.Format(time.DateOnly), err)
+	}
 	// Output:
 	// K1 opened 2026-05-04 <nil>
 }
 
-func ExampleNewSurveyReader() {
-	r := effort.NewSurveyReader(strings.NewReader("customer_id,time,kind,score\nacme,2026-05-04T09:30:00Z,ces2,6\nacme,2026-05-05T09:30:00Z,ces2,6.5\n"), "")
-	for {
-		s, err := r.Read()
-		if err == io.EOF {
-			break
-		}
+func ExampleReadSurveys() {
+	for s, err := range effort.ReadSurveys(strings.NewReader("customer_id,time,kind,score\nacme,2026-05-04T09:30:00Z,ces2,6\nacme,2026-05-05T09:30:00Z,ces2,6.5\n"), "") {
 		if err != nil {
 			fmt.Println(err)
 			continue
@@ -232,7 +221,7 @@ func ExampleNewSurveyReader() {
 	}
 	// Output:
 	// ces2 6
-	// effort: surveys.csv:3: score: "6.5": score out of scale: ces2 answer must be an integer 1..7
+	// effort: surveys.csv:3: customer "acme": score: "6.5": score out of scale: ces2 answer must be an integer 1..7
 }
 
 func ExampleDecay() {
@@ -257,7 +246,7 @@ func ExampleParseChannel() {
 	_, err := effort.ParseChannel("fax")
 	fmt.Println(c, c.Assisted(), err)
 	// Output:
-	// self_service false effort: channel "fax": unknown channel
+	// self_service false effort: channel: "fax": unknown channel
 }
 
 func ExampleLoadBatch() {
@@ -267,27 +256,27 @@ m2,acme,K1,2026-05-04T10:30:00Z,phone,team-a,0,0,1
 m3,acme,K1,2026-05-04T11:30:00Z,telepathy,,0,0,0
 `)
 	events := strings.NewReader("case_id,customer_id,event,time\nK1,acme,opened,2026-05-04T09:30:00Z\n")
-	b, errs := effort.LoadBatch(contacts, events)
-	fmt.Println(errs)
+	b, err := effort.LoadBatch(contacts, "contacts.csv", events, "case_events.csv")
+	fmt.Println(err)
 	m, _ := effort.NewModel(effort.Config{})
-	r := m.Analyze(b, ts("2026-05-05T00:00:00Z"))
+	r := m.AnalyzeAt(b, ts("2026-05-05T00:00:00Z"))
 	fmt.Printf("%s friction %.0f, %d errors\n", r.Customers[0].CustomerID, r.Customers[0].Friction, len(r.Errors))
 	// Output:
-	// [effort: contacts.csv:4: channel: "telepathy": unknown channel]
+	// effort: contacts.csv:4: customer "acme": channel: "telepathy": unknown channel
 	// acme friction 58, 0 errors
 }
 
 func ExampleReadResponses() {
-	rs, errs := effort.ReadResponses(strings.NewReader("customer_id,time,kind,score\nacme,2026-05-04T09:30:00Z,ces1,2\nacme,2026-05-04T09:30:00Z,ces9,2\n"))
+	rs, err := effort.ReadResponses(strings.NewReader("customer_id,time,kind,score\nacme,2026-05-04T09:30:00Z,ces1,2\nacme,2026-05-04T09:30:00Z,ces9,2\n"), "surveys.csv")
 	s, _ := effort.SummarizeCES(rs)
-	fmt.Println(len(rs), s.MeanEase, errs)
+	fmt.Println(len(rs), s.MeanEase, err)
 	// Output:
-	// 1 75 [effort: surveys.csv:3: kind: "ces9": unknown survey scale]
+	// 1 75 effort: surveys.csv:3: customer "acme": kind: "ces9": unknown survey scale
 }
 
 func ExampleReport_Top() {
 	m, _ := effort.NewModel(effort.Config{})
-	r := m.Analyze(sampleBatch(), ts("2026-05-10T00:00:00Z"))
+	r := m.AnalyzeAt(sampleBatch(), ts("2026-05-10T00:00:00Z"))
 	for _, c := range r.Top(1) {
 		fmt.Printf("%s %.0f, top driver %s\n", c.CustomerID, c.Friction, c.Drivers[0].Name)
 	}

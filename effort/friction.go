@@ -10,6 +10,7 @@ import (
 	"time"
 
 	cs "github.com/successkit/cs"
+	"github.com/successkit/cs/internal/errs"
 )
 
 // Driver is one reason for a case's or a customer's friction: the driver's name, its
@@ -65,7 +66,8 @@ func drivers(buf []Driver, vals, pts [NumDrivers]float64) []Driver {
 // case, half-life), so it stays within 0..100 and recent cases weigh more. Drivers are
 // the same weighted means per driver (Value counts are plain sums, undecayed); their
 // points may sum above Friction when cases hit the cap of 100. FCRRate is
-// FirstContactResolved ÷ Resolved (DOMAIN.md §5), meaningful only when Resolved > 0.
+// FirstContactResolved ÷ Resolved, the common first-contact resolution rate,
+// meaningful only when Resolved > 0.
 type CustomerFriction struct {
 	CustomerID           string
 	Friction             float64
@@ -90,7 +92,7 @@ type caseRes struct {
 	open, fcr              bool
 }
 
-// Report is the result of Model.Analyze: per-customer friction sorted by customer ID,
+// Report is the result of Model.AnalyzeAt: per-customer friction sorted by customer ID,
 // the cases (see NumCases and Case) and one error per rejected record. It is
 // read-only and safe for concurrent use.
 type Report struct {
@@ -407,25 +409,30 @@ type analyzer struct {
 func (a *analyzer) contactErr(i int32, field, value string, err error) {
 	b := a.b
 	a.errs = append(a.errs, fmt.Errorf("effort: contact %q: %w", b.contactID(i),
-		&cs.FieldError{File: "contacts", Record: b.custs[b.cCust[i]], Field: field, Value: value, Err: err}))
+		&cs.FieldError{File: "contacts", Record: errs.Clip(b.custs[b.cCust[i]]), Field: field, Value: errs.Clip(value), Err: err}))
 }
 
 func (a *analyzer) eventErr(i int32, field, value string, err error) {
 	b := a.b
-	a.errs = append(a.errs, fmt.Errorf("effort: case %q: %s event: %w", b.cases[b.eCase[i]], EventKind(b.eKind[i]),
-		&cs.FieldError{File: "case_events", Record: b.custs[b.eCust[i]], Field: field, Value: value, Err: err}))
+	a.errs = append(a.errs, fmt.Errorf("effort: case %q: %s event: %w", errs.Clip(b.cases[b.eCase[i]]), EventKind(b.eKind[i]),
+		&cs.FieldError{File: "case_events", Record: errs.Clip(b.custs[b.eCust[i]]), Field: field, Value: errs.Clip(value), Err: err}))
 }
 
 func unixText(t int64) string { return time.Unix(t, 0).UTC().Format(time.RFC3339) }
 
-// Analyze scores every case of the batch and aggregates per customer at now. Records
+// AnalyzeAt scores every case of the batch and aggregates per customer at the instant
+// now. The time of day matters, which is why this entry point takes a time.Time and
+// not a cs.Date like the rest of the library: a case's weight decays with its age in
+// seconds (Decay), an open case's duration runs to now, and a record after now is
+// refused (ErrFuture). For a report as of a day d, pass the last second of d in the
+// time zone you book in, such as d.AddDays(1).In(loc).Add(-time.Second). Records
 // in error are reported in Report.Errors and left out; everything else is analysed.
 // The result does not depend on the order in which records were added, and a contact
 // ID counts once: the earliest copy is kept, and a copy on another case than the kept
 // one is reported (cs.ErrDuplicate). Contacts are processed in flat arrays: the work
 // is linear in the number of records apart from sorting each case's few contacts, and
 // the allocations do not grow with the number of contacts.
-func (m *Model) Analyze(b *Batch, now time.Time) *Report {
+func (m *Model) AnalyzeAt(b *Batch, now time.Time) *Report {
 	a := &analyzer{m: m, b: b, now: now.Unix()}
 	nCases := len(b.cases)
 	w := m.scratch()
@@ -473,7 +480,30 @@ func (r *Report) Top(n int) []CustomerFriction {
 
 // scoreCase derives one case's metrics from its events and contacts.
 func (a *analyzer) scoreCase(x *caseRes, evs []int32, cts []crec) {
-	b, m := a.b, a.m
+	a.sortEvents(evs)
+	a.opening(x, evs)
+	valid := x.cust >= 0
+	life := a.lifecycle(x, evs, valid)
+	n := a.validContacts(x, cts, valid)
+	if !valid {
+		x.cust = -1
+		return
+	}
+	a.contactDrivers(x, a.b.dedupe(cts[:n]), life)
+}
+
+// life is what a case's events tell: whether and when it was first resolved,
+// how often it was reopened, and its latest activity.
+type life struct {
+	resolvedOnce bool
+	firstRes     int64
+	reopens      int32
+	last         int64
+}
+
+// sortEvents orders a case's events by time, kind and customer ID.
+func (a *analyzer) sortEvents(evs []int32) {
+	b := a.b
 	sortSmall(evs, func(i, j int32) bool {
 		if b.eTime[i] != b.eTime[j] {
 			return b.eTime[i] < b.eTime[j]
@@ -483,21 +513,27 @@ func (a *analyzer) scoreCase(x *caseRes, evs []int32, cts []crec) {
 		}
 		return b.custs[b.eCust[i]] < b.custs[b.eCust[j]]
 	})
-	// The case belongs to the customer of its earliest opening (ties by customer ID,
-	// thanks to the sort) and opens then.
+}
+
+// opening sets the case's customer and opening: the case belongs to the
+// customer of its earliest opening (ties by customer ID, thanks to the sort)
+// and opens then. Without an opening up to now, x.cust stays -1.
+func (a *analyzer) opening(x *caseRes, evs []int32) {
+	b := a.b
 	for _, e := range evs {
 		if EventKind(b.eKind[e]) == Opened && b.eTime[e] <= a.now {
 			x.cust, x.opened = b.eCust[e], b.eTime[e]
-			break
+			return
 		}
 	}
-	valid := x.cust >= 0
-	var (
-		resolvedOnce bool
-		firstRes     int64
-		reopens      int32
-		last         = x.opened
-	)
+}
+
+// lifecycle walks the case's events in order, reporting the bad ones (after
+// now, of a case never opened, of another customer, before the opening), and
+// sets whether the case is open and when it was resolved.
+func (a *analyzer) lifecycle(x *caseRes, evs []int32, valid bool) life {
+	b := a.b
+	l := life{last: x.opened}
 	for k, e := range evs {
 		t := b.eTime[e]
 		switch {
@@ -518,26 +554,32 @@ func (a *analyzer) scoreCase(x *caseRes, evs []int32, cts []crec) {
 		if k > 0 && b.eTime[evs[k-1]] == t && b.eKind[evs[k-1]] == b.eKind[e] && b.eCust[evs[k-1]] == b.eCust[e] {
 			continue
 		}
-		last = max(last, t)
+		l.last = max(l.last, t)
 		switch EventKind(b.eKind[e]) {
 		case Resolved:
-			if !resolvedOnce {
-				resolvedOnce, firstRes = true, t
+			if !l.resolvedOnce {
+				l.resolvedOnce, l.firstRes = true, t
 			}
 			x.open, x.resolved = false, t
 		case Reopened:
-			reopens++
+			l.reopens++
 			x.open = true
 		}
 	}
-	if !resolvedOnce {
+	if !l.resolvedOnce {
 		x.open = true
 	}
 	if x.open {
 		x.resolved = a.now
 	}
+	return l
+}
 
-	// Contacts: drop the invalid ones, keep one copy per ID, then walk them in time order.
+// validContacts moves the case's valid contacts to the front of cts and
+// returns their number, reporting the others: after now, of a case never
+// opened, of another customer.
+func (a *analyzer) validContacts(x *caseRes, cts []crec, valid bool) int {
+	b := a.b
 	n := 0
 	for _, c := range cts {
 		switch {
@@ -552,15 +594,16 @@ func (a *analyzer) scoreCase(x *caseRes, evs []int32, cts []crec) {
 			n++
 		}
 	}
-	if !valid {
-		x.cust = -1
-		return
-	}
-	kept := b.dedupe(cts[:n])
-	n = len(kept)
+	return n
+}
 
+// contactDrivers counts the drivers of the case's kept contacts, in time
+// order, and sets its FCR, overshoot and last activity.
+func (a *analyzer) contactDrivers(x *caseRes, kept []crec, l life) {
+	m := a.m
 	var v [NumDrivers]float64
 	early := 0 // contacts up to the FCR window after the first resolution
+	last := l.last
 	for k := range kept {
 		t, meta := kept[k].t, kept[k].meta
 		last = max(last, t)
@@ -573,7 +616,7 @@ func (a *analyzer) scoreCase(x *caseRes, evs []int32, cts []crec) {
 		if meta&flagGeneric != 0 {
 			v[GenericAnswer]++
 		}
-		if resolvedOnce && t <= firstRes+m.fcr {
+		if l.resolvedOnce && t <= l.firstRes+m.fcr {
 			early++
 		}
 		if k == 0 {
@@ -591,12 +634,12 @@ func (a *analyzer) scoreCase(x *caseRes, evs []int32, cts []crec) {
 			v[ChannelSwitch]++
 		}
 	}
-	v[Reopen] = float64(reopens)
+	v[Reopen] = float64(l.reopens)
 	if over := x.resolved - x.opened - m.target; over > 0 {
 		x.over = min(1, float64(over)/float64(m.target))
 	}
-	x.fcr = resolvedOnce && reopens == 0 && early <= 1
-	x.contacts = int32(n)
+	x.fcr = l.resolvedOnce && l.reopens == 0 && early <= 1
+	x.contacts = int32(len(kept))
 	x.last = last
 	j := 0
 	for i := range v {
@@ -741,7 +784,9 @@ func (a *analyzer) customers(r *Report) {
 			cf.FCRRate = float64(cf.FirstContactResolved) / float64(cf.Resolved)
 		}
 		if cap(buf)-len(buf) < int(NumDrivers) {
-			buf = make([]Driver, 0, 4096*int(NumDrivers))
+			// Room for the next 4096 customers at most: a small batch must not
+			// pay for a large one's block.
+			buf = make([]Driver, 0, min(4096, len(r.Customers)-k)*int(NumDrivers))
 		}
 		cf.Drivers = drivers(buf, vals, pts)
 		buf = buf[:len(buf)+len(cf.Drivers)]

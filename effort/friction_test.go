@@ -54,7 +54,7 @@ func TestAnalyzeWorked(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := at("2026-05-10T12:00:00Z")
-	r := m.Analyze(workedBatch(t), now)
+	r := m.AnalyzeAt(workedBatch(t), now)
 	if len(r.Errors) != 0 {
 		t.Fatalf("errors: %v", r.Errors)
 	}
@@ -139,7 +139,7 @@ func TestAnalyzeRecordErrors(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			r := m.Analyze(b, now)
+			r := m.AnalyzeAt(b, now)
 			if len(r.Errors) != 1 || !errors.Is(r.Errors[0], tt.want) {
 				t.Fatalf("Errors = %v, want one wrapping %v", r.Errors, tt.want)
 			}
@@ -207,7 +207,7 @@ func TestReopenAndOpenCase(t *testing.T) {
 	must(b.AddCaseEvent(CaseEvent{CaseID: "R", CustomerID: "A", Kind: Resolved, Time: at("2026-05-01T03:00:00Z")}))
 	// Case O is still open 6 days later: 144 h against 72 h is a full over_target.
 	must(b.AddCaseEvent(CaseEvent{CaseID: "O", CustomerID: "B", Kind: Opened, Time: at("2026-05-01T00:00:00Z")}))
-	r := m.Analyze(b, at("2026-05-07T00:00:00Z"))
+	r := m.AnalyzeAt(b, at("2026-05-07T00:00:00Z"))
 	rc, oc := r.CasesOf("A")[0], r.CasesOf("B")[0]
 	if rc.Values[Reopen] != 1 || rc.FCR || rc.Open || rc.Score != 20 {
 		t.Errorf("R = %+v, want 1 reopening, resolved, score 20", rc)
@@ -255,9 +255,9 @@ func TestAnalyzeAllocsPerContact(t *testing.T) {
 	m, _ := NewModel(Config{})
 	small, now := benchBook(t, 2_000, 200, 20)
 	large, _ := benchBook(t, 20_000, 200, 20)
-	m.Analyze(large, now) // warm the pool with the larger working set
-	a := testing.AllocsPerRun(5, func() { m.Analyze(small, now) })
-	b := testing.AllocsPerRun(5, func() { m.Analyze(large, now) })
+	m.AnalyzeAt(large, now) // warm the pool with the larger working set
+	a := testing.AllocsPerRun(5, func() { m.AnalyzeAt(small, now) })
+	b := testing.AllocsPerRun(5, func() { m.AnalyzeAt(large, now) })
 	// The slack covers the pool's working arrays, which the race detector's sync.Pool
 	// drops at random; an allocation per contact would add 18,000.
 	if b > a+5 {

@@ -1,12 +1,16 @@
 package effort
 
 import (
+	"encoding"
+	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	cs "github.com/successkit/cs"
 )
 
 // decodeBook turns fuzz bytes into records, four bytes each: record kind (contact or
@@ -36,7 +40,7 @@ func FuzzAnalyze(f *testing.F) {
 	m, _ := NewModel(Config{})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		cts, evs := decodeBook(data)
-		r := m.Analyze(load(t, cts, evs), propNow)
+		r := m.AnalyzeAt(load(t, cts, evs), propNow)
 		for i := range r.NumCases() {
 			if s := r.Case(i).Score; !(s >= 0 && s <= 100) {
 				t.Fatalf("score %v", s)
@@ -44,8 +48,38 @@ func FuzzAnalyze(f *testing.F) {
 		}
 		slices.Reverse(cts)
 		slices.Reverse(evs)
-		if diff := cmp.Diff(snap(r), snap(m.Analyze(load(t, cts, evs), propNow))); diff != "" {
+		if diff := cmp.Diff(snap(r), snap(m.AnalyzeAt(load(t, cts, evs), propNow))); diff != "" {
 			t.Fatalf("reversed input changed the report (-want +got):\n%s", diff)
+		}
+	})
+}
+
+// FuzzWords checks the text decoders of the enums on any input: an error is a
+// short *cs.FieldError with the package prefix, and an accepted word encodes back
+// to itself.
+func FuzzWords(f *testing.F) {
+	for _, s := range []string{"phone", "self_service", "opened", "ces2", "nps", "repeat_contact", "", "fax"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var c Channel
+		var k EventKind
+		var sc Scale
+		var d DriverKind
+		for _, x := range []interface {
+			encoding.TextMarshaler
+			encoding.TextUnmarshaler
+		}{&c, &k, &sc, &d} {
+			if err := x.UnmarshalText([]byte(s)); err != nil {
+				var fe *cs.FieldError
+				if !errors.As(err, &fe) || !strings.HasPrefix(err.Error(), "effort: ") || len(err.Error()) > 512 {
+					t.Fatalf("%T.UnmarshalText(%q): error %q", x, s, err)
+				}
+				continue
+			}
+			if b, err := x.MarshalText(); err != nil || string(b) != s {
+				t.Fatalf("%T.UnmarshalText(%q) encodes as %q (%v)", x, s, b, err)
+			}
 		}
 	})
 }

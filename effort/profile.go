@@ -9,6 +9,7 @@ import (
 	"time"
 
 	cs "github.com/successkit/cs"
+	"github.com/successkit/cs/internal/errs"
 )
 
 // Signal names written by CustomerEffort.AddSignals, as in the sample book's vocabulary.
@@ -80,7 +81,7 @@ type Complaint struct {
 	Time       time.Time
 }
 
-// Sign names one trouble sign found by Silence.Find.
+// Sign names one trouble sign found by Silence.FindAt.
 const (
 	SignFallingUsage = "falling_usage"
 	SignHighFriction = "high_friction"
@@ -102,7 +103,7 @@ type Silent struct {
 	LastVoice  time.Time
 }
 
-// Silence configures Silence.Find; zero fields take the defaults shown.
+// Silence configures Silence.FindAt; zero fields take the defaults shown.
 type Silence struct {
 	WindowDays      float64 `json:"window_days"`       // silence window before now; default 90
 	UsageTrendBelow float64 `json:"usage_trend_below"` // falling usage: signal usage_trend below; default -0.2
@@ -111,8 +112,9 @@ type Silence struct {
 	MinSigns        int     `json:"min_signs"`         // signs needed; default 2
 }
 
-// Find lists the silently dissatisfied customers (seed 002: dissatisfied
-// customers who never raise it with support are part of customer success's remit):
+// FindAt lists the silently dissatisfied customers at the instant now, as AnalyzeAt
+// takes it (the ECのミカタ survey article: dissatisfied customers who never raise it with support
+// are part of customer success's remit):
 // those with at least MinSigns trouble signs — usage_trend below the threshold (from
 // customers' cs.Signals), decayed friction above it, mean CES ease below it — and no
 // complaint nor survey answer of any kind (responses, NPS included) in the window
@@ -120,7 +122,7 @@ type Silence struct {
 // window: pass the CES summary over the period you trust. The result is sorted by
 // number of signs, most first, then customer ID. A NaN or infinite usage_trend is an
 // error naming the customer; that customer is skipped and the others processed.
-func (s Silence) Find(efforts []CustomerEffort, customers []cs.Customer, responses []Response, complaints []Complaint, now time.Time) ([]Silent, error) {
+func (s Silence) FindAt(efforts []CustomerEffort, customers []cs.Customer, responses []Response, complaints []Complaint, now time.Time) ([]Silent, error) {
 	def := func(v *float64, d float64) {
 		if *v == 0 {
 			*v = d
@@ -165,14 +167,14 @@ func (s Silence) Find(efforts []CustomerEffort, customers []cs.Customer, respons
 		note(c.CustomerID, c.Time)
 	}
 	trend := map[string]float64{}
-	var errs []error
+	var list errs.List
 	for _, c := range customers {
 		v, ok := c.Signals.Get("usage_trend")
 		if !ok {
 			continue
 		}
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			errs = append(errs, fmt.Errorf("effort: %w", &cs.FieldError{File: "customers", Record: c.ID, Field: "signal.usage_trend", Value: fmt.Sprint(v), Err: cs.ErrNotFinite}))
+			list.Add(fmt.Errorf("effort: %w", &cs.FieldError{Record: errs.Clip(c.ID), Field: "signals.usage_trend", Value: fmt.Sprint(v), Err: cs.ErrNotFinite}))
 			continue
 		}
 		trend[c.ID] = v
@@ -217,5 +219,5 @@ func (s Silence) Find(efforts []CustomerEffort, customers []cs.Customer, respons
 		}
 		return strings.Compare(a.CustomerID, b.CustomerID)
 	})
-	return out, joinErrs(errs)
+	return out, list.Err()
 }

@@ -85,7 +85,7 @@ func TestPropFrictionBounds(t *testing.T) {
 	m, _ := NewModel(Config{Weights: Weights{RepeatContact: 100, Transfer: 100, ForcedSwitch: 60, Reopen: 100}})
 	rapid.Check(t, func(t *rapid.T) {
 		cts, evs := genBook(t)
-		r := m.Analyze(load(t, cts, evs), propNow)
+		r := m.AnalyzeAt(load(t, cts, evs), propNow)
 		for i := range r.NumCases() {
 			if s := r.Case(i).Score; !(s >= 0 && s <= 100) {
 				t.Fatalf("case %s score %v out of 0..100", r.Case(i).CaseID, s)
@@ -105,7 +105,7 @@ func TestPropAddContactMonotone(t *testing.T) {
 	m, _ := NewModel(Config{})
 	rapid.Check(t, func(t *rapid.T) {
 		cts, evs := genBook(t)
-		before := m.Analyze(load(t, cts, evs), propNow)
+		before := m.AnalyzeAt(load(t, cts, evs), propNow)
 		if before.NumCases() == 0 {
 			return
 		}
@@ -118,7 +118,7 @@ func TestPropAddContactMonotone(t *testing.T) {
 			Channel:     Channel(rapid.IntRange(1, 5).Draw(t, "channel")),
 			Transferred: rapid.Bool().Draw(t, "transferred"),
 		}
-		after := m.Analyze(load(t, append(slices.Clone(cts), extra), evs), propNow)
+		after := m.AnalyzeAt(load(t, append(slices.Clone(cts), extra), evs), propNow)
 		for _, d := range after.CasesOf(c.CustomerID) {
 			if d.CaseID == c.CaseID && d.Score < c.Score {
 				t.Fatalf("adding %+v lowered %s from %v to %v", extra, c.CaseID, c.Score, d.Score)
@@ -132,7 +132,7 @@ func TestPropOrderAndDuplicates(t *testing.T) {
 	m, _ := NewModel(Config{})
 	rapid.Check(t, func(t *rapid.T) {
 		cts, evs := genBook(t)
-		want := snap(m.Analyze(load(t, cts, evs), propNow))
+		want := snap(m.AnalyzeAt(load(t, cts, evs), propNow))
 		cts2 := slices.Clone(cts)
 		for range rapid.IntRange(0, 5).Draw(t, "dups") {
 			if len(cts) > 0 {
@@ -141,7 +141,7 @@ func TestPropOrderAndDuplicates(t *testing.T) {
 		}
 		cts2 = rapid.Permutation(cts2).Draw(t, "contact order")
 		evs2 := rapid.Permutation(evs).Draw(t, "event order")
-		got := snap(m.Analyze(load(t, cts2, evs2), propNow))
+		got := snap(m.AnalyzeAt(load(t, cts2, evs2), propNow))
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Fatalf("reordered/duplicated input changed the report (-want +got):\n%s", diff)
 		}
@@ -165,7 +165,7 @@ func TestPropDecayMonotone(t *testing.T) {
 }
 
 // slowSummary is the obviously correct reference: each answer classified by its raw
-// score as DOMAIN.md §5 states (CES 2.0: 5–7 easy, 1–3 difficult; CES 1.0 mirrored:
+// score as Dixon, Toman & DeLisi (2013) state (CES 2.0: 5–7 easy, 1–3 difficult; CES 1.0 mirrored:
 // 1–2 easy, 4–5 difficult) and ease values summed after sorting.
 func slowSummary(rs []Response) (n int, mean, easy, hard float64) {
 	var eases []float64

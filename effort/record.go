@@ -6,6 +6,7 @@ import (
 	"time"
 
 	cs "github.com/successkit/cs"
+	"github.com/successkit/cs/internal/errs"
 )
 
 // Channel is how a contact reached the company. The zero value is invalid.
@@ -31,7 +32,7 @@ func ParseChannel(s string) (Channel, error) {
 			return Channel(i), nil
 		}
 	}
-	return ChannelUnknown, fmt.Errorf("effort: channel %q: %w", s, ErrChannel)
+	return ChannelUnknown, fmt.Errorf("effort: %w", &cs.FieldError{Field: "channel", Value: errs.Clip(s), Err: ErrChannel})
 }
 
 // String returns the channel's word.
@@ -79,7 +80,7 @@ func ParseEventKind(s string) (EventKind, error) {
 			return EventKind(i), nil
 		}
 	}
-	return EventUnknown, fmt.Errorf("effort: event %q: %w", s, ErrEvent)
+	return EventUnknown, fmt.Errorf("effort: %w", &cs.FieldError{Field: "event", Value: errs.Clip(s), Err: ErrEvent})
 }
 
 // String returns the event's word.
@@ -109,7 +110,7 @@ const (
 // Batch collects contacts and case events in a compact, interned form (IDs mapped to
 // ints, times as Unix seconds, contact IDs in one byte arena) so that millions of
 // contacts are analysed without a heap allocation per contact. Add records in any
-// order; Model.Analyze does the rest. The zero Batch is not usable; call NewBatch.
+// order; Model.AnalyzeAt does the rest. The zero Batch is not usable; call NewBatch.
 // A Batch is not safe for concurrent Add; once filled it may be analysed by several
 // goroutines at once.
 type Batch struct {
@@ -152,24 +153,25 @@ func (b *Batch) intern(m map[string]int32, list *[]string, s string) int32 {
 	return i
 }
 
-// AddContact validates the contact's own fields and adds it. A missing ID, customer,
-// case or time, an unknown channel or an ID longer than 255 bytes is an error (a
-// *cs.FieldError naming the field, prefixed "effort: ") and the contact is not added.
-// Checks that need the other records (unknown case, future time, duplicates) happen in
-// Analyze.
+// AddContact validates the contact's own fields and adds it. A missing or
+// invalid ID, customer or case (cs.CheckID), a missing time, an unknown channel
+// or a contact ID longer than 255 bytes (cs.ErrTooLong) is an error, prefixed
+// "effort: " and wrapping a *cs.FieldError naming the field, and the contact is
+// not added. Checks that need the other records (unknown case, future time,
+// duplicates) happen in Model.AnalyzeAt.
 func (b *Batch) AddContact(c Contact) error {
 	fail := func(field, value string, err error) error {
-		return fmt.Errorf("effort: contact %q: %w", c.ID, &cs.FieldError{File: "contacts", Record: c.CustomerID, Field: field, Value: value, Err: err})
+		return fmt.Errorf("effort: contact %q: %w", errs.Clip(c.ID), &cs.FieldError{Record: errs.Clip(c.CustomerID), Field: field, Value: errs.Clip(value), Err: err})
 	}
 	switch {
-	case c.ID == "":
-		return fail("contact_id", "", cs.ErrMissing)
+	case cs.CheckID(c.ID) != nil:
+		return fail("contact_id", c.ID, cs.CheckID(c.ID))
 	case len(c.ID) > maxIDLen:
-		return fail("contact_id", c.ID[:16]+"...", cs.ErrRange)
-	case c.CustomerID == "":
-		return fail("customer_id", "", cs.ErrMissing)
-	case c.CaseID == "":
-		return fail("case_id", "", cs.ErrMissing)
+		return fail("contact_id", c.ID, fmt.Errorf("longer than %d bytes: %w", maxIDLen, cs.ErrTooLong))
+	case cs.CheckID(c.CustomerID) != nil:
+		return fail("customer_id", c.CustomerID, cs.CheckID(c.CustomerID))
+	case cs.CheckID(c.CaseID) != nil:
+		return fail("case_id", c.CaseID, cs.CheckID(c.CaseID))
 	case c.Time.IsZero():
 		return fail("time", "", cs.ErrMissing)
 	case c.Channel == ChannelUnknown || int(c.Channel) >= len(channelNames):
@@ -198,13 +200,13 @@ func (b *Batch) AddContact(c Contact) error {
 // AddCaseEvent validates the event's own fields and adds it; errors as AddContact.
 func (b *Batch) AddCaseEvent(e CaseEvent) error {
 	fail := func(field, value string, err error) error {
-		return fmt.Errorf("effort: case %q: %w", e.CaseID, &cs.FieldError{File: "case_events", Record: e.CustomerID, Field: field, Value: value, Err: err})
+		return fmt.Errorf("effort: case %q: %w", errs.Clip(e.CaseID), &cs.FieldError{Record: errs.Clip(e.CustomerID), Field: field, Value: errs.Clip(value), Err: err})
 	}
 	switch {
-	case e.CaseID == "":
-		return fail("case_id", "", cs.ErrMissing)
-	case e.CustomerID == "":
-		return fail("customer_id", "", cs.ErrMissing)
+	case cs.CheckID(e.CaseID) != nil:
+		return fail("case_id", e.CaseID, cs.CheckID(e.CaseID))
+	case cs.CheckID(e.CustomerID) != nil:
+		return fail("customer_id", e.CustomerID, cs.CheckID(e.CustomerID))
 	case e.Time.IsZero():
 		return fail("time", "", cs.ErrMissing)
 	case e.Kind == EventUnknown || int(e.Kind) >= len(eventNames):
@@ -233,4 +235,42 @@ func fnv1a(s string) uint64 {
 		h *= 1099511628211
 	}
 	return h
+}
+
+// MarshalText encodes the channel's word; ChannelUnknown and undefined values are
+// an error wrapping ErrChannel.
+func (c Channel) MarshalText() ([]byte, error) {
+	if c == ChannelUnknown || int(c) >= len(channelNames) {
+		return nil, fmt.Errorf("effort: channel %d: %w", uint8(c), ErrChannel)
+	}
+	return []byte(channelNames[c]), nil
+}
+
+// UnmarshalText decodes the form of ParseChannel.
+func (c *Channel) UnmarshalText(b []byte) error {
+	v, err := ParseChannel(string(b))
+	if err != nil {
+		return err
+	}
+	*c = v
+	return nil
+}
+
+// MarshalText encodes the event's word; EventUnknown and undefined values are an
+// error wrapping ErrEvent.
+func (k EventKind) MarshalText() ([]byte, error) {
+	if k == EventUnknown || int(k) >= len(eventNames) {
+		return nil, fmt.Errorf("effort: event %d: %w", uint8(k), ErrEvent)
+	}
+	return []byte(eventNames[k]), nil
+}
+
+// UnmarshalText decodes the form of ParseEventKind.
+func (k *EventKind) UnmarshalText(b []byte) error {
+	v, err := ParseEventKind(string(b))
+	if err != nil {
+		return err
+	}
+	*k = v
+	return nil
 }

@@ -1,7 +1,9 @@
 package effort
 
 import (
+	stdcmp "cmp"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -83,7 +85,7 @@ func TestPropCaseAgreesWithSlow(t *testing.T) {
 			cts = append(cts, c)
 		}
 		want, wantN := slowCaseValues(cts, 7*24*time.Hour)
-		r := m.Analyze(load(t, cts, []CaseEvent{{CaseID: "K", CustomerID: "A", Kind: Opened, Time: open}}), propNow)
+		r := m.AnalyzeAt(load(t, cts, []CaseEvent{{CaseID: "K", CustomerID: "A", Kind: Opened, Time: open}}), propNow)
 		got := r.Case(0)
 		want[OverTarget] = got.Values[OverTarget] // the case is open: not a contact driver
 		if diff := cmp.Diff(want, got.Values); diff != "" || got.Contacts != wantN {
@@ -107,7 +109,7 @@ func TestSilenceFind(t *testing.T) {
 		customers = append(customers, cs.Customer{ID: id, Signals: cs.Signals{"usage_trend": trend}})
 	}
 	complaints := []Complaint{{CustomerID: "b", Time: now.Add(-200 * 24 * time.Hour)}, {CustomerID: "c", Time: now.Add(-24 * time.Hour)}}
-	got, err := Silence{}.Find(efforts, customers, nil, complaints, now)
+	got, err := Silence{}.FindAt(efforts, customers, nil, complaints, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,11 +122,11 @@ func TestSilenceFind(t *testing.T) {
 	if strings.Join(ids, " ") != "b:3 a:2" || !got[0].LastVoice.Equal(complaints[0].Time) {
 		t.Errorf("Find = %v (%+v)", ids, got)
 	}
-	got, _ = Silence{MinSigns: 1}.Find(efforts, customers, nil, complaints, now)
+	got, _ = Silence{MinSigns: 1}.FindAt(efforts, customers, nil, complaints, now)
 	if len(got) != 3 || got[2].CustomerID != "e" {
 		t.Errorf("MinSigns 1: %+v", got)
 	}
-	if _, err := (Silence{MinSigns: 4}).Find(nil, nil, nil, nil, now); err == nil {
+	if _, err := (Silence{MinSigns: 4}).FindAt(nil, nil, nil, nil, now); err == nil {
 		t.Error("MinSigns 4 accepted")
 	}
 }
@@ -138,5 +140,23 @@ func TestProfilesMerge(t *testing.T) {
 	}
 	if want := "a/true/ b/false/b c/true/c"; strings.Join(got, " ") != want {
 		t.Errorf("Profiles = %v, want %s", got, want)
+	}
+}
+
+// TestRadixByHash checks both paths of radixByHash (comparison sort below 65,536
+// records, two radix passes above) against a stable sort by hash.
+func TestRadixByHash(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, n := range []int{0, 1, 100, 1 << 16, 1<<16 + 1234} {
+		s := make([]hrec, n)
+		for i := range s {
+			s[i] = hrec{h: rng.Uint32() >> uint(rng.IntN(20)), idx: int32(i)}
+		}
+		want := slices.Clone(s)
+		slices.SortStableFunc(want, func(p, q hrec) int { return stdcmp.Compare(p.h, q.h) })
+		got := radixByHash(slices.Clone(s), make([]hrec, n))
+		if !slices.Equal(got, want) {
+			t.Errorf("radixByHash of %d records differs from a stable sort", n)
+		}
 	}
 }

@@ -3,12 +3,13 @@ package health
 import (
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/successkit/cs"
+	"github.com/successkit/cs/internal/errs"
 	"github.com/successkit/cs/internal/stats"
 )
 
@@ -28,7 +29,9 @@ type Outcome = stats.Outcome
 
 // ScoredSnapshot is one customer already scored as of a date, the input of
 // BacktestScores: ID, Date, Score (higher is healthier), Grade ("" when the score
-// is Unknown) and MRR (the zero Money adds nothing to the MRR columns).
+// is Unknown), MRR (the zero Money adds nothing to the MRR columns), and
+// optionally the customer's Segment and the Profile that scored it, for the AUC
+// per segment and per profile.
 type ScoredSnapshot = stats.Snapshot
 
 // Interval is an estimate with its two-sided 95% interval (Estimate, Low, High, SE
@@ -45,6 +48,11 @@ type ROCPoint = stats.Point
 // Lift over the base rate, and the MRR of the grade's accounts and of its churners
 // (MRR at risk), one amount per currency.
 type GradeRow = stats.GradeRow
+
+// GroupAUC is the AUC of the customers of one segment or profile with a known
+// score (Name, N, Churners); AUC is nil, and Note says why, when the group holds
+// one outcome class.
+type GroupAUC = stats.GroupAUC
 
 // Confusion counts the churn flag against the outcomes (TP, FP, FN, TN).
 type Confusion = stats.Confusion
@@ -71,7 +79,7 @@ type BacktestOptions struct {
 	BootstrapReps int
 	Seed          uint64
 	// Lead, in days, evaluates each customer on a score taken at least Lead days
-	// before its outcome date, as DOMAIN.md §4 advises (scores taken 60–90 days
+	// before its outcome date, as the CS platforms advise (scores taken 60–90 days
 	// before each renewal): Backtest and Compare leave out, and count in
 	// BacktestReport.Excluded, the observations dated less than Lead days before
 	// their customer's outcome date. 0 evaluates the latest observation not after
@@ -103,6 +111,11 @@ type BacktestReport struct {
 	Recall    float64    `json:"recall"`    // share of churners flagged
 	Lift      float64    `json:"lift"`      // precision over the base rate
 	LeadTime  LeadTime   `json:"lead_time"`
+	// Segments and Profiles give the AUC within each customer segment and each
+	// profile (by name), when any evaluated customer has a segment or a profile
+	// (Backtest fills both; BacktestScores uses ScoredSnapshot's fields).
+	Segments []GroupAUC `json:"segments,omitempty"`
+	Profiles []GroupAUC `json:"profiles,omitempty"`
 	// Errors lists one error per rejected record, in a fixed order; the other
 	// records were evaluated.
 	Errors []error `json:"-"`
@@ -112,25 +125,25 @@ type BacktestReport struct {
 
 // Backtest scores every observation with s and backtests the scores against the
 // outcomes (see BacktestScores). An observation that cannot be scored (no
-// profile, a NaN signal) is reported in Errors as a *RecordError with its index
-// and the customer's other observations are still used; an outcome whose every
-// observation was rejected is reported too, as an unknown ID. Errors name an
-// observation as "observations[i]" and an outcome as "outcomes[i]".
+// profile, a NaN signal) is reported in Errors, and the customer's other
+// observations are still used; an outcome whose every observation was rejected is
+// reported too, as an unknown ID. Each error is a *cs.FieldError whose path names
+// the observation ("observations[12].signals.usage") or the outcome
+// ("outcomes[3].id") by its index in the caller's slices.
 func Backtest(s *Scorer, obs []Observation, outcomes []Outcome, opt BacktestOptions) (BacktestReport, error) {
 	if s == nil {
-		return BacktestReport{}, errors.New("health: backtest: nil scorer")
+		return BacktestReport{}, fmt.Errorf("health: backtest: nil scorer: %w", stats.ErrOption)
 	}
 	if opt.Lead < 0 {
-		return BacktestReport{}, fmt.Errorf("health: backtest: lead %d days: want ≥ 0", opt.Lead)
+		return BacktestReport{}, fmt.Errorf("health: backtest: lead %d days: want ≥ 0: %w", opt.Lead, stats.ErrOption)
 	}
 	pick, excluded, late := leadWindow(obs, outcomes, opt.Lead)
 	rows, bad := scoreObservations(s, obs, pick)
 	if len(opt.Grades) == 0 {
 		opt.Grades = scorerGrades(s)
 	}
-	rep, err := BacktestScores(rows, outcomes, opt)
+	rep, err := backtestScores(rows, outcomes, opt)
 	rep.Excluded = excluded
-	rep.Errors = replaceScoreErrors(rep.Errors, bad)
 	if len(late) > 0 {
 		// A customer whose every observation fell in the lead window is counted in
 		// TooLate, not reported as an outcome for an unknown ID.
@@ -144,18 +157,30 @@ func Backtest(s *Scorer, obs []Observation, outcomes []Outcome, opt BacktestOpti
 		})
 	}
 	for k, e := range rep.Errors {
-		var fe *cs.FieldError
-		var i int
-		if errors.As(e, &fe) && strings.HasPrefix(fe.File, "snapshots[") {
-			if _, err := fmt.Sscanf(fe.File, "snapshots[%d]", &i); err != nil || i < 0 || i >= len(pick) {
-				continue
-			}
-			named := *fe
-			named.File = fmt.Sprintf("observations[%d]", pick[i])
-			rep.Errors[k] = fmt.Errorf("health: %w", &named)
+		if se, ok := bad[snapshotIndex(e)]; ok {
+			// The scoring error replaces the rejection of the NaN score it left.
+			rep.Errors[k] = se
+			continue
 		}
+		rep.Errors[k] = reindex(e, "snapshots", "observations", pick)
 	}
-	return rep, err
+	if err != nil {
+		return rep, rejected(err, rep.Errors)
+	}
+	return rep, nil
+}
+
+// snapshotIndex returns k of an error at "snapshots[k].score", or -1.
+func snapshotIndex(err error) int {
+	var fe *cs.FieldError
+	if !errors.As(err, &fe) || !strings.HasPrefix(fe.Field, "snapshots[") || !strings.HasSuffix(fe.Field, "].score") {
+		return -1
+	}
+	k, perr := strconv.Atoi(fe.Field[len("snapshots[") : len(fe.Field)-len("].score")])
+	if perr != nil {
+		return -1
+	}
+	return k
 }
 
 // leadWindow returns the indices of the observations to evaluate: all of them when
@@ -211,40 +236,18 @@ func scoreObservations(s *Scorer, obs []Observation, pick []int) ([]ScoredSnapsh
 	var r Result
 	for k, i := range pick {
 		o := &obs[i]
-		rows[k] = ScoredSnapshot{ID: o.Customer.ID, Date: o.AsOf, MRR: o.Customer.MRR}
+		rows[k] = ScoredSnapshot{ID: o.Customer.ID, Date: o.AsOf, MRR: o.Customer.MRR, Segment: o.Customer.Segment}
 		if err := s.ScoreInto(&r, &o.Customer, o.AsOf); err != nil {
 			if bad == nil {
 				bad = make(map[int]error)
 			}
-			bad[k] = &RecordError{Index: i, ID: o.Customer.ID, Err: err}
+			bad[k] = at(fmt.Sprintf("observations[%d]", i), err)
 			rows[k].Score = math.NaN()
 			continue
 		}
-		rows[k].Score, rows[k].Grade = r.Score, r.Grade
+		rows[k].Score, rows[k].Grade, rows[k].Profile = r.Score, r.Grade, r.Profile
 	}
 	return rows, bad
-}
-
-// replaceScoreErrors puts each scoring error in place of the backtest's rejection
-// of the NaN score it left at that index.
-func replaceScoreErrors(errs []error, bad map[int]error) []error {
-	if len(bad) == 0 {
-		return errs
-	}
-	for k, e := range errs {
-		var fe *cs.FieldError
-		if !errors.As(e, &fe) || fe.Field != "score" || !strings.HasPrefix(fe.File, "snapshots[") {
-			continue
-		}
-		var i int
-		if _, err := fmt.Sscanf(fe.File, "snapshots[%d]", &i); err != nil {
-			continue
-		}
-		if se, ok := bad[i]; ok {
-			errs[k] = se
-		}
-	}
-	return errs
 }
 
 // scorerGrades lists the grade labels of s's profiles, lowest band first, in
@@ -278,8 +281,17 @@ func scorerGrades(s *Scorer) []string {
 // customer on one date or two outcomes of one customer (cs.ErrDuplicate), an outcome
 // for an ID with no snapshot (ErrUnknownID), a snapshot dated after its customer's
 // outcome (cs.ErrDateOrder). The returned error is set only when no AUC can be
-// computed: no customer evaluated, or one class only (ErrOneClass).
+// computed: no customer evaluated, or one class only (ErrOneClass); it then lists
+// the first rejected records too, so a file whose every row is bad says why.
 func BacktestScores(rows []ScoredSnapshot, outcomes []Outcome, opt BacktestOptions) (BacktestReport, error) {
+	rep, err := backtestScores(rows, outcomes, opt)
+	if err != nil {
+		return rep, rejected(err, rep.Errors)
+	}
+	return rep, nil
+}
+
+func backtestScores(rows []ScoredSnapshot, outcomes []Outcome, opt BacktestOptions) (BacktestReport, error) {
 	book, err := stats.Book(rows, outcomes, stats.BookOptions{
 		Grades: opt.Grades, Flag: opt.Flag, BootstrapReps: opt.BootstrapReps, Seed: opt.Seed,
 	})
@@ -287,18 +299,16 @@ func BacktestScores(rows []ScoredSnapshot, outcomes []Outcome, opt BacktestOptio
 		N: book.N, Churners: book.Churners, BaseRate: book.BaseRate, Unknown: book.Unknown,
 		AUC: book.AUC, ROC: book.ROC, Grades: book.Grades, Flag: book.Flag, FlagConf: book.FlagConf,
 		Precision: book.Precision, Recall: book.Recall, Lift: book.Lift, LeadTime: book.LeadTime,
+		Segments: book.Segments, Profiles: book.Profiles,
 		book: book,
 	}
 	if len(book.Errors) > 0 {
 		rep.Errors = make([]error, len(book.Errors))
 		for i, e := range book.Errors {
-			rep.Errors[i] = restamp(e)
+			rep.Errors[i] = wrap(e)
 		}
 	}
-	if err != nil {
-		return rep, restamp(err)
-	}
-	return rep, nil
+	return rep, wrap(err)
 }
 
 // Comparison is the paired comparison of two scorecards on the same customers.
@@ -326,24 +336,9 @@ func Compare(a, b *Scorer, obs []Observation, outcomes []Outcome, opt BacktestOp
 		return c, fmt.Errorf("health: compare: scorecard B: %w", err)
 	}
 	if c.Diff, err = stats.CompareBooks(c.A.book, c.B.book, opt.BootstrapReps, opt.Seed); err != nil {
-		return c, fmt.Errorf("health: compare: %w", unstamped(err))
+		return c, fmt.Errorf("health: compare: %w", err)
 	}
 	return c, nil
-}
-
-// ReadOutcomes reads an outcomes CSV: a header naming the columns id and churned
-// (any order, case-insensitive) and optionally date (YYYY-MM-DD), then one line per
-// customer; churned is one of 0, 1, true, false. file names the source in errors.
-// Every bad line yields one error (a *cs.FieldError with the file, line, customer
-// and field) and the other lines are still read; a repeated ID is an error
-// (cs.ErrDuplicate) and the first line wins. A missing or malformed header, or an
-// unknown column (cs.ErrUnknownField), is fatal: nil outcomes and that one error.
-func ReadOutcomes(r io.Reader, file string) ([]Outcome, []error) {
-	out, errs := stats.ReadOutcomes(r, file)
-	for i, e := range errs {
-		errs[i] = restamp(e)
-	}
-	return out, errs
 }
 
 // Re-exported sentinels of the backtest and fit, for errors.Is.
@@ -363,34 +358,16 @@ var (
 	ErrNoSignal = stats.ErrNoSignal
 )
 
-// stamped is an error of the stats package shown with this package's prefix (or
-// none, inside a message that has it already).
-type stamped struct {
-	prefix string
-	err    error
-}
-
-func (e stamped) Error() string {
-	msg := strings.TrimPrefix(e.err.Error(), "stats: ")
-	return e.prefix + strings.ReplaceAll(msg, ": stats: ", ": ")
-}
-
-func (e stamped) Unwrap() error { return e.err }
-
-// restamp gives an error of the stats package the "health: " prefix, keeping it
-// reachable by errors.Is and errors.As.
-func restamp(err error) error {
-	if err == nil || !strings.HasPrefix(err.Error(), "stats: ") {
+// rejected adds the first rejected records to err (at most ten, then how many
+// more), so an error that ends a run because every record was bad says which
+// records and why. errors.Is and errors.As see err and the listed records.
+func rejected(err error, rejects []error) error {
+	if len(rejects) == 0 {
 		return err
 	}
-	return stamped{"health: ", err}
-}
-
-// unstamped drops the "stats: " prefixes of an error of the stats package, to be
-// wrapped in a message of this package.
-func unstamped(err error) error {
-	if err == nil || !strings.Contains(err.Error(), "stats: ") {
-		return err
+	var list errs.List
+	for _, e := range rejects {
+		list.Add(e)
 	}
-	return stamped{"", err}
+	return fmt.Errorf("%w; %d records rejected:\n%w", err, len(rejects), list.Err())
 }

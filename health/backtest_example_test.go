@@ -75,7 +75,7 @@ func ExampleBacktestScores() {
 	}
 	// Output:
 	// AUC 0.50 [0.00, 1.00] (delong)
-	// health: outcomes[4]: customer "x": id: "x": unknown customer ID
+	// health: customer "x": outcomes[4].id: "x": unknown customer ID
 }
 
 // Compare tells whether one scorecard ranks churners better than another, with an
@@ -91,19 +91,20 @@ func ExampleCompare() {
 	// AUC A 1.00, B 0.00, A−B 1.00 [1.00, 1.00]
 }
 
-// ReadOutcomes reads id,churned[,date], reporting each bad line.
+// ReadOutcomes streams id,churned[,date], one error per bad line in its place.
 func ExampleReadOutcomes() {
-	outs, errs := health.ReadOutcomes(strings.NewReader("id,churned\na,1\nb,no\nc,false\n"), "outcomes.csv")
-	for _, o := range outs {
+	in := "id,churned\na,1\nb,no\nc,false\n"
+	for o, err := range health.ReadOutcomes(strings.NewReader(in), "outcomes.csv") {
+		if err != nil {
+			fmt.Println(err)
+			continue
+		}
 		fmt.Println(o.ID, o.Churned)
-	}
-	for _, e := range errs {
-		fmt.Println(e)
 	}
 	// Output:
 	// a true
-	// c false
 	// health: outcomes.csv:3: customer "b": churned: "no": not 0/1/true/false
+	// c false
 }
 
 // Fit learns a profile's weights from history and returns an ordinary config.

@@ -208,7 +208,7 @@ func TestBacktestRecordErrors(t *testing.T) {
 	}{
 		{cs.ErrMissing, "c"},
 		{cs.ErrDuplicate, "d"},
-		{cs.ErrNotFinite, "record 5"},
+		{cs.ErrNotFinite, "observations[5].signals.usage"},
 		{cs.ErrDateOrder, "f"},
 		{ErrUnknownID, "zz"},
 		{cs.ErrDuplicate, "outcomes[6]"},
@@ -328,7 +328,7 @@ func TestBacktestOrderInvariant(t *testing.T) {
 }
 
 // With a lead, each customer is scored as it stood at least that many days before
-// its outcome (DOMAIN.md §4: scores taken 60–90 days before the renewal); the later
+// its outcome (the vendors' practice of scoring 60–90 days before the renewal); the later
 // observations are counted as excluded, and bad records still name their index.
 func TestBacktestLead(t *testing.T) {
 	s := mustCompile(t, usageConfig())
@@ -376,5 +376,48 @@ func TestBacktestLead(t *testing.T) {
 	}
 	if _, err := Backtest(s, obs, outs, BacktestOptions{Lead: -1}); err == nil {
 		t.Error("negative lead accepted")
+	}
+}
+
+// Backtest gives the AUC within each segment and profile the customers have.
+func TestBacktestBySegmentAndProfile(t *testing.T) {
+	obs, outs := calibrationData(2000, 13)
+	for i := range obs {
+		obs[i].Customer.Segment = []string{"smb", "enterprise"}[i%2]
+	}
+	rep, err := Backtest(mustCompile(t, usageConfig()), obs, outs, BacktestOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Segments) != 2 || rep.Segments[0].Name != "enterprise" || rep.Segments[1].N != 1000 || rep.Segments[0].AUC == nil {
+		t.Fatalf("segments %+v", rep.Segments)
+	}
+	if len(rep.Profiles) != 1 || rep.Profiles[0].Name != "all" || rep.Profiles[0].AUC.Estimate != rep.AUC.Estimate {
+		t.Errorf("profiles %+v, want one with the book's AUC", rep.Profiles)
+	}
+}
+
+// When no AUC can be computed because every record was rejected, the error lists
+// the rejected records (at most 10, then how many more).
+func TestBacktestListsRejectedRecords(t *testing.T) {
+	var obs []Observation
+	var outs []Outcome
+	for i := range 12 {
+		id := fmt.Sprintf("c%02d", i)
+		obs = append(obs, obsOf(id, btDate, math.NaN()))
+		outs = append(outs, Outcome{ID: id, Churned: i%2 == 0})
+	}
+	_, err := Backtest(mustCompile(t, usageConfig()), obs, outs, BacktestOptions{})
+	if !errors.Is(err, ErrOneClass) || !errors.Is(err, cs.ErrNotFinite) {
+		t.Fatalf("err = %v, want ErrOneClass and the NaN rejections", err)
+	}
+	msg := err.Error()
+	for _, want := range []string{"records rejected", `customer "c00"`, "and 14 more problems"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error lacks %q:\n%s", want, msg)
+		}
+	}
+	if len(msg) > 4096 {
+		t.Errorf("error of %d bytes", len(msg))
 	}
 }

@@ -2,12 +2,14 @@ package health
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"iter"
 	"runtime"
+	"strconv"
 	"sync"
 
 	"github.com/successkit/cs"
+	"github.com/successkit/cs/internal/errs"
 )
 
 // Input is one record of a batch: a customer and the overrides on file for it.
@@ -30,9 +32,10 @@ type batch struct {
 // Batch scores a stream of records as of one date with up to workers
 // goroutines (workers ≤ 0 means GOMAXPROCS) and calls emit once per record, in
 // input order, from the calling goroutine. A bad record (no profile, an
-// invalid override, a NaN signal, a nil customer) reaches emit as a
-// *RecordError with its 0-based index and a zero Result; the others are scored
-// all the same. Results do not depend on the worker count.
+// invalid override, a NaN signal, a nil customer) reaches emit with a zero
+// Result and an error whose *cs.FieldError path starts with the record's 0-based
+// index ("[3].signals.usage"); the others are scored all the same. Results do
+// not depend on the worker count.
 //
 // Batch returns the first error emit returns, or ctx's error if ctx is
 // cancelled before the stream is exhausted, or nil. It reads in from one
@@ -137,15 +140,16 @@ func (s *Scorer) Batch(ctx context.Context, asOf cs.Date, in iter.Seq[Input], wo
 	return ctx.Err()
 }
 
-// scoreRecord scores one batch record into r, wrapping any error in a
-// *RecordError.
+// scoreRecord scores one batch record into r, locating any error at the
+// record's index.
 func (s *Scorer) scoreRecord(r *Result, index int, x Input, asOf cs.Date) error {
+	path := "[" + strconv.Itoa(index) + "]"
 	if x.Customer == nil {
-		return &RecordError{Index: index, Err: errors.New("health: nil customer")}
+		return at(path, fmt.Errorf("nil customer: %w", cs.ErrMissing))
 	}
 	if err := s.ScoreInto(r, x.Customer, asOf, x.Overrides...); err != nil {
 		*r = Result{}
-		return &RecordError{Index: index, ID: x.Customer.ID, Err: err}
+		return at(path, err)
 	}
 	return nil
 }
@@ -153,11 +157,12 @@ func (s *Scorer) scoreRecord(r *Result, index int, x Input, asOf cs.Date) error 
 // ScoreBook scores a slice of customers in parallel (workers ≤ 0 means
 // GOMAXPROCS), with overrides looked up by customer ID (nil for none). It
 // returns one Result per customer in input order — the zero Result for a bad
-// record — and the bad records' *RecordErrors joined, in input order.
+// record — and the bad records' errors (located as Batch's) in input order, at
+// most ten of them and then how many more.
 func (s *Scorer) ScoreBook(ctx context.Context, asOf cs.Date, customers []cs.Customer,
 	overrides map[string][]Override, workers int) ([]Result, error) {
 	results := make([]Result, len(customers))
-	var errs []error
+	var list errs.List
 	in := func(yield func(Input) bool) {
 		for i := range customers {
 			c := &customers[i]
@@ -168,13 +173,11 @@ func (s *Scorer) ScoreBook(ctx context.Context, asOf cs.Date, customers []cs.Cus
 	}
 	err := s.Batch(ctx, asOf, in, workers, func(i int, r Result, err error) error {
 		results[i] = r
-		if err != nil {
-			errs = append(errs, err)
-		}
+		list.Add(err)
 		return nil
 	})
 	if err != nil {
 		return results, err
 	}
-	return results, errors.Join(errs...)
+	return results, list.Err()
 }

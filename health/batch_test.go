@@ -39,8 +39,8 @@ func TestScoreBook(t *testing.T) {
 	}
 	for _, workers := range []int{1, 2, 5} {
 		got, err := s.ScoreBook(context.Background(), day, book, nil, workers)
-		var re *RecordError
-		if !errors.As(err, &re) || re.Index != 10 || re.ID != "c0010" || !errors.Is(err, cs.ErrNotFinite) {
+		var fe *cs.FieldError
+		if !errors.As(err, &fe) || fe.Field != "[10].signals.usage" || fe.Record != "c0010" || !errors.Is(err, cs.ErrNotFinite) {
 			t.Fatalf("workers %d: error %v, want record 10 first", workers, err)
 		}
 		if n := len(err.(interface{ Unwrap() []error }).Unwrap()); n != 2 {

@@ -2,15 +2,17 @@ package health
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/successkit/cs"
 )
 
-// ramp10Weights are the weights of the issue's BenchmarkBatchRamp10 workload.
+// ramp10Weights are the weights of the BenchmarkBatchRamp10 workload.
 var ramp10Weights = [10]float64{3, 2, 2, 1, 1, 2, 1, 1, 1, 2}
 
 // ramp10 returns the workload's scorecard: one group of 10 linear ramps (every
@@ -50,6 +52,17 @@ func ramp10Columns(n int, seed uint64) *Columns {
 
 const benchAccounts = 1_000_000
 
+// BenchmarkBatchRamp10 scores 1,000,000 accounts on the ramp10 scorecard with
+// the columnar Plan, on one core and on all cores, and times the hand-written
+// loop that does the same arithmetic and nothing else, alternately in one run.
+//
+// Budgets: on one core, at least 90% of the hand-written loop's speed (a ratio of
+// times ≤ 1.11: the Plan's extra work, the NaN check and the vetoes' and
+// coverage's bookkeeping, must stay in the noise of the arithmetic). The speedup
+// on all cores is reported ("x-parallel") but not asserted: the README's 1.8×
+// holds on an idle 2-core machine, and on a shared one the second core belongs
+// to someone else (1.17× was measured here under a load average of 10), so no
+// threshold separates a serialised worker pool from a busy machine.
 func BenchmarkBatchRamp10(b *testing.B) {
 	s := mustCompile(b, ramp10())
 	cols := ramp10Columns(benchAccounts, 1)
@@ -58,34 +71,38 @@ func BenchmarkBatchRamp10(b *testing.B) {
 		b.Fatal(err)
 	}
 	out := make([]Scored, benchAccounts)
-	run := func(b *testing.B, procs int) {
-		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
-		b.ReportAllocs()
-		ctx := context.Background()
-		for b.Loop() {
+	var bad, span [10]float64
+	for j, m := range ramp10().Profiles[0].Groups[0].Measures {
+		bad[j], span[j] = m.Ramp.Bad, m.Ramp.Good-m.Ramp.Bad
+	}
+	ctx := context.Background()
+	score := func(procs int) func() {
+		return func() {
+			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
 			if err := pl.Score(ctx, cols, out, 0); err != nil {
 				b.Fatal(err)
 			}
 		}
-		b.ReportMetric(float64(b.N)*benchAccounts/b.Elapsed().Seconds(), "accounts/s")
 	}
-	b.Run("GOMAXPROCS=1", func(b *testing.B) { run(b, 1) })
-	b.Run(fmt.Sprintf("GOMAXPROCS=%d", runtime.NumCPU()), func(b *testing.B) { run(b, runtime.NumCPU()) })
-	b.Run("handwritten", func(b *testing.B) {
+	one, all := score(1), score(runtime.NumCPU())
+	handwritten := func() {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
-		var bad, span [10]float64
-		for j, m := range ramp10().Profiles[0].Groups[0].Measures {
-			bad[j], span[j] = m.Ramp.Bad, m.Ramp.Good-m.Ramp.Bad
-		}
-		b.ReportAllocs()
-		for b.Loop() {
-			handwrittenRamp10(cols, out, &bad, &span)
-		}
-		b.ReportMetric(float64(b.N)*benchAccounts/b.Elapsed().Seconds(), "accounts/s")
-	})
+		handwrittenRamp10(cols, out, &bad, &span)
+	}
+	var hand, par inRun
+	b.ReportAllocs()
+	for b.Loop() {
+		hand.measure(one, handwritten)
+		par.measure(all, one)
+	}
+	hand.report(b, "handwritten", 1/0.9)
+	b.ReportMetric(float64(hand.n)*benchAccounts/hand.work.Seconds(), "accounts/s")
+	if par.n > 0 && par.work > 0 {
+		b.ReportMetric(float64(par.ref)/float64(par.work), "x-parallel")
+	}
 }
 
-// handwrittenRamp10 is the hand-written columnar loop the issue compares the
+// handwrittenRamp10 is the hand-written columnar loop the budget compares the
 // library with: the workload's arithmetic and nothing else (no NaN check, no
 // coverage, no vetoes, one group hard-wired).
 func handwrittenRamp10(cols *Columns, out []Scored, bad, span *[10]float64) {
@@ -118,17 +135,62 @@ func handwrittenRamp10(cols *Columns, out []Scored, bad, span *[10]float64) {
 
 // BenchmarkScoreOneExplained scores one customer (10 measures, map-based
 // signals, one missing) with its full explanation into a reused Result, the way
-// a service loop calls ScoreInto.
+// a service loop calls ScoreInto; 0 allocations. Its reference, timed
+// alternately in the same run (1,000 calls each), is a hand-written scoring of
+// the same customer: the ten map lookups and the ramp arithmetic, with no
+// explanation.
+//
+// Budget: 6× the hand-written scoring. Beside the lookups ScoreInto matches the
+// profile, checks every value, fills ten MeasureResults and three GroupResults,
+// grades each measure, computes effective weights and the weakest measure, and
+// applies the vetoes: about 4× on an idle machine (0.40 µs against 0.1 µs).
 func BenchmarkScoreOneExplained(b *testing.B) {
 	s, c := oneCustomer(b)
 	var r Result
-	b.ReportAllocs()
-	for b.Loop() {
-		if err := s.ScoreInto(&r, c, day); err != nil || r.Unknown {
-			b.Fatal(err)
+	var bad, span [10]float64
+	names := make([]string, 10)
+	for j, m := range ramp10().Profiles[0].Groups[0].Measures {
+		bad[j], span[j], names[j] = m.Ramp.Bad, m.Ramp.Good-m.Ramp.Bad, m.Signal
+	}
+	var in inRun
+	sink := 0.0
+	work := func() {
+		for range 1000 {
+			if err := s.ScoreInto(&r, c, day); err != nil || r.Unknown {
+				b.Fatal(err)
+			}
 		}
 	}
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "accounts/s")
+	ref := func() {
+		for range 1000 {
+			sink += handwrittenOne(c, names, &bad, &span)
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		in.measure(work, ref)
+	}
+	if sink < 0 {
+		b.Fatal(sink)
+	}
+	in.report(b, "handwritten", 6)
+	b.ReportMetric(in.work.Seconds()/float64(in.n)/1000*1e9, "ns/score")
+}
+
+// handwrittenOne is the least work of scoring one customer on ramp10: a map
+// lookup per measure and the weighted mean of the ramps.
+func handwrittenOne(c *cs.Customer, names []string, bad, span *[10]float64) float64 {
+	num, den := 0.0, 0.0
+	for j, name := range names {
+		v, ok := c.Signals[name]
+		if !ok {
+			continue
+		}
+		p := min(max((v-bad[j])/span[j]*100, 0), 100)
+		num = float64(ramp10Weights[j]*p) + num
+		den += ramp10Weights[j]
+	}
+	return num / den
 }
 
 // BenchmarkScoreOneAlloc is BenchmarkScoreOneExplained through Score, which
@@ -154,4 +216,64 @@ func oneCustomer(b *testing.B) (*Scorer, *cs.Customer) {
 		}
 	}
 	return s, c
+}
+
+// largeConfig is a valid configuration of about 36 MB: 1,000 profiles of 24
+// groups of 10 ramps each, every profile selecting its own segment.
+func largeConfig() []byte {
+	var b strings.Builder
+	b.WriteString(`{"version":"large","profiles":[`)
+	for p := range 1000 {
+		if p > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"name":"profile-%04d","select":{"segments":["segment-%04d"]},"min_coverage":0.25,"groups":[`, p, p)
+		for g := range 24 {
+			if g > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, `{"name":"group-%02d","weight":%d,"measures":[`, g, 1+g%5)
+			for m := range 10 {
+				if m > 0 {
+					b.WriteByte(',')
+				}
+				fmt.Fprintf(&b, `{"name":"measure-%02d-%02d","signal":"signal_%02d_%02d","weight":%d.5,"missing":"neutral","neutral":40,"ramp":{"bad":%d.25,"good":%d.75}}`,
+					g, m, g, m, 1+m%3, m, 10+m)
+			}
+			b.WriteString(`]}`)
+		}
+		b.WriteString(`]}`)
+	}
+	b.WriteString(`]}`)
+	return []byte(b.String())
+}
+
+// BenchmarkParseConfigLarge parses and validates a 36 MB configuration, and
+// reports its ratio to encoding/json decoding the same bytes into an empty
+// interface, timed alternately in the same run: strict decoding (paths, duplicate
+// keys, kinds) and validation against a decoder that checks nothing. Reported,
+// not asserted: the point is linear time (a 36 MB configuration once took 147 s
+// with the reflective decoder), which a steady ratio to the linear reference
+// shows.
+func BenchmarkParseConfigLarge(b *testing.B) {
+	data := largeConfig()
+	b.SetBytes(int64(len(data)))
+	var in inRun
+	work := func() {
+		if _, err := ParseConfig(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+	ref := func() {
+		var v any
+		if err := json.Unmarshal(data, &v); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		in.measure(work, ref)
+	}
+	in.report(b, "encoding-json", 0)
+	b.ReportMetric(float64(len(data))/(1<<20), "MB")
 }

@@ -2,7 +2,6 @@ package health
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"runtime"
@@ -12,6 +11,7 @@ import (
 	"sync/atomic"
 
 	"github.com/successkit/cs"
+	"github.com/successkit/cs/internal/errs"
 )
 
 // MaxPlanMeasures is the most measures a Plan accepts: the columnar kernel keeps
@@ -68,34 +68,6 @@ type Scored struct {
 
 // Unknown reports whether the account has no score.
 func (s Scored) Unknown() bool { return s.Cause != KnownScore }
-
-// RecordError is the error of one bad record in batch work: its index in the
-// input (0-based), its customer ID when known, and the cause.
-type RecordError struct {
-	Index int    // 0-based position in the input
-	ID    string // customer ID; "" if unknown
-	Err   error  // the cause
-}
-
-// Error formats the record's index, ID and cause.
-func (e *RecordError) Error() string {
-	msg := e.Err.Error()
-	prefix := "health: record " + strconv.Itoa(e.Index)
-	if e.ID != "" {
-		prefix += " (" + strconv.Quote(e.ID) + ")"
-	}
-	return prefix + ": " + trimPkg(msg)
-}
-
-// Unwrap returns the cause.
-func (e *RecordError) Unwrap() error { return e.Err }
-
-func trimPkg(msg string) string {
-	if len(msg) > 8 && msg[:8] == "health: " {
-		return msg[8:]
-	}
-	return msg
-}
 
 // Plan is a profile compiled against a set of columns: each measure's signal is
 // resolved to a column index once, so scoring a row is arithmetic on flat
@@ -179,8 +151,9 @@ const chunkRows = 1 << 14
 // Score scores every account of cols into out (len(out) must equal cols.Len())
 // using up to workers goroutines (workers ≤ 0 means GOMAXPROCS). Results are
 // bit-identical whatever the worker count. A row with a NaN or infinite present
-// value gets Cause CauseInvalid and one *RecordError in the returned error
-// (joined, in row order); the other rows are scored. Cancelling ctx stops the
+// value gets Cause CauseInvalid and one *cs.FieldError in the returned error,
+// located by the row and the signal ("[1234].signals.usage"), in row order, at
+// most ten of them and then how many more; the other rows are scored. Cancelling ctx stops the
 // work between chunks and returns ctx's error; out is then partly written.
 // Score allocates nothing per account.
 func (pl *Plan) Score(ctx context.Context, cols *Columns, out []Scored, workers int) error {
@@ -195,18 +168,18 @@ func (pl *Plan) Score(ctx context.Context, cols *Columns, out []Scored, workers 
 	}
 	workers = min(workers, chunks)
 	if workers <= 1 {
-		var errs []error
+		var list errs.List
 		sc := pl.newScratch()
 		for c := range chunks {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
 			lo := c * chunk
-			errs = pl.scoreRows(cols, out, lo, min(lo+chunk, n), errs, sc)
+			pl.scoreRows(cols, out, lo, min(lo+chunk, n), &list, sc)
 		}
-		return errors.Join(errs...)
+		return list.Err()
 	}
-	chunkErrs := make([][]error, chunks)
+	chunkErrs := make([]errs.List, chunks)
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	var cancelled atomic.Bool
@@ -225,7 +198,7 @@ func (pl *Plan) Score(ctx context.Context, cols *Columns, out []Scored, workers 
 					return
 				}
 				lo := c * chunk
-				chunkErrs[c] = pl.scoreRows(cols, out, lo, min(lo+chunk, n), nil, sc)
+				pl.scoreRows(cols, out, lo, min(lo+chunk, n), &chunkErrs[c], sc)
 			}
 		}()
 	}
@@ -233,11 +206,19 @@ func (pl *Plan) Score(ctx context.Context, cols *Columns, out []Scored, workers 
 	if cancelled.Load() {
 		return ctx.Err()
 	}
-	var errs []error
-	for _, e := range chunkErrs {
-		errs = append(errs, e...)
+	// The chunks' lists, merged in row order: the first ten problems of the
+	// whole, and the count of all.
+	var list errs.List
+	for c := range chunkErrs {
+		kept := chunkErrs[c].Errs()
+		for _, e := range kept {
+			list.Add(e)
+		}
+		for range chunkErrs[c].Len() - len(kept) {
+			list.Count()
+		}
 	}
-	return errors.Join(errs...)
+	return list.Err()
 }
 
 func (pl *Plan) check(cols *Columns, n, nOut int) error {
@@ -292,17 +273,16 @@ func (pl *Plan) newScratch() *scratch {
 	return sc
 }
 
-// scoreRows scores rows [lo,hi) and appends one error per bad row to errs.
-// Per row, its arithmetic is that of ScoreInto, operation for operation and in
-// the same order, so both paths give the same bits.
-func (pl *Plan) scoreRows(cols *Columns, out []Scored, lo, hi int, errs []error, sc *scratch) []error {
+// scoreRows scores rows [lo,hi) and adds one error per bad row to list. Per
+// row, its arithmetic is that of ScoreInto, operation for operation and in the
+// same order, so both paths give the same bits.
+func (pl *Plan) scoreRows(cols *Columns, out []Scored, lo, hi int, list *errs.List, sc *scratch) {
 	for b := lo; b < hi; b += block {
-		errs = pl.scoreBlock(cols, out, b, min(b+block, hi), errs, sc)
+		pl.scoreBlock(cols, out, b, min(b+block, hi), list, sc)
 	}
-	return errs
 }
 
-func (pl *Plan) scoreBlock(cols *Columns, out []Scored, lo, hi int, errs []error, sc *scratch) []error {
+func (pl *Plan) scoreBlock(cols *Columns, out []Scored, lo, hi int, list *errs.List, sc *scratch) {
 	p := pl.prof
 	n := hi - lo
 	num, den, cov := sc.num[:n], sc.den[:n], sc.cov[:n]
@@ -324,12 +304,11 @@ func (pl *Plan) scoreBlock(cols *Columns, out []Scored, lo, hi int, errs []error
 			if cols.Present != nil {
 				pres = cols.Present[j]
 			}
-			var pts []float64
-			var counted []bool
+			acc := blockAcc{gnum: gnum, gden: gden, cov: cov, state: state, badMeasure: sc.badMeasure[:n]}
 			if sc.pts != nil {
-				pts, counted = sc.pts[mi][:n], sc.counted[mi][:n]
+				acc.pts, acc.counted = sc.pts[mi][:n], sc.counted[mi][:n]
 			}
-			pl.scoreMeasure(m, int16(mi), vals, pres, lo, gnum, gden, cov, state, sc.badMeasure[:n], pts, counted)
+			pl.scoreMeasure(m, int16(mi), vals, pres, lo, &acc)
 		}
 		w := g.weight
 		for r := range n {
@@ -344,11 +323,14 @@ func (pl *Plan) scoreBlock(cols *Columns, out []Scored, lo, hi int, errs []error
 	for r := range n {
 		switch state[r] {
 		case rowBad:
-			mi := sc.badMeasure[r]
-			m := &p.measures[mi]
 			o[r] = Scored{Grade: -1, Cause: CauseInvalid}
-			errs = append(errs, &RecordError{Index: lo + r, Err: fmt.Errorf("health: signal.%s: %s: %w",
-				m.signal, ftoa(cols.Values[pl.col[mi]][lo+r]), cs.ErrNotFinite)})
+			if list.Full() {
+				list.Count()
+				continue
+			}
+			mi := sc.badMeasure[r]
+			list.Add(wrap(&cs.FieldError{Field: "[" + strconv.Itoa(lo+r) + "].signals." + p.measures[mi].signal,
+				Value: ftoa(cols.Values[pl.col[mi]][lo+r]), Err: cs.ErrNotFinite}))
 			continue
 		case rowRequired:
 			o[r] = Scored{Grade: -1, Cause: CauseRequired}
@@ -365,89 +347,98 @@ func (pl *Plan) scoreBlock(cols *Columns, out []Scored, lo, hi int, errs []error
 		}
 		o[r] = Scored{Score: score, Grade: int8(p.grades.grade(score))}
 	}
-	return errs
+}
+
+// blockAcc holds the accumulators one measure adds a block of rows to: the
+// group's weighted points and weights, the coverage, each row's state (and the
+// measure that made it bad), and, when the profile has vetoes, each row's points
+// and whether they counted.
+type blockAcc struct {
+	gnum, gden, cov []float64
+	state           []uint8
+	badMeasure      []int16
+	pts             []float64
+	counted         []bool
+}
+
+// add counts p points of weight w for row r.
+func (a *blockAcc) add(r int, w, p float64) {
+	a.gnum[r] = float64(w*p) + a.gnum[r]
+	a.gden[r] += w
+	if a.pts != nil {
+		a.pts[r], a.counted[r] = p, true
+	}
+}
+
+// missing applies the measure's missing-value policy to row r: impute its points,
+// make the row Unknown, or leave the measure out.
+func (a *blockAcc) missing(r int, m *measure) {
+	switch m.missing {
+	case MissingNeutral:
+		a.add(r, m.weight, m.neutral)
+		return
+	case MissingZero:
+		a.add(r, m.weight, 0)
+		return
+	case MissingRequired:
+		a.state[r] = max(a.state[r], rowRequired)
+	}
+	if a.counted != nil {
+		a.counted[r] = false
+	}
 }
 
 // scoreMeasure adds one measure's points for a block of rows to the group
-// accumulators. The clamped ramp, the workload of large books, has its own
-// loop; the other curves go through measure.points.
-func (pl *Plan) scoreMeasure(m *measure, mi int16, vals []float64, pres []uint64, lo int,
-	gnum, gden, cov []float64, state []uint8, badMeasure []int16, pts []float64, counted []bool) {
-	w, nominal := m.weight, m.nominal
-	impute, imputed := 0.0, false
-	switch m.missing {
-	case MissingNeutral:
-		impute, imputed = m.neutral, true
-	case MissingZero:
-		imputed = true
+// accumulators. The clamped ramp without vetoes, the workload of large books,
+// has its own tight loop; the other curves go through measure.points.
+func (pl *Plan) scoreMeasure(m *measure, mi int16, vals []float64, pres []uint64, lo int, a *blockAcc) {
+	if m.kind == kindRamp && !m.bounded && a.pts == nil {
+		pl.scoreRamp(m, mi, vals, pres, lo, a)
+		return
 	}
-	required := m.missing == MissingRequired
-	gnum, gden, cov = gnum[:len(vals)], gden[:len(vals)], cov[:len(vals)]
-	fast := m.kind == kindRamp && !m.bounded && pts == nil
-	bad, span := m.bad, m.span
 	for r, v := range vals {
 		row := lo + r
 		if pres != nil && pres[row>>6]&(1<<(uint(row)&63)) == 0 {
-			switch {
-			case imputed:
-				gnum[r] = float64(w*impute) + gnum[r]
-				gden[r] += w
-				if pts != nil {
-					pts[r], counted[r] = impute, true
-				}
-			case required:
-				state[r] = max(state[r], rowRequired)
-				if counted != nil {
-					counted[r] = false
-				}
-			default:
-				if counted != nil {
-					counted[r] = false
-				}
+			a.missing(r, m)
+			continue
+		}
+		if v-v != 0 { // NaN or ±Inf
+			if a.state[r] != rowBad {
+				a.state[r], a.badMeasure[r] = rowBad, mi
 			}
+			if a.counted != nil {
+				a.counted[r] = false
+			}
+			continue
+		}
+		p, ok, _ := m.points(v)
+		if !ok {
+			a.missing(r, m)
+			continue
+		}
+		a.cov[r] += m.nominal
+		a.add(r, m.weight, p)
+	}
+}
+
+// scoreRamp is scoreMeasure for a clamped ramp on a profile without vetoes: the
+// same arithmetic in a loop the compiler keeps in registers.
+func (pl *Plan) scoreRamp(m *measure, mi int16, vals []float64, pres []uint64, lo int, a *blockAcc) {
+	w, nominal, bad, span := m.weight, m.nominal, m.bad, m.span
+	gnum, gden, cov, state := a.gnum[:len(vals)], a.gden[:len(vals)], a.cov[:len(vals)], a.state[:len(vals)]
+	for r, v := range vals {
+		row := lo + r
+		if pres != nil && pres[row>>6]&(1<<(uint(row)&63)) == 0 {
+			a.missing(r, m)
 			continue
 		}
 		if v-v != 0 { // NaN or ±Inf
 			if state[r] != rowBad {
-				state[r], badMeasure[r] = rowBad, mi
-			}
-			if counted != nil {
-				counted[r] = false
+				state[r], a.badMeasure[r] = rowBad, mi
 			}
 			continue
 		}
-		var p float64
-		if fast {
-			p = rampPoints(v, bad, span)
-		} else {
-			var ok bool
-			p, ok, _ = m.points(v)
-			if !ok {
-				switch {
-				case imputed:
-					p = impute
-				case required:
-					state[r] = max(state[r], rowRequired)
-					if counted != nil {
-						counted[r] = false
-					}
-					continue
-				default:
-					if counted != nil {
-						counted[r] = false
-					}
-					continue
-				}
-			} else {
-				cov[r] += nominal
-			}
-			if pts != nil {
-				pts[r], counted[r] = p, true
-			}
-			gnum[r] = float64(w*p) + gnum[r]
-			gden[r] += w
-			continue
-		}
+		p := rampPoints(v, bad, span)
 		cov[r] += nominal
 		gnum[r] = float64(w*p) + gnum[r]
 		gden[r] += w

@@ -30,12 +30,12 @@ func TestPlanScoreBadRows(t *testing.T) {
 	cols.Values[0][150] = math.Inf(-1)
 	out := make([]Scored, n)
 	err = pl.Score(context.Background(), cols, out, 2)
-	var re *RecordError
-	if !errors.As(err, &re) || re.Index != 3 || !errors.Is(err, cs.ErrNotFinite) {
+	var fe *cs.FieldError
+	if !errors.As(err, &fe) || fe.Field != "[3].signals.nps" || !errors.Is(err, cs.ErrNotFinite) {
 		t.Fatalf("Score error = %v, want record 3 first", err)
 	}
-	if want := `health: record 3: signal.nps: NaN: not finite`; re.Error() != want {
-		t.Errorf("error = %q, want %q", re.Error(), want)
+	if want := "health: [3].signals.nps: \"NaN\": not finite\nhealth: [150].signals.usage: \"-Inf\": not finite"; err.Error() != want {
+		t.Errorf("error = %q, want %q", err.Error(), want)
 	}
 	for i, o := range out {
 		bad := i == 3 || i == 150

@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/successkit/cs"
+	"github.com/successkit/cs/internal/errs"
 )
 
 // Func scores a customer in Go code: it returns the points in [0,100] and true,
@@ -110,6 +111,7 @@ type profile struct {
 	measures    []measure
 	vetoes      []veto
 	index       map[string]int // measure name → index in measures
+	calibration *Calibration   // nil: no churn probability
 }
 
 // Compile validates cfg and compiles it into a Scorer. Measures are ordered
@@ -144,7 +146,7 @@ func Compile(cfg Config, opts ...Option) (*Scorer, error) {
 }
 
 func compileProfile(cp *Profile, path string, o *compileOptions) (profile, error) {
-	p := profile{name: cp.Name, sel: cp.Select, minCoverage: cp.MinCoverage, index: map[string]int{}}
+	p := profile{name: cp.Name, sel: cp.Select, minCoverage: cp.MinCoverage, index: map[string]int{}, calibration: cp.Calibration}
 	if cp.Grades != nil {
 		p.scheme = *cp.Grades
 	} else {
@@ -196,42 +198,11 @@ func compileProfile(cp *Profile, path string, o *compileOptions) (profile, error
 				scheme = cm.Grades
 			}
 			m.grades = newGradeTable(scheme)
-			switch {
-			case cm.Ramp != nil:
-				m.kind = kindRamp
-				m.bad, m.span = cm.Ramp.Bad, cm.Ramp.Good-cm.Ramp.Bad
-				m.lo, m.hi = min(cm.Ramp.Bad, cm.Ramp.Good), max(cm.Ramp.Bad, cm.Ramp.Good)
-				m.bounded = cm.Ramp.Bounded
-			case cm.Bands != nil:
-				m.kind = kindBands
-				for _, b := range cm.Bands {
-					cb := band{lo: math.Inf(-1), hi: math.Inf(1), loIn: b.MinInclusive, hiIn: b.MaxInclusive, points: b.Points}
-					if b.Min != nil {
-						cb.lo = *b.Min
-					}
-					if b.Max != nil {
-						cb.hi = *b.Max
-					}
-					m.bands = append(m.bands, cb)
-				}
-			case cm.Steps != nil:
-				m.kind = kindSteps
-				m.below = cm.Steps.Below
-				m.steps = slices.Clone(cm.Steps.Thresholds)
-			case cm.Categories != nil:
-				m.kind = kindCategories
-				m.cats = make(map[string]float64, len(cm.Categories.Values))
-				for k, v := range cm.Categories.Values {
-					m.cats[k] = v
-				}
-				m.unknownMissing = cm.Categories.Unknown == UnknownMissing
-				m.unknownPoints = cm.Categories.UnknownPoints
-			default:
-				m.kind = kindFunc
-				m.fn = o.funcs[cm.Func]
-				if m.fn == nil {
-					return profile{}, &ConfigError{Path: path + ".groups[" + fmt.Sprint(gi) + "]", Msg: fmt.Sprintf("measure %q: func %q not registered (use WithFunc)", cm.Name, cm.Func)}
-				}
+			if !m.compileCurve(cm, o) {
+				mi := slices.IndexFunc(cg.Measures, func(x Measure) bool { return x.Name == cm.Name })
+				return profile{}, fmt.Errorf("health: %w: %w", ErrInvalidConfig, &cs.FieldError{
+					Field: fmt.Sprintf("%s.groups[%d].measures[%d].func", path, gi, mi), Value: errs.Clip(cm.Func),
+					Err: fmt.Errorf("%w: not registered (use WithFunc)", cs.ErrUnknownField)})
 			}
 			p.index[m.name] = len(p.measures)
 			p.measures = append(p.measures, m)
@@ -239,7 +210,54 @@ func compileProfile(cp *Profile, path string, o *compileOptions) (profile, error
 		g.end = len(p.measures)
 		p.groups = append(p.groups, g)
 	}
-	for _, cv := range cp.Vetoes {
+	p.compileVetoes(cp.Vetoes)
+	return p, nil
+}
+
+// compileCurve sets the measure's curve from its configuration; false when it
+// names a Func that was not registered.
+func (m *measure) compileCurve(cm *Measure, o *compileOptions) bool {
+	switch {
+	case cm.Ramp != nil:
+		m.kind = kindRamp
+		m.bad, m.span = cm.Ramp.Bad, cm.Ramp.Good-cm.Ramp.Bad
+		m.lo, m.hi = min(cm.Ramp.Bad, cm.Ramp.Good), max(cm.Ramp.Bad, cm.Ramp.Good)
+		m.bounded = cm.Ramp.Bounded
+	case cm.Bands != nil:
+		m.kind = kindBands
+		for _, b := range cm.Bands {
+			cb := band{lo: math.Inf(-1), hi: math.Inf(1), loIn: b.MinInclusive, hiIn: b.MaxInclusive, points: b.Points}
+			if b.Min != nil {
+				cb.lo = *b.Min
+			}
+			if b.Max != nil {
+				cb.hi = *b.Max
+			}
+			m.bands = append(m.bands, cb)
+		}
+	case cm.Steps != nil:
+		m.kind = kindSteps
+		m.below = cm.Steps.Below
+		m.steps = slices.Clone(cm.Steps.Thresholds)
+	case cm.Categories != nil:
+		m.kind = kindCategories
+		m.cats = make(map[string]float64, len(cm.Categories.Values))
+		for k, v := range cm.Categories.Values {
+			m.cats[k] = v
+		}
+		m.unknownMissing = cm.Categories.Unknown == UnknownMissing
+		m.unknownPoints = cm.Categories.UnknownPoints
+	default:
+		m.kind = kindFunc
+		m.fn = o.funcs[cm.Func]
+		return m.fn != nil
+	}
+	return true
+}
+
+// compileVetoes resolves each veto's scope to a range of the profile's measures.
+func (p *profile) compileVetoes(vetoes []Veto) {
+	for _, cv := range vetoes {
 		v := veto{name: cv.Name, min: cv.Min, grade: cv.Grade}
 		if cv.Measure != "" {
 			v.start = p.index[cv.Measure]
@@ -259,7 +277,6 @@ func compileProfile(cp *Profile, path string, o *compileOptions) (profile, error
 		}
 		p.vetoes = append(p.vetoes, v)
 	}
-	return p, nil
 }
 
 // Version returns the configuration's version label.

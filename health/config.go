@@ -42,6 +42,9 @@ type Profile struct {
 	Groups []Group `json:"groups"`
 	// Vetoes are exceptions that can only lower the overall score.
 	Vetoes []Veto `json:"vetoes,omitempty"`
+	// Calibration maps the profile's score to a probability of churn, stated in
+	// every Result as its Churn; nil means none. Calibrate fits one.
+	Calibration *Calibration `json:"calibration,omitempty"`
 }
 
 // GradeScheme returns the profile's overall grade scheme: Grades, or

@@ -15,7 +15,7 @@ func oneMeasure(m Measure) Config {
 }
 
 func TestCurves(t *testing.T) {
-	// ChurnZero: top of a range inclusive, bottom exclusive (DOMAIN.md §4).
+	// ChurnZero: top of a range inclusive, bottom exclusive (ChurnZero's documentation of its score factors).
 	churnZero := []Band{
 		{Max: ptr(10), MaxInclusive: true, Points: 0},
 		{Min: ptr(10), Max: ptr(20), MaxInclusive: true, Points: 50},

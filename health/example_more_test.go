@@ -67,7 +67,7 @@ func ExampleScorer_Score() {
 	//   Engagement  95.0
 	//   Sentiment   88.9
 	//   Support     86.7
-	// health: customer "bad": signal.usage: NaN: not finite
+	// health: customer "bad": signals.usage: "NaN": not finite
 }
 
 func ExampleScorer_Config() {
@@ -127,8 +127,8 @@ func ExampleConfig_Validate() {
 	sample := health.SampleConfig()
 	fmt.Println(sample.Validate())
 	// Output:
-	// health: profiles[0].groups[0].weight: weight -1 is not a non-negative number
-	// health: profiles[0].groups[0].measures[0].ramp: bad and good are both 0.5
+	// health: invalid configuration: profiles[0].groups[0].weight: weight -1 is not a non-negative number
+	// profiles[0].groups[0].measures[0].ramp: bad and good are both 0.5
 	// <nil>
 }
 
@@ -198,7 +198,7 @@ func ExamplePlan_Score() {
 	// acme: 81.3 grade 2 cause "" (Score: 81.3)
 	// initech: 45.0 grade 0 cause "" (Score: 45.0)
 	// bad: 0.0 grade -1 cause "invalid" (Score: 0.0)
-	// health: record 2: signal.usage: NaN: not finite
+	// health: [2].signals.usage: "NaN": not finite
 }
 
 func ExamplePlan_Fingerprint() {

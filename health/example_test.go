@@ -64,7 +64,7 @@ func ExampleParseConfig() {
 	fmt.Println(err)
 	// Output:
 	// v1 <nil>
-	// health: profiles[0].groups[0].measures[0].colour: unknown field
+	// health: invalid configuration: profiles[0].groups[0].measures[0].colour: unknown field
 }
 
 func ExampleCompile() {
@@ -163,7 +163,7 @@ func ExampleScorer_ScoreBook() {
 	// "a" 86.8 "green"
 	// "" 0.0 ""
 	// "c" 45.0 "red"
-	// health: record 1 ("b"): customer "b": signal.usage: -Inf: not finite
+	// health: customer "b": [1].signals.usage: "-Inf": not finite
 }
 
 func ExampleComputeTrend() {

@@ -3,7 +3,6 @@ package health
 import (
 	"fmt"
 	"math"
-	"slices"
 
 	"github.com/successkit/cs"
 	"github.com/successkit/cs/internal/stats"
@@ -37,6 +36,14 @@ type FittedWeight struct {
 	Measure string  `json:"measure"`
 	Before  float64 `json:"before"`
 	After   float64 `json:"after"`
+	// UnivariateAUC is the AUC of the measure's points alone (a low value
+	// predicting churn) on the rows where it has a value; nil when it has none
+	// or one class only.
+	UnivariateAUC *float64 `json:"univariate_auc,omitempty"`
+	// Reversed flags a measure the fit weighs 0 whose UnivariateAUC is below 0.5:
+	// it looks reversed, churners score higher on it, so its curve probably runs
+	// the wrong way (a weight cannot be negative).
+	Reversed bool `json:"reversed,omitempty"`
 }
 
 // FitResult is the outcome of Fit.
@@ -56,9 +63,12 @@ type FitResult struct {
 	Weights  []FittedWeight `json:"weights"` // in canonical order (group, then measure name)
 	// InSampleAUC is the AUC of the fitted model on the rows it learned from;
 	// CVAUC the mean of its k-fold cross-validated AUCs (FoldAUC, by fold), the
-	// estimate of how it ranks customers it has not seen.
+	// estimate of how it ranks customers it has not seen, and CVInterval that
+	// mean with a fold-based 95% interval (mean ± t·sd/√k; the folds share their
+	// training rows, so read it as a lower bound of the uncertainty).
 	InSampleAUC float64   `json:"in_sample_auc"`
 	CVAUC       float64   `json:"cv_auc"`
+	CVInterval  Interval  `json:"cv_interval"`
 	FoldAUC     []float64 `json:"fold_auc"`
 	// BaselineAUC is the input profile's AUC and ConfigAUC the fitted Config's, both
 	// scored by this package (with its missing-value rules) on the same rows; rows
@@ -66,6 +76,11 @@ type FitResult struct {
 	// class only.
 	BaselineAUC float64 `json:"baseline_auc"`
 	ConfigAUC   float64 `json:"config_auc"`
+	// Converged reports that the solver met its tolerance; otherwise Reason says
+	// what stopped it ("stalled" or "max_iter") and the weights are its best
+	// iterate.
+	Converged bool   `json:"converged"`
+	Reason    string `json:"reason"`
 	// NoData lists the measures ("group/measure") with no value on any row: they
 	// learn weight 0.
 	NoData []string `json:"no_data,omitempty"`
@@ -74,7 +89,8 @@ type FitResult struct {
 	Excluded int `json:"excluded,omitempty"`
 	TooLate  int `json:"too_late,omitempty"`
 	// Imputed counts missing measure points replaced by their measure's mean for
-	// the fit (the scorecard itself redistributes missing weight).
+	// the fit (the scorecard itself redistributes missing weight); the
+	// cross-validation imputes with the means of each fold's training rows only.
 	Imputed int `json:"imputed"`
 	// Errors lists one error per rejected record; the others were used.
 	Errors []error `json:"-"`
@@ -82,11 +98,11 @@ type FitResult struct {
 
 // Fit learns the measure weights of one profile of cfg from observations and
 // outcomes, by L2-regularised logistic regression of churn on the measures'
-// shortfalls (100 − points)/100 with non-negative coefficients (stats.FitWeights;
-// Bertsekas' projected Newton method). Because a weighted mean of points with
-// weights proportional to the coefficients ranks customers exactly as the model's
-// risk does, the normalised coefficients are the scorecard's weights. The curves
-// (ramp thresholds, bands, steps) are kept as configured: only weights are learned.
+// shortfalls (100 − points)/100 with non-negative coefficients (Bertsekas'
+// projected Newton method). Because a weighted mean of points with weights
+// proportional to the coefficients ranks customers exactly as the model's risk
+// does, the normalised coefficients are the scorecard's weights. The curves (ramp
+// thresholds, bands, steps) are kept as configured: only weights are learned.
 //
 // Each customer contributes one row: its latest observation not dated after its
 // outcome, scored by cfg; rows scored by another profile are left out. Bad records
@@ -101,92 +117,84 @@ type FitResult struct {
 // the same points on every row that has a value (ErrConstantMeasure, naming the
 // measure), no measure with any value (cs.ErrMissing), no measure predicting churn
 // (ErrNoSignal), a bad option. A measure with no value on any row learns weight 0
-// and is listed in FitResult.NoData.
+// and is listed in FitResult.NoData; a measure learning weight 0 whose points
+// alone rank churners higher is flagged Reversed.
 // opts are the Compile options cfg needs (WithFunc).
 func Fit(cfg Config, obs []Observation, outcomes []Outcome, opt FitOptions, opts ...Option) (FitResult, error) {
 	var res FitResult
+	if err := opt.check(); err != nil {
+		return res, err
+	}
 	if opt.Folds == 0 {
 		opt.Folds = 5
-	}
-	if opt.Folds < 2 {
-		return res, fmt.Errorf("health: fit: folds %d: want at least 2: %w", opt.Folds, stats.ErrOption)
-	}
-	if opt.Lambda < 0 || math.IsNaN(opt.Lambda) || math.IsInf(opt.Lambda, 0) {
-		return res, fmt.Errorf("health: fit: lambda %v: want a finite value ≥ 0: %w", opt.Lambda, stats.ErrOption)
 	}
 	s, err := Compile(cfg, opts...)
 	if err != nil {
 		return res, fmt.Errorf("health: fit: %w", err)
 	}
-	if opt.Lead < 0 {
-		return res, fmt.Errorf("health: fit: lead %d days: want ≥ 0: %w", opt.Lead, stats.ErrOption)
+	ev := evaluated(obs, outcomes, opt.Lead)
+	res.Errors, res.Excluded, res.TooLate = ev.errs, ev.excluded, ev.tooLate
+	byProfile := scoreEvaluated(s, obs, outcomes, ev, &res.Errors)
+	var pr *profileRows
+	if res.Profile, pr, err = chooseProfile(s, byProfile, opt.Profile, "fit"); err != nil {
+		return res, err
 	}
-	pick, churned, errs := evaluated(obs, outcomes, opt.Lead, &res)
-	res.Errors = errs
-
-	// Score each evaluated customer once, into one points matrix per profile: one
-	// row per customer, one column per measure in the result's canonical order,
-	// NaN where the measure is missing. A reused Result keeps this allocation-free
-	// per row.
-	type rows struct {
-		cols     []MeasureResult
-		data     []float64
-		y        []bool
-		pick     []int // observation index of each row
-		baseRisk []float64
-		baseY    []bool
-	}
-	byProfile := map[string]*rows{}
-	var r Result
-	for k, i := range pick {
-		if err := s.ScoreInto(&r, &obs[i].Customer, obs[i].AsOf); err != nil {
-			res.Errors = append(res.Errors, fmt.Errorf("health: fit: %w", &RecordError{Index: i, ID: obs[i].Customer.ID, Err: err}))
-			continue
-		}
-		pr := byProfile[r.Profile]
-		if pr == nil {
-			pr = &rows{cols: slices.Clone(r.Measures)}
-			byProfile[r.Profile] = pr
-		}
-		for _, m := range r.Measures {
-			if m.Status == StatusMissing {
-				pr.data = append(pr.data, math.NaN())
-			} else {
-				pr.data = append(pr.data, m.Points)
-			}
-		}
-		pr.y = append(pr.y, churned[k])
-		pr.pick = append(pr.pick, i)
-		if !r.Unknown {
-			pr.baseRisk = append(pr.baseRisk, -r.Score)
-			pr.baseY = append(pr.baseY, churned[k])
-		}
-	}
-	profiles := s.Profiles()
-	res.Profile = opt.Profile
-	if res.Profile == "" {
-		most := 0
-		for _, p := range profiles {
-			if pr := byProfile[p]; pr != nil && len(pr.y) > most {
-				res.Profile, most = p, len(pr.y)
-			}
-		}
-	} else if !slices.Contains(profiles, res.Profile) {
-		return res, fmt.Errorf("health: fit: profile %q: not in the configuration (%v)", res.Profile, profiles)
-	}
-	pr := byProfile[res.Profile]
-	if pr == nil {
-		return res, fmt.Errorf("health: fit: no customer with an outcome is scored by profile %q: %w", res.Profile, stats.ErrTooFewRows)
-	}
-	cols, data, y := pr.cols, pr.data, pr.y
-	for _, c := range y {
+	res.Rows = len(pr.y)
+	for _, c := range pr.y {
 		if c {
 			res.Churners++
 		}
 	}
-	res.Rows = len(y)
-	// A measure with no value on any row cannot be weighed: it learns weight 0 and
-	// is listed in NoData; the others are fitted.
+	keep, data, err := res.measuresWithData(pr)
+	if err != nil {
+		return res, err
+	}
+	wf, err := stats.FitWeights(stats.Matrix{Rows: res.Rows, Cols: len(keep), Data: data}, pr.y,
+		stats.WeightOptions{Fit: stats.FitOptions{Lambda: opt.Lambda}, Folds: opt.Folds, Seed: opt.Seed})
+	if err != nil {
+		return res, fmt.Errorf("health: fit: profile %q, %d rows (%d churners): %w", res.Profile, res.Rows, res.Churners, err)
+	}
+	learned := make([]float64, len(pr.cols))
+	for k, j := range keep {
+		learned[j] = wf.Weights[k]
+	}
+	res.InSampleAUC, res.CVAUC, res.CVInterval, res.FoldAUC, res.Imputed = wf.AUC, wf.CV.AUC, wf.CV.Interval, wf.CV.FoldAUC, wf.Imputed
+	res.Converged, res.Reason = wf.Model.Converged, wf.Model.Reason
+	if sc, y := pr.known(); len(sc) > 0 {
+		res.BaselineAUC = healthAUC(sc, y)
+	}
+	res.Config = s.Config() // a deep copy
+	res.Weights = applyWeights(&res.Config, res.Profile, pr.cols, learned)
+	flagReversed(res.Weights, pr)
+	if res.Config.Version != "" {
+		res.Config.Version += " fitted"
+	} else {
+		res.Config.Version = "fitted"
+	}
+	if res.ConfigAUC, err = configAUC(res.Config, obs, pr, opts); err != nil {
+		return res, fmt.Errorf("health: fit: the fitted configuration: %w", err)
+	}
+	return res, nil
+}
+
+// check refuses options outside their documented ranges.
+func (opt FitOptions) check() error {
+	switch {
+	case opt.Folds != 0 && opt.Folds < 2:
+		return fmt.Errorf("health: fit: folds %d: want at least 2: %w", opt.Folds, stats.ErrOption)
+	case opt.Lambda < 0 || math.IsNaN(opt.Lambda) || math.IsInf(opt.Lambda, 0):
+		return fmt.Errorf("health: fit: lambda %v: want a finite value ≥ 0: %w", opt.Lambda, stats.ErrOption)
+	case opt.Lead < 0:
+		return fmt.Errorf("health: fit: lead %d days: want ≥ 0: %w", opt.Lead, stats.ErrOption)
+	}
+	return nil
+}
+
+// measuresWithData returns the columns with a value on some row and the points
+// matrix restricted to them; the others learn weight 0 and are listed in NoData.
+// It fails when no column has data or a kept column cannot be weighed.
+func (res *FitResult) measuresWithData(pr *profileRows) ([]int, []float64, error) {
+	cols, data := pr.cols, pr.data
 	keep := make([]int, 0, len(cols))
 	for j, m := range cols {
 		if hasValue(data, len(cols), j) {
@@ -196,7 +204,7 @@ func Fit(cfg Config, obs []Observation, outcomes []Outcome, opt FitOptions, opts
 		}
 	}
 	if len(keep) == 0 {
-		return res, fmt.Errorf("health: fit: profile %q: no measure has a value on any of %d rows: %w", res.Profile, res.Rows, cs.ErrMissing)
+		return nil, nil, fmt.Errorf("health: fit: profile %q: no measure has a value on any of %d rows: %w", res.Profile, res.Rows, cs.ErrMissing)
 	}
 	if len(keep) < len(cols) {
 		kept := make([]float64, 0, res.Rows*len(keep))
@@ -211,47 +219,66 @@ func Fit(cfg Config, obs []Observation, outcomes []Outcome, opt FitOptions, opts
 	for k, j := range keep {
 		keptCols[k] = cols[j]
 	}
-	if err := checkColumns(res.Profile, keptCols, data, res.Rows); err != nil {
-		return res, err
-	}
-	wf, err := stats.FitWeights(stats.Matrix{Rows: res.Rows, Cols: len(keep), Data: data}, y,
-		stats.WeightOptions{Fit: stats.FitOptions{Lambda: opt.Lambda}, Folds: opt.Folds, Seed: opt.Seed})
-	if err != nil {
-		return res, fmt.Errorf("health: fit: profile %q, %d rows (%d churners): %w", res.Profile, res.Rows, res.Churners, unstamped(err))
-	}
-	learned := make([]float64, len(cols))
-	for k, j := range keep {
-		learned[j] = wf.Weights[k]
-	}
-	res.InSampleAUC, res.CVAUC, res.FoldAUC, res.Imputed = wf.AUC, wf.CV.AUC, wf.CV.FoldAUC, wf.Imputed
-	if a, err := stats.AUC(pr.baseRisk, pr.baseY); err == nil {
-		res.BaselineAUC = a
-	}
+	return keep, data, checkColumns(res.Profile, keptCols, data, res.Rows)
+}
 
-	res.Config = s.Config() // a deep copy
-	res.Weights = applyWeights(&res.Config, res.Profile, cols, learned)
-	if res.Config.Version != "" {
-		res.Config.Version += " fitted"
-	} else {
-		res.Config.Version = "fitted"
+// healthAUC is the AUC of health scores against churn (the risk is −score); 0
+// when it is not defined.
+func healthAUC(scores []float64, churned []bool) float64 {
+	a, _ := healthAUCOK(scores, churned)
+	return a
+}
+
+// healthAUCOK is healthAUC, reporting whether the AUC is defined.
+func healthAUCOK(scores []float64, churned []bool) (float64, bool) {
+	risk := make([]float64, len(scores))
+	for i, s := range scores {
+		risk[i] = -s
 	}
-	fitted, err := Compile(res.Config, opts...)
+	a, err := stats.AUC(risk, churned)
+	return a, err == nil
+}
+
+// flagReversed sets each measure's univariate AUC and flags the measures the fit
+// weighs 0 whose points alone rank churners higher.
+func flagReversed(ws []FittedWeight, pr *profileRows) {
+	n := len(pr.cols)
+	for j := range ws {
+		var pts []float64
+		var y []bool
+		for i := range pr.y {
+			if v := pr.data[i*n+j]; !math.IsNaN(v) {
+				pts = append(pts, v)
+				y = append(y, pr.y[i])
+			}
+		}
+		a, ok := healthAUCOK(pts, y)
+		if !ok {
+			continue
+		}
+		ws[j].UnivariateAUC = &a
+		ws[j].Reversed = ws[j].After == 0 && a < 0.5
+	}
+}
+
+// configAUC scores the profile's rows with the fitted configuration and returns
+// its AUC over the known scores (0 when one class only).
+func configAUC(cfg Config, obs []Observation, pr *profileRows, opts []Option) (float64, error) {
+	fitted, err := Compile(cfg, opts...)
 	if err != nil {
-		return res, fmt.Errorf("health: fit: the fitted configuration: %w", err)
+		return 0, err
 	}
-	var risk []float64
-	var ry []bool
+	var r Result
+	var sc []float64
+	var y []bool
 	for k, i := range pr.pick {
 		if err := fitted.ScoreInto(&r, &obs[i].Customer, obs[i].AsOf); err != nil || r.Unknown {
 			continue
 		}
-		risk = append(risk, -r.Score)
-		ry = append(ry, y[k])
+		sc = append(sc, r.Score)
+		y = append(y, pr.y[k])
 	}
-	if a, err := stats.AUC(risk, ry); err == nil {
-		res.ConfigAUC = a
-	}
-	return res, nil
+	return healthAUC(sc, y), nil
 }
 
 // hasValue reports whether column j of the n-column data has a value on some row.
@@ -322,93 +349,4 @@ func applyWeights(cfg *Config, profile string, cols []MeasureResult, learned []f
 		}
 	}
 	return out
-}
-
-// evaluated pairs each outcome with its customer's latest observation not dated
-// after the outcome (any date when the outcome has none). It returns the chosen
-// observation indices and outcomes in ascending ID order, and one error per bad
-// record: observation errors in input order, then outcome errors in input order.
-func evaluated(obs []Observation, outcomes []Outcome, lead int, res *FitResult) (pick []int, churned []bool, errs []error) {
-	bad := func(kind string, i int, id, field string, err error) error {
-		return fmt.Errorf("health: fit: %w", &cs.FieldError{File: fmt.Sprintf("%s[%d]", kind, i), Record: id, Field: field, Value: id, Err: err})
-	}
-	type indexed struct {
-		i   int
-		err error
-	}
-	var outErrs []indexed
-	byID := make(map[string]int, len(outcomes))
-	for i, o := range outcomes {
-		if o.ID == "" {
-			outErrs = append(outErrs, indexed{i, bad("outcomes", i, "", "id", cs.ErrMissing)})
-			continue
-		}
-		if first, dup := byID[o.ID]; dup {
-			outErrs = append(outErrs, indexed{i, bad("outcomes", i, o.ID, "id", fmt.Errorf("%w: also outcomes[%d]", cs.ErrDuplicate, first))})
-			continue
-		}
-		byID[o.ID] = i
-	}
-	type idDate struct {
-		id   string
-		date cs.Date
-	}
-	onDate := make(map[idDate]int, len(obs))
-	best := make(map[string]int, len(byID))
-	late := map[string]bool{} // customers with observations only inside the lead window
-	for i := range obs {
-		id := obs[i].Customer.ID
-		oi, has := byID[id]
-		var until cs.Date
-		if has {
-			until = outcomes[oi].Date
-		}
-		switch {
-		case id == "":
-			errs = append(errs, bad("observations", i, "", "id", cs.ErrMissing))
-			continue
-		case !has:
-			errs = append(errs, bad("observations", i, id, "id", fmt.Errorf("no outcome: %w", cs.ErrMissing)))
-			continue
-		case !until.IsZero() && until.Before(obs[i].AsOf):
-			errs = append(errs, bad("observations", i, id, "as_of", fmt.Errorf("%s after the outcome's %s: %w", obs[i].AsOf, until, cs.ErrDateOrder)))
-			continue
-		}
-		if first, dup := onDate[idDate{id, obs[i].AsOf}]; dup {
-			errs = append(errs, bad("observations", i, id, "as_of", fmt.Errorf("%s: %w: also observations[%d]", obs[i].AsOf, cs.ErrDuplicate, first)))
-			continue
-		}
-		onDate[idDate{id, obs[i].AsOf}] = i
-		if lead > 0 && !until.IsZero() && obs[i].AsOf.After(until.AddDays(-lead)) {
-			res.Excluded++
-			if _, seen := best[id]; !seen {
-				late[id] = true
-			}
-			continue
-		}
-		delete(late, id)
-		if b, seen := best[id]; !seen || obs[b].AsOf.Before(obs[i].AsOf) {
-			best[id] = i
-		}
-	}
-	res.TooLate = len(late)
-	for id, i := range byID {
-		if _, seen := best[id]; !seen && !late[id] {
-			outErrs = append(outErrs, indexed{i, bad("outcomes", i, id, "id", ErrUnknownID)})
-		}
-	}
-	slices.SortFunc(outErrs, func(a, b indexed) int { return a.i - b.i })
-	for _, e := range outErrs {
-		errs = append(errs, e.err)
-	}
-	ids := make([]string, 0, len(best))
-	for id := range best {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	for _, id := range ids {
-		pick = append(pick, best[id])
-		churned = append(churned, outcomes[byID[id]].Churned)
-	}
-	return pick, churned, errs
 }

@@ -313,3 +313,39 @@ func TestFitLead(t *testing.T) {
 		t.Error("negative lead accepted")
 	}
 }
+
+// A measure whose curve runs the wrong way learns weight 0 and is flagged: on
+// its own, churners score higher on it.
+func TestFitFlagsReversedMeasure(t *testing.T) {
+	obs, outs := simulate(5000, -2, []float64{3, 0}, 17)
+	for i := range obs {
+		// x1 tracks churn the wrong way round: churners have it high.
+		x := 0.3
+		if outs[i].Churned {
+			x = 0.7
+		}
+		obs[i].Customer.Signals["x1"] = x + 0.2*obs[i].Customer.Signals["x0"]
+	}
+	res, err := Fit(linearConfig(2), obs, outs, FitOptions{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range res.Weights {
+		if w.UnivariateAUC == nil {
+			t.Fatalf("%s: no univariate AUC", w.Measure)
+		}
+		switch w.Measure {
+		case "m0":
+			if w.Reversed || *w.UnivariateAUC < 0.5 {
+				t.Errorf("m0 %+v flagged", w)
+			}
+		case "m1":
+			if !w.Reversed || w.After != 0 || *w.UnivariateAUC >= 0.5 {
+				t.Errorf("m1 %+v (AUC %v) not flagged reversed", w, *w.UnivariateAUC)
+			}
+		}
+	}
+	if !res.Converged || res.Reason != "gradient" || !(res.CVInterval.Low <= res.CVAUC && res.CVAUC <= res.CVInterval.High) {
+		t.Errorf("converged %v (%s), CV %v in %+v", res.Converged, res.Reason, res.CVAUC, res.CVInterval)
+	}
+}

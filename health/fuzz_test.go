@@ -20,6 +20,11 @@ func FuzzParseConfig(f *testing.F) {
 	f.Add([]byte(`{"profiles":[{"name":"p","groups":[{"name":"g","weight":"1"}]}]} trailing`))
 	f.Add([]byte(`[1,2,3]`))
 	f.Add([]byte(`{"profiles":[{"name":"p","grades":{"bands":[{"label":"x","max":1e999}]}}]}`))
+	f.Add([]byte(`{"profiles":[{"name":"p","groups":[{"name":"g","weight":1,"measures":[{"name":"m","signal":"x","weight":1,"ramp":{"bad":0,"good":1}}]}],` +
+		`"calibration":{"method":"isotonic","horizon_days":180,"steps":[{"from":0,"to":40,"p":0.3,"low":0.2,"high":0.4,"rows":10,"churners":3},` +
+		`{"from":41,"to":100,"p":0.05,"low":0.02,"high":0.1,"rows":90,"churners":4}],"rows":100,"churners":7}}]}`))
+	f.Add([]byte(`{"profiles":[{"name":"p","groups":[{"name":"g","weight":1,"measures":[{"name":"m","signal":"x","weight":1,"ramp":{"bad":0,"good":1}}]}],` +
+		`"calibration":{"method":"platt","horizon_days":90,"platt":{"intercept":1.4,"slope":-0.05,"var_intercept":0.2,"covariance":-0.003,"var_slope":0.00004},"rows":10,"churners":2}}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		cfg, err := ParseConfig(data)
 		if err != nil {

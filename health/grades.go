@@ -21,7 +21,7 @@ type GradeBand struct {
 }
 
 // DefaultGrades returns the default scheme: red 0–50, yellow >50–75, green
-// >75–100 (Gainsight's default bands, DOMAIN.md §4).
+// >75–100 (Gainsight's default bands, from its health score documentation).
 func DefaultGrades() GradeScheme {
 	return GradeScheme{Name: "rag", Bands: []GradeBand{
 		{Label: "red", Max: 50}, {Label: "yellow", Max: 75}, {Label: "green", Max: 100},

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/successkit/cs"
+	"github.com/successkit/cs/internal/errs"
 )
 
 // Override is a manual score set by a person, on the overall score (Measure
@@ -32,25 +33,29 @@ func (o *Override) Active(asOf cs.Date) bool {
 	return !asOf.Before(o.SetAt) && asOf.Before(o.Expires)
 }
 
-// check validates the override against a profile; errors wrap ErrInvalidOverride.
-func (o *Override) check(p *profile) error {
+// check validates the override against a profile: nil, or the problem located
+// at the override's field, its cause wrapping ErrInvalidOverride.
+func (o *Override) check(p *profile) *cs.FieldError {
+	bad := func(field, value string, cause error) *cs.FieldError {
+		return &cs.FieldError{Field: field, Value: errs.Clip(value), Err: fmt.Errorf("%w: %w", cause, ErrInvalidOverride)}
+	}
 	switch {
 	case !(o.Points >= 0 && o.Points <= 100):
-		return fmt.Errorf("points %s outside [0,100]: %w", ftoa(o.Points), ErrInvalidOverride)
+		return bad("points", ftoa(o.Points), fmt.Errorf("outside [0,100]: %w", cs.ErrRange))
 	case o.Reason == "":
-		return fmt.Errorf("reason: %w: %w", cs.ErrMissing, ErrInvalidOverride)
+		return bad("reason", "", cs.ErrMissing)
 	case o.Author == "":
-		return fmt.Errorf("author: %w: %w", cs.ErrMissing, ErrInvalidOverride)
+		return bad("author", "", cs.ErrMissing)
 	case !o.SetAt.Valid():
-		return fmt.Errorf("set_at %q: %w: %w", o.SetAt.String(), cs.ErrInvalidDate, ErrInvalidOverride)
+		return bad("set_at", o.SetAt.String(), cs.ErrInvalidDate)
 	case !o.Expires.Valid():
-		return fmt.Errorf("expires %q: %w: %w", o.Expires.String(), cs.ErrInvalidDate, ErrInvalidOverride)
+		return bad("expires", o.Expires.String(), cs.ErrInvalidDate)
 	case !o.Expires.After(o.SetAt):
-		return fmt.Errorf("expires %s not after set_at %s: %w: %w", o.Expires, o.SetAt, cs.ErrDateOrder, ErrInvalidOverride)
+		return bad("expires", o.Expires.String(), fmt.Errorf("not after set_at %s: %w", o.SetAt, cs.ErrDateOrder))
 	}
 	if o.Measure != "" {
 		if _, ok := p.index[o.Measure]; !ok {
-			return fmt.Errorf("measure %q not in profile %q: %w", o.Measure, p.name, ErrInvalidOverride)
+			return bad("measure", o.Measure, fmt.Errorf("not in profile %q: %w", p.name, cs.ErrUnknownField))
 		}
 	}
 	return nil

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/successkit/cs"
+	"github.com/successkit/cs/internal/errs"
 )
 
 // Status says how a measure entered a result.
@@ -34,8 +35,31 @@ func (s Status) String() string {
 	return "status(" + strconv.Itoa(int(s)) + ")"
 }
 
-// MarshalText encodes the status word.
-func (s Status) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+// MarshalText encodes the status word; a value outside the defined statuses is
+// an error (its word could not be read back).
+func (s Status) MarshalText() ([]byte, error) {
+	if int(s) >= len(statusNames) {
+		return nil, fmt.Errorf("health: %s: %w", s, cs.ErrRange)
+	}
+	return []byte(statusNames[s]), nil
+}
+
+// UnmarshalText decodes a status word; any other text is an error wrapping
+// cs.ErrSyntax.
+func (s *Status) UnmarshalText(b []byte) error {
+	for i, n := range statusNames {
+		if string(b) == n {
+			*s = Status(i)
+			return nil
+		}
+	}
+	return badWord("status", b, "present, missing, imputed or overridden")
+}
+
+// badWord is the error of a word that is not one of an enumeration's.
+func badWord(field string, b []byte, want string) error {
+	return wrap(&cs.FieldError{Field: field, Value: errs.ClipBytes(b), Err: fmt.Errorf("%w: want %s", cs.ErrSyntax, want)})
+}
 
 // UnknownCause says why a result is Unknown.
 type UnknownCause uint8
@@ -67,8 +91,26 @@ func (u UnknownCause) String() string {
 	return "cause(" + strconv.Itoa(int(u)) + ")"
 }
 
-// MarshalText encodes the cause's word.
-func (u UnknownCause) MarshalText() ([]byte, error) { return []byte(u.String()), nil }
+// MarshalText encodes the cause's word; a value outside the defined causes is
+// an error.
+func (u UnknownCause) MarshalText() ([]byte, error) {
+	if u > CauseInvalid {
+		return nil, fmt.Errorf("health: %s: %w", u, cs.ErrRange)
+	}
+	return []byte(u.String()), nil
+}
+
+// UnmarshalText decodes a cause's word ("" is KnownScore); any other text is an
+// error wrapping cs.ErrSyntax.
+func (u *UnknownCause) UnmarshalText(b []byte) error {
+	for c := KnownScore; c <= CauseInvalid; c++ {
+		if string(b) == c.String() {
+			*u = c
+			return nil
+		}
+	}
+	return badWord("cause", b, `"", required, coverage or invalid`)
+}
 
 // MeasureResult explains one measure of a result.
 type MeasureResult struct {
@@ -154,6 +196,10 @@ type Result struct {
 	// most (largest Effective × (100 − Points)), -1 if none counted. Ties go to
 	// the first in canonical order.
 	Weakest int `json:"weakest"`
+	// Churn is the probability of churn the profile's Calibration gives Score,
+	// with its interval ("P(churn in 180 days) = 0.31 (0.26–0.36)"); the zero
+	// value when the profile has no calibration or the result is Unknown.
+	Churn ChurnProbability `json:"churn,omitzero"`
 
 	Groups   []GroupResult   `json:"groups"`   // by group name
 	Measures []MeasureResult `json:"measures"` // by group name, then measure name
@@ -202,16 +248,32 @@ func (s *Scorer) Score(c *cs.Customer, asOf cs.Date, overrides ...Override) (Res
 // loop that keeps one Result scores without allocating. r is overwritten
 // entirely; on error its content is unspecified.
 func (s *Scorer) ScoreInto(r *Result, c *cs.Customer, asOf cs.Date, overrides ...Override) error {
+	p, overall, err := s.prepare(r, c, asOf, overrides)
+	if err != nil {
+		return err
+	}
+	unknown, overallDen, err := r.rollup(p, c, asOf, overrides)
+	if err != nil {
+		return err
+	}
+	r.finish(p, unknown, overallDen, overrides, overall)
+	return nil
+}
+
+// prepare finds the customer's profile, checks the overrides, picks the active
+// overall one (-1 if none) and resets r for the profile, keeping its slices.
+func (s *Scorer) prepare(r *Result, c *cs.Customer, asOf cs.Date, overrides []Override) (*profile, int, error) {
 	pi := s.match(c)
 	if pi < 0 {
-		return fmt.Errorf("health: customer %q (segment %q): %w", c.ID, c.Segment, ErrNoProfile)
+		return nil, -1, wrap(&cs.FieldError{Record: errs.Clip(c.ID), Field: "segment", Value: errs.Clip(c.Segment), Err: ErrNoProfile})
 	}
 	p := &s.profiles[pi]
 	overall := -1
 	for i := range overrides {
 		o := &overrides[i]
-		if err := o.check(p); err != nil {
-			return fmt.Errorf("health: customer %q: overrides[%d]: %w", c.ID, i, err)
+		if fe := o.check(p); fe != nil {
+			fe.Record, fe.Field = errs.Clip(c.ID), "overrides["+strconv.Itoa(i)+"]."+fe.Field
+			return nil, -1, wrap(fe)
 		}
 		if o.Measure == "" && o.Active(asOf) && (overall < 0 || !o.SetAt.Before(overrides[overall].SetAt)) {
 			overall = i
@@ -229,6 +291,14 @@ func (s *Scorer) ScoreInto(r *Result, c *cs.Customer, asOf cs.Date, overrides ..
 		Weakest: -1, GradeIndex: -1, prof: p,
 	}
 	r.Groups, r.Measures = groups, measures
+	return p, overall, nil
+}
+
+// rollup scores every measure, applies the missing-value policies and measure
+// overrides, and rolls the points up into group scores and the computed score
+// (Gainsight's two-level weighted mean). It returns why the result is Unknown
+// (KnownScore if it is not) and the sum of the weights of the groups present.
+func (r *Result) rollup(p *profile, c *cs.Customer, asOf cs.Date, overrides []Override) (UnknownCause, float64, error) {
 	unknown := KnownScore
 	overallNum, overallDen, coverage := 0.0, 0.0, 0.0
 	for gi := range p.groups {
@@ -243,7 +313,7 @@ func (s *Scorer) ScoreInto(r *Result, c *cs.Customer, asOf cs.Date, overrides ..
 			}
 			pts, ok, err := m.score(c, mr)
 			if err != nil {
-				return err
+				return unknown, 0, err
 			}
 			if oi := measureOverride(overrides, m.name, asOf); oi >= 0 {
 				pts, ok = overrides[oi].Points, true
@@ -284,7 +354,15 @@ func (s *Scorer) ScoreInto(r *Result, c *cs.Customer, asOf cs.Date, overrides ..
 	}
 	if overallDen > 0 {
 		r.Computed = clamp100(overallNum / overallDen)
-		s.explain(r, p, overallDen)
+	}
+	return unknown, overallDen, nil
+}
+
+// finish explains the computed score, applies the vetoes and the overall
+// override, and grades the final score with its churn probability.
+func (r *Result) finish(p *profile, unknown UnknownCause, overallDen float64, overrides []Override, overall int) {
+	if overallDen > 0 {
+		r.explain(p, overallDen)
 	}
 	score := r.Computed
 	if unknown != KnownScore {
@@ -300,16 +378,18 @@ func (s *Scorer) ScoreInto(r *Result, c *cs.Customer, asOf cs.Date, overrides ..
 	}
 	if unknown != KnownScore {
 		r.Unknown, r.Cause = true, unknown
-		return nil
+		return
 	}
 	r.Score = score
 	r.GradeIndex = p.grades.grade(score)
 	r.Grade = p.grades.labels[r.GradeIndex]
-	return nil
+	if p.calibration != nil {
+		r.Churn = p.calibration.Probability(score)
+	}
 }
 
 // explain fills the effective weights, contributions and the weakest measure.
-func (s *Scorer) explain(r *Result, p *profile, overallDen float64) {
+func (r *Result) explain(p *profile, overallDen float64) {
 	worst := -1.0
 	for gi := range p.groups {
 		g := &p.groups[gi]
@@ -382,8 +462,8 @@ func (m *measure) score(c *cs.Customer, mr *MeasureResult) (float64, bool, error
 			return 0, false, nil
 		}
 		if !(p >= 0 && p <= 100) {
-			return 0, false, fmt.Errorf("health: customer %q: measure %q: func returned %s points, outside [0,100]: %w",
-				c.ID, m.name, ftoa(p), cs.ErrRange)
+			return 0, false, wrap(&cs.FieldError{Record: errs.Clip(c.ID), Field: m.name, Value: ftoa(p),
+				Err: fmt.Errorf("func returned points outside [0,100]: %w", cs.ErrRange)})
 		}
 		mr.HasRaw, mr.Raw = true, p
 		return p, true, nil
@@ -393,7 +473,7 @@ func (m *measure) score(c *cs.Customer, mr *MeasureResult) (float64, bool, error
 		return 0, false, nil
 	}
 	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return 0, false, fmt.Errorf("health: customer %q: signal.%s: %s: %w", c.ID, m.signal, ftoa(v), cs.ErrNotFinite)
+		return 0, false, wrap(&cs.FieldError{Record: errs.Clip(c.ID), Field: "signals." + m.signal, Value: ftoa(v), Err: cs.ErrNotFinite})
 	}
 	mr.HasRaw, mr.Raw = true, v
 	return m.points(v)

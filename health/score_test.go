@@ -16,7 +16,7 @@ func ramp(name, signal string, w, bad, good float64) Measure {
 	return Measure{Name: name, Signal: signal, Weight: w, Ramp: &Ramp{Bad: bad, Good: good}}
 }
 
-// twoGroups is the Gainsight two-level rollup of DOMAIN.md §4: group score =
+// twoGroups is the Gainsight two-level rollup (Gainsight's health score documentation): group score =
 // Σ(weight × score)/Σweight; overall = Σ(group% × group score)/100.
 func twoGroups() Config {
 	return Config{Version: "t1", Profiles: []Profile{{
@@ -67,7 +67,7 @@ func TestScoreRollup(t *testing.T) {
 		cov     float64
 	}{
 		// Every measure present: Adoption = (3×50 + 1×100)/4 = 62.5, Sentiment =
-		// 90, overall = 0.6×62.5 + 0.4×90 = 73.5 (Gainsight rollup, DOMAIN.md §4).
+		// 90, overall = 0.6×62.5 + 0.4×90 = 73.5 (Gainsight's rollup).
 		{"all present", twoGroups(), cs.Signals{"usage": 0.5, "logins_30d": 20, "nps": 9}, 73.5, "yellow", KnownScore, 1},
 		// Missing logins: its weight goes to usage within Adoption (Catalyst):
 		// Adoption = 50, overall = 0.6×50 + 0.4×90 = 66.
@@ -117,7 +117,7 @@ func TestScoreNaN(t *testing.T) {
 	if !errors.Is(err, cs.ErrNotFinite) {
 		t.Fatalf("Score(NaN) error = %v, want ErrNotFinite", err)
 	}
-	if want := `health: customer "c1": signal.usage: NaN: not finite`; err.Error() != want {
+	if want := `health: customer "c1": signals.usage: "NaN": not finite`; err.Error() != want {
 		t.Errorf("error = %q, want %q", err, want)
 	}
 }

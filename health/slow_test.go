@@ -9,7 +9,7 @@ import (
 )
 
 // slowScore is the obviously correct reference for Scorer.Score without
-// overrides: it reads the Config directly, one step of DOMAIN.md §4 after the
+// overrides: it reads the Config directly, one step of Gainsight's documented rollup after the
 // other, in the canonical order (groups by name, measures by name). It must
 // agree with the compiled scorer and with the columnar path bit for bit.
 // Products are rounded explicitly (float64(x*y)) so no fused multiply-add can

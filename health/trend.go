@@ -2,6 +2,7 @@ package health
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/successkit/cs"
 )
@@ -39,8 +40,30 @@ func (d Direction) String() string {
 	return "flat"
 }
 
-// MarshalText encodes the direction's word.
-func (d Direction) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+// MarshalText encodes the direction's word; a value other than Up, Down and Flat
+// is an error (its word would read back as another value).
+func (d Direction) MarshalText() ([]byte, error) {
+	if d < Down || d > Up {
+		return nil, fmt.Errorf("health: direction %d: %w", int8(d), cs.ErrRange)
+	}
+	return []byte(d.String()), nil
+}
+
+// UnmarshalText decodes a direction's word; any other text is an error wrapping
+// cs.ErrSyntax.
+func (d *Direction) UnmarshalText(b []byte) error {
+	switch string(b) {
+	case "up":
+		*d = Up
+	case "down":
+		*d = Down
+	case "flat":
+		*d = Flat
+	default:
+		return badWord("direction", b, "up, down or flat")
+	}
+	return nil
+}
 
 // TrendOptions tunes ComputeTrend. The zero value means tolerance 0 and a
 // window of 6 snapshots.
@@ -85,6 +108,9 @@ func ComputeTrend(history []Snapshot, opt TrendOptions) (Trend, error) {
 	if !(opt.Tolerance >= 0) || opt.Window < 0 {
 		return Trend{}, fmt.Errorf("health: trend: tolerance %s and window %d must not be negative: %w", ftoa(opt.Tolerance), opt.Window, cs.ErrNegative)
 	}
+	at := func(i int, field, value string, err error) error {
+		return wrap(&cs.FieldError{Field: "history[" + strconv.Itoa(i) + "]." + field, Value: value, Err: err})
+	}
 	k := opt.Window
 	if k == 0 {
 		k = 6
@@ -92,16 +118,16 @@ func ComputeTrend(history []Snapshot, opt TrendOptions) (Trend, error) {
 	var known []int // indices of known snapshots
 	for i, s := range history {
 		if !s.AsOf.Valid() {
-			return Trend{}, fmt.Errorf("health: trend: history[%d]: as_of %q: %w", i, s.AsOf.String(), cs.ErrInvalidDate)
+			return Trend{}, at(i, "as_of", s.AsOf.String(), cs.ErrInvalidDate)
 		}
 		if i > 0 && !s.AsOf.After(history[i-1].AsOf) {
-			return Trend{}, fmt.Errorf("health: trend: history[%d]: %s not after %s: %w", i, s.AsOf, history[i-1].AsOf, cs.ErrDateOrder)
+			return Trend{}, at(i, "as_of", s.AsOf.String(), fmt.Errorf("not after %s: %w", history[i-1].AsOf, cs.ErrDateOrder))
 		}
 		if s.Unknown {
 			continue
 		}
 		if !(s.Score >= 0 && s.Score <= 100) {
-			return Trend{}, fmt.Errorf("health: trend: history[%d]: score %s outside [0,100]: %w", i, ftoa(s.Score), cs.ErrRange)
+			return Trend{}, at(i, "score", ftoa(s.Score), fmt.Errorf("outside [0,100]: %w", cs.ErrRange))
 		}
 		known = append(known, i)
 	}

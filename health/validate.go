@@ -1,7 +1,6 @@
 package health
 
 import (
-	"errors"
 	"fmt"
 	"maps"
 	"math"
@@ -9,27 +8,49 @@ import (
 	"strconv"
 
 	"github.com/successkit/cs"
+	"github.com/successkit/cs/internal/errs"
 )
 
 // maxVetoes bounds a profile's vetoes so a result can record the applied ones in
 // one uint64.
 const maxVetoes = 64
 
-// Validate checks the whole configuration and returns every problem found,
-// joined, each a *ConfigError naming its JSON path; nil if the configuration is
-// valid. Compile calls it.
+// Validate checks the whole configuration and returns nil if it is valid, or an
+// error wrapping ErrInvalidConfig that lists the problems found, each a
+// *cs.FieldError naming its JSON path, at most ten of them and then how many
+// more:
+//
+//	health: invalid configuration: profiles[0].groups[1].measures[0].bands[2]: upper bound 40 is below lower bound 50
+//
+// Compile calls it.
 func (c *Config) Validate() error {
-	v := &validator{}
+	var list errs.List
+	c.validate(&list)
+	if err := list.Err(); err != nil {
+		return fmt.Errorf("health: %w: %w", ErrInvalidConfig, err)
+	}
+	return nil
+}
+
+// validate adds the configuration's problems to list.
+func (c *Config) validate(list *errs.List) {
+	v := &validator{list: list}
 	v.config(c)
-	return errors.Join(v.errs...)
 }
 
 type validator struct {
-	errs []error
+	list *errs.List
 }
 
+// add reports one problem at path; once the list keeps no more, problems are
+// only counted, so a configuration with a million bad entries costs no more
+// memory than one with ten.
 func (v *validator) add(path, format string, args ...any) {
-	v.errs = append(v.errs, &ConfigError{Path: path, Msg: fmt.Sprintf(format, args...)})
+	if v.list.Full() {
+		v.list.Count()
+		return
+	}
+	v.list.Add(&cs.FieldError{Field: path, Err: fmt.Errorf(format, args...)})
 }
 
 func ftoa(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
@@ -173,6 +194,9 @@ func (v *validator) profile(path string, p *Profile) {
 	}
 	for i := range p.Vetoes {
 		v.veto(idx(path, "vetoes", i), p, &p.Vetoes[i], groups, measures)
+	}
+	if p.Calibration != nil {
+		v.calibration(join(path, "calibration"), p.Calibration)
 	}
 }
 

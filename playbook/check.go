@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 
 	cs "github.com/successkit/cs"
+	"github.com/successkit/cs/internal/errs"
 )
 
 // Outcome is what happened to one customer after an observation: a play's fire
@@ -114,17 +116,10 @@ func Assess(outcomes []Outcome) ([]Effect, error) {
 		n, ok int
 		sum   float64
 	}
-	control := map[stratum]*agg{}
-	for i, o := range outcomes {
-		for _, f := range []struct {
-			name string
-			v    float64
-		}{{"health_before", o.HealthBefore}, {"health_after", o.HealthAfter}} {
-			if !(f.v >= 0 && f.v <= 100) {
-				return nil, &Error{Path: fmt.Sprintf("outcomes[%d].%s", i, f.name), Err: cs.ErrRange, Msg: fmt.Sprintf("%v: want 0..100", f.v)}
-			}
-		}
+	if err := checkOutcomes(outcomes); err != nil {
+		return nil, err
 	}
+	control := map[stratum]*agg{}
 	// Sorting makes the float sums independent of the input order.
 	sorted := slices.Clone(outcomes)
 	slices.SortFunc(sorted, func(a, b Outcome) int {
@@ -186,6 +181,24 @@ func Assess(outcomes []Outcome) ([]Effect, error) {
 		i = j
 	}
 	return out, nil
+}
+
+// checkOutcomes reports every outcome whose health is outside 0..100 (NaN
+// included), by index: the first ten, then a count.
+func checkOutcomes(outcomes []Outcome) error {
+	var list errs.List
+	for i := range outcomes {
+		o := &outcomes[i]
+		for _, f := range [...]struct {
+			name string
+			v    float64
+		}{{"health_before", o.HealthBefore}, {"health_after", o.HealthAfter}} {
+			if !(f.v >= 0 && f.v <= 100) {
+				list.Add(rowErr("outcomes["+strconv.Itoa(i)+"]."+f.name, o.CustomerID, strconv.FormatFloat(f.v, 'g', -1, 64), why(cs.ErrRange, "want 0..100")))
+			}
+		}
+	}
+	return wrap(list.Err())
 }
 
 func recommend(e Effect) (Recommendation, string) {

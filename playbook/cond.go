@@ -3,52 +3,15 @@ package playbook
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
 
 	cs "github.com/successkit/cs"
+	"github.com/successkit/cs/internal/errs"
+	"github.com/successkit/cs/internal/jsonx"
 )
-
-// Errors a compile or decode can wrap, besides cs.ErrUnknownField.
-var (
-	// ErrSyntax: a condition or play that is not well formed (no operator, two
-	// operators in one node, a missing value).
-	ErrSyntax = errors.New("malformed")
-	// ErrTypeMismatch: a value of the wrong type for its field, such as a string
-	// compared with health.score.
-	ErrTypeMismatch = errors.New("type mismatch")
-	// ErrImpossible: a comparison that can never be true, such as health.score > 100,
-	// tier < "high" or tier == "medium".
-	ErrImpossible = errors.New("impossible comparison")
-)
-
-// Error locates a problem in a condition or a playbook by its JSON path, such as
-// plays[2].when.all[1].value. Unwrap returns the cause, one of the sentinel errors.
-type Error struct {
-	Path string
-	Err  error
-	Msg  string // detail; may be empty
-}
-
-// Error formats the path, the cause and the detail.
-func (e *Error) Error() string {
-	s := "playbook: " + e.Path + ": " + e.Err.Error()
-	if e.Msg != "" {
-		s += ": " + e.Msg
-	}
-	return s
-}
-
-// Unwrap returns the cause.
-func (e *Error) Unwrap() error { return e.Err }
-
-func errAt(path string, err error, format string, args ...any) *Error {
-	return &Error{Path: path, Err: err, Msg: fmt.Sprintf(format, args...)}
-}
 
 // Op is a comparison operator.
 type Op string
@@ -212,38 +175,46 @@ type Condition struct {
 	layout *layout
 }
 
-// Compile checks e and compiles it. Errors are *Error values with the JSON path
-// (rooted at "when") wrapping cs.ErrUnknownField, ErrSyntax, ErrTypeMismatch or
-// ErrImpossible.
+// Compile checks e and compiles it. The error lists every problem (the first
+// ten, then a count), each a *cs.FieldError with its JSON path rooted at "when"
+// wrapping cs.ErrUnknownField (an unknown field), cs.ErrWrongType (a string for
+// a number, a scalar for in), ErrImpossible (a comparison that is never true),
+// ErrUnknownValue (an unknown operator), cs.ErrMissing (no value, no operand)
+// or cs.ErrSyntax (a node with no kind or two, nesting deeper than 64).
 func Compile(e Expr) (*Condition, error) {
-	l := &layout{}
-	n, err := compile(&e, "when", l)
-	if err != nil {
-		return nil, err
+	var list errs.List
+	c := compileCondition(&e, "when", &list)
+	if list.Len() > 0 {
+		return nil, wrap(list.Err())
 	}
-	return &Condition{expr: e, root: n, layout: l}, nil
+	return c, nil
 }
 
-// ParseCondition decodes a JSON condition and compiles it.
+func compileCondition(e *Expr, path string, list *errs.List) *Condition {
+	cc := compiler{l: &layout{}, list: list}
+	n := cc.compile(e, path, 0)
+	if n == nil {
+		return nil
+	}
+	return &Condition{expr: *e, root: n, layout: cc.l}
+}
+
+// ParseCondition decodes a JSON condition strictly and compiles it. Decoding
+// refuses what every decoder of the module refuses (an unknown or repeated key
+// wraps cs.ErrUnknownField or cs.ErrDuplicateKey, a value of the wrong JSON kind
+// cs.ErrWrongType, malformed JSON, trailing data and nesting deeper than 64
+// cs.ErrSyntax; a leading byte-order mark is accepted); then the condition is
+// checked as Compile does. Every problem is a *cs.FieldError with its JSON path
+// rooted at "when"; the error lists the first ten and counts the others.
 func ParseCondition(data []byte) (*Condition, error) {
-	e, err := decodeExpr(data, "when")
-	if err != nil {
-		return nil, err
+	var (
+		e    Expr
+		list errs.List
+	)
+	if !jsonx.DecodeTo(&list, data, &e, locate("when")) || list.Len() > 0 {
+		return nil, wrap(list.Err())
 	}
 	return Compile(e)
-}
-
-func decodeExpr(data []byte, path string) (Expr, error) {
-	var e Expr
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&e); err != nil {
-		return Expr{}, errAt(path, ErrSyntax, "%v", err)
-	}
-	if dec.More() {
-		return Expr{}, errAt(path, ErrSyntax, "trailing data after the condition")
-	}
-	return e, nil
 }
 
 // Expr returns the condition's source.
@@ -258,81 +229,119 @@ func (c *Condition) Eval(s *Situation) bool {
 	return c.root.p(s)
 }
 
-func compile(e *Expr, path string, l *layout) (*node, error) {
+// maxDepth is the deepest nesting of condition nodes Compile accepts, as the
+// strict JSON decoder limits documents.
+const maxDepth = jsonx.MaxDepth
+
+// compiler compiles conditions into one layout, adding each problem to list.
+type compiler struct {
+	l    *layout
+	list *errs.List
+}
+
+func (c *compiler) fail(path, value string, err error) {
+	if c.list.Full() {
+		c.list.Count()
+		return
+	}
+	c.list.Add(fieldErr(path, value, err))
+}
+
+// compile compiles e, or adds its problems to the list and returns nil; it
+// goes on past a bad operand, so one call reports every problem.
+func (c *compiler) compile(e *Expr, path string, depth int) *node {
+	if depth > maxDepth {
+		c.fail(path, "", why(cs.ErrSyntax, "nested deeper than %d", maxDepth))
+		return nil
+	}
 	set := 0
-	for _, b := range []bool{e.All != nil, e.Any != nil, e.Not != nil, e.Entering != nil, e.Field != "" || e.Op != "" || e.Value != nil} {
+	for _, b := range [...]bool{e.All != nil, e.Any != nil, e.Not != nil, e.Entering != nil, e.Field != "" || e.Op != "" || e.Value != nil} {
 		if b {
 			set++
 		}
 	}
 	if set != 1 {
-		return nil, errAt(path, ErrSyntax, "want exactly one of all, any, not, entering or field, got %d", set)
+		c.fail(path, "", why(cs.ErrSyntax, "want exactly one of all, any, not, entering or field, got %d", set))
+		return nil
 	}
-	n := &node{e: e, slot: -1}
 	switch {
 	case e.All != nil || e.Any != nil:
-		list, name := e.All, "all"
-		if e.Any != nil {
-			list, name = e.Any, "any"
-		}
-		if len(list) == 0 {
-			return nil, errAt(path+"."+name, ErrSyntax, "empty list")
-		}
-		ps := make([]pred, len(list))
-		for i := range list {
-			k, err := compile(&list[i], fmt.Sprintf("%s.%s[%d]", path, name, i), l)
-			if err != nil {
-				return nil, err
-			}
-			n.kids = append(n.kids, k)
-			ps[i] = k.p
-		}
-		if e.All != nil {
-			n.p = allOf(ps)
-		} else {
-			n.p = anyOf(ps)
-		}
+		return c.compileList(e, path, depth)
 	case e.Not != nil:
-		k, err := compile(e.Not, path+".not", l)
-		if err != nil {
-			return nil, err
+		k := c.compile(e.Not, path+".not", depth+1)
+		if k == nil {
+			return nil
 		}
-		n.kids = []*node{k}
 		in := k.p
-		n.p = func(s *Situation) bool { return !in(s) }
+		return &node{e: e, slot: -1, kids: []*node{k}, p: func(s *Situation) bool { return !in(s) }}
 	case e.Entering != nil:
-		k, err := compile(e.Entering, path+".entering", l)
-		if err != nil {
-			return nil, err
+		k := c.compile(e.Entering, path+".entering", depth+1)
+		if k == nil {
+			return nil
 		}
-		n.kids = []*node{k}
-		in := k.p
-		n.p = func(s *Situation) bool {
-			if !in(s) {
-				return false
-			}
-			p := s.Previous
-			if p == nil {
-				return true
-			}
-			if p.layout != l {
-				p.fill(l)
-			}
-			return !in(p)
-		}
-	default:
-		p, slot, err := compileLeaf(e, path, l)
-		if err != nil {
-			return nil, err
-		}
-		n.p, n.slot = p, slot
-		if info, _ := lookupField(e.Field); info.kind == kStr {
-			n.str = strGetter(e.Field)
-		} else if info.kind == kBool {
-			n.flag = boolGetter(e.Field)
-		}
+		return &node{e: e, slot: -1, kids: []*node{k}, p: entering(k.p, c.l)}
 	}
-	return n, nil
+	p, slot, ok := c.compileLeaf(e, path)
+	if !ok {
+		return nil
+	}
+	n := &node{e: e, slot: slot, p: p}
+	if info, _ := lookupField(e.Field); info.kind == kStr {
+		n.str = strGetter(e.Field)
+	} else if info.kind == kBool {
+		n.flag = boolGetter(e.Field)
+	}
+	return n
+}
+
+// compileList compiles an all or an any node.
+func (c *compiler) compileList(e *Expr, path string, depth int) *node {
+	list, name := e.All, "all"
+	if e.Any != nil {
+		list, name = e.Any, "any"
+	}
+	if len(list) == 0 {
+		c.fail(path+"."+name, "", why(cs.ErrMissing, "an empty list"))
+		return nil
+	}
+	n := &node{e: e, slot: -1, kids: make([]*node, len(list))}
+	ps := make([]pred, len(list))
+	ok := true
+	for i := range list {
+		k := c.compile(&list[i], path+"."+name+"["+strconv.Itoa(i)+"]", depth+1)
+		if k == nil {
+			ok = false
+			continue
+		}
+		n.kids[i], ps[i] = k, k.p
+	}
+	if !ok {
+		return nil
+	}
+	if e.All != nil {
+		n.p = allOf(ps)
+	} else {
+		n.p = anyOf(ps)
+	}
+	return n
+}
+
+// entering is true when in is true now and was false at the previous
+// evaluation (or there was none).
+func entering(in pred, l *layout) pred {
+	return func(s *Situation) bool {
+		if !in(s) {
+			return false
+		}
+		p := s.Previous
+		if p == nil {
+			return true
+		}
+		if p.layout != l {
+			p.fill(l)
+		}
+		return !in(p)
+	}
 }
 
 func allOf(ps []pred) pred {
@@ -377,15 +386,6 @@ func anyOf(ps []pred) pred {
 	}
 }
 
-// decodeValue returns the value as float64, string, bool or a list of one of them.
-func decodeValue(raw json.RawMessage) (any, error) {
-	var v any
-	if err := json.Unmarshal(raw, &v); err != nil {
-		return nil, err
-	}
-	return v, nil
-}
-
 func typeName(v any) string {
 	switch v.(type) {
 	case float64:
@@ -404,73 +404,97 @@ func typeName(v any) string {
 
 var kindNames = map[kind]string{kNum: "number", kStr: "string", kBool: "boolean"}
 
-func compileLeaf(e *Expr, path string, l *layout) (pred, int, error) {
+// compileLeaf compiles a comparison: its predicate and, for a numeric field,
+// its slot.
+func (c *compiler) compileLeaf(e *Expr, path string) (pred, int, bool) {
 	info, ok := lookupField(e.Field)
 	if !ok {
-		return nil, -1, errAt(path+".field", cs.ErrUnknownField, "%q", e.Field)
+		c.fail(path+".field", e.Field, cs.ErrUnknownField)
+		return nil, -1, false
 	}
 	switch e.Op {
 	case Exists:
 		if e.Value != nil {
-			return nil, -1, errAt(path+".value", ErrSyntax, "exists takes no value")
+			c.fail(path+".value", string(e.Value), why(cs.ErrSyntax, "exists takes no value"))
+			return nil, -1, false
 		}
 	case Eq, Ne, Lt, Le, Gt, Ge, In, NotIn:
 		if e.Value == nil {
-			return nil, -1, errAt(path+".value", ErrSyntax, "missing")
+			c.fail(path+".value", "", cs.ErrMissing)
+			return nil, -1, false
 		}
 	default:
-		return nil, -1, errAt(path+".op", ErrSyntax, "unknown operator %q", e.Op)
+		c.fail(path+".op", string(e.Op), why(ErrUnknownValue, "want ==, !=, <, <=, >, >=, in, not_in or exists"))
+		return nil, -1, false
 	}
-	var vals []any
-	if e.Op != Exists {
-		v, err := decodeValue(e.Value)
-		if err != nil {
-			return nil, -1, errAt(path+".value", ErrSyntax, "%v", err)
-		}
-		if e.Op == In || e.Op == NotIn {
-			list, ok := v.([]any)
-			if !ok {
-				return nil, -1, errAt(path+".value", ErrTypeMismatch, "%s wants a list, got %s", e.Op, typeName(v))
-			}
-			if len(list) == 0 {
-				return nil, -1, errAt(path+".value", ErrImpossible, "empty list")
-			}
-			vals = list
-		} else {
-			vals = []any{v}
-		}
-		for i, v := range vals {
-			vp := path + ".value"
-			if e.Op == In || e.Op == NotIn {
-				vp = fmt.Sprintf("%s.value[%d]", path, i)
-			}
-			if t := typeName(v); t != kindNames[info.kind] {
-				return nil, -1, errAt(vp, ErrTypeMismatch, "%s is a %s, got %s", e.Field, kindNames[info.kind], t)
-			}
-			if s, ok := v.(string); ok && (s == "" || info.domain != nil && !slices.Contains(info.domain, s)) {
-				return nil, -1, errAt(vp, ErrImpossible, "%s is never %q (want one of %s)", e.Field, s, strings.Join(info.domain, ", "))
-			}
-		}
+	vals, ok := c.values(e, path, info)
+	if !ok {
+		return nil, -1, false
 	}
 	switch e.Op {
 	case Lt, Le, Gt, Ge:
 		if info.kind != kNum {
-			return nil, -1, errAt(path+".op", ErrImpossible, "%s is a %s: no order", e.Field, kindNames[info.kind])
+			c.fail(path+".op", string(e.Op), why(ErrImpossible, "%s is a %s: no order", e.Field, kindNames[info.kind]))
+			return nil, -1, false
 		}
 	}
 	switch info.kind {
 	case kNum:
-		slot := l.slot(e.Field)
-		p, err := numPred(e.Op, slot, vals, info, path)
-		return p, slot, err
+		slot := c.l.slot(e.Field)
+		p, err := numPred(e.Op, slot, vals, info)
+		if err != nil {
+			c.fail(path, "", err)
+			return nil, -1, false
+		}
+		return p, slot, true
 	case kStr:
-		return strPred(e.Op, strGetter(e.Field), vals), -1, nil
+		return strPred(e.Op, strGetter(e.Field), vals), -1, true
 	default:
-		return boolPred(e.Op, boolGetter(e.Field), vals), -1, nil
+		return boolPred(e.Op, boolGetter(e.Field), vals), -1, true
 	}
 }
 
-func numPred(op Op, i int, vals []any, info fieldInfo, path string) (pred, error) {
+// values decodes a comparison's value into the list of values it compares
+// with (one, or the list of in and not_in), checked against the field.
+func (c *compiler) values(e *Expr, path string, info fieldInfo) ([]any, bool) {
+	if e.Op == Exists {
+		return nil, true
+	}
+	var v any
+	if !jsonx.DecodeTo(c.list, e.Value, &v, locate(path+".value")) {
+		return nil, false
+	}
+	vals := []any{v}
+	if e.Op == In || e.Op == NotIn {
+		list, ok := v.([]any)
+		if !ok {
+			c.fail(path+".value", string(e.Value), why(cs.ErrWrongType, "%s wants a list, got %s", e.Op, typeName(v)))
+			return nil, false
+		}
+		if len(list) == 0 {
+			c.fail(path+".value", "", why(ErrImpossible, "an empty list"))
+			return nil, false
+		}
+		vals = list
+	}
+	ok := true
+	for i, v := range vals {
+		vp := path + ".value"
+		if e.Op == In || e.Op == NotIn {
+			vp += "[" + strconv.Itoa(i) + "]"
+		}
+		if t := typeName(v); t != kindNames[info.kind] {
+			c.fail(vp, "", why(cs.ErrWrongType, "%s is a %s, got %s", e.Field, kindNames[info.kind], t))
+			ok = false
+		} else if s, isStr := v.(string); isStr && (s == "" || info.domain != nil && !slices.Contains(info.domain, s)) {
+			c.fail(vp, s, why(ErrImpossible, "%s is never that (want one of %s)", e.Field, strings.Join(info.domain, ", ")))
+			ok = false
+		}
+	}
+	return vals, ok
+}
+
+func numPred(op Op, i int, vals []any, info fieldInfo) (pred, error) {
 	if op == Exists {
 		return func(s *Situation) bool { v := s.nums[i]; return v == v }, nil
 	}
@@ -494,7 +518,7 @@ func numPred(op Op, i int, vals []any, info fieldInfo, path string) (pred, error
 		never = k < lo || k > hi
 	}
 	if never {
-		return nil, errAt(path, ErrImpossible, "%s %v is never true (bounds %v..%v)", op, k, lo, hi)
+		return nil, why(ErrImpossible, "%s %v is never true (bounds %v..%v)", op, k, lo, hi)
 	}
 	switch op {
 	case Eq:

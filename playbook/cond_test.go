@@ -2,6 +2,8 @@ package playbook
 
 import (
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 
 	cs "github.com/successkit/cs"
@@ -15,9 +17,9 @@ func TestCompileErrors(t *testing.T) {
 		// An unknown field is named with its JSON path.
 		{"unknown field", `{"all":[{"field":"health.scor","op":"<","value":50}]}`, "when.all[0].field", cs.ErrUnknownField},
 		// A string where a number is needed.
-		{"type mismatch", `{"field":"health.score","op":"<","value":"50"}`, "when.value", ErrTypeMismatch},
+		{"type mismatch", `{"field":"health.score","op":"<","value":"50"}`, "when.value", cs.ErrWrongType},
 		// A number for a text field.
-		{"number for tier", `{"any":[{"field":"tier","op":"==","value":1}]}`, "when.any[0].value", ErrTypeMismatch},
+		{"number for tier", `{"any":[{"field":"tier","op":"==","value":1}]}`, "when.any[0].value", cs.ErrWrongType},
 		// The score is 0..100: above 100 it is never reached.
 		{"out of bounds", `{"field":"health.score","op":">","value":100}`, "when", ErrImpossible},
 		// Text has no order.
@@ -29,28 +31,27 @@ func TestCompileErrors(t *testing.T) {
 		// An empty membership list is never true.
 		{"empty in", `{"field":"signal.usage","op":"in","value":[]}`, "when.value", ErrImpossible},
 		// in wants a list.
-		{"in scalar", `{"field":"signal.usage","op":"in","value":1}`, "when.value", ErrTypeMismatch},
+		{"in scalar", `{"field":"signal.usage","op":"in","value":1}`, "when.value", cs.ErrWrongType},
 		// Two operators in one node.
-		{"two kinds", `{"field":"tier","op":"==","value":"high","not":{"field":"community","op":"exists"}}`, "when", ErrSyntax},
+		{"two kinds", `{"field":"tier","op":"==","value":"high","not":{"field":"community","op":"exists"}}`, "when", cs.ErrSyntax},
 		// No operator at all.
-		{"empty", `{}`, "when", ErrSyntax},
+		{"empty", `{}`, "when", cs.ErrSyntax},
 		// An empty all.
-		{"empty all", `{"all":[]}`, "when.all", ErrSyntax},
+		{"empty all", `{"all":[]}`, "when.all", cs.ErrMissing},
 		// An unknown operator.
-		{"bad op", `{"field":"mrr","op":"=~","value":1}`, "when.op", ErrSyntax},
+		{"bad op", `{"field":"mrr","op":"=~","value":1}`, "when.op", ErrUnknownValue},
 		// A comparison needs a value.
-		{"no value", `{"field":"mrr","op":"<"}`, "when.value", ErrSyntax},
+		{"no value", `{"field":"mrr","op":"<"}`, "when.value", cs.ErrMissing},
 		// exists takes none.
-		{"exists value", `{"field":"mrr","op":"exists","value":1}`, "when.value", ErrSyntax},
+		{"exists value", `{"field":"mrr","op":"exists","value":1}`, "when.value", cs.ErrSyntax},
 		// A key the format does not have.
-		{"unknown key", `{"field":"mrr","op":"exists","note":1}`, "when", ErrSyntax},
+		{"unknown key", `{"field":"mrr","op":"exists","note":1}`, "when.note", cs.ErrUnknownField},
 		// Deep paths are kept.
 		{"deep", `{"not":{"entering":{"all":[{"field":"tier","op":"exists"},{"field":"x","op":"exists"}]}}}`, "when.not.entering.all[1].field", cs.ErrUnknownField},
 	}
 	for _, tt := range tests {
 		_, err := ParseCondition([]byte(tt.json))
-		var pe *Error
-		if !errors.As(err, &pe) || !errors.Is(err, tt.err) || pe.Path != tt.path {
+		if !errors.Is(err, tt.err) || fieldOf(err) != tt.path || !strings.HasPrefix(fmt.Sprint(err), "playbook: "+tt.path+":") {
 			t.Errorf("%s: ParseCondition(%s) = %v, want path %s and %v", tt.name, tt.json, err, tt.path, tt.err)
 		}
 	}
@@ -145,9 +146,9 @@ func FuzzParseCondition(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := ParseCondition(data)
 		if err != nil {
-			var pe *Error
-			if !errors.As(err, &pe) {
-				t.Fatalf("error %v is not an *Error", err)
+			var fe *cs.FieldError
+			if !errors.As(err, &fe) || !strings.HasPrefix(err.Error(), "playbook: ") || len(err.Error()) > 4096 {
+				t.Fatalf("error %v is not a short *cs.FieldError with the package prefix", err)
 			}
 			return
 		}
@@ -165,6 +166,10 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		pb, err := Parse(data)
 		if err != nil {
+			var fe *cs.FieldError
+			if !errors.As(err, &fe) || !strings.HasPrefix(err.Error(), "playbook: ") || len(err.Error()) > 8192 {
+				t.Fatalf("error %v is not a short *cs.FieldError with the package prefix", err)
+			}
 			return
 		}
 		s := &Situation{Customer: &cs.Customer{ID: "C", Signals: cs.Signals{"usage": 0.5}}, Now: now, Tier: "high"}
@@ -172,6 +177,15 @@ func FuzzParse(f *testing.F) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// fieldOf returns the Field of the first *cs.FieldError in err.
+func fieldOf(err error) string {
+	var fe *cs.FieldError
+	if errors.As(err, &fe) {
+		return fe.Field
+	}
+	return ""
 }
 
 func TestMatchString(t *testing.T) {

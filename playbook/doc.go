@@ -40,14 +40,16 @@
 // Situation.Previous (or there is no previous situation): it fires once per entry,
 // not while the state lasts.
 //
-// Compilation checks every node once and reports the first problem with its
-// JSON path (plays[2].when.all[1].value), wrapping [cs.ErrUnknownField] (unknown
-// field), [ErrTypeMismatch] (a string for a number, a scalar for in),
-// [ErrImpossible] (order on text, a value outside the field's domain or bounds
-// such as health.score > 100 or tier == "medium", an empty list) or
-// [ErrSyntax]. Numeric fields, signals included, are resolved to slots of a dense
-// array at compile time, so evaluation reads no map: about 9 ns and no
-// allocation for the four comparisons of BenchmarkCondition4.
+// Compilation checks every node and reports every problem (the first ten, then
+// a count) with its JSON path (plays[2].when.all[1].value), wrapping
+// [cs.ErrUnknownField] (unknown field), [cs.ErrWrongType] (a string for a
+// number, a scalar for in), [ErrImpossible] (order on text, a value outside the
+// field's domain or bounds such as health.score > 100 or tier == "medium", an
+// empty in list), [ErrUnknownValue] (an unknown operator), [cs.ErrMissing] (no
+// value, an empty all or any) or [cs.ErrSyntax] (no kind or two in one node,
+// nesting deeper than 64). Numeric fields, signals included, are resolved to
+// slots of a dense array at compile time, so evaluation reads no map: about 9 ns
+// and no allocation for the four comparisons of BenchmarkCondition4.
 //
 // # Plays and tasks
 //
@@ -146,9 +148,17 @@
 //     same order, whatever the order of the situations; a History gives the same
 //     rows whatever the order it was loaded in; Assess sorts its input before
 //     summing.
-//   - Errors start with "playbook: " and name the JSON path, the situation index,
-//     the row or the outcome index; bad input never panics. Wilson panics on
-//     k > n, a programming error.
+//   - Errors: every problem is a [*cs.FieldError] naming the JSON path, the
+//     situation or row index, or the field (and the customer when one is
+//     concerned), wrapping a sentinel of this package or of cs that errors.Is
+//     finds; the package adds its prefix by wrapping, so messages start with
+//     "playbook: ". Decoders (Parse, ParseCondition, History.UnmarshalJSON)
+//     refuse unknown and repeated keys, wrong JSON kinds, trailing data and
+//     nesting deeper than 64 exactly as every decoder of the module does, and
+//     accept a leading byte-order mark. Errors stay short whatever the input:
+//     a quoted value is cut to 64 bytes, and a list of problems keeps the first
+//     ten and counts the rest. Bad input never panics; Wilson panics on k > n,
+//     a programming error.
 //   - Zero values: a zero History is empty and ready; a zero Capacity gives a role
 //     nothing; the zero Priority and TaskState are invalid.
 //

@@ -1,80 +1,95 @@
 package playbook
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	cs "github.com/successkit/cs"
+	"github.com/successkit/cs/internal/errs"
 )
 
-// maxProblems is the number of problems a joined error lists before it counts
-// the rest.
-const maxProblems = 10
-
-// problems collects errors: it keeps the first maxProblems and counts the rest,
-// so no message grows with the input.
-type problems struct {
-	first []error
-	n     int
-}
-
-func (p *problems) add(err error) {
-	if err == nil {
-		return
-	}
-	p.n++
-	if len(p.first) < maxProblems {
-		p.first = append(p.first, err)
-	}
-}
-
-func (p *problems) err() error {
-	switch {
-	case p.n == 0:
-		return nil
-	case p.n == 1:
-		return p.first[0]
-	case p.n > len(p.first):
-		return errors.Join(append(p.first, fmt.Errorf("and %d more problems", p.n-len(p.first)))...)
-	}
-	return errors.Join(p.first...)
-}
-
-// maxValue is the number of bytes of an input value an error quotes.
-const maxValue = 64
-
-// clip cuts s to maxValue bytes (on a rune boundary) plus "…".
-func clip(s string) string {
-	if len(s) <= maxValue {
-		return s
-	}
-	i := maxValue
-	for i > 0 && !utf8.RuneStart(s[i]) {
-		i--
-	}
-	return s[:i] + "…"
-}
-
-// checkID reports whether id can name a customer, play, task or author: not
-// empty, valid UTF-8, and no control characters.
-func checkID(id string) error {
-	if strings.TrimSpace(id) == "" {
-		return errMissing
-	}
-	if !utf8.ValidString(id) {
-		return errInvalidID
-	}
-	for _, r := range id {
-		if r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 {
-			return errInvalidID
-		}
-	}
-	return nil
-}
-
+// The package's sentinels. Every error of the package wraps one of them or one
+// of cs's ([cs.ErrSyntax], [cs.ErrUnknownField], [cs.ErrDuplicateKey],
+// [cs.ErrWrongType], [cs.ErrMissing], [cs.ErrDuplicate], [cs.ErrRange],
+// [cs.ErrNegative], [cs.ErrNotFinite], [cs.ErrInvalidDate], [cs.ErrDateOrder],
+// [cs.ErrInvalidID], [cs.ErrInvalidStage]), inside a [*cs.FieldError] naming the
+// JSON path or field at fault.
 var (
-	errMissing   = cs.ErrMissing
-	errInvalidID = fmt.Errorf("%w: an ID with a control character or invalid UTF-8", ErrSyntax)
+	// ErrImpossible: a comparison that can never be true, such as
+	// health.score > 100, tier < "high" or tier == "medium".
+	ErrImpossible = errors.New("impossible comparison")
+	// ErrUnknownValue: a word the field does not allow, such as the priority
+	// "urgent", the channel "fax", the operator "=~" or the task state "closed".
+	ErrUnknownValue = errors.New("unknown value")
+	// ErrNotOpen: a task key with no open task in the History (never fired, or
+	// already done, skipped or expired).
+	ErrNotOpen = errors.New("no open task")
 )
+
+// prefix is what the package's errors start with; the cs.FieldError it wraps
+// carries none.
+const prefix = "playbook: "
+
+// fieldErr locates a problem at a JSON path or field, quoting at most
+// errs.MaxValue bytes of the offending text.
+func fieldErr(path, value string, err error) *cs.FieldError {
+	return &cs.FieldError{Field: path, Value: errs.Clip(value), Err: err}
+}
+
+// why adds a detail to a sentinel: "impossible comparison: > 120 is never true".
+func why(err error, format string, args ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{err}, args...)...)
+}
+
+// wrap gives an error the package's prefix; nil stays nil.
+func wrap(err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%s%w", prefix, err)
+}
+
+// wordErr is the error of a word an UnmarshalText refused, with the package's
+// prefix; the strict JSON decoder keeps its value and cause and locates them at
+// the value's path.
+func wordErr(what, word string, err error) error {
+	return wrap(fieldErr(what, word, err))
+}
+
+// locate is the jsonx.Locate of the package's decoders: the JSON path under
+// root ("when", or "" for a document), keeping the value and the cause of a
+// *cs.FieldError that an UnmarshalText or UnmarshalJSON returned.
+func locate(root string) func(path, value string, err error) error {
+	return func(path, value string, err error) error {
+		var fe *cs.FieldError
+		if errors.As(err, &fe) {
+			value, err = cmp.Or(fe.Value, value), fe.Err
+		}
+		switch {
+		case root == "":
+		case path == "$":
+			path = root
+		case path != "" && path[0] == '[':
+			path = root + path
+		default:
+			path = root + "." + path
+		}
+		return fieldErr(path, value, err)
+	}
+}
+
+// rowErr locates a problem of one saved or recorded row: its path, the
+// customer it belongs to, and the offending text.
+func rowErr(path, record, value string, err error) *cs.FieldError {
+	return &cs.FieldError{Record: errs.Clip(record), Field: path, Value: errs.Clip(value), Err: err}
+}
+
+// ofRecord names the customer in a row's error that does not name one.
+func ofRecord(err error, record string) error {
+	if fe, ok := err.(*cs.FieldError); ok && fe.Record == "" && !strings.HasSuffix(fe.Field, "customer_id") {
+		fe.Record = errs.Clip(record)
+	}
+	return err
+}

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	cs "github.com/successkit/cs"
+	"github.com/successkit/cs/internal/errs"
 )
 
 // Match is one comparison of a condition with the value the situation gave it.
@@ -133,9 +134,10 @@ type Task struct {
 // Evaluate returns the tasks the playbook creates for one situation, ordered by
 // priority, then play and action order. h may be nil (no history). It neither
 // reads nor changes anything else; call h.Record to commit the tasks. The error
-// names a situation that cannot be evaluated (no customer ID, no date, or a known
-// number outside its field's domain: NaN, infinite, or beyond the bounds listed in
-// the package doc).
+// names a situation that cannot be evaluated: no customer ID (cs.ErrMissing) or
+// one with a control character or invalid UTF-8 (cs.ErrInvalidID), no date
+// (cs.ErrInvalidDate), or a known number outside its field's domain: NaN,
+// infinite, or beyond the bounds listed in the package doc (cs.ErrRange).
 func (pb *Playbook) Evaluate(s *Situation, h *History) ([]Task, error) {
 	tasks, err := pb.AppendTasks(nil, s, h)
 	slices.SortStableFunc(tasks, compareTasks)
@@ -146,20 +148,14 @@ func (pb *Playbook) Evaluate(s *Situation, h *History) ([]Task, error) {
 // action order (the order Evaluate returns), reusing dst's storage, for callers
 // evaluating many situations.
 func (pb *Playbook) AppendTasks(dst []Task, s *Situation, h *History) ([]Task, error) {
-	if s == nil || s.Customer == nil || s.Customer.ID == "" {
-		return dst, &Error{Path: "situation.customer.id", Err: cs.ErrMissing}
-	}
-	if s.Now.IsZero() || !s.Now.Valid() {
-		return dst, &Error{Path: "situation.now", Err: cs.ErrInvalidDate, Msg: fmt.Sprintf("customer %q", s.Customer.ID)}
-	}
 	if err := s.check("situation"); err != nil {
-		return dst, err
+		return dst, wrap(err)
 	}
-	if s.Previous != nil {
-		if err := s.Previous.check("situation.previous"); err != nil {
-			return dst, err
-		}
-	}
+	return pb.appendTasks(dst, s, h), nil
+}
+
+// appendTasks is AppendTasks for a checked situation.
+func (pb *Playbook) appendTasks(dst []Task, s *Situation, h *History) []Task {
 	// Always prepared afresh: the caller may have changed s since the last call.
 	s.prepare(pb.layout)
 	ti, st := tierIndex(s.Tier), s.Customer.Stage
@@ -189,9 +185,9 @@ func (pb *Playbook) AppendTasks(dst []Task, s *Situation, h *History) ([]Task, e
 		customerKey = customerKey || c.key
 	}
 	if len(fired) == 0 {
-		return dst, nil
+		return dst
 	}
-	return pb.appendFired(dst, fired, s, ch), nil
+	return pb.appendFired(dst, fired, s, ch)
 }
 
 // blocked reports whether the cooldown or the fire cap forbids a fire on now.
@@ -331,27 +327,30 @@ func compareTasks(a, b Task) int {
 }
 
 // EvaluateAll evaluates every situation against the same history and returns all
-// tasks ordered by priority, MRR at risk and customer ID, and one error per
-// situation that could not be evaluated (the others are still processed). A
-// customer ID that occurs twice is an error for its second occurrence.
-func (pb *Playbook) EvaluateAll(situations []*Situation, h *History) ([]Task, []error) {
-	var tasks []Task
-	var errs []error
+// tasks ordered by priority, MRR at risk and customer ID. A situation that
+// cannot be evaluated (see Evaluate; a customer ID that occurs twice is an error
+// for its second occurrence) is left out with an error naming its index
+// (situations[3].now) and the others are evaluated: the error lists the first
+// ten problems and counts the rest.
+func (pb *Playbook) EvaluateAll(situations []*Situation, h *History) ([]Task, error) {
+	var (
+		tasks []Task
+		list  errs.List
+	)
 	seen := make(map[string]int, len(situations))
 	for i, s := range situations {
-		if s != nil && s.Customer != nil && s.Customer.ID != "" {
-			if j, dup := seen[s.Customer.ID]; dup {
-				errs = append(errs, &Error{Path: fmt.Sprintf("situations[%d].customer.id", i), Err: cs.ErrDuplicate, Msg: fmt.Sprintf("%q also at situations[%d]", s.Customer.ID, j)})
-				continue
-			}
-			seen[s.Customer.ID] = i
+		path := "situations[" + strconv.Itoa(i) + "]"
+		if err := s.check(path); err != nil {
+			list.Add(err)
+			continue
 		}
-		var err error
-		tasks, err = pb.AppendTasks(tasks, s, h)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("situations[%d]: %w", i, err))
+		if j, dup := seen[s.Customer.ID]; dup {
+			list.Add(rowErr(path+".customer.id", s.Customer.ID, s.Customer.ID, why(cs.ErrDuplicate, "also situations[%d]", j)))
+			continue
 		}
+		seen[s.Customer.ID] = i
+		tasks = pb.appendTasks(tasks, s, h)
 	}
 	slices.SortFunc(tasks, compareTasks)
-	return tasks, errs
+	return tasks, wrap(list.Err())
 }

@@ -123,15 +123,21 @@ func TestEvaluateAllErrors(t *testing.T) {
 		{Customer: customer("C2", "1 USD", cs.StageAdoption, nil)},           // no date
 		{Customer: customer("C1", "1 USD", cs.StageAdoption, nil), Now: now}, // duplicate
 	}
-	tasks, errs := pb.EvaluateAll(sits, nil)
-	if len(errs) != 3 || len(tasks) != 2 {
-		t.Fatalf("EvaluateAll: %d tasks, errors %v", len(tasks), errs)
+	tasks, err := pb.EvaluateAll(sits, nil)
+	list := problemsOf(err)
+	if len(list) != 3 || len(tasks) != 2 {
+		t.Fatalf("EvaluateAll: %d tasks, errors %v", len(tasks), err)
 	}
-	if !errors.Is(errs[0], cs.ErrMissing) || !errors.Is(errs[1], cs.ErrInvalidDate) || !errors.Is(errs[2], cs.ErrDuplicate) {
-		t.Errorf("errors = %v", errs)
+	for i, want := range []struct {
+		err   error
+		field string
+	}{{cs.ErrMissing, "situations[0].customer.id"}, {cs.ErrInvalidDate, "situations[2].now"}, {cs.ErrDuplicate, "situations[3].customer.id"}} {
+		if !errors.Is(list[i], want.err) || fieldOf(list[i]) != want.field {
+			t.Errorf("problem %d = %v, want %v at %s", i, list[i], want.err, want.field)
+		}
 	}
-	if !strings.Contains(errs[2].Error(), "situations[3]") {
-		t.Errorf("duplicate error %q does not name situations[3]", errs[2])
+	if !strings.HasPrefix(err.Error(), "playbook: ") {
+		t.Errorf("error %q has no package prefix", err)
 	}
 }
 
@@ -152,6 +158,20 @@ func TestTaskOrder(t *testing.T) {
 	}
 }
 
+// problemsOf returns the problems a joined error lists, or the error itself.
+func problemsOf(err error) []error {
+	if err == nil {
+		return nil
+	}
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		if j, ok := e.(interface{ Unwrap() []error }); ok {
+			return j.Unwrap()
+		}
+	}
+	return []error{err}
+}
+
+// Each bad play is reported at its path, with every problem of the document.
 func TestPlayErrors(t *testing.T) {
 	tests := []struct{ json, path string }{
 		{`{"plays":[{"id":"a","name":"a","priority":"must","when":{"field":"tier","op":"exists"},"actions":[{"title":"t","channel":"fax","owner":"csm"}]}]}`, "plays[0].actions[0].channel"},
@@ -160,15 +180,25 @@ func TestPlayErrors(t *testing.T) {
 		{`{"plays":[{"id":"a","name":"a","priority":"must","when":{"field":"tier","op":"exists"},"actions":[{"title":"t","channel":"call","owner":"csm"}],"cooldown_days":-1}]}`, "plays[0].cooldown_days"},
 		{`{"plays":[{"id":"a","name":"a","priority":"must","when":{"field":"tier","op":"exists"},"actions":[{"title":"t","channel":"call","owner":"csm"}]},{"id":"b","name":"b","priority":"must","when":{"field":"tie","op":"exists"},"actions":[{"title":"t","channel":"call","owner":"csm"}]}]}`, "plays[1].when.field"},
 		{`{"plays":[{"id":"a","priority":"urgent"}]}`, "plays[0].priority"},
-		{`{"plays":[{"id":"a","colour":"red"}]}`, "plays[0]"},
-		{`{"plays":{}}`, "$"},
+		{`{"plays":[{"id":"a","colour":"red"}]}`, "plays[0].colour"},
+		{`{"plays":{}}`, "plays"},
+		{`{"plays":[{"id":"a","id":"b"}]}`, "plays[0].id"},
 	}
 	for _, tt := range tests {
 		_, err := Parse([]byte(tt.json))
-		var pe *Error
-		if !errors.As(err, &pe) || pe.Path != tt.path {
+		if fieldOf(err) != tt.path || strings.Contains(err.Error(), "Go struct") {
 			t.Errorf("Parse(%s) = %v, want path %s", tt.json, err, tt.path)
 		}
+	}
+	// A play with many problems reports them all.
+	_, err := Parse([]byte(`{"plays":[{"id":"","priority":"must","when":{},"actions":[{"title":"","channel":"fax","owner":"cfo","due_days":-1}]}]}`))
+	var fields []string
+	for _, e := range problemsOf(err) {
+		fields = append(fields, fieldOf(e))
+	}
+	want := "plays[0].id plays[0].actions[0].title plays[0].actions[0].channel plays[0].actions[0].owner plays[0].actions[0].due_days plays[0].when"
+	if got := strings.Join(fields, " "); got != want {
+		t.Errorf("problems at %s\nwant %s\n%v", got, want, err)
 	}
 }
 
@@ -252,5 +282,14 @@ func TestEvaluateRefusesBadNumbers(t *testing.T) {
 	s.FrictionKnown = false
 	if _, err := Default().Evaluate(s, nil); err != nil {
 		t.Errorf("Evaluate at the bounds = %v, want nil", err)
+	}
+}
+
+// A customer ID with a control character is refused, naming the field, as
+// every reader of the module refuses it.
+func TestEvaluateRefusesBadID(t *testing.T) {
+	s := NewSituation(&cs.Customer{ID: "C1\x00"}, now)
+	if _, err := Default().Evaluate(s, nil); !errors.Is(err, cs.ErrInvalidID) || fieldOf(err) != "situation.customer.id" {
+		t.Errorf("Evaluate = %v, want cs.ErrInvalidID at situation.customer.id", err)
 	}
 }

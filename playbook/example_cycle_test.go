@@ -63,7 +63,7 @@ func ExampleHistory_Done() {
 	fmt.Println(r.State, r.Closed, r.By, r.Note)
 	// Output:
 	// <nil>
-	// playbook: key: no open task: "A/risk#0"
+	// playbook: key: "A/risk#0": no open task
 	// done 2026-06-02 ana called; usage training booked
 }
 
@@ -77,7 +77,7 @@ func ExampleHistory_Skip() {
 	r, _ := h.Task("A/risk#0")
 	fmt.Println(r.State, r.By, r.Note)
 	// Output:
-	// playbook: note: missing: task "A/risk#0"
+	// playbook: customer "A": note: missing: skipped task "A/risk#0"
 	// <nil>
 	// skipped ana already in a renewal negotiation
 }

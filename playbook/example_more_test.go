@@ -185,7 +185,7 @@ func ExamplePlaybook_AppendTasks() {
 	// C1/renewal-risk#1 executive_sponsor 2026-07-14
 	// C2/renewal-risk#0 csm 2026-07-07
 	// C2/renewal-risk#1 executive_sponsor 2026-07-14
-	// playbook: situation.now: not a date (want YYYY-MM-DD): customer "C3"
+	// playbook: customer "C3": situation.now: not a date (want YYYY-MM-DD)
 }
 
 func ExampleNewSituation() {

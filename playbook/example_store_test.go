@@ -35,7 +35,7 @@ func ExampleNewHistory() {
 	fmt.Println(err)
 	// Output:
 	// 0 0 [2026-06-01]
-	// playbook: fires[1]: duplicate: customer "A", play "risk", 2026-06-01
+	// playbook: customer "A": fires[1]: duplicate: play "risk" fired on 2026-06-01 twice
 }
 
 func ExampleHistory_AllTasks() {
@@ -86,7 +86,7 @@ func ExampleHistory_AddTask() {
 	// <nil>
 	// <nil>
 	// 1 1
-	// playbook: task.by: missing: ""
+	// playbook: customer "A": task.by: missing
 }
 
 func ExampleHistory_AddFire() {
@@ -97,7 +97,7 @@ func ExampleHistory_AddFire() {
 	fmt.Println(h.Fires("A", "risk"))
 	// Output:
 	// <nil>
-	// playbook: fire: duplicate: customer "A", play "risk", 2026-06-01
+	// playbook: customer "A": fire: duplicate: play "risk" fired on 2026-06-01 twice
 	// [2026-06-01]
 }
 

@@ -109,17 +109,17 @@ func ExamplePlaybook_EvaluateAll() {
 		{Customer: &cs.Customer{ID: "A", Stage: cs.StageRenewal, RenewalDate: renewal, MRR: cs.MustParseMoney("700 USD")}, Now: now, HealthGrade: "red"},
 		{Customer: &cs.Customer{ID: ""}, Now: now},
 	}
-	tasks, errs := pb.EvaluateAll(sits, nil)
+	tasks, err := pb.EvaluateAll(sits, nil)
 	for _, t := range tasks {
 		fmt.Println(t.Key, t.MRR)
 	}
-	fmt.Println(errs)
+	fmt.Println(err)
 	// Output:
 	// A/renewal-risk#0 700.00 USD
 	// A/renewal-risk#1 700.00 USD
 	// B/renewal-risk#0 100.00 USD
 	// B/renewal-risk#1 100.00 USD
-	// [situations[2]: playbook: situation.customer.id: missing]
+	// playbook: situations[2].customer.id: missing
 }
 
 func ExamplePlan() {
@@ -192,7 +192,7 @@ func ExampleParse() {
 		"when": {"field": "signal.usage", "op": "<", "value": "low"},
 		"actions": [{"title": "call", "channel": "call", "owner": "csm", "due_days": 3}]}]}`))
 	fmt.Println(err)
-	// Output: playbook: plays[0].when.value: type mismatch: signal.usage is a number, got string
+	// Output: playbook: plays[0].when.value: wrong type: signal.usage is a number, got string
 }
 
 func ExampleNew() {

@@ -4,12 +4,13 @@ import (
 	"cmp"
 	"fmt"
 	"iter"
-	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	cs "github.com/successkit/cs"
+	"github.com/successkit/cs/internal/errs"
 )
 
 // History is what a playbook remembers between evaluations: the fires of each
@@ -223,15 +224,15 @@ func (h *History) findOpen(key string) (*custHistory, *taskRec) {
 // start with the customer ID, an invalid priority or date, a due date before the
 // fire) is an error naming its index, and is not recorded; the others are.
 func (h *History) Record(tasks []Task) error {
-	var list problems
+	var list errs.List
 	for i := range tasks {
-		if err := checkTask(&tasks[i], fmt.Sprintf("tasks[%d]", i)); err != nil {
-			list.add(err)
+		if err := checkTask(&tasks[i], "tasks["+strconv.Itoa(i)+"]"); err != nil {
+			list.Add(ofRecord(err, tasks[i].CustomerID))
 			continue
 		}
 		h.record(&tasks[i])
 	}
-	return list.err()
+	return wrap(list.Err())
 }
 
 func (h *History) record(t *Task) {
@@ -259,31 +260,36 @@ func (h *History) record(t *Task) {
 // checkTask reports the first problem of a task to record or load.
 func checkTask(t *Task, path string) error {
 	switch {
-	case checkID(t.CustomerID) != nil:
-		return errAt(path+".customer_id", checkID(t.CustomerID), "%q", clip(t.CustomerID))
-	case checkID(t.PlayID) != nil:
-		return errAt(path+".play_id", checkID(t.PlayID), "%q", clip(t.PlayID))
-	case checkID(t.Key) != nil:
-		return errAt(path+".key", checkID(t.Key), "%q", clip(t.Key))
+	case cs.CheckID(t.CustomerID) != nil:
+		return fieldErr(path+".customer_id", t.CustomerID, cs.CheckID(t.CustomerID))
+	case cs.CheckID(t.PlayID) != nil:
+		return fieldErr(path+".play_id", t.PlayID, cs.CheckID(t.PlayID))
+	case cs.CheckID(t.Key) != nil:
+		return fieldErr(path+".key", t.Key, cs.CheckID(t.Key))
 	case !keyOf(t.Key, t.CustomerID):
-		return errAt(path+".key", ErrSyntax, "%q does not start with the customer ID %q and / or #", clip(t.Key), clip(t.CustomerID))
+		return fieldErr(path+".key", t.Key, why(cs.ErrSyntax, "a key starts with its customer ID and / or #"))
 	case t.Priority < Must || t.Priority > Could:
-		return errAt(path+".priority", ErrSyntax, "want must, should or could")
+		return fieldErr(path+".priority", strconv.Itoa(int(t.Priority)), why(ErrUnknownValue, "want must, should or could"))
 	case !t.Fired.Valid():
-		return errAt(path+".fired", cs.ErrInvalidDate, "")
+		return fieldErr(path+".fired", "", cs.ErrInvalidDate)
 	case !t.Due.Valid():
-		return errAt(path+".due", cs.ErrInvalidDate, "")
+		return fieldErr(path+".due", "", cs.ErrInvalidDate)
 	case t.Due.Before(t.Fired):
-		return errAt(path+".due", cs.ErrDateOrder, "due %s before the fire on %s", t.Due, t.Fired)
+		return fieldErr(path+".due", t.Due.String(), why(cs.ErrDateOrder, "before the fire on %s", t.Fired))
 	case t.Action.DueDays < 0:
-		return errAt(path+".action.due_days", cs.ErrNegative, "%d", t.Action.DueDays)
+		return fieldErr(path+".action.due_days", strconv.Itoa(t.Action.DueDays), cs.ErrNegative)
 	case !(t.Action.Hours >= 0) || t.Action.Hours > 1e6:
-		return errAt(path+".action.hours", cs.ErrRange, "%v", t.Action.Hours)
+		return fieldErr(path+".action.hours", strconv.FormatFloat(t.Action.Hours, 'g', -1, 64), why(cs.ErrRange, "want 0 to 1e6"))
 	}
 	for _, f := range [...]struct{ name, v string }{{"play_name", t.PlayName}, {"action.title", t.Action.Title},
 		{"action.channel", t.Action.Channel}, {"action.owner", t.Action.Owner}, {"reason.condition", t.Reason.Condition}} {
 		if !utf8.ValidString(f.v) {
-			return errAt(path+"."+f.name, ErrSyntax, "invalid UTF-8")
+			return fieldErr(path+"."+f.name, "", why(cs.ErrSyntax, "not UTF-8"))
+		}
+	}
+	for i := range t.Reason.Matches {
+		if err := checkMatch(&t.Reason.Matches[i], path+".reason.matches["+strconv.Itoa(i)+"]"); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -467,31 +473,32 @@ func (h *History) Task(key string) (TaskRecord, bool) {
 // cs.ErrInvalidDate for an invalid date, and cs.ErrDateOrder for a date before
 // the task opened.
 func (h *History) Done(key string, on cs.Date, by, note string) error {
-	return h.close(key, on, by, note, TaskDone)
+	return wrap(h.close(key, on, by, note, TaskDone))
 }
 
 // Skip closes the open task with the key as skipped on the date, by the author,
 // for the reason, which is required. Errors as for Done.
 func (h *History) Skip(key string, on cs.Date, by, reason string) error {
-	return h.close(key, on, by, reason, TaskSkipped)
+	return wrap(h.close(key, on, by, reason, TaskSkipped))
 }
 
 func (h *History) close(key string, on cs.Date, by, note string, to TaskState) error {
-	if !on.Valid() {
-		return errAt("on", cs.ErrInvalidDate, "task %q", clip(key))
-	}
-	if err := checkID(by); err != nil {
-		return errAt("by", err, "task %q", clip(key))
-	}
-	if err := checkNote(note, to != TaskDone); err != nil {
-		return errAt("note", err, "task %q", clip(key))
-	}
-	_, r := h.findOpen(key)
+	c, r := h.findOpen(key)
 	if r == nil {
-		return errAt("key", ErrNotOpen, "%q", clip(key))
+		return fieldErr("key", key, ErrNotOpen)
+	}
+	task := errs.Clip(key)
+	if !on.Valid() {
+		return rowErr("on", c.id, on.String(), why(cs.ErrInvalidDate, "closing task %q", task))
 	}
 	if day := dayOf(on); day < r.opened {
-		return errAt("on", cs.ErrDateOrder, "task %q opened on %s, closed on %s", clip(key), dateOf(r.opened), on)
+		return rowErr("on", c.id, on.String(), why(cs.ErrDateOrder, "task %q opened on %s", task, dateOf(r.opened)))
+	}
+	if err := cs.CheckID(by); err != nil {
+		return rowErr("by", c.id, by, why(err, "closing task %q needs its author", task))
+	}
+	if err := checkNote(note, to != TaskDone); err != nil {
+		return rowErr("note", c.id, "", why(err, "%s task %q", to, task))
 	}
 	r.state, r.closed = to, dayOf(on)
 	why := ""
@@ -509,7 +516,7 @@ func checkNote(note string, required bool) error {
 	case len(note) > MaxNote:
 		return fmt.Errorf("%w: %d bytes, at most %d", cs.ErrRange, len(note), MaxNote)
 	case !utf8.ValidString(note):
-		return fmt.Errorf("%w: invalid UTF-8", ErrSyntax)
+		return why(cs.ErrSyntax, "not UTF-8")
 	}
 	return nil
 }
@@ -524,11 +531,12 @@ func checkNote(note string, required bool) error {
 // an invalid date; nothing is expired then.
 func (h *History) Expire(on cs.Date, graceDays int) ([]TaskRecord, error) {
 	if !on.Valid() {
-		return nil, errAt("on", cs.ErrInvalidDate, "")
+		return nil, wrap(fieldErr("on", on.String(), cs.ErrInvalidDate))
 	}
-	if graceDays < 0 || graceDays > math.MaxInt32/2 {
-		return nil, errAt("grace_days", cs.ErrNegative, "%d", graceDays)
+	if graceDays < 0 {
+		return nil, wrap(fieldErr("grace_days", strconv.Itoa(graceDays), cs.ErrNegative))
 	}
+	graceDays = min(graceDays, maxDays)
 	var out []TaskRecord
 	if h == nil {
 		return out, nil
@@ -565,7 +573,7 @@ func (h *History) Expire(on cs.Date, graceDays int) ([]TaskRecord, error) {
 // cs.ErrInvalidDate for an invalid date; nothing is recorded then.
 func (h *History) Plan(on cs.Date, capacity map[string]Capacity) (Schedule, error) {
 	if !on.Valid() {
-		return Schedule{}, errAt("on", cs.ErrInvalidDate, "")
+		return Schedule{}, wrap(fieldErr("on", on.String(), cs.ErrInvalidDate))
 	}
 	recs := h.Open(on)
 	tasks := make([]Task, len(recs))

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"reflect"
 	"slices"
 	"strings"
@@ -106,10 +107,10 @@ func TestSavedHistoryEvaluatesTheSame(t *testing.T) {
 				t.Fatalf("week %d: Expire differs: %v %v\n%s\n%s", w, err1, err2, mustJSON(t, e1), mustJSON(t, e2))
 			}
 			sits := genWeek(t, n, on, prev)
-			t1, errs1 := pb.EvaluateAll(sits, mem)
-			t2, errs2 := pb.EvaluateAll(sits, saved)
-			if len(errs1)+len(errs2) > 0 {
-				t.Fatal(errs1, errs2)
+			t1, err1 := pb.EvaluateAll(sits, mem)
+			t2, err2 := pb.EvaluateAll(sits, saved)
+			if err := errors.Join(err1, err2); err != nil {
+				t.Fatal(err)
 			}
 			if !reflect.DeepEqual(t1, t2) {
 				t.Fatalf("week %d: Evaluate differs:\n%+v\n%+v", w, t1, t2)
@@ -341,7 +342,7 @@ func TestCloseErrors(t *testing.T) {
 		// Who closed it is part of the audit.
 		{"no author", "C1/p#0", on, "", "", false, cs.ErrMissing, "by", ""},
 		// An author with a control character cannot be shown or stored safely.
-		{"bad author", "C1/p#0", on, "a\x00b", "", false, ErrSyntax, "by", ""},
+		{"bad author", "C1/p#0", on, "a\x00b", "", false, cs.ErrInvalidID, "by", ""},
 		// A skip without a reason.
 		{"skip without reason", "C1/p#0", on, "ana", " ", true, cs.ErrMissing, "note", ""},
 		// A date before the task opened.
@@ -415,9 +416,9 @@ func TestNewHistoryErrors(t *testing.T) {
 		// The same task twice.
 		{"duplicate task", nil, []TaskRecord{good, good}, cs.ErrDuplicate, "tasks[1]"},
 		// No state.
-		{"no state", nil, []TaskRecord{with(func(r *TaskRecord) { r.State = 0 })}, ErrSyntax, "tasks[0].state"},
+		{"no state", nil, []TaskRecord{with(func(r *TaskRecord) { r.State = 0 })}, ErrUnknownValue, "tasks[0].state"},
 		// A key of another customer.
-		{"foreign key", nil, []TaskRecord{with(func(r *TaskRecord) { r.Task.Key = "C2/p#0" })}, ErrSyntax, "tasks[0].task.key"},
+		{"foreign key", nil, []TaskRecord{with(func(r *TaskRecord) { r.Task.Key = "C2/p#0" })}, cs.ErrSyntax, "tasks[0].task.key"},
 		// Opened after its last fire.
 		{"opened late", nil, []TaskRecord{with(func(r *TaskRecord) { r.Opened = on.AddDays(1) })}, cs.ErrDateOrder, "tasks[0].opened"},
 		// Closed without an author.
@@ -425,11 +426,11 @@ func TestNewHistoryErrors(t *testing.T) {
 		// Expired without the reason.
 		{"expired without reason", nil, []TaskRecord{with(func(r *TaskRecord) { r.State, r.Closed, r.By = TaskExpired, on, "playbook" })}, cs.ErrMissing, "tasks[0].note"},
 		// An open task with a closing date.
-		{"open with closing date", nil, []TaskRecord{with(func(r *TaskRecord) { r.Closed = on })}, ErrSyntax, "tasks[0].closed"},
+		{"open with closing date", nil, []TaskRecord{with(func(r *TaskRecord) { r.Closed = on })}, cs.ErrSyntax, "tasks[0].closed"},
 		// Deferred without a date.
 		{"deferral without date", nil, []TaskRecord{with(func(r *TaskRecord) { r.Deferred = 2 })}, cs.ErrInvalidDate, "tasks[0].deferred_on"},
 		// A comparison value that is not JSON would not save.
-		{"bad want", nil, []TaskRecord{with(func(r *TaskRecord) { r.Task.Reason.Matches = []Match{{Field: "x", Want: json.RawMessage("{")}} })}, ErrSyntax, "tasks[0].task.reason.matches[0].want"},
+		{"bad want", nil, []TaskRecord{with(func(r *TaskRecord) { r.Task.Reason.Matches = []Match{{Field: "x", Want: json.RawMessage("{")}} })}, cs.ErrSyntax, "tasks[0].task.reason.matches[0].want"},
 	} {
 		h, err := NewHistory(tc.fires, tc.tasks)
 		if h != nil || !errors.Is(err, tc.want) || !strings.Contains(err.Error(), tc.path+":") {
@@ -440,6 +441,9 @@ func TestNewHistoryErrors(t *testing.T) {
 
 // A million bad rows give an error of a few KB that counts the rest.
 func TestNewHistoryErrorIsBounded(t *testing.T) {
+	if raceEnabled || testing.Short() {
+		t.Skip("a million rows: run without -race and -short")
+	}
 	fires := make([]Fire, 1_000_000)
 	for i := range fires {
 		fires[i] = Fire{CustomerID: strings.Repeat("x", 100), PlayID: "p"} // no date
@@ -498,6 +502,42 @@ func TestTaskStateText(t *testing.T) {
 	for _, bad := range []string{"", "Open", "closed", "deferred"} {
 		if err := s.UnmarshalText([]byte(bad)); err == nil {
 			t.Errorf("UnmarshalText(%q) accepted", bad)
+		}
+	}
+}
+
+// Record refuses a task it could not save or load back, naming its index and
+// customer, and records the others.
+func TestRecordRefusesBadTasks(t *testing.T) {
+	on := cs.MustParseDate("2026-06-01")
+	good := Task{Key: "C1/p#0", CustomerID: "C1", PlayID: "p", Priority: Must, Action: Action{Title: "t", Channel: "call", Owner: "csm"}, Fired: on, Due: on}
+	for _, tc := range []struct {
+		name  string
+		set   func(*Task)
+		want  error
+		field string
+	}{
+		{"no customer", func(k *Task) { k.CustomerID = "" }, cs.ErrMissing, "tasks[1].customer_id"},
+		{"NUL in play ID", func(k *Task) { k.PlayID = "p\x00" }, cs.ErrInvalidID, "tasks[1].play_id"},
+		{"key of another customer", func(k *Task) { k.Key = "C2/p#0" }, cs.ErrSyntax, "tasks[1].key"},
+		{"no priority", func(k *Task) { k.Priority = 0 }, ErrUnknownValue, "tasks[1].priority"},
+		{"no fire date", func(k *Task) { k.Fired = cs.Date{} }, cs.ErrInvalidDate, "tasks[1].fired"},
+		{"due before fired", func(k *Task) { k.Due = on.AddDays(-1) }, cs.ErrDateOrder, "tasks[1].due"},
+		{"negative due days", func(k *Task) { k.Action.DueDays = -1 }, cs.ErrNegative, "tasks[1].action.due_days"},
+		{"NaN hours", func(k *Task) { k.Action.Hours = math.NaN() }, cs.ErrRange, "tasks[1].action.hours"},
+		{"title not UTF-8", func(k *Task) { k.Action.Title = "\xff" }, cs.ErrSyntax, "tasks[1].action.title"},
+		{"infinite match", func(k *Task) { k.Reason.Matches = []Match{{Field: "x", Num: math.Inf(1)}} }, cs.ErrNotFinite, "tasks[1].reason.matches[0].num"},
+	} {
+		bad := good
+		bad.Key, bad.CustomerID = "C9/p#0", "C9"
+		tc.set(&bad)
+		var h History
+		err := h.Record([]Task{good, bad})
+		if !errors.Is(err, tc.want) || fieldOf(err) != tc.field || !strings.HasPrefix(err.Error(), "playbook: ") {
+			t.Errorf("%s: Record = %v, want %v at %s", tc.name, err, tc.want, tc.field)
+		}
+		if _, ok := h.Task("C1/p#0"); !ok {
+			t.Errorf("%s: the good task was not recorded", tc.name)
 		}
 	}
 }

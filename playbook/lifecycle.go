@@ -1,16 +1,12 @@
 package playbook
 
 import (
-	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 
 	cs "github.com/successkit/cs"
 )
-
-// ErrNotOpen: a task key with no open task in the History (never fired, or
-// already done, skipped or expired).
-var ErrNotOpen = errors.New("no open task")
 
 // TaskState is where a task is in its lifecycle. A task opens when its play
 // fires and [History.Record] records it; it leaves TaskOpen exactly once, for one
@@ -51,7 +47,7 @@ func (s TaskState) valid() bool { return s >= TaskOpen && s <= TaskExpired }
 // MarshalText returns the state's name; the zero or an unknown state is an error.
 func (s TaskState) MarshalText() ([]byte, error) {
 	if !s.valid() {
-		return nil, errAt("state", ErrSyntax, "invalid task state %d", uint8(s))
+		return nil, wordErr("state", strconv.Itoa(int(s)), ErrUnknownValue)
 	}
 	return []byte(stateNames[s]), nil
 }
@@ -60,7 +56,7 @@ func (s TaskState) MarshalText() ([]byte, error) {
 func (s *TaskState) UnmarshalText(b []byte) error {
 	i := slices.Index(stateNames[1:], string(b))
 	if i < 0 {
-		return errAt("state", ErrSyntax, "%q (want open, done, skipped or expired)", clip(string(b)))
+		return wordErr("state", string(b), why(ErrUnknownValue, "want open, done, skipped or expired"))
 	}
 	*s = TaskState(i + 1)
 	return nil

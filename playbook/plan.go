@@ -2,7 +2,11 @@ package playbook
 
 import (
 	"fmt"
+	"math"
 	"slices"
+	"strconv"
+
+	cs "github.com/successkit/cs"
 )
 
 // Capacity is what one owner role can do in the planning period: at most Slots
@@ -44,8 +48,15 @@ type Schedule struct {
 func Plan(tasks []Task, capacity map[string]Capacity) (Schedule, error) {
 	for _, role := range sortedRoles(capacity) {
 		c := capacity[role]
-		if c.Slots < 0 || !(c.Hours >= 0) || c.Hours > 1e12 {
-			return Schedule{}, &Error{Path: "capacity." + role, Err: ErrSyntax, Msg: fmt.Sprintf("slots %d, hours %v: want non-negative and finite", c.Slots, c.Hours)}
+		switch {
+		case c.Slots < 0:
+			return Schedule{}, wrap(fieldErr("capacity."+role+".slots", strconv.Itoa(c.Slots), cs.ErrNegative))
+		case math.IsNaN(c.Hours) || math.IsInf(c.Hours, 0):
+			return Schedule{}, wrap(fieldErr("capacity."+role+".hours", "", cs.ErrNotFinite))
+		case c.Hours < 0:
+			return Schedule{}, wrap(fieldErr("capacity."+role+".hours", strconv.FormatFloat(c.Hours, 'g', -1, 64), cs.ErrNegative))
+		case c.Hours > 1e12:
+			return Schedule{}, wrap(fieldErr("capacity."+role+".hours", strconv.FormatFloat(c.Hours, 'g', -1, 64), why(cs.ErrRange, "at most 1e12")))
 		}
 	}
 	sorted := slices.Clone(tasks)

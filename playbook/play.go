@@ -4,13 +4,16 @@ import (
 	"bytes"
 	"cmp"
 	_ "embed"
-	"encoding/json"
-	"errors"
 	"fmt"
+	"math"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	cs "github.com/successkit/cs"
+	"github.com/successkit/cs/internal/errs"
+	"github.com/successkit/cs/internal/jsonx"
 )
 
 // Priority separates what must be done from what is merely better than nothing
@@ -34,19 +37,21 @@ func (p Priority) String() string {
 	return fmt.Sprintf("Priority(%d)", uint8(p))
 }
 
-// MarshalText returns the priority's name.
+// MarshalText returns the priority's name; an invalid priority is an error
+// wrapping ErrUnknownValue.
 func (p Priority) MarshalText() ([]byte, error) {
 	if p < Must || p > Could {
-		return nil, fmt.Errorf("playbook: invalid priority %d", uint8(p))
+		return nil, wordErr("priority", strconv.Itoa(int(p)), ErrUnknownValue)
 	}
 	return []byte(p.String()), nil
 }
 
-// UnmarshalText reads "must", "should" or "could".
+// UnmarshalText reads "must", "should" or "could"; another word is an error
+// wrapping ErrUnknownValue.
 func (p *Priority) UnmarshalText(b []byte) error {
 	i := slices.Index(priorityNames[1:], string(b))
 	if i < 0 {
-		return &Error{Path: "priority", Err: ErrSyntax, Msg: fmt.Sprintf("%q (want must, should or could)", b)}
+		return wordErr("priority", string(b), why(ErrUnknownValue, "want must, should or could"))
 	}
 	*p = Priority(i + 1)
 	return nil
@@ -150,116 +155,152 @@ func (pb *Playbook) Plays() []Play {
 	return out
 }
 
-// Parse decodes a playbook document (unknown keys are errors) and compiles it.
-// Errors are *Error values with the JSON path of the offending play or value.
+// Parse decodes a playbook document strictly and compiles it. Decoding refuses
+// what every decoder of the module refuses (an unknown or repeated key, such as
+// a second "id" in a play, wraps cs.ErrUnknownField or cs.ErrDuplicateKey; a
+// value of the wrong JSON kind cs.ErrWrongType; malformed JSON, trailing data and
+// nesting deeper than 64 cs.ErrSyntax; a leading byte-order mark is accepted);
+// then the plays are checked as New does. Every problem is a *cs.FieldError with
+// its JSON path (plays[2].actions[0].due_days); the error lists the first ten
+// and counts the others.
 func Parse(data []byte) (*Playbook, error) {
-	var doc struct {
-		About string            `json:"about"`
-		Plays []json.RawMessage `json:"plays"`
+	var (
+		doc  Document
+		list errs.List
+	)
+	if !jsonx.DecodeTo(&list, data, &doc, locate("")) || list.Len() > 0 {
+		return nil, wrap(list.Err())
 	}
-	if err := decodeStrict(data, &doc); err != nil {
-		return nil, &Error{Path: "$", Err: ErrSyntax, Msg: err.Error()}
-	}
-	plays := make([]Play, len(doc.Plays))
-	for i, raw := range doc.Plays {
-		if err := decodeStrict(raw, &plays[i]); err != nil {
-			var pe *Error
-			if errors.As(err, &pe) {
-				return nil, &Error{Path: fmt.Sprintf("plays[%d].%s", i, pe.Path), Err: pe.Err, Msg: pe.Msg}
-			}
-			return nil, &Error{Path: fmt.Sprintf("plays[%d]", i), Err: ErrSyntax, Msg: err.Error()}
-		}
-	}
-	return New(plays...)
+	return New(doc.Plays...)
 }
 
-func decodeStrict(data []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return err
-	}
-	if dec.More() {
-		return errors.New("trailing data")
-	}
-	return nil
-}
-
-// New validates and compiles plays. Errors are *Error values whose path starts at
-// plays[i].
+// New validates and compiles plays. The error lists every problem (the first
+// ten, then a count), each a *cs.FieldError whose path starts at plays[i]: a
+// missing or invalid ID (cs.ErrMissing, cs.ErrInvalidID), a repeated one
+// (cs.ErrDuplicate), an unknown priority, tier, channel, owner or dedupe key
+// (ErrUnknownValue), an unknown stage (cs.ErrInvalidStage), a play without
+// actions or an action without a title (cs.ErrMissing), a negative or huge
+// number of days or hours (cs.ErrNegative, cs.ErrRange), or a problem of the
+// condition as Compile reports it.
 func New(plays ...Play) (*Playbook, error) {
 	pb := &Playbook{layout: &layout{}}
-	seen := map[string]bool{}
-	for i, p := range plays {
-		path := fmt.Sprintf("plays[%d]", i)
-		if strings.TrimSpace(p.ID) == "" {
-			return nil, errAt(path+".id", cs.ErrMissing, "")
+	var list errs.List
+	seen := make(map[string]int, len(plays))
+	cc := compiler{l: pb.layout, list: &list}
+	for i := range plays {
+		p := &plays[i]
+		path := "plays[" + strconv.Itoa(i) + "]"
+		if j, dup := seen[p.ID]; dup && p.ID != "" {
+			list.Add(fieldErr(path+".id", p.ID, why(cs.ErrDuplicate, "also plays[%d]", j)))
 		}
-		if seen[p.ID] {
-			return nil, errAt(path+".id", cs.ErrDuplicate, "%q", p.ID)
-		}
-		seen[p.ID] = true
-		if p.Priority < Must || p.Priority > Could {
-			return nil, errAt(path+".priority", ErrSyntax, "want must, should or could")
-		}
-		c := compiled{play: clonePlay(p), any: len(p.Tiers) == 0, anySt: len(p.Stages) == 0}
-		for j, t := range p.Tiers {
-			k := slices.Index(tierNames, t)
-			if k < 0 {
-				return nil, errAt(fmt.Sprintf("%s.tiers[%d]", path, j), ErrImpossible, "unknown tier %q (want high, low or tech)", t)
-			}
-			c.tiers[k+1] = true
-		}
-		for j, st := range p.Stages {
-			if st == cs.StageUnknown || int(st) >= len(c.stage) || st.String() == "" {
-				return nil, errAt(fmt.Sprintf("%s.stages[%d]", path, j), cs.ErrInvalidStage, "")
-			}
-			c.stage[st] = true
-		}
-		if len(p.Actions) == 0 {
-			return nil, errAt(path+".actions", cs.ErrMissing, "a play needs at least one action")
-		}
-		for j, a := range p.Actions {
-			ap := fmt.Sprintf("%s.actions[%d]", path, j)
-			switch {
-			case strings.TrimSpace(a.Title) == "":
-				return nil, errAt(ap+".title", cs.ErrMissing, "")
-			case !slices.Contains(channels, a.Channel):
-				return nil, errAt(ap+".channel", cs.ErrUnknownField, "%q (want one of %s)", a.Channel, strings.Join(channels, ", "))
-			case !slices.Contains(roles, a.Owner):
-				return nil, errAt(ap+".owner", cs.ErrUnknownField, "%q (want one of %s)", a.Owner, strings.Join(roles, ", "))
-			case a.DueDays < 0:
-				return nil, errAt(ap+".due_days", cs.ErrNegative, "%d", a.DueDays)
-			case !(a.Hours >= 0) || a.Hours > 1e6:
-				return nil, errAt(ap+".hours", cs.ErrNegative, "%v", a.Hours)
-			}
-		}
-		switch {
-		case p.CooldownDays < 0:
-			return nil, errAt(path+".cooldown_days", cs.ErrNegative, "%d", p.CooldownDays)
-		case p.MaxFires < 0:
-			return nil, errAt(path+".max_fires", cs.ErrNegative, "%d", p.MaxFires)
-		case p.PeriodDays < 0:
-			return nil, errAt(path+".period_days", cs.ErrNegative, "%d", p.PeriodDays)
-		}
-		switch p.DedupeKey {
-		case "", "customer+play":
-		case "customer":
-			c.key = true
-		default:
-			return nil, errAt(path+".dedupe_key", ErrSyntax, "%q (want customer+play or customer)", p.DedupeKey)
-		}
-		n, err := compile(&c.play.When, path+".when", pb.layout)
-		if err != nil {
-			return nil, err
+		seen[p.ID] = i
+		c, ok := checkPlay(p, path, &list)
+		c.play = clonePlay(*p)
+		n := cc.compile(&c.play.When, path+".when", 0)
+		if !ok || n == nil || list.Len() > 0 {
+			continue
 		}
 		c.cond = &Condition{expr: c.play.When, root: n, layout: pb.layout}
 		c.text, c.nleaf = c.play.When.String(), n.leaves()
 		pb.plays = append(pb.plays, c)
 		pb.order = append(pb.order, i)
 	}
+	if list.Len() > 0 {
+		return nil, wrap(list.Err())
+	}
 	slices.SortStableFunc(pb.order, func(a, b int) int { return cmp.Compare(pb.plays[a].play.Priority, pb.plays[b].play.Priority) })
 	return pb, nil
+}
+
+// maxDays bounds cooldowns, periods and due dates: a century.
+const maxDays = 36500
+
+// checkPlay checks a play's fields other than its condition, adding each
+// problem to list, and returns what it compiles of them.
+func checkPlay(p *Play, path string, list *errs.List) (compiled, bool) {
+	n := list.Len()
+	add := func(field, value string, err error) { list.Add(fieldErr(path+field, value, err)) }
+	c := compiled{any: len(p.Tiers) == 0, anySt: len(p.Stages) == 0}
+	if err := cs.CheckID(p.ID); err != nil {
+		add(".id", p.ID, err)
+	}
+	if p.Priority < Must || p.Priority > Could {
+		add(".priority", strconv.Itoa(int(p.Priority)), why(ErrUnknownValue, "want must, should or could"))
+	}
+	for j, t := range p.Tiers {
+		if k := slices.Index(tierNames, t); k >= 0 {
+			c.tiers[k+1] = true
+		} else {
+			add(".tiers["+strconv.Itoa(j)+"]", t, why(ErrUnknownValue, "want high, low or tech"))
+		}
+	}
+	for j, st := range p.Stages {
+		if st == cs.StageUnknown || int(st) >= len(c.stage) || st.String() == "" {
+			add(".stages["+strconv.Itoa(j)+"]", st.String(), cs.ErrInvalidStage)
+		} else {
+			c.stage[st] = true
+		}
+	}
+	if len(p.Actions) == 0 {
+		add(".actions", "", why(cs.ErrMissing, "a play needs at least one action"))
+	}
+	for j := range p.Actions {
+		checkAction(&p.Actions[j], path+".actions["+strconv.Itoa(j)+"]", list)
+	}
+	for _, d := range [...]struct {
+		field string
+		v     int
+	}{{".cooldown_days", p.CooldownDays}, {".max_fires", p.MaxFires}, {".period_days", p.PeriodDays}} {
+		switch {
+		case d.v < 0:
+			add(d.field, strconv.Itoa(d.v), cs.ErrNegative)
+		case d.v > maxDays:
+			add(d.field, strconv.Itoa(d.v), why(cs.ErrRange, "at most %d", maxDays))
+		}
+	}
+	switch p.DedupeKey {
+	case "", "customer+play":
+	case "customer":
+		c.key = true
+	default:
+		add(".dedupe_key", p.DedupeKey, why(ErrUnknownValue, "want customer+play or customer"))
+	}
+	for _, f := range [...]struct{ field, v string }{{".name", p.Name}, {".purpose", p.Purpose}} {
+		if !utf8.ValidString(f.v) {
+			add(f.field, "", why(cs.ErrSyntax, "not UTF-8"))
+		}
+	}
+	return c, list.Len() == n
+}
+
+// checkAction checks an action template, adding each problem to list.
+func checkAction(a *Action, path string, list *errs.List) {
+	add := func(field, value string, err error) { list.Add(fieldErr(path+field, value, err)) }
+	if strings.TrimSpace(a.Title) == "" {
+		add(".title", "", cs.ErrMissing)
+	} else if !utf8.ValidString(a.Title) {
+		add(".title", "", why(cs.ErrSyntax, "not UTF-8"))
+	}
+	if !slices.Contains(channels, a.Channel) {
+		add(".channel", a.Channel, why(ErrUnknownValue, "want one of %s", strings.Join(channels, ", ")))
+	}
+	if !slices.Contains(roles, a.Owner) {
+		add(".owner", a.Owner, why(ErrUnknownValue, "want one of %s", strings.Join(roles, ", ")))
+	}
+	switch {
+	case a.DueDays < 0:
+		add(".due_days", strconv.Itoa(a.DueDays), cs.ErrNegative)
+	case a.DueDays > maxDays:
+		add(".due_days", strconv.Itoa(a.DueDays), why(cs.ErrRange, "at most %d", maxDays))
+	}
+	switch {
+	case math.IsNaN(a.Hours) || math.IsInf(a.Hours, 0):
+		add(".hours", "", cs.ErrNotFinite)
+	case a.Hours < 0:
+		add(".hours", strconv.FormatFloat(a.Hours, 'g', -1, 64), cs.ErrNegative)
+	case a.Hours > 1e6:
+		add(".hours", strconv.FormatFloat(a.Hours, 'g', -1, 64), why(cs.ErrRange, "at most 1e6"))
+	}
 }
 
 // Lookback returns the number of days of fires Evaluate reads: the longest

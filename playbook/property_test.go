@@ -202,9 +202,9 @@ func TestEvaluateInvariants(t *testing.T) {
 				}
 				sits = append(sits, s)
 			}
-			tasks, errs := pb.EvaluateAll(sits, &h)
-			if len(errs) > 0 {
-				t.Fatal(errs)
+			tasks, err := pb.EvaluateAll(sits, &h)
+			if err != nil {
+				t.Fatal(err)
 			}
 			keys := map[string]bool{}
 			for _, task := range tasks {

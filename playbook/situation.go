@@ -1,9 +1,9 @@
 package playbook
 
 import (
-	"fmt"
 	"math"
 	"slices"
+	"strconv"
 
 	cs "github.com/successkit/cs"
 )
@@ -87,9 +87,32 @@ func known(v float64, ok bool) float64 {
 	return v
 }
 
-// check reports the first known number of s outside its field's domain (NaN and
-// infinities included) as an *Error wrapping cs.ErrRange, its path under prefix.
+// check reports the first problem that keeps s from being evaluated, its path
+// under prefix: no customer ID or an invalid one, no date, or a known number of
+// s or of s.Previous outside its field's domain (NaN and infinities included).
 func (s *Situation) check(prefix string) error {
+	if s == nil || s.Customer == nil {
+		return fieldErr(prefix+".customer.id", "", cs.ErrMissing)
+	}
+	id := s.Customer.ID
+	if err := cs.CheckID(id); err != nil {
+		return fieldErr(prefix+".customer.id", id, err)
+	}
+	if !s.Now.Valid() {
+		return rowErr(prefix+".now", id, s.Now.String(), cs.ErrInvalidDate)
+	}
+	if err := s.checkNumbers(prefix); err != nil {
+		return err
+	}
+	if s.Previous != nil {
+		return s.Previous.checkNumbers(prefix + ".previous")
+	}
+	return nil
+}
+
+// checkNumbers reports the first known number of s outside its field's domain
+// (NaN and infinities included), wrapping cs.ErrRange.
+func (s *Situation) checkNumbers(prefix string) error {
 	for _, f := range [...]struct {
 		name   string
 		v      float64
@@ -106,7 +129,7 @@ func (s *Situation) check(prefix string) error {
 			if s.Customer != nil {
 				id = s.Customer.ID
 			}
-			return &Error{Path: prefix + "." + f.name, Err: cs.ErrRange, Msg: fmt.Sprintf("customer %q: %v, want %v..%v", id, f.v, f.lo, f.hi)}
+			return rowErr(prefix+"."+f.name, id, strconv.FormatFloat(f.v, 'g', -1, 64), why(cs.ErrRange, "want %v..%v", f.lo, f.hi))
 		}
 	}
 	return nil

@@ -2,12 +2,14 @@ package playbook
 
 import (
 	"encoding/json"
-	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"unicode/utf8"
 
 	cs "github.com/successkit/cs"
+	"github.com/successkit/cs/internal/errs"
+	"github.com/successkit/cs/internal/jsonx"
 )
 
 // NewHistory rebuilds a History from saved fires and task records, as
@@ -17,14 +19,14 @@ import (
 // count of the others; with any problem it returns no History.
 func NewHistory(fires []Fire, tasks []TaskRecord) (*History, error) {
 	h := &History{}
-	var list problems
+	var list errs.List
 	for i := range fires {
-		list.add(h.addFire(&fires[i], fmt.Sprintf("fires[%d]", i)))
+		list.Add(h.addFire(&fires[i], "fires["+strconv.Itoa(i)+"]"))
 	}
 	for i := range tasks {
-		list.add(h.addTask(&tasks[i], fmt.Sprintf("tasks[%d]", i)))
+		list.Add(h.addTask(&tasks[i], "tasks["+strconv.Itoa(i)+"]"))
 	}
-	if err := list.err(); err != nil {
+	if err := wrap(list.Err()); err != nil {
 		return nil, err
 	}
 	return h, nil
@@ -33,20 +35,27 @@ func NewHistory(fires []Fire, tasks []TaskRecord) (*History, error) {
 // AddFire adds one saved fire, for a store loading a History row by row. The
 // error names the field: an invalid customer or play ID or date, or the same
 // fire twice (cs.ErrDuplicate).
-func (h *History) AddFire(f Fire) error { return h.addFire(&f, "fire") }
+func (h *History) AddFire(f Fire) error { return wrap(h.addFire(&f, "fire")) }
 
 func (h *History) addFire(f *Fire, path string) error {
-	switch {
-	case checkID(f.CustomerID) != nil:
-		return errAt(path+".customer_id", checkID(f.CustomerID), "%q", clip(f.CustomerID))
-	case checkID(f.PlayID) != nil:
-		return errAt(path+".play_id", checkID(f.PlayID), "%q", clip(f.PlayID))
-	case !f.Date.Valid():
-		return errAt(path+".date", cs.ErrInvalidDate, "")
+	if err := checkFire(f, path); err != nil {
+		return ofRecord(err, f.CustomerID)
 	}
 	c := &h.cust[h.customerIndex(f.CustomerID)]
 	if !c.addFire(fireRec{play: h.playNumber(f.PlayID), day: dayOf(f.Date)}) {
-		return errAt(path, cs.ErrDuplicate, "customer %q, play %q, %s", clip(f.CustomerID), clip(f.PlayID), f.Date)
+		return rowErr(path, f.CustomerID, "", why(cs.ErrDuplicate, "play %q fired on %s twice", errs.Clip(f.PlayID), f.Date))
+	}
+	return nil
+}
+
+func checkFire(f *Fire, path string) error {
+	switch {
+	case cs.CheckID(f.CustomerID) != nil:
+		return fieldErr(path+".customer_id", f.CustomerID, cs.CheckID(f.CustomerID))
+	case cs.CheckID(f.PlayID) != nil:
+		return fieldErr(path+".play_id", f.PlayID, cs.CheckID(f.PlayID))
+	case !f.Date.Valid():
+		return fieldErr(path+".date", f.Date.String(), cs.ErrInvalidDate)
 	}
 	return nil
 }
@@ -58,11 +67,11 @@ func (h *History) addFire(f *Fire, path string) error {
 // author or, skipped or expired, without its reason, an open task with closing
 // fields, a second open task with the same key, or the same task (key and
 // opening date) twice (cs.ErrDuplicate).
-func (h *History) AddTask(r TaskRecord) error { return h.addTask(&r, "task") }
+func (h *History) AddTask(r TaskRecord) error { return wrap(h.addTask(&r, "task")) }
 
 func (h *History) addTask(r *TaskRecord, path string) error {
 	if err := checkRecord(r, path); err != nil {
-		return err
+		return ofRecord(err, r.Task.CustomerID)
 	}
 	t := &r.Task
 	ci := h.customerIndex(t.CustomerID)
@@ -74,10 +83,10 @@ func (h *History) addTask(r *TaskRecord, path string) error {
 			continue
 		}
 		if o.opened == opened {
-			return errAt(path, cs.ErrDuplicate, "task %q opened on %s", clip(t.Key), r.Opened)
+			return rowErr(path, t.CustomerID, t.Key, why(cs.ErrDuplicate, "the same task opened on %s twice", r.Opened))
 		}
 		if o.state == TaskOpen && r.State == TaskOpen {
-			return errAt(path+".state", cs.ErrDuplicate, "task %q is open twice (opened on %s and %s)", clip(t.Key), dateOf(o.opened), r.Opened)
+			return rowErr(path+".state", t.CustomerID, t.Key, why(cs.ErrDuplicate, "open twice (opened on %s and %s)", dateOf(o.opened), r.Opened))
 		}
 	}
 	rec := taskRec{key: t.Key, tmpl: h.template(t), state: r.State, deferred: int32(r.Deferred),
@@ -100,46 +109,41 @@ func checkRecord(r *TaskRecord, path string) error {
 	if err := checkTask(&r.Task, path+".task"); err != nil {
 		return err
 	}
-	for i, m := range r.Task.Reason.Matches {
-		if err := checkMatch(&m, fmt.Sprintf("%s.task.reason.matches[%d]", path, i)); err != nil {
-			return err
-		}
-	}
 	switch {
 	case !r.State.valid():
-		return errAt(path+".state", ErrSyntax, "invalid task state %d", uint8(r.State))
+		return fieldErr(path+".state", strconv.Itoa(int(r.State)), ErrUnknownValue)
 	case !r.Opened.Valid():
-		return errAt(path+".opened", cs.ErrInvalidDate, "")
+		return fieldErr(path+".opened", "", cs.ErrInvalidDate)
 	case r.Task.Fired.Before(r.Opened):
-		return errAt(path+".opened", cs.ErrDateOrder, "opened on %s, after its last fire on %s", r.Opened, r.Task.Fired)
+		return fieldErr(path+".opened", r.Opened.String(), why(cs.ErrDateOrder, "after its last fire on %s", r.Task.Fired))
 	case r.Deferred < 0 || r.Deferred > math.MaxInt32:
-		return errAt(path+".deferred", cs.ErrNegative, "%d", r.Deferred)
+		return fieldErr(path+".deferred", strconv.Itoa(r.Deferred), why(cs.ErrRange, "want 0 to %d", math.MaxInt32))
 	case r.Deferred == 0 && (!r.DeferredOn.IsZero() || r.DeferredWhy != ""):
-		return errAt(path+".deferred", cs.ErrMissing, "a deferral date or reason without a count")
+		return fieldErr(path+".deferred", "", why(cs.ErrMissing, "a deferral date or reason without a count"))
 	case r.Deferred > 0 && !r.DeferredOn.Valid():
-		return errAt(path+".deferred_on", cs.ErrInvalidDate, "")
+		return fieldErr(path+".deferred_on", "", cs.ErrInvalidDate)
 	case r.Deferred > 0 && r.DeferredOn.Before(r.Opened):
-		return errAt(path+".deferred_on", cs.ErrDateOrder, "deferred on %s, before it opened on %s", r.DeferredOn, r.Opened)
+		return fieldErr(path+".deferred_on", r.DeferredOn.String(), why(cs.ErrDateOrder, "before it opened on %s", r.Opened))
 	}
 	if err := checkNote(r.DeferredWhy, false); err != nil {
-		return errAt(path+".deferred_why", err, "")
+		return fieldErr(path+".deferred_why", "", err)
 	}
 	if r.State == TaskOpen {
 		if !r.Closed.IsZero() || r.By != "" || r.Note != "" {
-			return errAt(path+".closed", ErrSyntax, "an open task has no closing date, author or note")
+			return fieldErr(path+".closed", "", why(cs.ErrSyntax, "an open task has no closing date, author or note"))
 		}
 		return nil
 	}
 	switch {
 	case !r.Closed.Valid():
-		return errAt(path+".closed", cs.ErrInvalidDate, "")
+		return fieldErr(path+".closed", "", cs.ErrInvalidDate)
 	case r.Closed.Before(r.Opened):
-		return errAt(path+".closed", cs.ErrDateOrder, "closed on %s, before it opened on %s", r.Closed, r.Opened)
-	case checkID(r.By) != nil:
-		return errAt(path+".by", checkID(r.By), "%q", clip(r.By))
+		return fieldErr(path+".closed", r.Closed.String(), why(cs.ErrDateOrder, "before it opened on %s", r.Opened))
+	case cs.CheckID(r.By) != nil:
+		return fieldErr(path+".by", r.By, cs.CheckID(r.By))
 	}
 	if err := checkNote(r.Note, r.State != TaskDone); err != nil {
-		return errAt(path+".note", err, "")
+		return fieldErr(path+".note", "", err)
 	}
 	return nil
 }
@@ -147,11 +151,11 @@ func checkRecord(r *TaskRecord, path string) error {
 func checkMatch(m *Match, path string) error {
 	switch {
 	case !utf8.ValidString(m.Field) || !utf8.ValidString(string(m.Op)) || !utf8.ValidString(m.Text):
-		return errAt(path, ErrSyntax, "invalid UTF-8")
+		return fieldErr(path, "", why(cs.ErrSyntax, "not UTF-8"))
 	case len(m.Want) > 0 && !json.Valid(m.Want):
-		return errAt(path+".want", ErrSyntax, "not JSON")
+		return fieldErr(path+".want", string(m.Want), why(cs.ErrSyntax, "not JSON"))
 	case math.IsNaN(m.Num) || math.IsInf(m.Num, 0):
-		return errAt(path+".num", cs.ErrNotFinite, "")
+		return fieldErr(path+".num", "", cs.ErrNotFinite)
 	}
 	return nil
 }
@@ -218,9 +222,12 @@ func (h History) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON replaces the History with the one the JSON of MarshalJSON
 // describes, checked as NewHistory checks it; on error the History is unchanged.
 func (h *History) UnmarshalJSON(data []byte) error {
-	var v historyJSON
-	if err := decodeStrict(data, &v); err != nil {
-		return errAt("$", ErrSyntax, "%v", err)
+	var (
+		v    historyJSON
+		list errs.List
+	)
+	if !jsonx.DecodeTo(&list, data, &v, locate("")) || list.Len() > 0 {
+		return wrap(list.Err())
 	}
 	nh, err := NewHistory(v.Fires, v.Tasks)
 	if err != nil {

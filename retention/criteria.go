@@ -36,7 +36,7 @@ type FeeMonths struct {
 }
 
 // Offering describes a product as the four criteria of the retention model need
-// it (DOMAIN.md §2). Every field but Name is optional: a nil pointer or an empty
+// it (Razavi, 2019). Every field but Name is optional: a nil pointer or an empty
 // Pricing means the description does not say, and a criterion that depends on it
 // is Unknown rather than guessed.
 type Offering struct {
@@ -84,7 +84,7 @@ type Thresholds struct {
 	MaxNoticeDays int `json:"max_notice_days,omitempty"`
 	// MaxCancellationFeeRatio: the largest cancellation fee, as a multiple of the
 	// monthly recurring charge, that still counts as free to stop. Default 0: any
-	// fee in any month fails criterion 2 (the phone contract of seed 000).
+	// fee in any month fails criterion 2 (Razavi's phone contract).
 	MaxCancellationFeeRatio float64 `json:"max_cancellation_fee_ratio,omitempty"`
 	// MaxInitialCostRatio: the largest initial cost, as a multiple of the monthly
 	// recurring charge, that is still "very low". Default 1.
@@ -182,7 +182,7 @@ type Fact struct {
 // facts they rest on, and what would have to change for a NotMet or Unknown
 // criterion to be met (empty when it is Met).
 type Finding struct {
-	Criterion int      `json:"criterion"` // 1..4, in the order of DOMAIN.md §2
+	Criterion int      `json:"criterion"` // 1..4, in the order Razavi (2019) gives them
 	Name      string   `json:"name"`      // the criterion in a few words
 	Verdict   Verdict  `json:"verdict"`   // met, not met or unknown
 	Reasons   []string `json:"reasons"`   // one per condition checked, in a fixed order
@@ -209,7 +209,7 @@ func (a Assessment) Changes() []string {
 	return out
 }
 
-// Criterion names, after Razavi (2019) as DOMAIN.md §2 states them.
+// Criterion names, after Razavi (2019).
 var criterionNames = [4]string{
 	"used continuously, paid for the outcome rather than ownership",
 	"free to stop at any time, very low initial cost",
@@ -265,7 +265,8 @@ func (f *finding) done() Finding {
 func fmtFloat(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
 // Check judges an offering against the four criteria of the retention model
-// (Razavi 2019, as DOMAIN.md §2 and seeds 000, 001 and 004 state them), with
+// (Razavi, 2019; the S-cubism article; the subscription customer-service
+// article), with
 // asOf as "today" for the age of the last release. The error reports an offering
 // that contradicts itself (an invalid value, a release after asOf, amounts in two
 // currencies); Validate gives the same errors.
@@ -277,7 +278,7 @@ func (k *Checker) Check(o Offering, asOf cs.Date) (Assessment, error) {
 		return Assessment{}, fmt.Errorf("retention: as of %q: %w", asOf.String(), cs.ErrInvalidDate)
 	}
 	if o.LastRelease != nil && o.LastRelease.After(asOf) {
-		return Assessment{}, fmt.Errorf("retention: offering.last_release %s is after %s: %w", o.LastRelease, asOf, cs.ErrDateOrder)
+		return Assessment{}, fmt.Errorf("retention: %w", &cs.FieldError{Field: "last_release", Value: o.LastRelease.String(), Err: fmt.Errorf("%w: after the date of the check, %s", cs.ErrDateOrder, asOf)})
 	}
 	a := Assessment{Offering: o.Name, AsOf: asOf}
 	c2, err := k.stop(o)
@@ -353,43 +354,8 @@ func (k *Checker) stop(o Offering) (Finding, error) {
 		f.fact("cancel_any_time", "true")
 		f.pass("customers can cancel at any time")
 	}
-	rc := o.RecurringCharge
-	switch fee := o.CancellationFee; {
-	case fee == nil:
-		f.missing("cancellation_fee", "say whether cancelling costs a fee")
-	case fee.IsZero():
-		f.fact("cancellation_fee", "0")
-		f.pass("cancelling costs nothing")
-	default:
-		charged, cycle := feeMonthsText(o.FeeMonths)
-		f.fact("cancellation_fee", fee.String())
-		when := "in every month"
-		if o.FeeMonths != nil {
-			when = fmt.Sprintf("in %d of every %d months", charged, cycle)
-			f.fact("fee_months", fmt.Sprintf("%d of %d", charged, cycle))
-		}
-		switch {
-		case charged == 0:
-			f.pass("the cancellation fee never applies")
-		case k.th.MaxCancellationFeeRatio == 0:
-			f.fail(fmt.Sprintf("cancelling costs %s %s", fee, when), "drop the cancellation fee")
-		case rc == nil:
-			f.missing("recurring_charge", "say what the recurring charge is, to compare the cancellation fee with it")
-		case rc.IsZero():
-			f.fact("recurring_charge", "0")
-			f.fail(fmt.Sprintf("cancelling costs %s %s while nothing recurs", fee, when), "drop the cancellation fee")
-		default:
-			r, err := moneyRatio(*fee, *rc, "cancellation_fee")
-			if err != nil {
-				return Finding{}, err
-			}
-			if r > k.th.MaxCancellationFeeRatio {
-				f.fail(fmt.Sprintf("cancelling costs %s %s, %.2f× the monthly charge, above %s×", fee, when, r, fmtFloat(k.th.MaxCancellationFeeRatio)),
-					fmt.Sprintf("cut the cancellation fee to at most %s× the monthly charge", fmtFloat(k.th.MaxCancellationFeeRatio)))
-			} else {
-				f.pass(fmt.Sprintf("the cancellation fee is %.2f× the monthly charge, within %s×", r, fmtFloat(k.th.MaxCancellationFeeRatio)))
-			}
-		}
+	if err := k.stopFee(&f, o); err != nil {
+		return Finding{}, err
 	}
 	switch n := o.NoticeDays; {
 	case n == nil:
@@ -420,6 +386,60 @@ func (k *Checker) stop(o Offering) (Finding, error) {
 			f.pass(b.yes)
 		}
 	}
+	if err := k.stopInitialCost(&f, o); err != nil {
+		return Finding{}, err
+	}
+	return f.done(), nil
+}
+
+// stopFee judges the cancellation fee of criterion 2 against the recurring
+// charge.
+func (k *Checker) stopFee(f *finding, o Offering) error {
+	rc := o.RecurringCharge
+	switch fee := o.CancellationFee; {
+	case fee == nil:
+		f.missing("cancellation_fee", "say whether cancelling costs a fee")
+	case fee.IsZero():
+		f.fact("cancellation_fee", "0")
+		f.pass("cancelling costs nothing")
+	default:
+		charged, cycle := feeMonthsText(o.FeeMonths)
+		f.fact("cancellation_fee", fee.String())
+		when := "in every month"
+		if o.FeeMonths != nil {
+			when = fmt.Sprintf("in %d of every %d months", charged, cycle)
+			f.fact("fee_months", fmt.Sprintf("%d of %d", charged, cycle))
+		}
+		switch {
+		case charged == 0:
+			f.pass("the cancellation fee never applies")
+		case k.th.MaxCancellationFeeRatio == 0:
+			f.fail(fmt.Sprintf("cancelling costs %s %s", fee, when), "drop the cancellation fee")
+		case rc == nil:
+			f.missing("recurring_charge", "say what the recurring charge is, to compare the cancellation fee with it")
+		case rc.IsZero():
+			f.fact("recurring_charge", "0")
+			f.fail(fmt.Sprintf("cancelling costs %s %s while nothing recurs", fee, when), "drop the cancellation fee")
+		default:
+			r, err := moneyRatio(*fee, *rc, "cancellation_fee")
+			if err != nil {
+				return err
+			}
+			if r > k.th.MaxCancellationFeeRatio {
+				f.fail(fmt.Sprintf("cancelling costs %s %s, %.2f× the monthly charge, above %s×", fee, when, r, fmtFloat(k.th.MaxCancellationFeeRatio)),
+					fmt.Sprintf("cut the cancellation fee to at most %s× the monthly charge", fmtFloat(k.th.MaxCancellationFeeRatio)))
+			} else {
+				f.pass(fmt.Sprintf("the cancellation fee is %.2f× the monthly charge, within %s×", r, fmtFloat(k.th.MaxCancellationFeeRatio)))
+			}
+		}
+	}
+	return nil
+}
+
+// stopInitialCost judges the initial cost of criterion 2 against the recurring
+// charge.
+func (k *Checker) stopInitialCost(f *finding, o Offering) error {
+	rc := o.RecurringCharge
 	switch ic := o.InitialCost; {
 	case ic == nil:
 		f.missing("initial_cost", "say what starting costs")
@@ -438,7 +458,7 @@ func (k *Checker) stop(o Offering) (Finding, error) {
 	default:
 		r, err := moneyRatio(*ic, *rc, "initial_cost")
 		if err != nil {
-			return Finding{}, err
+			return err
 		}
 		f.fact("initial_cost", ic.String())
 		f.fact("recurring_charge", rc.String())
@@ -449,13 +469,13 @@ func (k *Checker) stop(o Offering) (Finding, error) {
 			f.pass(fmt.Sprintf("starting costs %.2f× the monthly charge, at most %s×", r, fmtFloat(k.th.MaxInitialCostRatio)))
 		}
 	}
-	return f.done(), nil
+	return nil
 }
 
 // moneyRatio returns a ÷ b (b > 0) as a float for a threshold comparison.
 func moneyRatio(a, b cs.Money, field string) (float64, error) {
 	if _, err := a.Cmp(b); err != nil {
-		return 0, fmt.Errorf("retention: offering.%s %s against recurring_charge %s: %w", field, a, b, cs.ErrCurrencyMismatch)
+		return 0, fmt.Errorf("retention: %w", &cs.FieldError{Field: field, Value: a.String(), Err: fmt.Errorf("%w: against recurring_charge %s", cs.ErrCurrencyMismatch, b)})
 	}
 	r, _ := a.Amount().DivRound(b.Amount(), 6).Float64()
 	return r, nil
@@ -519,14 +539,21 @@ func (k *Checker) data(o Offering) Finding {
 // Validate checks the offering's own values: a known Pricing, finite
 // non-negative numbers, non-negative amounts in known currencies and, where not
 // zero, in one currency, a FeeMonths with Cycle ≥ 1 and free months in 1..Cycle,
-// valid dates. Errors name the JSON field and wrap ErrOption, cs.ErrNegative,
-// cs.ErrNotFinite, cs.ErrInvalidDate, cs.ErrUnknownCurrency or
-// cs.ErrCurrencyMismatch.
-func (o Offering) Validate() error { return o.validate("offering") }
+// valid dates. The error is a *cs.FieldError naming the JSON field (wrapped as
+// "retention: …") whose cause wraps ErrOption, cs.ErrNegative, cs.ErrNotFinite,
+// cs.ErrInvalidDate, cs.ErrUnknownCurrency or cs.ErrCurrencyMismatch.
+func (o Offering) Validate() error {
+	if err := o.validate(""); err != nil {
+		return fmt.Errorf("retention: %w", err)
+	}
+	return nil
+}
 
+// validate is Validate with the fields' paths under path ("" or "[3]").
 func (o Offering) validate(path string) error {
+	bad := func(field, value string, err error) error { return offeringErr(joinPath(path, field), value, err) }
 	if o.Pricing != "" && !o.Pricing.valid() {
-		return fmt.Errorf("retention: %s.pricing: %q: want outcome, usage, subscription or ownership: %w", path, string(o.Pricing), ErrOption)
+		return bad("pricing", string(o.Pricing), fmt.Errorf("%w: want outcome, usage, subscription or ownership", ErrOption))
 	}
 	for _, f := range []struct {
 		name string
@@ -536,14 +563,14 @@ func (o Offering) validate(path string) error {
 			continue
 		}
 		if math.IsNaN(*f.v) || math.IsInf(*f.v, 0) {
-			return fmt.Errorf("retention: %s.%s: %w", path, f.name, cs.ErrNotFinite)
+			return bad(f.name, fmt.Sprint(*f.v), cs.ErrNotFinite)
 		}
 		if *f.v < 0 {
-			return fmt.Errorf("retention: %s.%s: %v: %w", path, f.name, *f.v, cs.ErrNegative)
+			return bad(f.name, fmt.Sprint(*f.v), cs.ErrNegative)
 		}
 	}
 	if o.NoticeDays != nil && *o.NoticeDays < 0 {
-		return fmt.Errorf("retention: %s.notice_days: %d: %w", path, *o.NoticeDays, cs.ErrNegative)
+		return bad("notice_days", fmt.Sprint(*o.NoticeDays), cs.ErrNegative)
 	}
 	for _, m := range []struct {
 		name string
@@ -553,10 +580,10 @@ func (o Offering) validate(path string) error {
 			continue
 		}
 		if m.v.IsNegative() {
-			return fmt.Errorf("retention: %s.%s: %s: %w", path, m.name, m.v, cs.ErrNegative)
+			return bad(m.name, m.v.String(), cs.ErrNegative)
 		}
 		if !m.v.IsZero() && !m.v.Currency().Known() {
-			return fmt.Errorf("retention: %s.%s: %s: %w", path, m.name, m.v, cs.ErrUnknownCurrency)
+			return bad(m.name, m.v.String(), cs.ErrUnknownCurrency)
 		}
 	}
 	// Amounts in two currencies contradict each other whatever the thresholds:
@@ -572,21 +599,21 @@ func (o Offering) validate(path string) error {
 		case refName == "":
 			refName, ref = m.name, *m.v
 		case m.v.Currency() != ref.Currency():
-			return fmt.Errorf("retention: %s.%s %s against %s %s: %w", path, m.name, m.v, refName, ref, cs.ErrCurrencyMismatch)
+			return bad(m.name, m.v.String(), fmt.Errorf("%w: against %s %s", cs.ErrCurrencyMismatch, refName, ref))
 		}
 	}
 	if fm := o.FeeMonths; fm != nil {
 		if fm.Cycle < 1 {
-			return fmt.Errorf("retention: %s.fee_months.cycle: %d: want ≥ 1: %w", path, fm.Cycle, ErrOption)
+			return bad("fee_months.cycle", fmt.Sprint(fm.Cycle), fmt.Errorf("%w: want ≥ 1", ErrOption))
 		}
 		for i, m := range fm.Free {
 			if m < 1 || m > fm.Cycle {
-				return fmt.Errorf("retention: %s.fee_months.free[%d]: %d: want 1..%d: %w", path, i, m, fm.Cycle, ErrOption)
+				return bad(fmt.Sprintf("fee_months.free[%d]", i), fmt.Sprint(m), fmt.Errorf("%w: want 1..%d", ErrOption, fm.Cycle))
 			}
 		}
 	}
 	if o.LastRelease != nil && !o.LastRelease.Valid() {
-		return fmt.Errorf("retention: %s.last_release: %w", path, cs.ErrInvalidDate)
+		return bad("last_release", "", cs.ErrInvalidDate)
 	}
 	return nil
 }

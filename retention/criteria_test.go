@@ -15,27 +15,27 @@ func money(s string) *cs.Money { m := cs.MustParseMoney(s); return &m }
 
 var asOf = cs.MustParseDate("2026-06-30")
 
-// The offerings named in the seeds (DOMAIN.md §2, seeds 000, 001 and 004). Fields the
-// seeds do not speak about are left out on purpose, so the criteria they decide
+// The offerings named by Razavi (2019) and the subscription customer-service
+// article. Fields the sources do not speak about are left out on purpose, so the criteria they decide
 // come out Unknown rather than guessed.
 var (
-	// Seed 001: ride-hailing is not a subscription, yet people use it continuously
+	// Razavi (2019): ride-hailing is not a subscription, yet people use it continuously
 	// and pay per ride, the outcome.
 	rideHailing = Offering{Name: "ride-hailing", Pricing: PerOutcome, UsesPerMonth: ptr(8.0)}
-	// Seed 001: a phone contract that charges a cancellation fee in every month but
+	// Razavi (2019): a phone contract that charges a cancellation fee in every month but
 	// one of its two-year cycle.
 	phoneContract = Offering{Name: "phone contract", Pricing: Subscription,
 		CancelAnyTime: ptr(true), CancellationFee: money("9500 JPY"),
 		FeeMonths: &FeeMonths{Cycle: 24, Free: []int{24}}, RecurringCharge: money("7000 JPY")}
-	// Seed 001: selling CDs, own the thing and pay once: sell-and-done.
+	// Razavi (2019): selling CDs, own the thing and pay once: sell-and-done.
 	cdSales = Offering{Name: "CD sales", Pricing: Ownership, UsesPerMonth: ptr(10.0)}
-	// Seed 004: a paper newspaper holds almost no data on its readers.
+	// The subscription article: a paper newspaper holds almost no data on its readers.
 	paperNewspaper = Offering{Name: "paper newspaper", Pricing: Subscription, UsesPerMonth: ptr(30.0),
 		DataCollected: ptr(false), DataConsented: ptr(false), DataTailorsProduct: ptr(false)}
-	// Seed 004: a news site that tailors articles from what each reader reads.
+	// The subscription article: a news site that tailors articles from what each reader reads.
 	newsSite = Offering{Name: "personalised news site", Pricing: Subscription, UsesPerMonth: ptr(30.0),
 		DataCollected: ptr(true), DataConsented: ptr(true), DataTailorsProduct: ptr(true)}
-	// Seed 004: music streaming with recommendations and shared playlists meets all four.
+	// The subscription article: music streaming with recommendations and shared playlists meets all four.
 	musicStreaming = Offering{Name: "music streaming", Pricing: Subscription, UsesPerMonth: ptr(60.0),
 		CancelAnyTime: ptr(true), CancellationFee: &cs.Money{}, NoticeDays: ptr(0),
 		SelfServeCancel: ptr(true), CancelEasyToFind: ptr(true), InitialCost: &cs.Money{},
@@ -47,8 +47,8 @@ func verdicts(a Assessment) [5]Verdict {
 	return [5]Verdict{a.Verdict, a.Criteria[0].Verdict, a.Criteria[1].Verdict, a.Criteria[2].Verdict, a.Criteria[3].Verdict}
 }
 
-// TestCheckSeedCases checks every case DOMAIN.md §2 names: [overall, c1, c2, c3, c4].
-func TestCheckSeedCases(t *testing.T) {
+// TestCheckSourceCases checks every case the sources name: [overall, c1, c2, c3, c4].
+func TestCheckSourceCases(t *testing.T) {
 	k, err := NewChecker(Thresholds{})
 	if err != nil {
 		t.Fatal(err)
@@ -253,24 +253,24 @@ func TestCheckErrors(t *testing.T) {
 		want error
 		path string
 	}{
-		{"unknown pricing", func(o *Offering) { o.Pricing = "rental" }, asOf, ErrOption, "offering.pricing"},
-		{"NaN uses", func(o *Offering) { o.UsesPerMonth = ptr(nan()) }, asOf, cs.ErrNotFinite, "offering.uses_per_month"},
-		{"negative releases", func(o *Offering) { o.ReleasesPerYear = ptr(-1.0) }, asOf, cs.ErrNegative, "offering.releases_per_year"},
-		{"negative notice", func(o *Offering) { o.NoticeDays = ptr(-1) }, asOf, cs.ErrNegative, "offering.notice_days"},
-		{"negative fee", func(o *Offering) { o.CancellationFee = money("-1 USD") }, asOf, cs.ErrNegative, "offering.cancellation_fee"},
-		{"cycle 0", func(o *Offering) { o.FeeMonths = &FeeMonths{} }, asOf, ErrOption, "offering.fee_months.cycle"},
-		{"free month 25", func(o *Offering) { o.FeeMonths = &FeeMonths{Cycle: 24, Free: []int{1, 25}} }, asOf, ErrOption, "offering.fee_months.free[1]"},
-		{"bad release", func(o *Offering) { o.LastRelease = &cs.Date{Year: 2026, Month: 2, Day: 30} }, asOf, cs.ErrInvalidDate, "offering.last_release"},
-		{"release after asOf", func(o *Offering) { o.LastRelease = ptr(asOf.AddDays(1)) }, asOf, cs.ErrDateOrder, "offering.last_release"},
+		{"unknown pricing", func(o *Offering) { o.Pricing = "rental" }, asOf, ErrOption, "pricing"},
+		{"NaN uses", func(o *Offering) { o.UsesPerMonth = ptr(nan()) }, asOf, cs.ErrNotFinite, "uses_per_month"},
+		{"negative releases", func(o *Offering) { o.ReleasesPerYear = ptr(-1.0) }, asOf, cs.ErrNegative, "releases_per_year"},
+		{"negative notice", func(o *Offering) { o.NoticeDays = ptr(-1) }, asOf, cs.ErrNegative, "notice_days"},
+		{"negative fee", func(o *Offering) { o.CancellationFee = money("-1 USD") }, asOf, cs.ErrNegative, "cancellation_fee"},
+		{"cycle 0", func(o *Offering) { o.FeeMonths = &FeeMonths{} }, asOf, ErrOption, "fee_months.cycle"},
+		{"free month 25", func(o *Offering) { o.FeeMonths = &FeeMonths{Cycle: 24, Free: []int{1, 25}} }, asOf, ErrOption, "fee_months.free[1]"},
+		{"bad release", func(o *Offering) { o.LastRelease = &cs.Date{Year: 2026, Month: 2, Day: 30} }, asOf, cs.ErrInvalidDate, "last_release"},
+		{"release after asOf", func(o *Offering) { o.LastRelease = ptr(asOf.AddDays(1)) }, asOf, cs.ErrDateOrder, "last_release"},
 		{"zero asOf", func(*Offering) {}, cs.Date{}, cs.ErrInvalidDate, "as of"},
-		{"initial cost in EUR", func(o *Offering) { o.InitialCost = money("10 EUR") }, asOf, cs.ErrCurrencyMismatch, "offering.initial_cost"},
-		{"fee in EUR", func(o *Offering) { o.CancellationFee = money("10 EUR") }, asOf, cs.ErrCurrencyMismatch, "offering.cancellation_fee"},
+		{"initial cost in EUR", func(o *Offering) { o.InitialCost = money("10 EUR") }, asOf, cs.ErrCurrencyMismatch, "initial_cost"},
+		{"fee in EUR", func(o *Offering) { o.CancellationFee = money("10 EUR") }, asOf, cs.ErrCurrencyMismatch, "cancellation_fee"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			o := musicStreaming
 			tc.edit(&o)
 			_, err := k.Check(o, tc.asOf)
-			if !errors.Is(err, tc.want) || !strings.Contains(err.Error(), "retention: "+tc.path) {
+			if !errors.Is(err, tc.want) || !strings.HasPrefix(err.Error(), "retention: "+tc.path) {
 				t.Errorf("Check = %v, want %v naming %s", err, tc.want, tc.path)
 			}
 		})
@@ -287,7 +287,7 @@ func inf() float64 { z := 0.0; return 1 / z }
 func TestValidateCurrencies(t *testing.T) {
 	o := musicStreaming
 	o.CancellationFee = money("10 EUR")
-	if err := o.Validate(); !errors.Is(err, cs.ErrCurrencyMismatch) || !strings.Contains(err.Error(), "retention: offering.cancellation_fee") {
+	if err := o.Validate(); !errors.Is(err, cs.ErrCurrencyMismatch) || !strings.HasPrefix(err.Error(), "retention: cancellation_fee: ") {
 		t.Errorf("Validate = %v, want ErrCurrencyMismatch naming offering.cancellation_fee", err)
 	}
 	k, _ := NewChecker(Thresholds{})

@@ -1,243 +1,190 @@
 package retention
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strconv"
 
 	"github.com/successkit/cs"
+	"github.com/successkit/cs/internal/csio"
+	"github.com/successkit/cs/internal/errs"
+	"github.com/successkit/cs/internal/jsonx"
 )
 
-// offeringFields are the JSON keys of an Offering.
-var offeringFields = []string{
-	"name", "pricing", "uses_per_month", "cancel_any_time", "cancellation_fee", "fee_months",
-	"notice_days", "self_serve_cancel", "cancel_easy_to_find", "initial_cost", "recurring_charge",
-	"last_release", "releases_per_year", "data_collected", "data_consented", "data_tailors_product",
+// offeringJSON is the JSON form of an Offering: its amounts also take "0" for no
+// amount, and its fee months are checked after decoding.
+type offeringJSON struct {
+	Name               string         `json:"name"`
+	Pricing            Pricing        `json:"pricing"`
+	UsesPerMonth       *float64       `json:"uses_per_month"`
+	CancelAnyTime      *bool          `json:"cancel_any_time"`
+	CancellationFee    *moneyText     `json:"cancellation_fee"`
+	FeeMonths          *feeMonthsJSON `json:"fee_months"`
+	NoticeDays         *int           `json:"notice_days"`
+	SelfServeCancel    *bool          `json:"self_serve_cancel"`
+	CancelEasyToFind   *bool          `json:"cancel_easy_to_find"`
+	InitialCost        *moneyText     `json:"initial_cost"`
+	RecurringCharge    *moneyText     `json:"recurring_charge"`
+	LastRelease        *cs.Date       `json:"last_release"`
+	ReleasesPerYear    *float64       `json:"releases_per_year"`
+	DataCollected      *bool          `json:"data_collected"`
+	DataConsented      *bool          `json:"data_consented"`
+	DataTailorsProduct *bool          `json:"data_tailors_product"`
 }
 
-// DecodeOffering reads one Offering as a JSON object, strictly: an unknown or
-// repeated key, a value of the wrong type, a malformed amount ("29.00 USD") or date
-// (YYYY-MM-DD), null, trailing data, or a value Validate refuses is an error that
-// names the JSON path (offering.fee_months.free[1]) and wraps cs.ErrUnknownField,
-// cs.ErrDuplicate, ErrOption or the root sentinel of the fault.
+type feeMonthsJSON struct {
+	Cycle *int  `json:"cycle"`
+	Free  []int `json:"free"`
+}
+
+// moneyText is an amount as "<amount> <currency>", or "0" for none.
+type moneyText struct{ m cs.Money }
+
+func (t *moneyText) UnmarshalText(b []byte) error {
+	if string(b) == "0" {
+		t.m = cs.Money{}
+		return nil
+	}
+	m, err := cs.ParseMoney(string(b))
+	if err != nil {
+		cause := cs.ErrNotDecimal
+		if errors.Is(err, cs.ErrUnknownCurrency) {
+			cause = cs.ErrUnknownCurrency
+		}
+		return fmt.Errorf("%w: want \"<amount> <currency>\" or \"0\"", cause)
+	}
+	t.m = m
+	return nil
+}
+
+func (t *moneyText) money() *cs.Money {
+	if t == nil {
+		return nil
+	}
+	m := t.m
+	return &m
+}
+
+// DecodeOffering reads one Offering as a JSON object with the library's strict
+// JSON rules: an unknown or repeated key, a value of the wrong JSON kind, a
+// malformed amount ("29.00 USD", or "0" for none) or date (YYYY-MM-DD),
+// trailing data, nesting deeper than 64, or a value Validate refuses is an error
+// that names the JSON path (fee_months.free[1]); a leading byte-order mark is
+// accepted, and null, like a key left out, means the description does not say.
+// Each problem is a *cs.FieldError (wrapped as "retention: …") whose cause is a
+// sentinel of package cs (cs.ErrUnknownField, cs.ErrDuplicateKey,
+// cs.ErrWrongType, cs.ErrSyntax, cs.ErrNegative, ...) or ErrOption; the list is
+// bounded (errs.MaxProblems, then a count).
 func DecodeOffering(r io.Reader) (Offering, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return Offering{}, fmt.Errorf("retention: offering: %w", err)
 	}
-	var raw json.RawMessage
-	if err := decodeOne(data, &raw); err != nil {
-		return Offering{}, fmt.Errorf("retention: offering: %w", err)
+	var j *offeringJSON
+	if err := csio.DecodeJSON(data, &j); err != nil {
+		return Offering{}, fmt.Errorf("retention: %w", err)
 	}
-	return decodeOffering(raw, "offering")
+	if j == nil {
+		return Offering{}, fmt.Errorf("retention: %w", &cs.FieldError{Field: "$", Err: fmt.Errorf("%w: want an object, got null", cs.ErrWrongType)})
+	}
+	var list errs.List
+	o := j.offering("", &list)
+	if err := list.Err(); err != nil {
+		return Offering{}, fmt.Errorf("retention: %w", err)
+	}
+	return o, nil
 }
 
-// DecodeOfferings reads a JSON array of Offerings with the rules of DecodeOffering;
-// paths read offerings[i].field. Input that is not a JSON array of values is an
-// error and no offering is returned. A bad offering does not stop the others: the
-// result holds every good offering in input order, and the error joins one error
-// per bad offering (each naming offerings[i]), nil when all are good.
+// DecodeOfferings reads a JSON array of Offerings with the rules of
+// DecodeOffering; paths start with the element's index ([2].fee_months.cycle).
+// Input that is not a JSON array (null included) is an error and no offering is
+// returned. A bad offering does not stop the others: the result holds every good
+// offering in input order, and the error lists the problems of the bad ones,
+// bounded as DecodeOffering's, nil when all are good.
 func DecodeOfferings(r io.Reader) ([]Offering, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("retention: offerings: %w", err)
 	}
-	var raws []json.RawMessage
-	if err := decodeOne(data, &raws); err != nil {
-		return nil, fmt.Errorf("retention: offerings: want an array of objects: %w", err)
+	var raws *[]json.RawMessage
+	if err := csio.DecodeJSON(data, &raws); err != nil {
+		return nil, fmt.Errorf("retention: %w", err)
 	}
-	if raws == nil { // JSON null decodes without error into a nil slice
-		return nil, fmt.Errorf("retention: offerings: null: want an array of objects: %w", ErrJSON)
+	if raws == nil {
+		return nil, fmt.Errorf("retention: %w", &cs.FieldError{Field: "$", Err: fmt.Errorf("%w: want an array of offerings, got null", cs.ErrWrongType)})
 	}
-	out := make([]Offering, 0, len(raws))
-	var errs []error
-	for i, raw := range raws {
-		o, err := decodeOffering(raw, "offerings["+strconv.Itoa(i)+"]")
-		if err != nil {
-			errs = append(errs, err)
+	out := make([]Offering, 0, len(*raws))
+	var list errs.List
+	for i, raw := range *raws {
+		at := "[" + strconv.Itoa(i) + "]"
+		var j *offeringJSON
+		before := list.Len()
+		jsonx.DecodeTo(&list, raw, &j, func(path, value string, err error) error {
+			fe := csio.LocateJSON(path, value, err).(*cs.FieldError)
+			fe.Field = joinPath(at, fe.Field)
+			return fe
+		})
+		if list.Len() > before {
 			continue
 		}
-		out = append(out, o)
-	}
-	return out, errors.Join(errs...)
-}
-
-// decodeOne decodes exactly one JSON value from data into v.
-func decodeOne(data []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("%v: %w", err, ErrJSON)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return fmt.Errorf("trailing data: %w", ErrJSON)
-	}
-	return nil
-}
-
-// objectKeys splits a JSON object into its members, refusing null, a non-object,
-// and repeated or unknown keys.
-func objectKeys(raw json.RawMessage, path string, known []string) (map[string]json.RawMessage, error) {
-	if bytes.Equal(bytes.TrimSpace(raw), []byte("null")) {
-		return nil, fmt.Errorf("retention: %s: null: %w", path, cs.ErrMissing)
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	tok, err := dec.Token()
-	if d, ok := tok.(json.Delim); err != nil || !ok || d != '{' {
-		return nil, fmt.Errorf("retention: %s: want an object: %w", path, ErrOption)
-	}
-	out := map[string]json.RawMessage{}
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return nil, fmt.Errorf("retention: %s: %v: %w", path, err, ErrOption)
+		if j == nil {
+			list.Add(&cs.FieldError{Field: at, Err: fmt.Errorf("%w: want an object, got null", cs.ErrWrongType)})
+			continue
 		}
-		key := tok.(string)
-		var v json.RawMessage
-		if err := dec.Decode(&v); err != nil {
-			return nil, fmt.Errorf("retention: %s.%s: %v: %w", path, key, err, ErrOption)
+		if o := j.offering(at, &list); list.Len() == before {
+			out = append(out, o)
 		}
-		if !slices.Contains(known, key) {
-			return nil, fmt.Errorf("retention: %s.%s: %w", path, key, cs.ErrUnknownField)
-		}
-		if _, dup := out[key]; dup {
-			return nil, fmt.Errorf("retention: %s.%s: repeated key: %w", path, key, cs.ErrDuplicate)
-		}
-		out[key] = v
+	}
+	if err := list.Err(); err != nil {
+		return out, fmt.Errorf("retention: %w", err)
 	}
 	return out, nil
 }
 
-// field decodes one member into v, naming its path on error.
-func field(raw json.RawMessage, path string, v any) error {
-	if bytes.Equal(bytes.TrimSpace(raw), []byte("null")) {
-		return fmt.Errorf("retention: %s: null (leave the key out when unknown): %w", path, cs.ErrMissing)
+// joinPath appends a JSON path relative to an element ("$" for the element
+// itself) to the element's own path.
+func joinPath(at, path string) string {
+	switch {
+	case at == "":
+		return path
+	case path == "$" || path == "":
+		return at
+	case path[0] == '[':
+		return at + path
 	}
-	if err := json.Unmarshal(raw, v); err != nil {
-		var te *json.UnmarshalTypeError
-		switch {
-		case errors.As(err, &te):
-			return fmt.Errorf("retention: %s: %s where %s was expected: %w", path, te.Value, te.Type, ErrOption)
-		case errors.Is(err, cs.ErrNotDecimal), errors.Is(err, cs.ErrUnknownCurrency), errors.Is(err, cs.ErrInvalidDate):
-			return fmt.Errorf("retention: %s: %s: %w", path, raw, err)
-		}
-		return fmt.Errorf("retention: %s: %s: %v: %w", path, raw, err, ErrOption)
-	}
-	return nil
+	return at + "." + path
 }
 
-func decodeOffering(raw json.RawMessage, path string) (Offering, error) {
-	m, err := objectKeys(raw, path, offeringFields)
-	if err != nil {
-		return Offering{}, err
+// offering converts and checks the decoded form; problems go to list, located
+// under path.
+func (j *offeringJSON) offering(path string, list *errs.List) Offering {
+	o := Offering{
+		Name: j.Name, Pricing: j.Pricing, UsesPerMonth: j.UsesPerMonth, CancelAnyTime: j.CancelAnyTime,
+		CancellationFee: j.CancellationFee.money(), NoticeDays: j.NoticeDays, SelfServeCancel: j.SelfServeCancel,
+		CancelEasyToFind: j.CancelEasyToFind, InitialCost: j.InitialCost.money(), RecurringCharge: j.RecurringCharge.money(),
+		LastRelease: j.LastRelease, ReleasesPerYear: j.ReleasesPerYear,
+		DataCollected: j.DataCollected, DataConsented: j.DataConsented, DataTailorsProduct: j.DataTailorsProduct,
 	}
-	var o Offering
-	for _, key := range offeringFields {
-		v, ok := m[key]
-		if !ok {
-			continue
-		}
-		p := path + "." + key
-		switch key {
-		case "name":
-			err = field(v, p, &o.Name)
-		case "pricing":
-			err = field(v, p, &o.Pricing)
-			if err == nil && !o.Pricing.valid() {
-				err = fmt.Errorf("retention: %s: %q: want outcome, usage, subscription or ownership: %w", p, string(o.Pricing), ErrOption)
-			}
-		case "uses_per_month":
-			err = field(v, p, &o.UsesPerMonth)
-		case "releases_per_year":
-			err = field(v, p, &o.ReleasesPerYear)
-		case "notice_days":
-			err = field(v, p, &o.NoticeDays)
-		case "cancel_any_time":
-			err = field(v, p, &o.CancelAnyTime)
-		case "self_serve_cancel":
-			err = field(v, p, &o.SelfServeCancel)
-		case "cancel_easy_to_find":
-			err = field(v, p, &o.CancelEasyToFind)
-		case "data_collected":
-			err = field(v, p, &o.DataCollected)
-		case "data_consented":
-			err = field(v, p, &o.DataConsented)
-		case "data_tailors_product":
-			err = field(v, p, &o.DataTailorsProduct)
-		case "cancellation_fee":
-			err = decodeMoney(v, p, &o.CancellationFee)
-		case "initial_cost":
-			err = decodeMoney(v, p, &o.InitialCost)
-		case "recurring_charge":
-			err = decodeMoney(v, p, &o.RecurringCharge)
-		case "last_release":
-			var s string
-			if err = field(v, p, &s); err == nil {
-				var d cs.Date
-				if d, err = cs.ParseDate(s); err != nil {
-					err = fmt.Errorf("retention: %s: %q: %w", p, s, err)
-				} else {
-					o.LastRelease = &d
-				}
-			}
-		case "fee_months":
-			o.FeeMonths, err = decodeFeeMonths(v, p)
-		}
-		if err != nil {
-			return Offering{}, err
+	if fm := j.FeeMonths; fm != nil {
+		at := joinPath(path, "fee_months")
+		switch {
+		case fm.Cycle == nil:
+			list.Add(offeringErr(joinPath(at, "cycle"), "", cs.ErrMissing))
+		case *fm.Cycle < 1:
+			list.Add(offeringErr(joinPath(at, "cycle"), strconv.Itoa(*fm.Cycle), fmt.Errorf("%w: want ≥ 1", ErrOption)))
+		default:
+			o.FeeMonths = &FeeMonths{Cycle: *fm.Cycle, Free: fm.Free}
 		}
 	}
 	if err := o.validate(path); err != nil {
-		return Offering{}, err
+		list.Add(err)
 	}
-	return o, nil
+	return o
 }
 
-func decodeMoney(raw json.RawMessage, path string, dst **cs.Money) error {
-	var s string
-	if err := field(raw, path, &s); err != nil {
-		return err
-	}
-	if s == "0" {
-		*dst = &cs.Money{}
-		return nil
-	}
-	m, err := cs.ParseMoney(s)
-	if err != nil {
-		return fmt.Errorf("retention: %s: %q: want \"<amount> <currency>\" or \"0\": %w", path, s, errors.Unwrap(err))
-	}
-	*dst = &m
-	return nil
-}
-
-func decodeFeeMonths(raw json.RawMessage, path string) (*FeeMonths, error) {
-	m, err := objectKeys(raw, path, []string{"cycle", "free"})
-	if err != nil {
-		return nil, err
-	}
-	var fm FeeMonths
-	v, ok := m["cycle"]
-	if !ok {
-		return nil, fmt.Errorf("retention: %s.cycle: %w", path, cs.ErrMissing)
-	}
-	if err := field(v, path+".cycle", &fm.Cycle); err != nil {
-		return nil, err
-	}
-	if v, ok := m["free"]; ok {
-		if err := field(v, path+".free", &fm.Free); err != nil {
-			return nil, err
-		}
-	}
-	if fm.Cycle < 1 {
-		return nil, fmt.Errorf("retention: %s.cycle: %d: want ≥ 1: %w", path, fm.Cycle, ErrOption)
-	}
-	for i, f := range fm.Free {
-		if f < 1 || f > fm.Cycle {
-			return nil, fmt.Errorf("retention: %s.free[%d]: %d: want 1..%d: %w", path, i, f, fm.Cycle, ErrOption)
-		}
-	}
-	return &fm, nil
+// offeringErr locates a problem of an Offering at path.
+func offeringErr(path, value string, err error) error {
+	return &cs.FieldError{Field: path, Value: errs.Clip(value), Err: err}
 }

@@ -4,30 +4,35 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/shopspring/decimal"
 	"github.com/successkit/cs"
 )
 
-// Books whose amounts do not fit the int64 path work in exact decimals and give the
-// same identity; sums that overflow int64 fall back to exact arithmetic.
-func TestExactFallbacks(t *testing.T) {
-	// A fraction of a cent keeps the book exact from the start.
+// TestAmountScales checks the amounts a book keeps in int64 units: fractions of a
+// minor unit get a finer unit, sums that could overflow int64 are computed in
+// exact decimals, and an amount beyond int64 units is a bad record.
+func TestAmountScales(t *testing.T) {
+	// A fraction of a cent: the book keeps tenths of a cent, still in int64.
 	b := mustBook(t, []Record{rec("a", "s", jan, "10.005"), rec("a", "s", feb, "10.015")}, Options{})
-	if !b.Exact() {
-		t.Error("a fraction of a cent should make the book exact")
+	if b.Exact() {
+		t.Error("a fraction of a cent should keep the int64 path, in units of 10^-3")
 	}
 	p := mustPeriod(t, b, jan, feb)
-	if !p.Expansion.Equal(usd("0.01")) {
-		t.Errorf("Expansion = %s, want 0.01 USD", p.Expansion)
+	if !p.Expansion.Equal(usd("0.01")) || !p.StartMRR.Equal(usd("10.005")) {
+		t.Errorf("Expansion = %s, StartMRR = %s; want 0.01 USD, 10.005 USD", p.Expansion, p.StartMRR)
+	}
+	if m, ok := b.MRR("a", feb); !ok || m.String() != "10.015 USD" {
+		t.Errorf("MRR(a, feb) = %s, %v; want 10.015 USD", m, ok)
 	}
 	// Two customers whose cents each fit an int64 but whose sum does not.
 	big := "90000000000000000.00"
 	recs := []Record{rec("a", "s", jan, big), rec("a", "s", feb, big), rec("b", "s", jan, big), rec("b", "s", feb, "1")}
 	b = mustBook(t, recs, Options{})
-	if b.Exact() {
-		t.Fatal("amounts that fit an int64 one by one should take the fast path")
+	if !b.Exact() {
+		t.Fatal("sums that may overflow int64 should be computed in decimals")
 	}
 	p = mustPeriod(t, b, jan, feb)
 	if want := usd("180000000000000000"); !p.StartMRR.Equal(want) {
@@ -45,14 +50,30 @@ func TestExactFallbacks(t *testing.T) {
 	if len(co) != 1 || !co[0].Ages[0].MRR.Equal(usd("180000000000000000")) {
 		t.Errorf("Cohorts = %+v", co)
 	}
-	// A single record beyond int64 cents.
+	// Amounts beyond int64 units, alone or as a month's sum, and a fraction finer
+	// than 10^-8 USD are bad records; the other customers stay.
 	const huge = "1000000000000000000000000000000"
-	b = mustBook(t, []Record{rec("a", "s", jan, huge), rec("a", "s", feb, huge)}, Options{})
-	if !b.Exact() {
-		t.Error("10^30 USD should make the book exact")
-	}
-	if m, ok := b.MRR("a", feb); !ok || !m.Equal(usd(huge)) {
-		t.Errorf("MRR = %s, %v", m, ok)
+	for _, tc := range []struct {
+		recs  []Record
+		units string // the MRR of customer z in January
+	}{
+		{[]Record{rec("a", "s", jan, huge), rec("a", "s", feb, "1")}, "1.00 USD"},
+		{[]Record{rec("a", "s1", jan, "50000000000000000"), rec("a", "s2", jan, "50000000000000000")}, "1.00 USD"},
+		{[]Record{rec("a", "s", jan, "0.000000001")}, "1.00 USD"},
+		// A fraction of 10^-8 makes the unit 10^-8 USD: 10^11 USD no longer fits.
+		{[]Record{rec("a", "s", jan, "100000000000"), rec("y", "s", jan, "0.00000001")}, "1.00 USD"},
+	} {
+		b, err := NewBook(append(tc.recs, rec("z", "s", jan, "1")), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		errs := bookErrors(b)
+		if len(errs) != 1 || !errors.Is(errs[0], cs.ErrRange) || !strings.Contains(errs[0].Error(), `customer "a"`) {
+			t.Errorf("NewBook(%v): errors %v, want one cs.ErrRange for customer a", tc.recs, errs)
+		}
+		if m, ok := b.MRR("z", jan); !ok || m.String() != tc.units {
+			t.Errorf("NewBook(%v): MRR(z, jan) = %s, %v; want %s", tc.recs, m, ok, tc.units)
+		}
 	}
 }
 
@@ -79,15 +100,18 @@ func TestBookRecordErrors(t *testing.T) {
 		idx  int
 		sent error
 	}{{1, cs.ErrNegative}, {2, cs.ErrMissing}, {4, cs.ErrDuplicate}, {5, cs.ErrMissing}}
-	errs := b.Errors()
+	errs := bookErrors(b)
 	if len(errs) != len(want) {
 		t.Fatalf("Errors = %v, want %d", errs, len(want))
 	}
 	for i, w := range want {
-		var re *RecordError
-		if !errors.As(errs[i], &re) || re.Index != w.idx || !errors.Is(errs[i], w.sent) {
+		fe := fieldError(errs[i])
+		if fe == nil || !strings.HasPrefix(fe.Field, fmt.Sprintf("[%d].", w.idx)) || !errors.Is(errs[i], w.sent) {
 			t.Errorf("Errors[%d] = %v, want records[%d] wrapping %v", i, errs[i], w.idx, w.sent)
 		}
+	}
+	if b.Bad() != len(want) || b.Err() == nil {
+		t.Errorf("Bad = %d, Err = %v; want %d", b.Bad(), b.Err(), len(want))
 	}
 	if _, err := NewBook(nil, Options{}); !errors.Is(err, cs.ErrMissing) {
 		t.Errorf("NewBook(nil) = %v, want ErrMissing", err)
@@ -200,7 +224,7 @@ func TestDuplicateUnordered(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		errs := b.Errors()
+		errs := bookErrors(b)
 		if len(errs) != 1 || !errors.Is(errs[0], cs.ErrDuplicate) || fmt.Sprint(b.Customers()) != "[a]" {
 			t.Errorf("NewBook(%v): errors %v, customers %v; want one duplicate and [a]", recs, errs, b.Customers())
 		}
@@ -226,9 +250,8 @@ func TestBookBadMonth(t *testing.T) {
 	if got := fmt.Sprint(b.Customers()); got != "[a c]" {
 		t.Errorf("Customers = %s, want [a c]", got)
 	}
-	errs := b.Errors()
-	var re *RecordError
-	if len(errs) != 1 || !errors.As(errs[0], &re) || re.Index != 1 || !errors.Is(errs[0], ErrMonth) {
+	errs := bookErrors(b)
+	if len(errs) != 1 || fieldError(errs[0]) == nil || fieldError(errs[0]).Field != "[1].month" || !errors.Is(errs[0], ErrMonth) {
 		t.Errorf("Errors = %v, want records[1] wrapping ErrMonth", errs)
 	}
 }

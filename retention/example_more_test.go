@@ -11,9 +11,10 @@ import (
 )
 
 // chartMogulPeriod is the January → February report of the ChartMogul book of
-// DOMAIN.md §6 (start 100, churn 10, contraction 10, expansion 10, end 90).
+// ChartMogul's worked example (start 100, churn 10, contraction 10, expansion 10,
+// end 90).
 func chartMogulPeriod() retention.Period {
-	b, err := retention.ReadMRR(strings.NewReader(chartMogul), retention.Options{})
+	b, err := retention.ReadBook(strings.NewReader(chartMogul), "mrr.csv", retention.Options{})
 	if err != nil {
 		panic(err)
 	}
@@ -27,31 +28,48 @@ func chartMogulPeriod() retention.Period {
 // highEnd is the sBG model Fader & Hardie (2007) fit to their "high end" cohort.
 var highEnd = retention.SBG{Alpha: 0.668, Beta: 3.806}
 
-func ExampleBook_Errors() {
-	b, err := retention.ReadMRR(strings.NewReader(chartMogul+"e,s1,2026-02,-5,USD\nf,s1,2026-02,5 USD,USD\n"), retention.Options{})
+func ExampleBook_Err() {
+	b, err := retention.ReadBook(strings.NewReader(chartMogul+"e,s1,2026-02,-5,USD\nf,s1,2026-02,5 USD,USD\n"), "mrr.csv", retention.Options{})
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	for _, e := range b.Errors() {
-		fmt.Println(e)
-	}
-	fmt.Println(b.Customers())
+	fmt.Println(b.Err())
+	fmt.Println(b.Bad(), "bad records; customers", b.Customers())
 	// Output:
-	// retention: mrr line 10: customer "e": mrr -5.00 USD: negative
-	// retention: mrr line 11: mrr "5 USD": not a decimal
-	// [a b c d]
+	// retention: mrr.csv:10: customer "e": mrr: "-5": negative
+	// mrr.csv:11: customer "f": mrr: "5 USD": not a decimal
+	// 2 bad records; customers [a b c d]
+}
+
+// Bad records cost a counter each: the error stays a few lines long.
+func ExampleBook_Bad() {
+	var recs []retention.Record
+	jan := retention.MustParseMonth("2026-01")
+	for i := range 1000 {
+		recs = append(recs, retention.Record{Customer: fmt.Sprint("c", i), Subscription: "s", Month: jan, MRR: cs.MustParseMoney("-1 USD")})
+	}
+	recs = append(recs, retention.Record{Customer: "ok", Subscription: "s", Month: jan, MRR: cs.MustParseMoney("1 USD")})
+	b, _ := retention.NewBook(recs, retention.Options{})
+	lines := strings.Split(b.Err().Error(), "\n")
+	fmt.Println(b.Bad(), "bad records,", len(lines), "lines:")
+	fmt.Println(lines[0])
+	fmt.Println(lines[len(lines)-1])
+	// Output:
+	// 1000 bad records, 11 lines:
+	// retention: customer "c0": [0].mrr: "-1": negative
+	// and 990 more problems
 }
 
 func ExampleBook_Currency() {
-	b, _ := retention.ReadMRR(strings.NewReader(chartMogul), retention.Options{})
+	b, _ := retention.ReadBook(strings.NewReader(chartMogul), "mrr.csv", retention.Options{})
 	fmt.Println(b.Currency())
 	// Output:
 	// USD
 }
 
 func ExampleBook_Months() {
-	b, _ := retention.ReadMRR(strings.NewReader(chartMogul+"d,s1,2026-04,20,USD\n"), retention.Options{})
+	b, _ := retention.ReadBook(strings.NewReader(chartMogul+"d,s1,2026-04,20,USD\n"), "mrr.csv", retention.Options{})
 	first, last := b.Months()
 	fmt.Println(first, "→", last)
 	// Output:
@@ -59,7 +77,7 @@ func ExampleBook_Months() {
 }
 
 func ExampleBook_Customers() {
-	b, _ := retention.ReadMRR(strings.NewReader(chartMogul), retention.Options{})
+	b, _ := retention.ReadBook(strings.NewReader(chartMogul), "mrr.csv", retention.Options{})
 	fmt.Println(b.Customers())
 	// Output:
 	// [a b c d]
@@ -69,7 +87,7 @@ func ExampleBook_Customers() {
 // EUR into USD works in exact decimals. The figures are the same either way.
 func ExampleBook_Exact() {
 	jan := retention.MustParseMonth("2026-01")
-	cents, _ := retention.ReadMRR(strings.NewReader(chartMogul), retention.Options{})
+	cents, _ := retention.ReadBook(strings.NewReader(chartMogul), "mrr.csv", retention.Options{})
 	converted, _ := retention.NewBook([]retention.Record{
 		{Customer: "de", Subscription: "s", Month: jan, MRR: cs.MustParseMoney("100 EUR")},
 		{Customer: "us", Subscription: "s", Month: jan, MRR: cs.MustParseMoney("50 USD")},
@@ -291,10 +309,11 @@ func ExampleDecodeOffering() {
 	fmt.Println(err)
 	// Output:
 	// music streaming subscription true 980 JPY <nil>
-	// retention: offering.notice_days: string where int was expected: invalid option
+	// retention: notice_days: "thirty": wrong type: want an integer, got a string
 }
 
-// Seed 004: 200 new customers a year, half of each cohort kept.
+// The subscription customer-service article: 200 new customers a year, half of
+// each cohort kept.
 func ExampleInflow_Active() {
 	f := retention.Inflow{New: decimal.NewFromInt(200), Retention: decimal.RequireFromString("0.5")}
 	a, _ := f.Active(4)

@@ -9,7 +9,7 @@ import (
 	"github.com/successkit/cs/retention"
 )
 
-// ChartMogul's worked example (DOMAIN.md §6): MRR 100 at the start, churn 10,
+// ChartMogul's worked example: MRR 100 at the start, churn 10,
 // contraction 10 (one of two subscriptions cancelled), expansion 10.
 var chartMogul = `customer_id,subscription_id,month,mrr,currency
 a,s1,2026-01,40,USD
@@ -23,23 +23,43 @@ d,s1,2026-02,20,USD
 `
 
 func ExampleReadMRR() {
-	b, err := retention.ReadMRR(strings.NewReader(chartMogul+"e,s1,2026-13,5,USD\n"), retention.Options{})
+	in := chartMogul + "e,s1,2026-13,5,USD\n"
+	var recs []retention.Record
+	for r, err := range retention.ReadMRR(strings.NewReader(in), "mrr.csv") {
+		if err != nil {
+			fmt.Println(err)
+			continue
+		}
+		recs = append(recs, r)
+	}
+	b, err := retention.NewBook(recs, retention.Options{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	first, last := b.Months()
+	fmt.Println(len(recs), "records;", b.Customers(), first, last, b.Currency())
+	// Output:
+	// retention: mrr.csv:10: customer "e": month: "2026-13": invalid month, want YYYY-MM
+	// 8 records; [a b c d] 2026-01 2026-02 USD
+}
+
+func ExampleReadBook() {
+	b, err := retention.ReadBook(strings.NewReader(chartMogul+"e,s1,2026-13,5,USD\n"), "mrr.csv", retention.Options{})
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	first, last := b.Months()
 	fmt.Println(b.Customers(), first, last, b.Currency())
-	for _, e := range b.Errors() {
-		fmt.Println(e)
-	}
+	fmt.Println(b.Bad(), "bad record:", b.Err())
 	// Output:
 	// [a b c d] 2026-01 2026-02 USD
-	// retention: mrr line 10: month "2026-13": not a month (want YYYY-MM)
+	// 1 bad record: retention: mrr.csv:10: customer "e": month: "2026-13": invalid month, want YYYY-MM
 }
 
 func ExampleBook_Period() {
-	b, _ := retention.ReadMRR(strings.NewReader(chartMogul), retention.Options{})
+	b, _ := retention.ReadBook(strings.NewReader(chartMogul), "mrr.csv", retention.Options{})
 	p, err := b.Period(retention.MustParseMonth("2026-01"), retention.MustParseMonth("2026-02"))
 	if err != nil {
 		fmt.Println(err)
@@ -62,7 +82,7 @@ func ExampleBook_Period() {
 }
 
 func ExampleBook_Movements() {
-	b, _ := retention.ReadMRR(strings.NewReader(chartMogul), retention.Options{})
+	b, _ := retention.ReadBook(strings.NewReader(chartMogul), "mrr.csv", retention.Options{})
 	ms, _ := b.Movements(retention.MustParseMonth("2026-01"), retention.MustParseMonth("2026-02"))
 	for _, m := range ms {
 		fmt.Println(m.ID, m.Start, "→", m.End, "expansion", m.Expansion, "contraction", m.Contraction, "churn", m.Churn)
@@ -127,7 +147,7 @@ func ExampleNewBook_currencies() {
 	// NRR at constant currency 105.88%
 }
 
-// DOMAIN.md §6: 100 customers at the start, 11 cancel, one of whom joined in the
+// ChartMogul's logo churn example: 100 customers at the start, 11 cancel, one of whom joined in the
 // period; the conventions of the vendors differ on that one.
 func ExampleConvention() {
 	p := retention.Period{StartCustomers: 100, LostCustomers: 10, JoinedAndLeft: 1}
@@ -140,7 +160,7 @@ func ExampleConvention() {
 	// profitwell 10.00% acquired 0
 }
 
-// DOMAIN.md §6: S = 100, 10 of them churn, N = 20 new of whom 5 churn, E = 105.
+// The customer retention rate (E − N) ÷ S against the starting cohort: S = 100, 10 of them churn, N = 20 new of whom 5 churn, E = 105.
 func ExamplePeriod_CustomerRetention() {
 	p := retention.Period{StartCustomers: 100, LostCustomers: 10, EndCustomers: 105, NewCustomers: 15, JoinedAndLeft: 5}
 	fmt.Println("(E − N) ÷ S", p.CustomerRetention(), "starting cohort", p.StartingCohortRetention())
@@ -148,7 +168,7 @@ func ExamplePeriod_CustomerRetention() {
 	// (E − N) ÷ S 85.00% starting cohort 90.00%
 }
 
-// DOMAIN.md §6 (ChartMogul): ARPA $100 and customer churn 5% → LTV $2,000; with
+// ChartMogul's LTV: ARPA $100 and customer churn 5% → LTV $2,000; with
 // an 80% gross margin, $1,600. At zero churn the LTV is undefined, not infinite.
 func ExampleLTV() {
 	churn := retention.NewRatio(decimal.NewFromInt(5), decimal.NewFromInt(100))
@@ -196,7 +216,7 @@ func ExampleParseMonth() {
 	fmt.Println(err)
 	// Output:
 	// 2026-11 2027-01 2026 November <nil>
-	// retention: month "2026-1": not a month (want YYYY-MM)
+	// retention: month "2026-1": invalid month, want YYYY-MM
 }
 
 // Fader & Hardie (2007): the "high end" cohort → α ≈ 0.668, β ≈ 3.806.
@@ -227,7 +247,8 @@ func ExampleSBG_Value() {
 	// DERL 5.415, value 541.49 USD
 }
 
-// Seed 004: 200 new customers a year, half of each cohort kept.
+// The subscription customer-service article: 200 new customers a year, half of
+// each cohort kept.
 func ExampleInflow() {
 	f := retention.Inflow{New: decimal.NewFromInt(200), Retention: decimal.RequireFromString("0.5")}
 	sim, _ := f.Simulate(3)
@@ -246,7 +267,7 @@ func ExampleInflow() {
 	// limit 400
 }
 
-// Seed 001: a phone contract with a cancellation fee except in one month every two
+// Razavi (2019): a phone contract with a cancellation fee except in one month every two
 // years fails criterion 2.
 func ExampleChecker_Check() {
 	k, _ := retention.NewChecker(retention.Thresholds{})
@@ -274,14 +295,14 @@ func ExampleDecodeOfferings() {
 	_, err := retention.DecodeOfferings(strings.NewReader(`[{"name": "a"}, {"name": "b", "uses_per_mnth": 3}]`))
 	fmt.Println(err)
 	// Output:
-	// retention: offerings[1].uses_per_mnth: unknown field
+	// retention: [1].uses_per_mnth: unknown field
 }
 
 func ExampleOffering_Validate() {
 	o := retention.Offering{Name: "x", FeeMonths: &retention.FeeMonths{Cycle: 12, Free: []int{13}}}
 	fmt.Println(o.Validate())
 	// Output:
-	// retention: offering.fee_months.free[0]: 13: want 1..12: invalid option
+	// retention: fee_months.free[0]: "13": invalid option: want 1..12
 }
 
 func ExampleDefaultThresholds() {
@@ -291,7 +312,7 @@ func ExampleDefaultThresholds() {
 }
 
 func ExampleBook_MRR() {
-	b, _ := retention.ReadMRR(strings.NewReader(chartMogul), retention.Options{})
+	b, _ := retention.ReadBook(strings.NewReader(chartMogul), "mrr.csv", retention.Options{})
 	m, ok := b.MRR("b", retention.MustParseMonth("2026-01"))
 	fmt.Println(m, ok, b.Exact())
 	_, ok = b.MRR("zz", retention.MustParseMonth("2026-01"))

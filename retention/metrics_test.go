@@ -27,7 +27,7 @@ func mustBook(t testing.TB, recs []Record, opt Options) *Book {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if errs := b.Errors(); len(errs) > 0 {
+	if errs := bookErrors(b); len(errs) > 0 {
 		t.Fatalf("record errors: %v", errs)
 	}
 	return b
@@ -49,7 +49,7 @@ func wantRatio(t *testing.T, name string, got Ratio, want string) {
 	}
 }
 
-// ChartMogul's worked example (DOMAIN.md §6): start 100, churn 10, contraction 10,
+// ChartMogul's worked example: start 100, churn 10, contraction 10,
 // expansion 10 → gross MRR churn 20%, net MRR churn 10%.
 func TestMRRChurnChartMogul(t *testing.T) {
 	recs := []Record{
@@ -62,7 +62,7 @@ func TestMRRChurnChartMogul(t *testing.T) {
 		t.Run(fmt.Sprint("exact=", exact), func(t *testing.T) {
 			b := mustBook(t, recs, Options{})
 			if exact {
-				b = b.exactCopy()
+				b = b.exactView()
 			}
 			p := mustPeriod(t, b, jan, feb)
 			if !p.StartMRR.Equal(usd("100")) || !p.Churn.Equal(usd("10")) || !p.Contraction.Equal(usd("10")) || !p.Expansion.Equal(usd("10")) {
@@ -80,8 +80,8 @@ func TestMRRChurnChartMogul(t *testing.T) {
 }
 
 // logoBook: 100 customers in January; 10 of them gone by March; 20 new customers
-// in February of whom 5 leave again before March (DOMAIN.md §6, customer retention
-// rate); with joinedAndLeft = 1 instead it is ChartMogul's logo churn example.
+// in February of whom 5 leave again before March (the customer retention
+// rate's worked example); with joinedAndLeft = 1 instead it is ChartMogul's logo churn example.
 func logoBook(stayNew, leaveNew int) []Record {
 	var recs []Record
 	for i := 0; i < 100; i++ {
@@ -101,7 +101,7 @@ func logoBook(stayNew, leaveNew int) []Record {
 	return recs
 }
 
-// ChartMogul, "Metric: Customer Churn rate" (DOMAIN.md §6): 100 customers at the
+// ChartMogul, "Metric: Customer Churn rate": 100 customers at the
 // start, 11 cancel, one of whom joined in the period → 10%; Stripe counts that one
 // too, ProfitWell ignores it.
 func TestLogoChurnConventions(t *testing.T) {
@@ -126,7 +126,7 @@ func TestLogoChurnConventions(t *testing.T) {
 	}
 }
 
-// DOMAIN.md §6: S = 100, 10 of them churn, N = 20 new of whom 5 churn, E = 105 →
+// The customer retention rate's worked example: S = 100, 10 of them churn, N = 20 new of whom 5 churn, E = 105 →
 // customer retention rate (E − N) ÷ S = 85%, while the starting cohort kept 90%.
 func TestCustomerRetentionRate(t *testing.T) {
 	b := mustBook(t, logoBook(15, 5), Options{})
@@ -138,7 +138,7 @@ func TestCustomerRetentionRate(t *testing.T) {
 	wantRatio(t, "StartingCohortRetention", p.StartingCohortRetention(), "90.00%")
 }
 
-// DOMAIN.md §6 (ChartMogul): ARPA $100, churn 5% → LTV $2,000; with a 80% gross
+// ChartMogul's LTV: ARPA $100, churn 5% → LTV $2,000; with a 80% gross
 // margin $1,600.
 func TestLTV(t *testing.T) {
 	churn := NewRatio(decimal.NewFromInt(5), decimal.NewFromInt(100))

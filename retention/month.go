@@ -22,7 +22,7 @@ func NewMonth(y int, m time.Month) Month { return Month(y*12 + int(m) - 1) }
 // wraps ErrMonth.
 func ParseMonth(s string) (Month, error) {
 	if len(s) != 7 || s[4] != '-' {
-		return 0, fmt.Errorf("retention: month %q: %w", s, ErrMonth)
+		return 0, fmt.Errorf("retention: month %q: %w, want YYYY-MM", s, ErrMonth)
 	}
 	y, m := 0, 0
 	for i, c := range []byte(s) {
@@ -30,7 +30,7 @@ func ParseMonth(s string) (Month, error) {
 			continue
 		}
 		if c < '0' || c > '9' {
-			return 0, fmt.Errorf("retention: month %q: %w", s, ErrMonth)
+			return 0, fmt.Errorf("retention: month %q: %w, want YYYY-MM", s, ErrMonth)
 		}
 		if i < 4 {
 			y = y*10 + int(c-'0')
@@ -39,7 +39,7 @@ func ParseMonth(s string) (Month, error) {
 		}
 	}
 	if y < 1 || m < 1 || m > 12 {
-		return 0, fmt.Errorf("retention: month %q: %w", s, ErrMonth)
+		return 0, fmt.Errorf("retention: month %q: %w, want YYYY-MM", s, ErrMonth)
 	}
 	return NewMonth(y, time.Month(m)), nil
 }
@@ -69,11 +69,21 @@ func (m Month) String() string {
 	return string(b[:])
 }
 
-// MarshalText encodes m as "YYYY-MM".
-func (m Month) MarshalText() ([]byte, error) { return []byte(m.String()), nil }
+// MarshalText encodes m as "YYYY-MM"; the zero Month, which no book uses,
+// encodes as empty text, so a missing month stays missing through JSON.
+func (m Month) MarshalText() ([]byte, error) {
+	if m == 0 {
+		return []byte{}, nil
+	}
+	return []byte(m.String()), nil
+}
 
-// UnmarshalText decodes "YYYY-MM".
+// UnmarshalText decodes "YYYY-MM", and empty text as the zero Month.
 func (m *Month) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*m = 0
+		return nil
+	}
 	v, err := ParseMonth(string(b))
 	if err != nil {
 		return err

@@ -2,6 +2,7 @@ package retention
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -23,7 +24,7 @@ d,s1,2026-02,20.00,USD
 // The reader gives the same book as the records, and a bad line costs only its
 // own customer.
 func TestReadMRR(t *testing.T) {
-	b, err := ReadMRR(strings.NewReader(goodCSV), Options{})
+	b, err := ReadBook(strings.NewReader(goodCSV), "mrr.csv", Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,11 +32,11 @@ func TestReadMRR(t *testing.T) {
 	wantRatio(t, "GrossMRRChurn", p.GrossMRRChurn(), "20.00%")
 
 	bad := goodCSV + "e,s1,2026-13,5.00,USD\nf,s1,2026-02,5,00,USD\ng,s1,2026-02,1e3,USD\nh,s1,2026-02,5.00,XXX\na,s1,2026-02,1.00,USD\n"
-	b, err = ReadMRR(strings.NewReader(bad), Options{})
+	b, err = ReadBook(strings.NewReader(bad), "mrr.csv", Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	errs := b.Errors()
+	errs := bookErrors(b)
 	want := []struct {
 		line int
 		is   error
@@ -44,12 +45,12 @@ func TestReadMRR(t *testing.T) {
 		t.Fatalf("errors = %v, want %d", errs, len(want))
 	}
 	for i, w := range want {
-		var re *RecordError
-		if !errors.As(errs[i], &re) || re.Line != w.line || !errors.Is(errs[i], w.is) {
+		fe := fieldError(errs[i])
+		if fe == nil || fe.Line != w.line || !errors.Is(errs[i], w.is) {
 			t.Errorf("errors[%d] = %v, want line %d wrapping %v", i, errs[i], w.line, w.is)
 		}
-		if !strings.HasPrefix(errs[i].Error(), "retention: mrr line ") {
-			t.Errorf("errors[%d] = %q, want the package and line prefix", i, errs[i])
+		if prefix := fmt.Sprintf("mrr.csv:%d: ", w.line); !strings.HasPrefix(errs[i].Error(), prefix) {
+			t.Errorf("errors[%d] = %q, want the prefix %q", i, errs[i], prefix)
 		}
 	}
 	// Customer a had a duplicate line: it is left out, b, c, d are kept.
@@ -70,7 +71,7 @@ func TestReadMRRHeader(t *testing.T) {
 		{"customer_id,customer_id,month,mrr,currency\n", cs.ErrDuplicate},          // repeated column
 		{"customer_id,subscription_id,month,mrr,currency\n", cs.ErrMissing},        // no rows
 	} {
-		if _, err := ReadMRR(strings.NewReader(tc.in), Options{}); !errors.Is(err, tc.want) || !strings.HasPrefix(err.Error(), "retention: ") {
+		if _, err := ReadBook(strings.NewReader(tc.in), "mrr.csv", Options{}); !errors.Is(err, tc.want) || !strings.HasPrefix(err.Error(), "retention: ") {
 			t.Errorf("ReadMRR(%q) err = %v, want %v", tc.in, err, tc.want)
 		}
 	}
@@ -154,8 +155,10 @@ func TestCohorts(t *testing.T) {
 	}
 }
 
-// FuzzReadMRR checks that no input panics, that every error names the package, and
-// that a book read without error satisfies the movement identity on its last month.
+// FuzzReadMRR fuzzes the file-to-book path, ReadBook (FuzzReadMRRRecords fuzzes
+// the ReadMRR iterator): no input panics, every error names the package, the
+// book's errors are bounded and located, and a book read without error
+// satisfies the movement identity on its last month.
 func FuzzReadMRR(f *testing.F) {
 	f.Add("customer_id,subscription_id,month,mrr,currency\na,s,2026-01,10,USD\na,s,2026-02,12.50,USD\nb,s,2026-02,3,USD\n")
 	f.Add("month,mrr,currency,customer_id,subscription_id\n2026-01,10,EUR,a,s\n2026-01,10,USD,b,s\n")
@@ -163,18 +166,20 @@ func FuzzReadMRR(f *testing.F) {
 	f.Add("customer_id,subscription_id,month,mrr,currency\na,s,2026-01,10,USD\na,s,2026-01,10,USD\n,s,2026-02,1,USD\n")
 	f.Add("customer_id,subscription_id,month,mrr,currency\na,s,0001-01,0.001,JPY\na,s,9999-12,1,JPY\n")
 	f.Fuzz(func(t *testing.T, in string) {
-		b, err := ReadMRR(strings.NewReader(in), Options{})
+		b, err := ReadBook(strings.NewReader(in), "mrr.csv", Options{})
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), "retention: ") {
 				t.Fatalf("error %q lacks the package prefix", err)
 			}
 			return
 		}
-		for _, e := range b.Errors() {
-			var re *RecordError
-			if !errors.As(e, &re) || re.Line < 2 {
+		for _, e := range bookErrors(b) {
+			if fe := fieldError(e); fe == nil || fe.Line < 2 || fe.File != "mrr.csv" || !strings.HasPrefix(e.Error(), "mrr.csv:") {
 				t.Fatalf("record error %v without a data line", e)
 			}
+		}
+		if b.Err() != nil && (len(b.Err().Error()) > 4096 || !strings.HasPrefix(b.Err().Error(), "retention: mrr.csv:")) {
+			t.Fatalf("Err is %d bytes", len(b.Err().Error()))
 		}
 		f, l := b.Months()
 		if f == l {
@@ -201,13 +206,12 @@ func FuzzReadMRR(f *testing.F) {
 // customer, who is left out of the book: keeping the customer's other lines would
 // silently count the lost subscription as a contraction.
 func TestReadMRRFieldCountLeavesCustomerOut(t *testing.T) {
-	b, err := ReadMRR(strings.NewReader(goodCSV+"a,s2,2026-02,5,00,USD\n"), Options{})
+	b, err := ReadBook(strings.NewReader(goodCSV+"a,s2,2026-02,5,00,USD\n"), "mrr.csv", Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	errs := b.Errors()
-	var re *RecordError
-	if len(errs) != 1 || !errors.As(errs[0], &re) || re.Line != 10 || re.Customer != "a" {
+	errs := bookErrors(b)
+	if fe := fieldError(b.Err()); len(errs) != 1 || fe == nil || fe.Line != 10 || fe.Record != "a" {
 		t.Fatalf("Errors = %v, want line 10 for customer a", errs)
 	}
 	if got := strings.Join(b.Customers(), ","); got != "b,c,d" {

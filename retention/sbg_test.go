@@ -134,7 +134,7 @@ func TestFitSBGErrors(t *testing.T) {
 	}
 }
 
-// Seed 004 (DOMAIN.md §6): 200 new customers a year, half of each cohort kept →
+// The subscription customer-service article: 200 new customers a year, half of each cohort kept →
 // 200, 300, 350, limit 400; closed form equals the simulation.
 func TestInflowSeed(t *testing.T) {
 	f := Inflow{New: decimal.NewFromInt(200), Retention: decimal.RequireFromString("0.5")}

@@ -6,7 +6,8 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// Inflow is the projection of seed 004 (DOMAIN.md §6): New customers join at the
+// Inflow is the projection of the subscription customer-service article
+// (サブスクリプションで顧客満足を高めるカスタマーサービス像とは, undated): New customers join at the
 // start of every period and every cohort keeps the share Retention of its
 // customers from one period to the next. With New = 200 and Retention = 0.5 the
 // active customers are 200, 300, 350, … and tend to 400.

@@ -23,7 +23,7 @@ func checkMargin(margin decimal.Decimal) error {
 
 // LTV is the lifetime value of a customer, ARPA × margin ÷ churn, rounded half away
 // from zero to the currency's minor unit. Pass margin 1 for ChartMogul's LTV without
-// margin (ARPA ÷ customer churn rate); DOMAIN.md §6: ARPA $100, churn 5% → $2,000.
+// margin (ARPA ÷ customer churn rate): ARPA $100, churn 5% → $2,000.
 //
 // The error wraps ErrUndefined when churn is undefined or not positive (an LTV at
 // zero churn is not infinite money), ErrOption for a margin outside (0, 1], and

@@ -13,7 +13,7 @@ import (
 )
 
 var healthCols = []string{"as_of", "customer_id", "config", "profile", "score", "grade", "grade_index", "unknown",
-	"cause", "coverage", "computed", "computed_unknown", "vetoes", "weakest", "override", "detail"}
+	"cause", "coverage", "computed", "computed_unknown", "vetoes", "weakest", "override", "churn", "detail"}
 
 // AddHealth adds a health result to the run: its score, grade, coverage,
 // profile, causes, the computed score beside an override, and every measure's
@@ -58,8 +58,16 @@ func (t *RunTx) AddHealth(r *health.Result) error {
 		}
 		override = string(j)
 	}
+	var churn any
+	if !r.Churn.IsZero() {
+		j, err := json.Marshal(r.Churn)
+		if err != nil {
+			return fmt.Errorf("store: run %s: health: customer %q: churn: %w", t.run.AsOf, clip(r.CustomerID), err)
+		}
+		churn = string(j)
+	}
 	if err := in.add(t.s.dateArg(r.AsOf), r.CustomerID, id, r.Profile, r.Score, r.Grade, int64(r.GradeIndex), r.Unknown,
-		int64(r.Cause), r.Coverage, r.Computed, r.ComputedUnknown, int64(r.Vetoes), int64(r.Weakest), override, detail); err != nil {
+		int64(r.Cause), r.Coverage, r.Computed, r.ComputedUnknown, int64(r.Vetoes), int64(r.Weakest), override, churn, detail); err != nil {
 		return t.fail(err)
 	}
 	if t.run.HealthConfig == "" {
@@ -82,7 +90,8 @@ func (t *RunTx) checkResult(r *health.Result) error {
 	for _, f := range [...]struct {
 		name string
 		v    float64
-	}{{"score", r.Score}, {"coverage", r.Coverage}, {"computed", r.Computed}} {
+	}{{"score", r.Score}, {"coverage", r.Coverage}, {"computed", r.Computed},
+		{"churn.p", r.Churn.P}, {"churn.low", r.Churn.Low}, {"churn.high", r.Churn.High}} {
 		if err := checkFloat(f.name, f.v); err != nil {
 			return fe(f.name, cs.ErrNotFinite)
 		}
@@ -189,8 +198,7 @@ func (s *Store) loadLayout(ctx context.Context, db rowQuerier, k layoutKey) (*la
 }
 
 // warm loads every configuration's fingerprint and version and every layout
-// into the caches: small tables, read in the snapshot of the rows that refer
-// to them.
+// into the caches (small tables that only grow).
 func (s *Store) warm(ctx context.Context, q queryer) error {
 	// Both tables only grow: when the caches hold as many rows, they hold
 	// them all, and one cheap query saves reading them again.
@@ -276,40 +284,120 @@ func (s *Store) cached(config int64, profile string) (configInfo, *layout, error
 	return ci, l, nil
 }
 
+// healthSelect reads the health columns, and with them the sizes of the two
+// tables a result refers to, in the rows' own snapshot: when the caches hold
+// as many configurations and layouts, they hold every one the rows name.
 const healthSelect = `SELECT as_of, customer_id, config, profile, score, grade, grade_index, unknown, cause, coverage,
-	computed, computed_unknown, vetoes, weakest, override, detail FROM cs_health `
+	computed, computed_unknown, vetoes, weakest, override, churn, detail,
+	(SELECT COUNT(*) FROM cs_configs), (SELECT COUNT(*) FROM cs_health_layouts) FROM cs_health `
 
-// scanHealth reads a cs_health row into a Result.
-func (s *Store) scanHealth(rows *sql.Rows) (health.Result, error) {
+// healthScan reads health rows, reusing its buffers and sharing the
+// strings rows repeat (profiles, grades).
+type healthScan struct {
+	s                    *Store
+	asOf, profile, grade sql.RawBytes
+	override, churn      sql.RawBytes
+	detail               sql.RawBytes
+	nConfigs, nLayouts   int
+	words                map[string]string
+}
+
+func (h *healthScan) word(b []byte) string {
+	w, ok := h.words[string(b)]
+	if !ok {
+		w = string(b)
+		h.words[w] = w
+	}
+	return w
+}
+
+// scan reads a row into a Result.
+func (h *healthScan) scan(rows *sql.Rows) (health.Result, error) {
 	var r health.Result
 	var config, gradeIndex, cause, vetoes, weakest int64
-	var override sql.NullString
-	var detail []byte
-	if err := rows.Scan(dateCol{&r.AsOf}, &r.CustomerID, &config, &r.Profile, &r.Score, &r.Grade, &gradeIndex, boolCol{&r.Unknown},
-		&cause, &r.Coverage, &r.Computed, boolCol{&r.ComputedUnknown}, &vetoes, &weakest, &override, &detail); err != nil {
+	if err := rows.Scan(&h.asOf, &r.CustomerID, &config, &h.profile, &r.Score, &h.grade, &gradeIndex, boolCol{&r.Unknown},
+		&cause, &r.Coverage, &r.Computed, boolCol{&r.ComputedUnknown}, &vetoes, &weakest, &h.override, &h.churn, &h.detail,
+		&h.nConfigs, &h.nLayouts); err != nil {
 		return r, err
 	}
+	if err := (dateCol{&r.AsOf}).parse(string(h.asOf)); err != nil {
+		return r, err
+	}
+	r.Profile, r.Grade = h.word(h.profile), h.word(h.grade)
 	r.GradeIndex, r.Cause, r.Vetoes, r.Weakest = int(gradeIndex), health.UnknownCause(cause), uint64(vetoes), int(weakest)
-	ci, l, err := s.cached(config, r.Profile)
+	ci, l, err := h.s.cached(config, r.Profile)
 	if err != nil {
 		return r, fmt.Errorf("customer %q on %s: %w", r.CustomerID, r.AsOf, err)
 	}
 	r.Fingerprint, r.Version = ci.fingerprint, ci.version
-	if override.Valid {
+	if h.override != nil {
 		r.Overridden = true
-		if err := json.Unmarshal([]byte(override.String), &r.Override); err != nil {
+		if err := json.Unmarshal(h.override, &r.Override); err != nil {
 			return r, fmt.Errorf("customer %q on %s: override: %w", r.CustomerID, r.AsOf, err)
 		}
 	}
-	if err := decodeDetail(detail, l, &r); err != nil {
+	if h.churn != nil {
+		if err := json.Unmarshal(h.churn, &r.Churn); err != nil {
+			return r, fmt.Errorf("customer %q on %s: churn: %w", r.CustomerID, r.AsOf, err)
+		}
+	}
+	if err := decodeDetail(h.detail, l, &r); err != nil {
 		return r, fmt.Errorf("customer %q on %s: %w", r.CustomerID, r.AsOf, err)
 	}
 	return r, nil
 }
 
-// healthRows streams health results in one snapshot with the caches.
+// healthRows streams health results. The first row tells whether the caches
+// know every configuration and layout of the rows' snapshot; if not, they
+// are filled and the query starts again, before anything was yielded.
 func (s *Store) healthRows(ctx context.Context, what, where string, args ...any) iter.Seq2[health.Result, error] {
-	return snapshot(ctx, s, what, func(q queryer) error { return s.warm(ctx, q) }, healthSelect+where, args, s.scanHealth)
+	return func(yield func(health.Result, error) bool) {
+		fail := func(err error) { yield(health.Result{}, fmt.Errorf("store: %s: %w", what, classify(err))) }
+		for attempt := 0; ; attempt++ {
+			rows, err := s.db.QueryContext(ctx, s.q(healthSelect+where), args...)
+			if err != nil {
+				fail(err)
+				return
+			}
+			h := &healthScan{s: s, words: map[string]string{}}
+			first, again := true, false
+			for rows.Next() {
+				r, err := h.scan(rows)
+				if first {
+					first = false
+					s.mu.Lock()
+					known := len(s.cfgInfo) >= h.nConfigs && len(s.layouts) >= h.nLayouts
+					s.mu.Unlock()
+					if !known && attempt < 3 {
+						again = true
+						break
+					}
+				}
+				if err != nil {
+					rows.Close()
+					fail(err)
+					return
+				}
+				if !yield(r, nil) {
+					rows.Close()
+					return
+				}
+			}
+			err = rows.Err()
+			rows.Close()
+			if err != nil {
+				fail(err)
+				return
+			}
+			if !again {
+				return
+			}
+			if err := s.warm(ctx, s.db); err != nil {
+				fail(err)
+				return
+			}
+		}
+	}
 }
 
 // HealthOn lists the health results of the run of a date by customer ID;

@@ -53,33 +53,3 @@ func fail[T any](err error) iter.Seq2[T, error] {
 		yield(zero, err)
 	}
 }
-
-// snapshot streams like list, inside a read-only transaction that first runs
-// prepare: so that what prepare reads (the configurations and layouts health
-// rows refer to) and the rows come from the same snapshot, on one connection,
-// and scanning never needs a second query.
-func snapshot[T any](ctx context.Context, s *Store, what string, prepare func(q queryer) error,
-	query string, args []any, scan func(*sql.Rows) (T, error)) iter.Seq2[T, error] {
-	return func(yield func(T, error) bool) {
-		var zero T
-		var opts *sql.TxOptions
-		if s.dialect == PostgreSQL {
-			opts = &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
-		}
-		tx, err := s.db.BeginTx(ctx, opts)
-		if err != nil {
-			yield(zero, fmt.Errorf("store: %s: %w", what, classify(err)))
-			return
-		}
-		defer tx.Rollback()
-		if err := prepare(tx); err != nil {
-			yield(zero, fmt.Errorf("store: %s: %w", what, classify(err)))
-			return
-		}
-		for v, err := range listOn(ctx, s, tx, what, query, args, scan) {
-			if !yield(v, err) || err != nil {
-				return
-			}
-		}
-	}
-}

@@ -15,7 +15,7 @@ import (
 )
 
 var touchCols = []string{"as_of", "customer_id", "tier", "previous", "changed", "due", "toward", "streak", "owner",
-	"community", "reasons", "fit_reason", "value", "arr"}
+	"community", "reasons", "fit_reason", "currency", "value_minor", "arr_minor", "arr_known"}
 
 // SaveTouch adds a touch assignment to the run for every account of r, and
 // keeps r's tier table, upgrade candidates and rejections as the run's
@@ -51,11 +51,10 @@ func (t *RunTx) AddAssignment(a *touch.Assignment) error {
 	if err := checkAssignment(a); err != nil {
 		return fmt.Errorf("store: run %s: touch: %w", t.run.AsOf, err)
 	}
-	value, _ := a.Value.MarshalText()
-	arr, _ := a.ARR.MarshalText()
 	in := t.inserter("cs_touch", touchCols...)
 	if err := in.add(t.s.dateArg(t.run.AsOf), a.ID, a.Tier.String(), a.Previous.String(), a.Changed, a.Due.String(),
-		a.Toward.String(), int64(a.Streak), a.Owner, int64(a.Community), int64(a.Reasons), a.FitReason, string(value), string(arr)); err != nil {
+		a.Toward.String(), int64(a.Streak), a.Owner, int64(a.Community), int64(a.Reasons), a.FitReason,
+		string(a.Currency), a.ValueMinor, a.ARRMinor, a.ARRKnown); err != nil {
 		return t.fail(err)
 	}
 	return nil
@@ -76,11 +75,8 @@ func checkAssignment(a *touch.Assignment) error {
 	if err := checkText("fit_reason", a.FitReason); err != nil {
 		return err
 	}
-	if _, err := a.Value.MarshalText(); err != nil {
-		return &cs.FieldError{Record: a.ID, Field: "value", Err: err}
-	}
-	if _, err := a.ARR.MarshalText(); err != nil {
-		return &cs.FieldError{Record: a.ID, Field: "arr", Err: err}
+	if a.Currency != "" && !a.Currency.Known() {
+		return &cs.FieldError{Record: a.ID, Field: "currency", Value: clip(string(a.Currency)), Err: cs.ErrUnknownCurrency}
 	}
 	return nil
 }
@@ -99,24 +95,24 @@ func (s *Store) TouchSummary(ctx context.Context, asOf cs.Date) (touch.Result, e
 	return r, nil
 }
 
-const touchSelect = `SELECT as_of, customer_id, tier, previous, changed, due, toward, streak, owner, community, reasons, fit_reason, value, arr FROM cs_touch `
+const touchSelect = `SELECT as_of, customer_id, tier, previous, changed, due, toward, streak, owner, community, reasons, fit_reason,
+	currency, value_minor, arr_minor, arr_known FROM cs_touch `
 
 func scanAssignment(rows *sql.Rows) (touch.Assignment, cs.Date, error) {
 	var a touch.Assignment
 	var asOf cs.Date
-	var tier, prev, due, toward, value, arr string
+	var tier, prev, due, toward, currency string
 	var streak, community, reasons int64
 	if err := rows.Scan(dateCol{&asOf}, &a.ID, &tier, &prev, boolCol{&a.Changed}, &due, &toward, &streak, &a.Owner,
-		&community, &reasons, &a.FitReason, &value, &arr); err != nil {
+		&community, &reasons, &a.FitReason, &currency, &a.ValueMinor, &a.ARRMinor, boolCol{&a.ARRKnown}); err != nil {
 		return a, asOf, err
 	}
-	var errs [6]error
+	a.Currency = cs.Currency(currency)
+	var errs [4]error
 	a.Tier, errs[0] = touch.ParseTier(tier)
 	a.Previous, errs[1] = touch.ParseTier(prev)
 	a.Due, errs[2] = touch.ParseTier(due)
 	a.Toward, errs[3] = touch.ParseTier(toward)
-	errs[4] = a.Value.UnmarshalText([]byte(value))
-	errs[5] = a.ARR.UnmarshalText([]byte(arr))
 	a.Streak, a.Community, a.Reasons = int(streak), touch.Community(community), touch.Reasons(reasons)
 	return a, asOf, errors.Join(errs[:]...)
 }

@@ -2,8 +2,10 @@ package touch
 
 import (
 	"encoding/json"
+	"fmt"
 
 	cs "github.com/successkit/cs"
+	"github.com/successkit/cs/internal/csio"
 )
 
 // Account is one customer as Assign sees it: its value, its ARR, what is known
@@ -54,15 +56,16 @@ type State struct {
 	AsOf   cs.Date `json:"as_of,omitzero"` // the period that produced the state
 }
 
-// MarshalJSON encodes the account with its JSON field names. A PreviousValue of
-// zero in a currency is kept: it differs from an unknown previous value (the
-// zero Money), which is left out.
+// MarshalJSON encodes the account with its JSON field names. An ARR or
+// PreviousValue of zero in a currency is kept: it differs from an unknown one
+// (the zero Money), which is left out.
 func (a Account) MarshalJSON() ([]byte, error) {
 	type plain Account // the fields and tags, without this method
 	return json.Marshal(struct {
 		plain
+		ARR           *cs.Money `json:"arr,omitempty"`
 		PreviousValue *cs.Money `json:"previous_value,omitempty"`
-	}{plain(a), moneySet(a.PreviousValue)})
+	}{plain(a), moneySet(a.ARR), moneySet(a.PreviousValue)})
 }
 
 // moneySet returns m, or nil for the zero Money (no currency), so that JSON
@@ -72,4 +75,29 @@ func moneySet(m cs.Money) *cs.Money {
 		return nil
 	}
 	return &m
+}
+
+// UnmarshalJSON decodes the form of MarshalJSON under the library's strict JSON
+// rules (unknown and repeated keys, values of the wrong kind and trailing data
+// are errors, each a *cs.FieldError naming its path).
+func (a *Account) UnmarshalJSON(b []byte) error {
+	type plain Account // the fields and tags, without this method
+	var p plain
+	if err := csio.DecodeJSON(b, &p); err != nil {
+		return fmt.Errorf("touch: account: %w", err)
+	}
+	*a = Account(p)
+	return nil
+}
+
+// UnmarshalJSON decodes a State under the library's strict JSON rules, as
+// Account.UnmarshalJSON does.
+func (s *State) UnmarshalJSON(b []byte) error {
+	type plain State // the fields and tags, without this method
+	var p plain
+	if err := csio.DecodeJSON(b, &p); err != nil {
+		return fmt.Errorf("touch: state: %w", err)
+	}
+	*s = State(p)
+	return nil
 }

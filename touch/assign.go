@@ -1,7 +1,6 @@
 package touch
 
 import (
-	"errors"
 	"fmt"
 	"hash/maphash"
 	"math"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/shopspring/decimal"
 	cs "github.com/successkit/cs"
+	"github.com/successkit/cs/internal/errs"
 )
 
 // Assign assigns every account to a tier and an owner for the period asOf, under
@@ -42,49 +42,77 @@ import (
 // Assign reads no clock: asOf names the period, and must be a valid date not
 // before any account's State.AsOf.
 //
-// A bad account (empty or duplicate ID, missing or negative value, a value in a
+// A bad account (an empty ID, one with a control character or invalid UTF-8
+// (cs.CheckID), a duplicate ID, a missing or negative value, a value in a
 // currency without a rate, a health outside 0..100 (cs.ErrRange) or not
 // finite, a non-finite signal, a state from a later period) is left out of
 // Result.Accounts and listed in Result.Rejected; the others are assigned as
-// if it were absent, and the returned error joins one
-// *Error per rejected account, naming accounts[i] and the field. Both duplicates
+// if it were absent, and the returned error wraps one *cs.FieldError per
+// rejected account (ten listed, the others counted), naming accounts[i] and the
+// field. Both duplicates
 // of a duplicate ID are rejected, so that the result does not depend on input
 // order. The error is nil when every account was assigned; the Result is nil
 // only when asOf is invalid or the policy has no currency.
 func (a *Assigner) Assign(accounts []Account, asOf cs.Date) (*Result, error) {
 	if asOf.IsZero() || !asOf.Valid() {
-		return nil, &Error{Path: "as_of", Value: asOf.String(), Err: cs.ErrInvalidDate}
+		return nil, fmt.Errorf("touch: %w", fieldErr("as_of", asOf.String(), cs.ErrInvalidDate))
 	}
 	if a.currency == "" && len(accounts) > 0 {
-		return nil, &Error{Path: "currency", Err: fmt.Errorf("the policy has no currency; set Policy.Currency: %w", cs.ErrMissing)}
+		return nil, fmt.Errorf("touch: %w", fieldErr("currency", "", fmt.Errorf("the policy has no currency; set Policy.Currency: %w", cs.ErrMissing)))
 	}
 	if len(accounts) > math.MaxInt32 {
-		return nil, &Error{Path: "accounts", Value: strconv.Itoa(len(accounts)), Err: fmt.Errorf("more than %d accounts: %w", math.MaxInt32, ErrInvalid)}
+		return nil, fmt.Errorf("touch: %w", fieldErr("accounts", strconv.Itoa(len(accounts)), fmt.Errorf("more than %d accounts: %w", math.MaxInt32, cs.ErrRange)))
 	}
 	n := len(accounts)
+	sc := a.scratch(n)
+	defer a.pool.Put(sc)
 	w := &run{
 		a:     a,
 		accts: accounts,
 		asOf:  asOf,
-		vals:  make([]int64, n),
-		recs:  make([]rec, n),
+		recs:  sc.recs,
+		sc:    sc,
+		hyst:  a.periods > 0 || a.up != a.plain || a.down != a.plain,
 	}
 	w.check()
-	// dedupe and sortByValue share their two buffers.
-	keys, tmp := make([]kv, 0, n), make([]kv, n)
-	w.dedupe(keys, tmp)
-	order := w.sortByValue(keys, tmp)
+	w.dedupe(sc.keys, sc.tmp)
+	order := w.sortByValue(sc.keys, sc.tmp)
 	res := &Result{AsOf: asOf, Basis: a.policy.Basis, Currency: a.currency}
 	w.fill(order, res)
 	w.summarise(res)
 	return res, w.reject(res)
 }
 
+// scratch is the working memory of one Assign call, about 76 bytes per
+// account. Assigners keep it in a sync.Pool for their next calls, so that
+// assigning every period does not allocate (and, in a new process, fault in)
+// that memory again, while the garbage collector still frees it when Assign
+// is no longer called.
+type scratch struct {
+	recs      []rec
+	keys, tmp []kv // dedupe and sortByValue share them
+	pos       []int32
+	pri       []prior
+}
+
+// scratch returns working memory for n accounts, cleared where the run reads
+// it before writing.
+func (a *Assigner) scratch(n int) *scratch {
+	sc, _ := a.pool.Get().(*scratch)
+	if sc == nil || cap(sc.recs) < n {
+		sc = &scratch{recs: make([]rec, n), keys: make([]kv, 0, n), tmp: make([]kv, n), pos: make([]int32, n), pri: make([]prior, n)}
+	}
+	sc.recs = sc.recs[:n]
+	clear(sc.recs)
+	sc.keys, sc.tmp, sc.pos, sc.pri = sc.keys[:0], sc.tmp[:n], sc.pos[:n], sc.pri[:n]
+	clear(sc.pri)
+	return sc
+}
+
 // per-account flags of a run.
 const (
 	fBad         uint8 = 1 << iota // rejected
-	fValExact                      // Value is in the policy currency, a whole number of minor units
-	fARRExact                      // likewise for ARR
+	fARRKnown                      // the account has an ARR
 	fSamePeriod                    // State.AsOf is the assignment date
 	fPoorFit                       // the fit gate refused the account
 	fValueRising                   // value rose by the upgrade growth over PreviousValue
@@ -92,9 +120,11 @@ const (
 )
 
 // rec is what the fill reads of an account, gathered in input order by check so
-// that the fill, which walks the accounts in value order, touches 24 bytes per
-// account rather than the whole Account.
+// that the fill, which walks the accounts in value order, reads 32 bytes per
+// account rather than the whole Account. It holds no pointer, so that the
+// garbage collector need not scan it.
 type rec struct {
+	val       int64 // value, minor units of the policy currency
 	arr       int64 // ARR, minor units; 0 when unknown
 	streak    int32
 	owner     int32 // csmRef of State.Owner; -1 for none or a CSM the policy lacks
@@ -110,8 +140,9 @@ type run struct {
 	a     *Assigner
 	accts []Account
 	asOf  cs.Date
-	vals  []int64 // value, minor units of the policy currency
 	recs  []rec
+	sc    *scratch
+	hyst  bool             // whether hysteresis is on
 	fits  map[int32]string // the fit gate's reasons, by account index
 	errs  []rejection
 	loads [4]tierLoad // indexed by Tier
@@ -119,7 +150,7 @@ type run struct {
 
 type rejection struct {
 	idx int
-	err *Error
+	err *cs.FieldError
 }
 
 func (w *run) bad(i int, field, value string, err error) {
@@ -127,8 +158,8 @@ func (w *run) bad(i int, field, value string, err error) {
 		return // one error per account is enough to reject it
 	}
 	w.recs[i].flags |= fBad
-	w.errs = append(w.errs, rejection{i, &Error{
-		Path: "accounts[" + strconv.Itoa(i) + "]" + field, Record: w.accts[i].ID, Value: value, Err: err,
+	w.errs = append(w.errs, rejection{i, &cs.FieldError{
+		Record: errs.Clip(w.accts[i].ID), Field: "accounts[" + strconv.Itoa(i) + "]" + field, Value: errs.Clip(value), Err: err,
 	}})
 }
 
@@ -137,118 +168,147 @@ func (w *run) bad(i int, field, value string, err error) {
 // the community overlay and the upgrade evidence. It runs in input order, so
 // that the one pass over the whole Accounts is sequential.
 func (w *run) check() {
-	a := w.a
 	for i := range w.accts {
 		acc := &w.accts[i]
 		rc := &w.recs[i]
 		rc.owner = -1
-		if acc.ID == "" {
-			w.bad(i, ".id", "", fmt.Errorf("empty ID: %w", cs.ErrMissing))
+		if err := cs.CheckID(acc.ID); err != nil {
+			w.bad(i, ".id", acc.ID, err)
 			continue
 		}
-		if acc.Value.Currency() == "" {
-			w.bad(i, ".value", "", cs.ErrMissing)
+		prev, ok := w.amounts(i, acc, rc)
+		if !ok || !w.checkScores(i, acc) || !w.checkState(i, &acc.State) {
 			continue
 		}
-		v, exact, err := a.minorOf(acc.Value)
+		w.carry(acc, rc)
+		w.judge(i, acc, rc, prev)
+	}
+}
+
+// amounts converts the value, ARR and previous value of account i into rc;
+// prev is the previous value, -1 when unknown. ok is false when the account
+// was rejected.
+func (w *run) amounts(i int, acc *Account, rc *rec) (prev int64, ok bool) {
+	a := w.a
+	if acc.Value.Currency() == "" {
+		w.bad(i, ".value", "", cs.ErrMissing)
+		return 0, false
+	}
+	v, _, err := a.minorOf(acc.Value)
+	if err != nil {
+		w.bad(i, ".value", acc.Value.String(), err)
+		return 0, false
+	}
+	rc.val = v
+	if acc.ARR.Currency() != "" {
+		n, _, err := a.minorOf(acc.ARR)
 		if err != nil {
-			w.bad(i, ".value", acc.Value.String(), err)
-			continue
+			w.bad(i, ".arr", acc.ARR.String(), err)
+			return 0, false
 		}
-		w.vals[i] = v
-		if exact {
-			rc.flags |= fValExact
+		rc.arr = n
+		rc.flags |= fARRKnown
+	} else if !acc.ARR.IsZero() {
+		w.bad(i, ".arr", acc.ARR.Amount().String(), cs.ErrUnknownCurrency)
+		return 0, false
+	}
+	prev = -1
+	if acc.PreviousValue.Currency() != "" {
+		n, _, err := a.minorOf(acc.PreviousValue)
+		if err != nil {
+			w.bad(i, ".previous_value", acc.PreviousValue.String(), err)
+			return 0, false
 		}
-		if acc.ARR.Currency() != "" {
-			n, exact, err := a.minorOf(acc.ARR)
-			if err != nil {
-				w.bad(i, ".arr", acc.ARR.String(), err)
-				continue
-			}
-			rc.arr = n
-			if exact {
-				rc.flags |= fARRExact
-			}
-		} else if !acc.ARR.IsZero() {
-			w.bad(i, ".arr", acc.ARR.Amount().String(), cs.ErrUnknownCurrency)
-			continue
+		prev = n
+	}
+	return prev, true
+}
+
+// checkScores refuses a health score outside 0..100 or not finite, and a
+// signal Assign reads that is not finite.
+func (w *run) checkScores(i int, acc *Account) bool {
+	if acc.HealthKnown && (!finite(acc.Health) || acc.Health < 0 || acc.Health > 100) {
+		why := cs.ErrRange // a finite score outside 0..100
+		if !finite(acc.Health) {
+			why = cs.ErrNotFinite
 		}
-		prev := int64(-1)
-		if acc.PreviousValue.Currency() != "" {
-			n, _, err := a.minorOf(acc.PreviousValue)
-			if err != nil {
-				w.bad(i, ".previous_value", acc.PreviousValue.String(), err)
-				continue
-			}
-			prev = n
-		}
-		if acc.HealthKnown && (!finite(acc.Health) || acc.Health < 0 || acc.Health > 100) {
-			why := cs.ErrRange // a finite score outside 0..100
-			if !finite(acc.Health) {
-				why = cs.ErrNotFinite
-			}
-			w.bad(i, ".health", strconv.FormatFloat(acc.Health, 'g', -1, 64), fmt.Errorf("want 0..100: %w", why))
-			continue
-		}
-		if len(acc.Signals) > 0 {
-			for _, name := range readSignals {
-				if f, ok := acc.Signals[name]; ok && !finite(f) {
-					w.bad(i, ".signals."+name, strconv.FormatFloat(f, 'g', -1, 64), cs.ErrNotFinite)
-					break
-				}
-			}
-			if rc.flags&fBad != 0 {
-				continue
+		w.bad(i, ".health", strconv.FormatFloat(acc.Health, 'g', -1, 64), fmt.Errorf("want 0..100: %w", why))
+		return false
+	}
+	if len(acc.Signals) > 0 {
+		for _, name := range readSignals {
+			if f, ok := acc.Signals[name]; ok && !finite(f) {
+				w.bad(i, ".signals."+name, strconv.FormatFloat(f, 'g', -1, 64), cs.ErrNotFinite)
+				return false
 			}
 		}
-		st := &acc.State
-		switch {
-		case !st.Tier.Valid():
-			w.bad(i, ".state.tier", st.Tier.String(), ErrUnknownTier)
-		case !st.Due.Valid():
-			w.bad(i, ".state.due", st.Due.String(), ErrUnknownTier)
-		case !st.Toward.Valid():
-			w.bad(i, ".state.toward", st.Toward.String(), ErrUnknownTier)
-		case st.Streak < 0:
-			w.bad(i, ".state.streak", strconv.Itoa(st.Streak), cs.ErrNegative)
-		case st.Streak > math.MaxInt32:
-			w.bad(i, ".state.streak", strconv.Itoa(st.Streak), ErrInvalid)
-		case !st.AsOf.IsZero() && st.AsOf.After(w.asOf):
-			w.bad(i, ".state.as_of", st.AsOf.String(), fmt.Errorf("after the assignment date %s: %w", w.asOf, cs.ErrDateOrder))
+	}
+	return true
+}
+
+// checkState refuses undefined tiers, a streak out of range and a state from
+// a period after the assignment's.
+func (w *run) checkState(i int, st *State) bool {
+	switch {
+	case !st.Tier.Valid():
+		w.bad(i, ".state.tier", st.Tier.String(), ErrUnknownTier)
+	case !st.Due.Valid():
+		w.bad(i, ".state.due", st.Due.String(), ErrUnknownTier)
+	case !st.Toward.Valid():
+		w.bad(i, ".state.toward", st.Toward.String(), ErrUnknownTier)
+	case st.Streak < 0:
+		w.bad(i, ".state.streak", strconv.Itoa(st.Streak), cs.ErrNegative)
+	case st.Streak > math.MaxInt32:
+		w.bad(i, ".state.streak", strconv.Itoa(st.Streak), cs.ErrRange)
+	case !st.AsOf.IsZero() && st.AsOf.After(w.asOf):
+		w.bad(i, ".state.as_of", st.AsOf.String(), fmt.Errorf("after the assignment date %s: %w", w.asOf, cs.ErrDateOrder))
+	default:
+		return true
+	}
+	return false
+}
+
+// carry copies the account's State into rc: the tiers, the streak and the
+// owner's csmRef (left -1 for a CSM the policy lacks).
+func (w *run) carry(acc *Account, rc *rec) {
+	st := &acc.State
+	rc.tier, rc.due, rc.toward, rc.streak = st.Tier, st.Due, st.Toward, int32(st.Streak)
+	if rc.due == None {
+		rc.due = st.Tier
+	}
+	if st.AsOf == w.asOf {
+		rc.flags |= fSamePeriod
+	}
+	if st.Owner != "" {
+		if ref, ok := w.a.owners[st.Owner]; ok {
+			rc.owner = ref
 		}
-		if rc.flags&fBad != 0 {
-			continue
-		}
-		rc.tier, rc.due, rc.toward, rc.streak = st.Tier, st.Due, st.Toward, int32(st.Streak)
-		if rc.due == None {
-			rc.due = st.Tier
-		}
-		if st.AsOf == w.asOf {
-			rc.flags |= fSamePeriod
-		}
-		if st.Owner != "" {
-			if ref, ok := a.owners[st.Owner]; ok {
-				rc.owner = ref
+	}
+}
+
+// judge applies the fit gate, the community rules and the upgrade rules to
+// account i; prev is its previous value, -1 when unknown.
+func (w *run) judge(i int, acc *Account, rc *rec, prev int64) {
+	a := w.a
+	if a.policy.PoorFit != nil {
+		if why := a.policy.PoorFit(acc); why != "" {
+			rc.flags |= fPoorFit
+			if w.fits == nil {
+				w.fits = map[int32]string{}
 			}
+			w.fits[int32(i)] = why
 		}
-		if a.policy.PoorFit != nil {
-			if why := a.policy.PoorFit(acc); why != "" {
-				rc.flags |= fPoorFit
-				if w.fits == nil {
-					w.fits = map[int32]string{}
-				}
-				w.fits[int32(i)] = why
-			}
-		}
-		rc.community = a.communityOf(acc)
-		if !a.policy.Upgrade.Off {
-			if prev >= 0 && ((prev == 0 && v > 0) || (prev > 0 && v > prev && a.grewBy(uint64(v-prev), uint64(prev)))) {
-				rc.flags |= fValueRising
-			}
-			if u, ok := acc.Signals["usage_trend"]; ok && u >= a.usageTrend {
-				rc.flags |= fUsageRising
-			}
-		}
+	}
+	rc.community = a.communityOf(acc)
+	if a.policy.Upgrade.Off {
+		return
+	}
+	v := rc.val
+	if prev >= 0 && ((prev == 0 && v > 0) || (prev > 0 && v > prev && a.grewBy(uint64(v-prev), uint64(prev)))) {
+		rc.flags |= fValueRising
+	}
+	if u, ok := acc.Signals["usage_trend"]; ok && u >= a.usageTrend {
+		rc.flags |= fUsageRising
 	}
 }
 
@@ -285,7 +345,7 @@ func (a *Assigner) minorOf(m cs.Money) (n int64, exact bool, err error) {
 	}
 	v, ok := toMinor(amt, a.digits, true)
 	if !ok {
-		return 0, false, fmt.Errorf("%w: larger than 10^18 minor units", ErrInvalid)
+		return 0, false, fmt.Errorf("larger than 10^18 minor units: %w", cs.ErrRange)
 	}
 	return v, false, nil
 }
@@ -375,7 +435,7 @@ func (w *run) sortByValue(keys, tmp []kv) []kv {
 	keys = keys[:0]
 	for i := range w.accts {
 		if w.recs[i].flags&fBad == 0 {
-			keys = append(keys, kv{uint64(math.MaxInt64 - w.vals[i]), int32(i)})
+			keys = append(keys, kv{uint64(math.MaxInt64 - w.recs[i].val), int32(i)})
 		}
 	}
 	radixSort(keys, tmp[:len(keys)])
@@ -541,141 +601,163 @@ func (l *tierLoad) pick(r *tierRule, owner int32, arr int64) (int, bool) {
 	return best, best >= 0
 }
 
-// fill walks the accounts in value order and assigns each.
+// fill assigns the accounts in value order: the tier each one's value earns
+// (due), the fit gate, then the cost gate and capacity (place).
 func (w *run) fill(order []kv, res *Result) {
-	a := w.a
-	var loads [4]tierLoad
-	for _, t := range []Tier{High, Low, Tech} {
-		loads[t].slots = make([]slot, len(a.rules[t].csms))
-	}
-	hyst := a.periods > 0 || a.up != a.plain || a.down != a.plain
-	res.Accounts = make([]Assignment, len(order))
-	// The walk in value order is random in memory. Gather the records into
-	// that order first, in a loop short enough for the loads to overlap, so
-	// that the long loop below reads memory in sequence.
-	recs := make([]rec, len(order))
-	for k, e := range order {
-		recs[k] = w.recs[e.i]
-	}
+	w.openLoads()
+	pri := w.lay(order, res)
 	var cands []int
-	for k, e := range order {
-		rc := &recs[k]
-		v, arr := int64(math.MaxInt64-e.k), rc.arr
+	for k := range res.Accounts {
 		out := &res.Accounts[k]
-		out.Previous = rc.tier
-
-		// 1-2. Thresholds and hysteresis, from the tier the value earned last
-		// period (not the one capacity left the account in).
-		plain := tierOf(v, a.plain[0], a.plain[1])
-		base := rc.due
-		want, streak := plain, 0
-		switch {
-		case base == None:
-			out.Reasons |= ReasonNew
-		case plain == base || !hyst:
-		default:
-			streak = 1
-			if rc.toward == plain {
-				streak = int(rc.streak)
-				if rc.flags&fSamePeriod == 0 {
-					streak++
-				}
-				streak = max(streak, 1)
-			}
-			if a.periods > 0 && streak >= a.periods {
-				out.Reasons |= ReasonPeriods
-			} else if m := a.marginTier(v, base); m != base {
-				want = m
-				out.Reasons |= ReasonMargin
-			} else {
-				want = base
-				out.Reasons |= ReasonHeld
-			}
-		}
-		out.Due = want
-		if want != plain {
-			out.Toward, out.Streak = plain, streak
-		}
-
-		// 3. The fit gate, evaluated by check.
-		if rc.flags&fPoorFit != 0 {
-			out.FitReason = w.fits[e.i]
+		p := pri[k]
+		plain, want := w.due(out, p.flags)
+		if p.flags&fPoorFit != 0 {
+			out.FitReason = w.fits[order[k].i]
 			out.Reasons |= ReasonPoorFit
 			want = Tech
 		}
-
-		// 3-4. The cost gate and capacity, from the tier sought down.
-		t := want
-		owner := ""
-		for {
-			r := &a.rules[t]
-			l := &loads[t]
-			if t > Tech && v < r.minAfford {
-				out.Reasons |= ReasonCost
-				t--
-				continue
-			}
-			if !l.closed {
-				j, ok := l.pick(r, rc.owner, arr)
-				if ok {
-					if j >= 0 {
-						owner = r.csms[j]
-						l.slots[j].accounts++
-						l.slots[j].arr.add(arr)
-					}
-					break
-				}
-				l.closed = true
-			}
-			l.overflow++
-			l.overflowARR.add(arr)
-			if t == Tech {
-				out.Reasons |= ReasonUnserved
-				break
-			}
-			out.Reasons |= ReasonCapacity
-			t--
-		}
-		l := &loads[t]
-		l.accounts++
-		l.arr.add(arr)
-		l.value.add(v)
-
-		out.Tier, out.Owner = t, owner
-		out.Changed = rc.tier != None && t != rc.tier
-		if t == plain {
+		w.place(out, p.owner, want)
+		out.Changed = out.Previous != None && out.Tier != out.Previous
+		if out.Tier == plain {
 			out.Reasons |= ReasonThreshold
 		}
-		out.Community = rc.community
-		if t == Tech && rc.flags&(fValueRising|fUsageRising) != 0 && rc.flags&fPoorFit == 0 {
+		if out.Tier == Tech && p.flags&(fValueRising|fUsageRising) != 0 && p.flags&fPoorFit == 0 {
 			cands = append(cands, k)
 		}
 	}
-	w.loads = loads
-
-	// The identities and amounts, again in a short loop.
-	for k, e := range order {
-		acc := &w.accts[e.i]
-		out := &res.Accounts[k]
-		out.ID = acc.ID
-		flags := recs[k].flags
-		if flags&fValExact != 0 {
-			out.Value = acc.Value
-		} else {
-			out.Value, _ = cs.MoneyFromMinor(int64(math.MaxInt64-e.k), w.a.currency)
-		}
-		if acc.ARR.Currency() != "" {
-			if flags&fARRExact != 0 {
-				out.ARR = acc.ARR
-			} else {
-				out.ARR, _ = cs.MoneyFromMinor(recs[k].arr, w.a.currency)
-			}
-		}
-	}
 	for _, k := range cands {
-		e := order[k]
-		res.Candidates = append(res.Candidates, a.candidate(&w.accts[e.i], res.Accounts[k].Value, int64(math.MaxInt64-e.k), recs[k].flags))
+		i := order[k].i
+		res.Candidates = append(res.Candidates, w.a.candidate(&w.accts[i], res.Accounts[k].Value(), res.Accounts[k].ValueMinor, w.recs[i].flags))
 	}
+}
+
+// prior is what the fill needs of an account beside its Assignment: the
+// owner of its State and the flags check set.
+type prior struct {
+	owner int32
+	flags uint8
+}
+
+// lay puts every valid account in its place in res.Accounts, in value order:
+// its ID, currency, amounts, previous tier and community overlay, and its
+// State's Due, Toward and Streak, which due reads and replaces. It walks the
+// accounts in input order, so that the reads are sequential and only the
+// writes scatter: reading a million records in value order would miss the
+// cache (and, in a virtual machine, the TLB) on nearly every one.
+func (w *run) lay(order []kv, res *Result) []prior {
+	pos := w.sc.pos
+	for k, e := range order {
+		pos[e.i] = int32(k)
+	}
+	res.Accounts = make([]Assignment, len(order))
+	pri := w.sc.pri[:len(order)]
+	cur := w.a.currency
+	for i := range w.recs {
+		rc := &w.recs[i]
+		if rc.flags&fBad != 0 {
+			continue
+		}
+		k := pos[i]
+		out := &res.Accounts[k]
+		out.ID, out.Currency = w.accts[i].ID, cur
+		out.ValueMinor, out.ARRMinor, out.ARRKnown = rc.val, rc.arr, rc.flags&fARRKnown != 0
+		out.Previous, out.Due, out.Toward, out.Streak = rc.tier, rc.due, rc.toward, int(rc.streak)
+		out.Community = rc.community
+		pri[k] = prior{rc.owner, rc.flags}
+	}
+	return pri
+}
+
+// openLoads sizes the tiers' per-CSM loads.
+func (w *run) openLoads() {
+	for _, t := range Tiers() {
+		w.loads[t].slots = make([]slot, len(w.a.rules[t].csms))
+	}
+}
+
+// due applies the thresholds and hysteresis to out, which lay filled, from
+// the tier the value earned last period (out.Due as laid, the State's; not
+// the tier capacity left the account in). It replaces out's Due, Toward and
+// Streak and returns the tier of the value alone and the tier due.
+func (w *run) due(out *Assignment, flags uint8) (plain, want Tier) {
+	a := w.a
+	v := out.ValueMinor
+	base, toward, last := out.Due, out.Toward, out.Streak
+	out.Toward, out.Streak = None, 0
+	plain = tierOf(v, a.plain[0], a.plain[1])
+	want, streak := plain, 0
+	switch {
+	case base == None:
+		out.Reasons |= ReasonNew
+	case plain == base || !w.hyst:
+	default:
+		streak = 1
+		if toward == plain {
+			streak = last
+			if flags&fSamePeriod == 0 {
+				streak++
+			}
+			streak = max(streak, 1)
+		}
+		if a.periods > 0 && streak >= a.periods {
+			out.Reasons |= ReasonPeriods
+		} else if m := a.marginTier(v, base); m != base {
+			want = m
+			out.Reasons |= ReasonMargin
+		} else {
+			want = base
+			out.Reasons |= ReasonHeld
+		}
+	}
+	out.Due = want
+	if want != plain {
+		out.Toward, out.Streak = plain, streak
+	}
+	return plain, want
+}
+
+// place applies the cost gate and capacity from the tier sought down, and
+// records the tier and owner in out and the tiers' loads; owner is the
+// csmRef of the account's State, or -1.
+func (w *run) place(out *Assignment, owner int32, want Tier) {
+	a := w.a
+	v, arr := out.ValueMinor, out.ARRMinor
+	t := want
+	name := ""
+	for {
+		r := &a.rules[t]
+		l := &w.loads[t]
+		if t > Tech && v < r.minAfford {
+			out.Reasons |= ReasonCost
+			t--
+			continue
+		}
+		if !l.closed {
+			j, ok := l.pick(r, owner, arr)
+			if ok {
+				if j >= 0 {
+					name = r.csms[j]
+					l.slots[j].accounts++
+					l.slots[j].arr.add(arr)
+				}
+				break
+			}
+			l.closed = true
+		}
+		l.overflow++
+		l.overflowARR.add(arr)
+		if t == Tech {
+			out.Reasons |= ReasonUnserved
+			break
+		}
+		out.Reasons |= ReasonCapacity
+		t--
+	}
+	l := &w.loads[t]
+	l.accounts++
+	l.arr.add(arr)
+	l.value.add(v)
+	out.Tier, out.Owner = t, name
 }
 
 // communityOf applies the community-touch rules to an account.
@@ -804,12 +886,13 @@ func (w *run) reject(res *Result) error {
 		}
 		return x.idx - y.idx
 	})
-	errs := make([]error, len(w.errs))
-	for k, r := range w.errs {
+	var list errs.List
+	res.Rejected = make([]Rejected, 0, len(w.errs))
+	for _, r := range w.errs {
 		res.Rejected = append(res.Rejected, Rejected{Index: r.idx, ID: w.accts[r.idx].ID, Error: r.err.Error()})
-		errs[k] = r.err
+		list.Add(r.err)
 	}
-	return errors.Join(errs...)
+	return fmt.Errorf("touch: %w", list.Err())
 }
 
 func satAdd(a, b int64) int64 {

@@ -43,8 +43,8 @@ func TestAssignThresholdsAndCapacity(t *testing.T) {
 		want     map[string]string
 	}{
 		{
-			// Thresholds alone, no capacity modelled: the value decides (seed 003
-			// sizes tiers by LTV).
+			// Thresholds alone, no capacity modelled: the value decides (the
+			// community-touch column, 2024, sizes tiers by LTV).
 			name: "thresholds",
 			policy: Policy{
 				High: TierPolicy{MinValue: usd("100000")},
@@ -156,24 +156,25 @@ func TestAssignBadAccounts(t *testing.T) {
 		{ID: "", Value: usd("1")},
 		{ID: "missing"},
 		acct("dup", "1", ""), acct("dup", "2", ""),
+		acct("nul\x00", "1", ""), // an ID cs.CheckID refuses
 	}
 	r, err := a.Assign(accounts, asOf)
 	if err == nil {
 		t.Fatal("Assign: no error for bad accounts")
 	}
-	for _, want := range []error{cs.ErrNegative, ErrNoRate, cs.ErrCurrencyMismatch, cs.ErrMissing, cs.ErrDuplicate} {
+	for _, want := range []error{cs.ErrNegative, ErrNoRate, cs.ErrCurrencyMismatch, cs.ErrMissing, cs.ErrDuplicate, cs.ErrInvalidID} {
 		if !errors.Is(err, want) {
 			t.Errorf("Assign error %q does not wrap %v", err, want)
 		}
 	}
-	if len(r.Accounts) != 1 || r.Accounts[0].ID != "ok" || len(r.Rejected) != 6 {
-		t.Errorf("Assign kept %d accounts and rejected %d, want 1 and 6: %+v", len(r.Accounts), len(r.Rejected), r.Rejected)
+	if len(r.Accounts) != 1 || r.Accounts[0].ID != "ok" || len(r.Rejected) != 7 {
+		t.Errorf("Assign kept %d accounts and rejected %d, want 1 and 7: %+v", len(r.Accounts), len(r.Rejected), r.Rejected)
 	}
-	var e *Error
+	var e *cs.FieldError
 	if !errors.As(err, &e) {
-		t.Fatalf("error %T is not an *Error", err)
+		t.Fatalf("error %T holds no *cs.FieldError", err)
 	}
-	want := `touch: customer "dup": accounts[5].id: "dup": also at accounts[6]: duplicate`
+	want := `customer "dup": accounts[5].id: "dup": also at accounts[6]: duplicate`
 	if got := fmt.Sprint(r.Rejected[1].Error); got != want {
 		t.Errorf("Rejected[1] = %q, want %q", got, want)
 	}

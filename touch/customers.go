@@ -1,11 +1,11 @@
 package touch
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
 
 	cs "github.com/successkit/cs"
+	"github.com/successkit/cs/internal/errs"
 )
 
 // ValueFunc returns a customer's value in a policy's Basis. It returns the zero
@@ -26,31 +26,32 @@ func Precomputed(values map[string]cs.Money) ValueFunc {
 // in the basis:
 //
 //   - LTV: value must be given (Precomputed for LTVs computed elsewhere): the
-//     seeds size tiers by LTV, which the customer record does not hold;
+//     community-touch column (2024) sizes tiers by LTV, which the customer
+//     record does not hold;
 //   - ARR: value, or c.ARR() when value is nil;
 //   - MRR: value, or c.MRR when value is nil.
 //
 // PreviousValue, Health and State are left for the caller (Result.Carry sets
 // State). A customer whose value is unknown or fails keeps the zero Value, so
 // that Assign rejects it and still assigns the others; FromCustomers reports it
-// in the returned error, which joins one *Error per such customer, naming
-// customers[i].value. The only other error is an LTV basis with a nil value, or
+// in the returned error, which wraps one *cs.FieldError per such customer (at
+// most ten listed, the others counted), naming customers[i].value. The only other error is an LTV basis with a nil value, or
 // an undefined basis, for which no accounts are returned.
 func FromCustomers(customers []cs.Customer, basis Basis, value ValueFunc) ([]Account, error) {
 	if value == nil {
 		switch basis {
 		case LTV:
-			return nil, &Error{Path: "basis", Value: basis.String(), Err: fmt.Errorf("an LTV basis needs a ValueFunc, such as Precomputed: %w", cs.ErrMissing)}
+			return nil, fmt.Errorf("touch: %w", fieldErr("basis", basis.String(), fmt.Errorf("an LTV basis needs a ValueFunc, such as Precomputed: %w", cs.ErrMissing)))
 		case ARR:
 			value = func(c *cs.Customer) (cs.Money, error) { return c.ARR(), nil }
 		case MRR:
 			value = func(c *cs.Customer) (cs.Money, error) { return c.MRR, nil }
 		default:
-			return nil, &Error{Path: "basis", Value: basis.String(), Err: cs.ErrUnknownField}
+			return nil, fmt.Errorf("touch: %w", fieldErr("basis", basis.String(), cs.ErrUnknownField))
 		}
 	}
 	accounts := make([]Account, len(customers))
-	var errs []error
+	var list errs.List
 	for i := range customers {
 		c := &customers[i]
 		acc := &accounts[i]
@@ -58,12 +59,15 @@ func FromCustomers(customers []cs.Customer, basis Basis, value ValueFunc) ([]Acc
 		v, err := value(c)
 		switch {
 		case err != nil:
-			errs = append(errs, &Error{Path: "customers[" + strconv.Itoa(i) + "].value", Record: c.ID, Err: err})
+			list.Add(&cs.FieldError{Field: "customers[" + strconv.Itoa(i) + "].value", Record: errs.Clip(c.ID), Err: err})
 		case v.Currency() == "":
-			errs = append(errs, &Error{Path: "customers[" + strconv.Itoa(i) + "].value", Record: c.ID, Err: fmt.Errorf("unknown %s: %w", basis, cs.ErrMissing)})
+			list.Add(&cs.FieldError{Field: "customers[" + strconv.Itoa(i) + "].value", Record: errs.Clip(c.ID), Err: fmt.Errorf("unknown %s: %w", basis, cs.ErrMissing)})
 		default:
 			acc.Value = v
 		}
 	}
-	return accounts, errors.Join(errs...)
+	if list.Len() > 0 {
+		return accounts, fmt.Errorf("touch: %w", list.Err())
+	}
+	return accounts, nil
 }

@@ -26,7 +26,7 @@ func TestFromCustomers(t *testing.T) {
 		wantErr   error
 		wantNoAcc bool
 	}{
-		// The seeds' default: LTVs computed elsewhere, looked up by ID; c has none.
+		// The default basis: LTVs computed elsewhere, looked up by ID; c has none.
 		{"ltv precomputed", LTV, Precomputed(ltv), []string{"90000.00 USD", "12000.00 USD", ""}, cs.ErrMissing, false},
 		// LTV cannot be read off a customer record: a ValueFunc is required.
 		{"ltv without value", LTV, nil, nil, cs.ErrMissing, true},

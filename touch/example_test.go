@@ -9,8 +9,8 @@ import (
 	"github.com/successkit/cs/touch"
 )
 
-// policyJSON sizes the tiers by LTV (seed 003) with capacity from the field
-// conventions of DOMAIN.md §3, scaled down: two named high-touch CSMs of two
+// policyJSON sizes the tiers by LTV (the community-touch column, 2024) with
+// capacity from the commonly quoted field conventions, scaled down: two named high-touch CSMs of two
 // accounts each, a pooled low touch, tech touch for the rest.
 const policyJSON = `{
   "currency": "USD",
@@ -91,7 +91,7 @@ func ExampleResult_Carry() {
 			return
 		}
 		x := r.Accounts[0]
-		fmt.Printf("%s %s: %s (changed %v, %s)\n", m.date, x.Value, x.Tier, x.Changed, x.Reasons)
+		fmt.Printf("%s %s: %s (changed %v, %s)\n", m.date, x.Value(), x.Tier, x.Changed, x.Reasons)
 		r.Carry(accounts)
 	}
 	// Output:
@@ -156,8 +156,8 @@ func ExampleCompile() {
 	fmt.Println(err)
 	fmt.Println(errors.Is(err, touch.ErrThresholdOrder), errors.Is(err, cs.ErrNegative))
 	// Output:
-	// touch: high.max_accounts: "-5": negative
-	// touch: high.min_value: "10000.00 USD": must be above low.min_value 20000.00 USD: thresholds out of order
+	// touch: invalid policy: high.max_accounts: "-5": negative
+	// high.min_value: "10000.00 USD": must be above low.min_value 20000.00 USD: thresholds out of order
 	// true true
 }
 
@@ -170,11 +170,14 @@ func ExampleMustCompile() {
 func ExampleParsePolicy() {
 	_, err := touch.ParsePolicy([]byte(`{"high": {"csms": ["ann"], "max_acounts": 40}}`))
 	fmt.Println(err)
-	_, err = touch.ParsePolicy([]byte(`{"low": {"method": "lottery"}}`))
+	_, err = touch.ParsePolicy([]byte(`{"low": {"method": "lottery"}, "low": {}}`))
 	fmt.Println(err)
+	fmt.Println(errors.Is(err, touch.ErrInvalidPolicy), errors.Is(err, cs.ErrDuplicateKey))
 	// Output:
-	// touch: high.max_acounts: unknown field
-	// touch: low.method: "lottery": method "lottery" (want least_accounts, least_arr or round_robin): unknown field
+	// touch: invalid policy: high.max_acounts: unknown field
+	// touch: invalid policy: low.method: "lottery": want least_accounts, least_arr or round_robin: unknown field
+	// low: duplicate key
+	// true true
 }
 
 func ExampleMarshalPolicy() {
@@ -199,7 +202,7 @@ func ExampleFromCustomers() {
 	a := touch.MustCompile(touch.Policy{Basis: touch.ARR, Low: touch.TierPolicy{MinValue: cs.MustParseMoney("50000 USD")}})
 	r, _ := a.Assign(accounts, cs.MustParseDate("2026-06-30"))
 	for _, x := range r.Accounts {
-		fmt.Println(x.ID, x.Value, x.Tier)
+		fmt.Println(x.ID, x.Value(), x.Tier)
 	}
 	// Output:
 	// acme 144000.00 USD low
@@ -222,7 +225,7 @@ func ExampleParseTier() {
 	fmt.Println(err)
 	// Output:
 	// low true <nil>
-	// touch: tier "community" (want high, low or tech): unknown tier
+	// touch: tier: "community": want high, low or tech: unknown tier
 }
 
 func ExampleTiers() {
@@ -267,17 +270,20 @@ func ExampleReasons_Has() {
 	// Output: tech high true needs on-premise hosting
 }
 
-// Assign rejects a bad account and still assigns the others.
-func ExampleError() {
+// Assign rejects a bad account and still assigns the others; the error locates
+// it with a *cs.FieldError.
+func ExampleAssigner_Assign_rejected() {
 	a := touch.MustCompile(touch.Policy{Currency: "USD"})
 	r, err := a.Assign([]touch.Account{
 		{ID: "ok", Value: cs.MustParseMoney("10 USD")},
 		{ID: "eu", Value: cs.MustParseMoney("10 EUR")},
 	}, cs.MustParseDate("2026-06-30"))
-	var e *touch.Error
-	fmt.Println(errors.As(err, &e), e.Path, errors.Is(err, touch.ErrNoRate))
+	var e *cs.FieldError
+	fmt.Println(errors.As(err, &e), e.Field, errors.Is(err, touch.ErrNoRate))
+	fmt.Println(err)
 	fmt.Println(len(r.Accounts), r.Rejected[0].Error)
 	// Output:
 	// true accounts[1].value true
-	// 1 touch: customer "eu": accounts[1].value: "10.00 EUR": EUR to USD: no exchange rate (currency mismatch)
+	// touch: customer "eu": accounts[1].value: "10.00 EUR": EUR to USD: no exchange rate (currency mismatch)
+	// 1 customer "eu": accounts[1].value: "10.00 EUR": EUR to USD: no exchange rate (currency mismatch)
 }

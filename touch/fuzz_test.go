@@ -2,9 +2,12 @@ package touch
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
+
+	cs "github.com/successkit/cs"
 )
 
 // policySeeds are the seed corpus of FuzzParsePolicy: valid policies using every
@@ -40,7 +43,7 @@ func FuzzParsePolicy(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := ParsePolicy(data)
 		if err != nil {
-			var e *Error
+			var e *cs.FieldError
 			if !errors.As(err, &e) || !strings.HasPrefix(err.Error(), "touch: ") {
 				t.Fatalf("ParsePolicy(%q) error %T %q is not a touch *Error", data, err, err)
 			}
@@ -65,8 +68,8 @@ func FuzzParsePolicy(f *testing.F) {
 			if !strings.HasPrefix(err.Error(), "touch: ") {
 				t.Fatalf("Compile(ParsePolicy(%q)) error %q lacks the package name", data, err)
 			}
-			var e *Error
-			if !errors.As(err, &e) || e.Path == "" {
+			var e *cs.FieldError
+			if !errors.As(err, &e) || e.Field == "" {
 				t.Fatalf("Compile(ParsePolicy(%q)) error %q names no JSON path", data, err)
 			}
 			return
@@ -95,5 +98,92 @@ func FuzzParseTier(f *testing.F) {
 		if err != nil || string(b) != s {
 			t.Fatalf("ParseTier(%q) = %v, marshals to %q (%v)", s, tier, b, err)
 		}
+	})
+}
+
+// FuzzWords checks the text and JSON decoders of the bit sets and words on any
+// input: they never panic, an error is a *cs.FieldError with the package prefix
+// and a short message, and what they accept encodes back to a form that decodes
+// to the same value.
+func FuzzWords(f *testing.F) {
+	for _, s := range []string{"threshold,capacity", "", "advocate,peer_help", "new,new", `["held","margin"]`, `["promoter"]`,
+		`[]`, `null`, `["x"]`, "least_arr", "ltv", "threshold,", `[1]`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var r Reasons
+		var c Community
+		var bs Basis
+		var m Method
+		// The encoders are closures: a method value of a value receiver would
+		// copy the zero value before decoding.
+		for _, d := range []struct {
+			name   string
+			decode func([]byte) error
+			encode func() ([]byte, error)
+		}{
+			{"Reasons.UnmarshalText", r.UnmarshalText, func() ([]byte, error) { return r.MarshalText() }},
+			{"Reasons.UnmarshalJSON", r.UnmarshalJSON, func() ([]byte, error) { return r.MarshalJSON() }},
+			{"Community.UnmarshalText", c.UnmarshalText, func() ([]byte, error) { return c.MarshalText() }},
+			{"Community.UnmarshalJSON", c.UnmarshalJSON, func() ([]byte, error) { return c.MarshalJSON() }},
+			{"Basis.UnmarshalText", bs.UnmarshalText, func() ([]byte, error) { return bs.MarshalText() }},
+			{"Method.UnmarshalText", m.UnmarshalText, func() ([]byte, error) { return m.MarshalText() }},
+		} {
+			if err := d.decode(b); err != nil {
+				var fe *cs.FieldError
+				if !errors.As(err, &fe) || !strings.HasPrefix(err.Error(), "touch: ") || len(err.Error()) > 512 {
+					t.Fatalf("%s(%q): error %q", d.name, b, err)
+				}
+				continue
+			}
+			enc, err := d.encode()
+			if err != nil {
+				t.Fatalf("%s(%q) decoded a value that does not encode: %v", d.name, b, err)
+			}
+			if err := d.decode(enc); err != nil {
+				t.Fatalf("%s(%q): the encoding %q does not decode: %v", d.name, b, enc, err)
+			}
+			if again, _ := d.encode(); !bytes.Equal(enc, again) {
+				t.Fatalf("%s(%q): %q then %q", d.name, b, enc, again)
+			}
+		}
+	})
+}
+
+// FuzzRecords checks the strict JSON decoders of the stored types on any input:
+// they never panic, an error is short and has the package prefix, and what they
+// accept survives encoding and decoding again.
+func FuzzRecords(f *testing.F) {
+	for _, d := range jsonDecoders {
+		f.Add([]byte(d.valid))
+	}
+	f.Add([]byte(`{"id":"c","value":"1.005 USD"}`))
+	f.Add([]byte(`{"id":"c","tier":"low","changed":true,"due":"high","reasons":["capacity"],"value":"5 JPY","arr":"5 USD"}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		check := func(name string, v interface {
+			UnmarshalJSON([]byte) error
+		}, fresh func() interface{ UnmarshalJSON([]byte) error }) {
+			if err := v.UnmarshalJSON(b); err != nil {
+				if !strings.HasPrefix(err.Error(), "touch: ") || len(err.Error()) > 4096 {
+					t.Fatalf("%s(%q): error %q", name, b, err)
+				}
+				return
+			}
+			enc, err := json.Marshal(v)
+			if err != nil {
+				return // a decoded value may hold words no encoder names (Tier(7) is refused earlier)
+			}
+			again := fresh()
+			if err := again.UnmarshalJSON(enc); err != nil {
+				t.Fatalf("%s(%q): its encoding %s does not decode: %v", name, b, enc, err)
+			}
+			if enc2, _ := json.Marshal(again); !bytes.Equal(enc, enc2) {
+				t.Fatalf("%s(%q): %s then %s", name, b, enc, enc2)
+			}
+		}
+		check("Result", &Result{}, func() interface{ UnmarshalJSON([]byte) error } { return &Result{} })
+		check("Assignment", &Assignment{}, func() interface{ UnmarshalJSON([]byte) error } { return &Assignment{} })
+		check("Account", &Account{}, func() interface{ UnmarshalJSON([]byte) error } { return &Account{} })
+		check("State", &State{}, func() interface{ UnmarshalJSON([]byte) error } { return &State{} })
 	})
 }

@@ -2,11 +2,9 @@ package touch
 
 import (
 	"encoding/json"
-	"errors"
-	"fmt"
 	"math"
 	"slices"
-	"strconv"
+	"sync"
 
 	"github.com/shopspring/decimal"
 	cs "github.com/successkit/cs"
@@ -14,11 +12,12 @@ import (
 
 // Documented defaults that a zero field of a Policy stands for, as decimal
 // text (constants, so that no caller can change them for another). They come
-// from the field conventions in DOMAIN.md §3 and are never hard-coded elsewhere.
+// from the field conventions cited in the package doc and are never hard-coded
+// elsewhere.
 const (
 	// DefaultMaxCostShare is the largest share of an account's value its cost to
 	// serve may take when Policy.MaxCostShare is zero: "CS cost should stay under
-	// 15-20% of ACV" (DOMAIN.md §3, field conventions).
+	// 15-20% of ACV", a figure practitioners commonly quote.
 	DefaultMaxCostShare = "0.20"
 	// DefaultValueGrowth is the rise of an account's value over the previous
 	// period that makes a tech-touch account an upgrade candidate when
@@ -47,9 +46,10 @@ const (
 //
 // Money settings are in the policy's Currency. Account values in other currencies
 // are converted with Rates, and only with them: a value in a currency without a
-// rate is an error, never a guess (DOMAIN.md §6: never add two currencies).
+// rate is an error, never a guess: two currencies are never added.
 type Policy struct {
-	// Basis is the value the thresholds compare: LTV (the default, as seed 003
+	// Basis is the value the thresholds compare: LTV (the default, as the
+	// community-touch column, 2024,
 	// sizes tiers by LTV), ARR or MRR. It tells FromCustomers where to read
 	// values; Assign compares whatever values the accounts carry.
 	Basis Basis `json:"basis,omitzero"`
@@ -74,7 +74,7 @@ type Policy struct {
 	Community  CommunityPolicy `json:"community,omitzero"`  // the community-touch overlay
 
 	// PoorFit is the fit gate: it returns a non-empty reason for an account the
-	// company cannot make successful (seed 001: define them explicitly); such an
+	// company cannot make successful (Razavi, 2019: define them explicitly); such an
 	// account gets tech touch and no human capacity, with the reason recorded.
 	// nil means every account fits. It is called from Assign, possibly from
 	// several goroutines at once, and must not modify the account. It has no
@@ -102,10 +102,10 @@ type TierPolicy struct {
 	Headcount int `json:"headcount,omitempty"`
 	// Pool is the owner recorded for pooled accounts; empty means "<tier>-pool".
 	Pool string `json:"pool,omitempty"`
-	// MaxAccounts is the largest number of accounts per CSM (DOMAIN.md §3: high
+	// MaxAccounts is the largest number of accounts per CSM (commonly quoted: high
 	// touch 20-80, low 150-400, tech 500-2,000 pooled); 0: no limit.
 	MaxAccounts int `json:"max_accounts,omitempty"`
-	// MaxARR is the largest ARR per CSM (DOMAIN.md §3: about $2M); zero: no limit.
+	// MaxARR is the largest ARR per CSM (Gainsight's blog: about $2M); zero: no limit.
 	MaxARR cs.Money `json:"max_arr,omitzero"`
 	// CostToServe is what serving one account in this tier costs over the
 	// horizon of the value basis (the customer's lifetime for LTV, a year for
@@ -130,7 +130,8 @@ type Hysteresis struct {
 }
 
 // Upgrade finds tech-touch accounts whose value or usage is rising: candidates for
-// low touch, the seeds' growth path (seed 003). Zero fields take the defaults.
+// low touch, the growth path of the community-touch column (2024). Zero fields
+// take the defaults.
 type Upgrade struct {
 	Off bool `json:"off,omitempty"` // list no candidates
 	// ValueGrowth is the rise of value over Account.PreviousValue (0.2 = +20%)
@@ -187,269 +188,8 @@ type Assigner struct {
 	valueGrowth     decimal.Decimal
 	usageTrend      float64
 	community       CommunityPolicy
-}
 
-// Compile validates p and compiles it. Every error is an *Error naming the JSON
-// path of the setting, joined when there are several: thresholds out of order
-// (ErrThresholdOrder), negative capacities or amounts (cs.ErrNegative), money in
-// a currency other than the policy's (cs.ErrCurrencyMismatch), a CSM named twice
-// (cs.ErrDuplicate), shares out of range (ErrInvalid).
-func Compile(p Policy) (*Assigner, error) {
-	var errs []error
-	bad := func(path, value string, err error) {
-		errs = append(errs, &Error{Path: path, Value: value, Err: err})
-	}
-	a := &Assigner{policy: p, owners: map[string]int32{}}
-	if int(p.Basis) >= len(basisNames) {
-		bad("basis", p.Basis.String(), cs.ErrUnknownField)
-	}
-
-	// The currency: given, or that of the first money setting.
-	cur := p.Currency
-	moneys := []struct {
-		path string
-		m    cs.Money
-	}{
-		{"high.min_value", p.High.MinValue}, {"low.min_value", p.Low.MinValue}, {"tech.min_value", p.Tech.MinValue},
-		{"high.max_arr", p.High.MaxARR}, {"low.max_arr", p.Low.MaxARR}, {"tech.max_arr", p.Tech.MaxARR},
-		{"high.cost_to_serve", p.High.CostToServe}, {"low.cost_to_serve", p.Low.CostToServe}, {"tech.cost_to_serve", p.Tech.CostToServe},
-	}
-	if cur == "" {
-		for _, m := range moneys {
-			if m.m.Currency() != "" {
-				cur = m.m.Currency()
-				break
-			}
-		}
-	}
-	if cur != "" && !cur.Known() {
-		bad("currency", string(cur), cs.ErrUnknownCurrency)
-		cur = ""
-	}
-	a.currency = cur
-	a.digits = max(cur.Digits(), 0)
-	minor := func(path string, m cs.Money) (int64, bool) {
-		switch {
-		case m.Currency() == "" && m.IsZero():
-			return 0, false
-		case m.Currency() != cur:
-			bad(path, m.String(), fmt.Errorf("policy currency is %q: %w", string(cur), cs.ErrCurrencyMismatch))
-			return 0, false
-		case m.IsNegative():
-			bad(path, m.String(), cs.ErrNegative)
-			return 0, false
-		}
-		n, ok := toMinor(m.Amount(), a.digits, false)
-		if !ok {
-			bad(path, m.String(), fmt.Errorf("not a whole number of minor units below 10^18: %w", ErrInvalid))
-			return 0, false
-		}
-		return n, true
-	}
-
-	// Rates.
-	if len(p.Rates) > 0 {
-		a.rates = make(map[cs.Currency]decimal.Decimal, len(p.Rates))
-		for _, c := range sortedCurrencies(p.Rates) {
-			r := p.Rates[c]
-			path := "rates." + string(c)
-			switch {
-			case !c.Known():
-				bad(path, string(c), cs.ErrUnknownCurrency)
-			case r.Sign() <= 0:
-				bad(path, r.String(), fmt.Errorf("rate must be positive: %w", ErrInvalid))
-			case c == cur && !r.Equal(decimal.NewFromInt(1)):
-				bad(path, r.String(), fmt.Errorf("the policy currency's own rate must be 1: %w", ErrInvalid))
-			default:
-				a.rates[c] = r
-				if r.NumDigits() <= 18 && c.Digits() >= 0 {
-					if a.fast == nil {
-						a.fast = map[cs.Currency]fastRate{}
-					}
-					a.fast[c] = fastRate{coef: uint64(r.CoefficientInt64()), exp: int(r.Exponent()), digits: c.Digits()}
-				}
-			}
-		}
-	}
-
-	// Cost share.
-	share := p.MaxCostShare
-	if share.IsZero() {
-		share = defaultMaxCostShare
-	}
-	if share.Sign() <= 0 || share.GreaterThan(decimal.NewFromInt(1)) {
-		bad("max_cost_share", share.String(), fmt.Errorf("want a share in (0, 1]: %w", ErrInvalid))
-		share = defaultMaxCostShare
-	}
-
-	// Tiers.
-	seen := map[string]string{}
-	for _, t := range []Tier{High, Low, Tech} {
-		tp := p.tierPolicy(t)
-		name := t.String()
-		r := tierRule{tier: t, method: tp.Method, maxAccounts: math.MaxInt64, maxARR: math.MaxInt64}
-		if int(tp.Method) >= len(methodNames) {
-			bad(name+".method", tp.Method.String(), cs.ErrUnknownField)
-		}
-		switch {
-		case tp.MaxAccounts < 0:
-			bad(name+".max_accounts", strconv.Itoa(tp.MaxAccounts), cs.ErrNegative)
-		case tp.MaxAccounts > 0:
-			r.maxAccounts = int64(tp.MaxAccounts)
-		}
-		if n, ok := minor(name+".max_arr", tp.MaxARR); ok {
-			r.maxARR = n
-		}
-		if n, ok := minor(name+".cost_to_serve", tp.CostToServe); ok && n > 0 {
-			r.cost = n
-			// cost ≤ share × value  ⇔  value ≥ cost ÷ share, rounded up to a
-			// whole minor unit since values are whole minor units.
-			need := decimal.NewFromInt(n).Div(share).Ceil()
-			if need.GreaterThanOrEqual(decimal.NewFromInt(math.MaxInt64)) {
-				r.minAfford = math.MaxInt64
-			} else {
-				r.minAfford = need.IntPart()
-			}
-		}
-		for i, c := range tp.CSMs {
-			path := fmt.Sprintf("%s.csms[%d]", name, i)
-			if c == "" {
-				bad(path, "", fmt.Errorf("empty CSM name: %w", cs.ErrMissing))
-				continue
-			}
-			if prev, dup := seen[c]; dup {
-				bad(path, c, fmt.Errorf("already serves %s: %w", prev, cs.ErrDuplicate))
-				continue
-			}
-			seen[c] = path
-		}
-		switch {
-		case tp.Headcount < 0:
-			bad(name+".headcount", strconv.Itoa(tp.Headcount), cs.ErrNegative)
-		case tp.Headcount > 0 && len(tp.CSMs) > 0:
-			bad(name+".headcount", strconv.Itoa(tp.Headcount), fmt.Errorf("give named csms or a headcount, not both: %w", ErrInvalid))
-		}
-		pool := tp.Pool
-		if pool == "" {
-			pool = name + "-pool"
-		}
-		switch {
-		case tp.Headcount > 0 || (tp.Pooled && len(tp.CSMs) > 0):
-			r.pooled = true
-			r.headcount = max(tp.Headcount, len(tp.CSMs))
-			r.csms = []string{pool}
-			r.limited = true
-			// The pool's capacity is its members' together.
-			r.maxAccounts = mulSat(r.maxAccounts, int64(r.headcount))
-			r.maxARR = mulSat(r.maxARR, int64(r.headcount))
-		case len(tp.CSMs) > 0:
-			r.csms = slices.Clone(tp.CSMs)
-			r.headcount = len(tp.CSMs)
-			r.limited = true
-		}
-		if len(r.csms) >= 1<<24 {
-			bad(name+".csms", strconv.Itoa(len(r.csms)), fmt.Errorf("more than %d CSMs: %w", 1<<24-1, ErrInvalid))
-			r.csms = nil
-		}
-		for i, c := range r.csms {
-			if ref, ok := a.owners[c]; ok {
-				// A named CSM twice is reported above; a pool sharing a
-				// name with a CSM or another pool is reported here.
-				if prev := Tier(ref >> 24); r.pooled || a.rules[prev].pooled {
-					bad(name+".pool", c, fmt.Errorf("also names a CSM or pool of %s: %w", prev, cs.ErrDuplicate))
-				}
-				continue
-			}
-			a.owners[c] = int32(t)<<24 | int32(i)
-		}
-		a.rules[t] = r
-	}
-
-	// Thresholds: High's above Low's; Tech takes none.
-	if !(p.Tech.MinValue.Currency() == "" && p.Tech.MinValue.IsZero()) {
-		bad("tech.min_value", p.Tech.MinValue.String(), fmt.Errorf("tech touch is the floor and takes no threshold: %w", ErrThresholdOrder))
-	}
-	a.plain = [2]int64{math.MaxInt64, math.MaxInt64}
-	lo, loOK := minor("low.min_value", p.Low.MinValue)
-	hi, hiOK := minor("high.min_value", p.High.MinValue)
-	if loOK {
-		a.plain[0] = lo
-	}
-	if hiOK {
-		a.plain[1] = hi
-	}
-	if loOK && hiOK && hi <= lo {
-		bad("high.min_value", p.High.MinValue.String(), fmt.Errorf("must be above low.min_value %s: %w", p.Low.MinValue, ErrThresholdOrder))
-	}
-
-	// Hysteresis.
-	h := p.Hysteresis
-	if h.Margin.Sign() < 0 || h.Margin.GreaterThanOrEqual(decimal.NewFromInt(1)) {
-		bad("hysteresis.margin", h.Margin.String(), fmt.Errorf("want a share in [0, 1): %w", ErrInvalid))
-		h.Margin = decimal.Zero
-	}
-	if h.Periods < 0 {
-		bad("hysteresis.periods", strconv.Itoa(h.Periods), cs.ErrNegative)
-	}
-	a.periods = max(h.Periods, 0)
-	one := decimal.NewFromInt(1)
-	for i, b := range a.plain {
-		a.up[i], a.down[i] = b, b
-		if b == math.MaxInt64 || h.Margin.IsZero() {
-			continue
-		}
-		a.up[i] = satInt(decimal.NewFromInt(b).Mul(one.Add(h.Margin)).Ceil())
-		a.down[i] = satInt(decimal.NewFromInt(b).Mul(one.Sub(h.Margin)).Ceil())
-	}
-	if h.Margin.IsZero() {
-		// The margin rule is off: a crossing alone never moves an account when
-		// the period rule is on; with both off, every crossing moves it.
-		if a.periods > 0 {
-			a.up = [2]int64{math.MaxInt64, math.MaxInt64}
-			a.down = [2]int64{math.MinInt64, math.MinInt64}
-		}
-	}
-
-	// Upgrade and community rules.
-	u := p.Upgrade
-	a.valueGrowth = u.ValueGrowth
-	if a.valueGrowth.IsZero() {
-		a.valueGrowth = defaultValueGrowth
-	}
-	if a.valueGrowth.Sign() < 0 {
-		bad("upgrade.value_growth", u.ValueGrowth.String(), cs.ErrNegative)
-	}
-	a.usageTrend = u.UsageTrend
-	if a.usageTrend == 0 {
-		a.usageTrend = DefaultUsageTrend
-	}
-	if !finite(u.UsageTrend) {
-		bad("upgrade.usage_trend", strconv.FormatFloat(u.UsageTrend, 'g', -1, 64), cs.ErrNotFinite)
-	}
-	c := p.Community
-	for _, f := range []struct {
-		path string
-		v    *float64
-		def  float64
-	}{
-		{"community.min_health", &c.MinHealth, DefaultMinHealth},
-		{"community.min_usage", &c.MinUsage, DefaultMinUsage},
-		{"community.min_nps", &c.MinNPS, DefaultMinNPS},
-		{"community.min_tickets", &c.MinTickets, DefaultMinTickets},
-	} {
-		if !finite(*f.v) {
-			bad(f.path, strconv.FormatFloat(*f.v, 'g', -1, 64), cs.ErrNotFinite)
-		}
-		if *f.v == 0 {
-			*f.v = f.def
-		}
-	}
-	a.community = c
-
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
-	}
-	return a, nil
+	pool *sync.Pool // of *scratch, the working memory of Assign
 }
 
 // MustCompile is Compile for tests and fixed policies: it panics on an error.

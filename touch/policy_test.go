@@ -18,18 +18,18 @@ func TestCompileErrors(t *testing.T) {
 		wantPath string
 		wantErr  error
 	}{
-		// The "thresholds out of order": high must be above low.
+		// Thresholds out of order: high must be above low.
 		{"high below low", Policy{High: TierPolicy{MinValue: usd("10")}, Low: TierPolicy{MinValue: usd("20")}}, "high.min_value", ErrThresholdOrder},
 		{"high equals low", Policy{High: TierPolicy{MinValue: usd("20")}, Low: TierPolicy{MinValue: usd("20")}}, "high.min_value", ErrThresholdOrder},
-		// Tech touch is the floor (DOMAIN.md §3): a threshold on it is a mistake.
+		// Tech touch is the floor (S-cubism): a threshold on it is a mistake.
 		{"tech threshold", Policy{Tech: TierPolicy{MinValue: usd("1")}}, "tech.min_value", ErrThresholdOrder},
-		// The "capacity that is negative", in each of its forms.
+		// A capacity that is negative, in each of its forms.
 		{"negative max accounts", Policy{Currency: "USD", Low: TierPolicy{MaxAccounts: -1}}, "low.max_accounts", cs.ErrNegative},
 		{"negative max ARR", Policy{Low: TierPolicy{MaxARR: usd("-1")}}, "low.max_arr", cs.ErrNegative},
 		{"negative headcount", Policy{Currency: "USD", Tech: TierPolicy{Headcount: -2}}, "tech.headcount", cs.ErrNegative},
 		{"negative cost", Policy{High: TierPolicy{CostToServe: usd("-5")}}, "high.cost_to_serve", cs.ErrNegative},
 		// A pool is either named members or a headcount.
-		{"headcount and csms", Policy{Currency: "USD", Low: TierPolicy{CSMs: []string{"a"}, Headcount: 2}}, "low.headcount", ErrInvalid},
+		{"headcount and csms", Policy{Currency: "USD", Low: TierPolicy{CSMs: []string{"a"}, Headcount: 2}}, "low.headcount", cs.ErrRange},
 		// A CSM serves one tier; a pool's name is an owner too.
 		{"csm in two tiers", Policy{Currency: "USD", High: TierPolicy{CSMs: []string{"ann"}}, Low: TierPolicy{CSMs: []string{"ann"}}}, "low.csms[0]", cs.ErrDuplicate},
 		{"empty csm", Policy{Currency: "USD", High: TierPolicy{CSMs: []string{""}}}, "high.csms[0]", cs.ErrMissing},
@@ -37,14 +37,14 @@ func TestCompileErrors(t *testing.T) {
 		// Money settings share the policy currency; no silent conversion.
 		{"mixed currencies", Policy{High: TierPolicy{MinValue: usd("100")}, Low: TierPolicy{MinValue: cs.MustParseMoney("10 EUR")}}, "low.min_value", cs.ErrCurrencyMismatch},
 		{"unknown currency", Policy{Currency: "XYZ"}, "currency", cs.ErrUnknownCurrency},
-		{"fraction of a cent", Policy{High: TierPolicy{MinValue: usd("0.001")}}, "high.min_value", ErrInvalid},
+		{"fraction of a cent", Policy{High: TierPolicy{MinValue: usd("0.001")}}, "high.min_value", cs.ErrRange},
 		// Rates convert values; they must be positive, and 1 for the policy currency.
-		{"zero rate", Policy{Currency: "USD", Rates: map[cs.Currency]decimal.Decimal{"EUR": dec("0")}}, "rates.EUR", ErrInvalid},
-		{"own rate", Policy{Currency: "USD", Rates: map[cs.Currency]decimal.Decimal{"USD": dec("1.1")}}, "rates.USD", ErrInvalid},
+		{"zero rate", Policy{Currency: "USD", Rates: map[cs.Currency]decimal.Decimal{"EUR": dec("0")}}, "rates.EUR", cs.ErrRange},
+		{"own rate", Policy{Currency: "USD", Rates: map[cs.Currency]decimal.Decimal{"USD": dec("1.1")}}, "rates.USD", cs.ErrRange},
 		// Shares and hysteresis out of their ranges.
-		{"cost share above 1", Policy{Currency: "USD", MaxCostShare: dec("1.5")}, "max_cost_share", ErrInvalid},
-		{"negative cost share", Policy{Currency: "USD", MaxCostShare: dec("-0.1")}, "max_cost_share", ErrInvalid},
-		{"margin of 1", Policy{Currency: "USD", Hysteresis: Hysteresis{Margin: dec("1")}}, "hysteresis.margin", ErrInvalid},
+		{"cost share above 1", Policy{Currency: "USD", MaxCostShare: dec("1.5")}, "max_cost_share", cs.ErrRange},
+		{"negative cost share", Policy{Currency: "USD", MaxCostShare: dec("-0.1")}, "max_cost_share", cs.ErrRange},
+		{"margin of 1", Policy{Currency: "USD", Hysteresis: Hysteresis{Margin: dec("1")}}, "hysteresis.margin", cs.ErrRange},
 		{"negative periods", Policy{Currency: "USD", Hysteresis: Hysteresis{Periods: -1}}, "hysteresis.periods", cs.ErrNegative},
 		{"negative growth", Policy{Currency: "USD", Upgrade: Upgrade{ValueGrowth: dec("-0.1")}}, "upgrade.value_growth", cs.ErrNegative},
 		{"NaN trend", Policy{Currency: "USD", Upgrade: Upgrade{UsageTrend: math.NaN()}}, "upgrade.usage_trend", cs.ErrNotFinite},
@@ -62,8 +62,8 @@ func TestCompileErrors(t *testing.T) {
 			if !errors.Is(err, tt.wantErr) {
 				t.Errorf("Compile error %q does not wrap %v", err, tt.wantErr)
 			}
-			if !strings.HasPrefix(err.Error(), "touch: "+tt.wantPath+":") {
-				t.Errorf("Compile error %q, want it to start with touch: %s:", err, tt.wantPath)
+			if !errors.Is(err, ErrInvalidPolicy) || !strings.HasPrefix(err.Error(), "touch: invalid policy: "+tt.wantPath+":") {
+				t.Errorf("Compile error %q, want it to start with touch: invalid policy: %s:", err, tt.wantPath)
 			}
 		})
 	}
@@ -85,8 +85,8 @@ func TestZeroPolicy(t *testing.T) {
 	}
 }
 
-// The field conventions of DOMAIN.md §3 as a policy: about 1 CSM per $2M ARR
-// (Gainsight blog) and the survey average of $1.72M ARR and 104 accounts per
+// The field conventions as a policy: about 1 CSM per $2M ARR (Gainsight's blog)
+// and the survey average of $1.72M ARR and 104 accounts per
 // CSM (ClientSuccess, relayed on gaingrowretain.com). A book of 208 accounts of
 // $16,538.46 ARR (≈ $1.72M ÷ 104) over two CSMs loads each with the survey's
 // averages and leaves $280,000.16 ARR of room per CSM under the $2M rule.

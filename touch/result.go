@@ -2,10 +2,12 @@ package touch
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 
 	cs "github.com/successkit/cs"
+	"github.com/successkit/cs/internal/csio"
 )
 
 // Result is the outcome of one Assign: every valid account's Assignment, the tier
@@ -29,30 +31,125 @@ type Result struct {
 }
 
 // Assignment is one account's tier, owner and the reasons for them.
+//
+// It is compact, so that a result for a million accounts stays small: about
+// 100 bytes and no allocation of its own per account. Value and ARR are kept in
+// minor units of the policy currency (ValueMinor, ARRMinor) and read as
+// cs.Money with the methods Value and ARR; Owner is the policy's own string.
+// Its JSON form carries the amounts as money text ("1200.50 USD"), under the
+// names value and arr.
 type Assignment struct {
-	ID       string `json:"id"`
-	Tier     Tier   `json:"tier"`
-	Previous Tier   `json:"previous,omitzero"` // the tier of the account's State; None if new
-	// Changed reports whether an account that had a tier got another one; a new
-	// account is not "changed" (its Reasons hold ReasonNew).
-	Changed bool `json:"changed"`
+	ID string
+	// Owner is the CSM or pool; empty without one.
+	Owner string
+	// FitReason is the fit gate's reason, for ReasonPoorFit.
+	FitReason string
+	// Currency is the policy currency, the unit of ValueMinor and ARRMinor.
+	Currency cs.Currency
+	// ValueMinor and ARRMinor are the value and the ARR in minor units of
+	// Currency, as compared: converted at the policy's rate when in another
+	// currency, and rounded half to even to the minor unit when they had a
+	// fraction of it. ARRKnown is false when the account had no ARR.
+	ValueMinor int64
+	ARRMinor   int64
+	// Streak is the number of consecutive periods the value has pointed to
+	// Toward.
+	Streak  int
+	Reasons Reasons // why the account has its tier
+	Tier    Tier
+	// Previous is the tier of the account's State; None if new.
+	Previous Tier
 	// Due is the tier the account's value earns under the thresholds and
 	// hysteresis, before the fit gate, the cost gate and capacity; Tier is
 	// below it when one of those kept the account down.
-	Due Tier `json:"due"`
+	Due Tier
 	// Toward is the tier the value alone points to when hysteresis kept Due
-	// elsewhere, and Streak the consecutive periods it has done so.
+	// elsewhere (Streak counts the periods it has done so); None otherwise.
+	Toward    Tier
+	Community Community // community-touch overlay
+	// Changed reports whether an account that had a tier got another one; a new
+	// account is not "changed" (its Reasons hold ReasonNew).
+	Changed  bool
+	ARRKnown bool
+}
+
+// Value returns the account's value in the policy currency, as compared.
+func (a *Assignment) Value() cs.Money { return minorMoney(a.ValueMinor, a.Currency) }
+
+// ARR returns the account's ARR in the policy currency, or the zero Money
+// when the account had none.
+func (a *Assignment) ARR() cs.Money {
+	if !a.ARRKnown {
+		return cs.Money{}
+	}
+	return minorMoney(a.ARRMinor, a.Currency)
+}
+
+// minorMoney is n minor units of cur, or the zero Money without a currency.
+func minorMoney(n int64, cur cs.Currency) cs.Money {
+	m, err := cs.MoneyFromMinor(n, cur)
+	if err != nil {
+		return cs.Money{}
+	}
+	return m
+}
+
+// assignmentJSON is the JSON form of an Assignment.
+type assignmentJSON struct {
+	ID        string    `json:"id"`
+	Tier      Tier      `json:"tier"`
+	Previous  Tier      `json:"previous,omitzero"`
+	Changed   bool      `json:"changed"`
+	Due       Tier      `json:"due"`
 	Toward    Tier      `json:"toward,omitzero"`
-	Community Community `json:"community,omitzero"` // community-touch overlay
-	Reasons   Reasons   `json:"reasons"`            // why the account has its tier
+	Community Community `json:"community,omitzero"`
+	Reasons   Reasons   `json:"reasons"`
 	Streak    int       `json:"streak,omitzero"`
-	Owner     string    `json:"owner,omitempty"`      // the CSM or pool; empty without one
-	FitReason string    `json:"fit_reason,omitempty"` // the fit gate's reason, for ReasonPoorFit
-	// Value and ARR are in the policy currency, as compared: converted at the
-	// policy's rate when in another currency, and rounded half to even to the
-	// minor unit when they had a fraction of it.
-	Value cs.Money `json:"value"`
-	ARR   cs.Money `json:"arr,omitzero"`
+	Owner     string    `json:"owner,omitempty"`
+	FitReason string    `json:"fit_reason,omitempty"`
+	Value     cs.Money  `json:"value"`
+	ARR       *cs.Money `json:"arr,omitempty"` // nil when unknown; "0.00 USD" is known
+}
+
+// MarshalJSON encodes the assignment with the amounts as money text.
+func (a Assignment) MarshalJSON() ([]byte, error) {
+	return json.Marshal(assignmentJSON{
+		ID: a.ID, Tier: a.Tier, Previous: a.Previous, Changed: a.Changed, Due: a.Due, Toward: a.Toward,
+		Community: a.Community, Reasons: a.Reasons, Streak: a.Streak, Owner: a.Owner, FitReason: a.FitReason,
+		Value: a.Value(), ARR: moneySet(a.ARR()),
+	})
+}
+
+// UnmarshalJSON decodes the form of MarshalJSON. The value and the ARR must be
+// whole minor units of one currency.
+func (a *Assignment) UnmarshalJSON(b []byte) error {
+	var j assignmentJSON
+	if err := csio.DecodeJSON(b, &j); err != nil {
+		return fmt.Errorf("touch: assignment: %w", err)
+	}
+	out := Assignment{ID: j.ID, Tier: j.Tier, Previous: j.Previous, Changed: j.Changed, Due: j.Due, Toward: j.Toward,
+		Community: j.Community, Reasons: j.Reasons, Streak: j.Streak, Owner: j.Owner, FitReason: j.FitReason,
+		Currency: j.Value.Currency()}
+	if j.Value.Currency() != "" {
+		v, ok := j.Value.Minor()
+		if !ok {
+			return fmt.Errorf("touch: assignment: %w", fieldErr("value", j.Value.String(), fmt.Errorf("not a whole number of minor units: %w", cs.ErrRange)))
+		}
+		out.ValueMinor = v
+	}
+	if j.ARR != nil && j.ARR.Currency() != "" {
+		c := j.ARR.Currency()
+		if c != out.Currency {
+			return fmt.Errorf("touch: assignment: %w", fieldErr("arr", j.ARR.String(), fmt.Errorf("value is in %q: %w", string(out.Currency), cs.ErrCurrencyMismatch)))
+		}
+		v, ok := j.ARR.Minor()
+		if !ok {
+			return fmt.Errorf("touch: assignment: %w", fieldErr("arr", j.ARR.String(), fmt.Errorf("not a whole number of minor units: %w", cs.ErrRange)))
+		}
+		out.ARRMinor, out.ARRKnown = v, true
+	}
+	*a = out
+	return nil
 }
 
 // TierSummary is one line of the tier table.
@@ -62,7 +159,7 @@ type TierSummary struct {
 	ARR      cs.Money `json:"arr"`
 	Value    cs.Money `json:"value"`
 	// Cost is the tier's cost to serve: accounts × the policy's cost_to_serve.
-	Cost cs.Money `json:"cost,omitzero"`
+	Cost cs.Money `json:"cost"`
 	// Headcount is the number of CSMs serving the tier; 0 when the tier does not
 	// model capacity. AccountsPerCSM and ARRPerCSM are the load per CSM.
 	Headcount      int      `json:"headcount"`
@@ -81,12 +178,42 @@ type TierSummary struct {
 	OverflowARR cs.Money `json:"overflow_arr"`
 }
 
+// MarshalJSON leaves out the cost of a tier without a cost to serve (the zero
+// Money) and keeps one of zero in a currency (a tier that served no account).
+func (s TierSummary) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Tier           Tier      `json:"tier"`
+		Accounts       int       `json:"accounts"`
+		ARR            cs.Money  `json:"arr"`
+		Value          cs.Money  `json:"value"`
+		Cost           *cs.Money `json:"cost,omitempty"`
+		Headcount      int       `json:"headcount"`
+		AccountsPerCSM float64   `json:"accounts_per_csm"`
+		ARRPerCSM      cs.Money  `json:"arr_per_csm"`
+		CSMs           []CSMLoad `json:"csms,omitempty"`
+		Capacity       Capacity  `json:"capacity"`
+		Left           Capacity  `json:"left"`
+		Overflow       int       `json:"overflow"`
+		OverflowARR    cs.Money  `json:"overflow_arr"`
+	}{s.Tier, s.Accounts, s.ARR, s.Value, moneySet(s.Cost), s.Headcount, s.AccountsPerCSM, s.ARRPerCSM,
+		s.CSMs, s.Capacity, s.Left, s.Overflow, s.OverflowARR})
+}
+
 // Capacity is an amount of accounts and ARR. Accounts is -1 when there is no
 // limit by accounts; ARR is the zero Money (no currency) when there is no limit by
 // ARR.
 type Capacity struct {
 	Accounts int      `json:"accounts"`
-	ARR      cs.Money `json:"arr,omitzero"`
+	ARR      cs.Money `json:"arr"`
+}
+
+// MarshalJSON leaves out an ARR without limit (the zero Money) and keeps one of
+// zero in a currency (no ARR left).
+func (c Capacity) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Accounts int       `json:"accounts"`
+		ARR      *cs.Money `json:"arr,omitempty"`
+	}{c.Accounts, moneySet(c.ARR)})
 }
 
 // CSMLoad is what one CSM (or a pool) carries.
@@ -99,7 +226,7 @@ type CSMLoad struct {
 }
 
 // Candidate is a tech-touch account whose value or usage is rising: a candidate
-// for low touch (seed 003), with the evidence.
+// for low touch (the community-touch column, 2024), with the evidence.
 type Candidate struct {
 	ID    string   `json:"id"`
 	Value cs.Money `json:"value"`
@@ -178,4 +305,16 @@ func (r *Result) Carry(accounts []Account) int {
 		found++
 	}
 	return found
+}
+
+// UnmarshalJSON decodes a Result under the library's strict JSON rules, as
+// Account.UnmarshalJSON does.
+func (r *Result) UnmarshalJSON(b []byte) error {
+	type plain Result // the fields and tags, without this method
+	var p plain
+	if err := csio.DecodeJSON(b, &p); err != nil {
+		return fmt.Errorf("touch: result: %w", err)
+	}
+	*r = Result(p)
+	return nil
 }

@@ -140,7 +140,7 @@ func TestGates(t *testing.T) {
 	p := Policy{
 		Currency: "USD",
 		// Cost to serve over the customer's lifetime against LTV, at the default
-		// maximum share of 20% (DOMAIN.md §3: CS cost under 15-20% of ACV).
+		// maximum share of 20% (the commonly quoted "CS cost under 15-20% of ACV").
 		High: TierPolicy{MinValue: usd("100000"), CostToServe: usd("30000")},
 		Low:  TierPolicy{MinValue: usd("20000"), CostToServe: usd("5000")},
 		PoorFit: func(a *Account) string {
@@ -304,7 +304,7 @@ func TestCurrencies(t *testing.T) {
 	}
 	got := map[string]string{}
 	for _, acc := range r.Accounts {
-		got[acc.ID] = acc.Tier.String() + " " + acc.Value.String() + " " + acc.ARR.String()
+		got[acc.ID] = acc.Tier.String() + " " + acc.Value().String() + " " + acc.ARR().String()
 	}
 	want := map[string]string{
 		"eur": "high 110000.00 USD 13200.00 USD",

@@ -4,12 +4,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	cs "github.com/successkit/cs"
 )
 
-// Tier is a touch model tier (DOMAIN.md §3, seeds 000 and 003): how much human
+// Tier is a touch model tier (S-cubism; the community-touch column, 2024): how much human
 // attention an account gets. The zero Tier, None, means "no tier": an account that
 // was never assigned. Tiers are ordered by attention, so Tech < Low < High and a
 // comparison such as t >= Low means "served by a human".
@@ -42,7 +43,7 @@ func ParseTier(s string) (Tier, error) {
 			return Tier(t), nil
 		}
 	}
-	return None, fmt.Errorf("touch: tier %q (want high, low or tech): %w", s, ErrUnknownTier)
+	return None, wordErr("tier", s, fmt.Errorf("want high, low or tech: %w", ErrUnknownTier))
 }
 
 // String returns the tier's word, "" for None, or "Tier(n)" for an undefined value.
@@ -60,7 +61,7 @@ func (t Tier) Valid() bool { return int(t) < len(tierNames) }
 // ErrUnknownTier.
 func (t Tier) MarshalText() ([]byte, error) {
 	if !t.Valid() {
-		return nil, fmt.Errorf("touch: tier %d: %w", uint8(t), ErrUnknownTier)
+		return nil, wordErr("tier", strconv.Itoa(int(t)), ErrUnknownTier)
 	}
 	return []byte(tierNames[t]), nil
 }
@@ -76,8 +77,8 @@ func (t *Tier) UnmarshalText(b []byte) error {
 }
 
 // Basis is the measure of an account's value that thresholds, capacity order and
-// the cost gate compare. The zero Basis is LTV, as the seeds size the tiers by LTV
-// (seed 003: "how much may be spent to retain a customer"). It marshals as
+// the cost gate compare. The zero Basis is LTV, as the community-touch column
+// (2024) sizes the tiers by LTV, "how much may be spent to retain a customer". It marshals as
 // "ltv", "arr" or "mrr".
 type Basis uint8
 
@@ -101,7 +102,7 @@ func (b Basis) String() string {
 // MarshalText encodes the basis's word.
 func (b Basis) MarshalText() ([]byte, error) {
 	if int(b) >= len(basisNames) {
-		return nil, fmt.Errorf("touch: basis %d: %w", uint8(b), cs.ErrUnknownField)
+		return nil, wordErr("basis", strconv.Itoa(int(b)), cs.ErrUnknownField)
 	}
 	return []byte(basisNames[b]), nil
 }
@@ -118,7 +119,7 @@ func (b *Basis) UnmarshalText(text []byte) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("touch: basis %q (want ltv, arr or mrr): %w", string(text), cs.ErrUnknownField)
+	return wordErr("basis", string(text), fmt.Errorf("want ltv, arr or mrr: %w", cs.ErrUnknownField))
 }
 
 // Method chooses the CSM of an account inside a tier with named CSMs when its
@@ -147,7 +148,7 @@ func (m Method) String() string {
 // MarshalText encodes the method's word.
 func (m Method) MarshalText() ([]byte, error) {
 	if int(m) >= len(methodNames) {
-		return nil, fmt.Errorf("touch: method %d: %w", uint8(m), cs.ErrUnknownField)
+		return nil, wordErr("method", strconv.Itoa(int(m)), cs.ErrUnknownField)
 	}
 	return []byte(methodNames[m]), nil
 }
@@ -164,7 +165,7 @@ func (m *Method) UnmarshalText(text []byte) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("touch: method %q (want least_accounts, least_arr or round_robin): %w", string(text), cs.ErrUnknownField)
+	return wordErr("method", string(text), fmt.Errorf("want least_accounts, least_arr or round_robin: %w", cs.ErrUnknownField))
 }
 
 // flagWords writes the words of the set bits of v, in bit order, joined by ",".
@@ -207,7 +208,7 @@ const (
 	// share of the account's value.
 	ReasonCost
 	// ReasonPoorFit: the fit gate marked the account as one the company cannot
-	// make successful (DOMAIN.md §1, seed 001); it gets no human capacity.
+	// make successful (Razavi, 2019); it gets no human capacity.
 	ReasonPoorFit
 	// ReasonUnserved: the tech tier's own capacity was full; the account stays in
 	// tech touch without an owner and counts as the tier's overflow.
@@ -222,27 +223,46 @@ func (r Reasons) Has(q Reasons) bool { return r&q == q }
 // String returns the reasons' words joined by commas, "" for none.
 func (r Reasons) String() string { return flagWords(uint32(r), reasonWords) }
 
+// MarshalText encodes the reasons as String does: words joined by commas.
+func (r Reasons) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
+
+// UnmarshalText decodes the form of MarshalText; the empty text is no reason. An
+// unknown word wraps cs.ErrUnknownField, a repeated one cs.ErrDuplicate.
+func (r *Reasons) UnmarshalText(b []byte) error {
+	v, err := parseWords(b, reasonWords, "reason")
+	if err != nil {
+		return err
+	}
+	*r = Reasons(v)
+	return nil
+}
+
 // MarshalJSON encodes the reasons as a list of words.
 func (r Reasons) MarshalJSON() ([]byte, error) { return marshalWords(uint32(r), reasonWords), nil }
 
-// UnmarshalJSON decodes a list of words; an unknown word wraps cs.ErrUnknownField.
+// UnmarshalJSON decodes a list of words; an unknown word wraps cs.ErrUnknownField,
+// a repeated one cs.ErrDuplicate.
 func (r *Reasons) UnmarshalJSON(b []byte) error {
 	v, err := unmarshalWords(b, reasonWords, "reason")
+	if err != nil {
+		return err
+	}
 	*r = Reasons(v)
-	return err
+	return nil
 }
 
 // Community is the community-touch overlay of an account: the set of reasons it
 // is invited to the community (members' site, user groups, meet-ups). Community
-// touch crosses all three tiers and is never a tier of its own (DOMAIN.md §3,
-// seed 003). The zero value means "not flagged". It marshals to JSON as a list of
+// touch crosses all three tiers and is never a tier of its own (the
+// community-touch column, 2024). The zero value means "not flagged". It marshals to JSON as a list of
 // words.
 type Community uint8
 
 // The community reasons.
 const (
 	// CommunityAdvocate: a healthy, engaged account, invited to share its
-	// know-how; seed 003: high-touch customers who share know-how lift the others.
+	// know-how: high-touch customers who share know-how lift the others (the
+	// community-touch column, 2024).
 	CommunityAdvocate Community = 1 << iota
 	// CommunityPromoter: an NPS promoter (9 or 10), a natural speaker at user
 	// meet-ups.
@@ -263,16 +283,34 @@ func (c Community) Has(q Community) bool { return c&q == q }
 // String returns the reasons' words joined by commas, "" for none.
 func (c Community) String() string { return flagWords(uint32(c), communityWords) }
 
+// MarshalText encodes the reasons as String does: words joined by commas.
+func (c Community) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
+
+// UnmarshalText decodes the form of MarshalText; the empty text is not flagged.
+// An unknown word wraps cs.ErrUnknownField, a repeated one cs.ErrDuplicate.
+func (c *Community) UnmarshalText(b []byte) error {
+	v, err := parseWords(b, communityWords, "community")
+	if err != nil {
+		return err
+	}
+	*c = Community(v)
+	return nil
+}
+
 // MarshalJSON encodes the reasons as a list of words.
 func (c Community) MarshalJSON() ([]byte, error) {
 	return marshalWords(uint32(c), communityWords), nil
 }
 
-// UnmarshalJSON decodes a list of words; an unknown word wraps cs.ErrUnknownField.
+// UnmarshalJSON decodes a list of words; an unknown word wraps cs.ErrUnknownField,
+// a repeated one cs.ErrDuplicate.
 func (c *Community) UnmarshalJSON(b []byte) error {
-	v, err := unmarshalWords(b, communityWords, "community reason")
+	v, err := unmarshalWords(b, communityWords, "community")
+	if err != nil {
+		return err
+	}
 	*c = Community(v)
-	return err
+	return nil
 }
 
 func marshalWords(v uint32, words []string) []byte {
@@ -290,18 +328,56 @@ func marshalWords(v uint32, words []string) []byte {
 	return append(b, ']')
 }
 
+// unmarshalWords decodes a JSON list of words into a bit set.
 func unmarshalWords(b []byte, words []string, what string) (uint32, error) {
 	var list []string
 	if err := json.Unmarshal(b, &list); err != nil {
-		return 0, fmt.Errorf("touch: %ss: %w", what, err)
+		return 0, wordErr(what+"s", "", fmt.Errorf("want a list of words: %w", cs.ErrWrongType))
 	}
 	var v uint32
 	for _, s := range list {
-		i := slices.Index(words, s)
-		if i < 0 {
-			return 0, fmt.Errorf("touch: %s %q: %w", what, s, cs.ErrUnknownField)
+		bit, err := wordBit(s, words, what, v)
+		if err != nil {
+			return 0, err
 		}
-		v |= 1 << i
+		v |= bit
 	}
 	return v, nil
+}
+
+// parseWords decodes words joined by commas into a bit set.
+func parseWords(b []byte, words []string, what string) (uint32, error) {
+	var v uint32
+	if len(b) == 0 {
+		return 0, nil
+	}
+	for s := range strings.SplitSeq(string(b), ",") {
+		bit, err := wordBit(s, words, what, v)
+		if err != nil {
+			return 0, err
+		}
+		v |= bit
+	}
+	return v, nil
+}
+
+// wordBit returns the bit of word s, refusing an unknown word and one already
+// in the set v.
+func wordBit(s string, words []string, what string, v uint32) (uint32, error) {
+	i := slices.Index(words, s)
+	if i < 0 {
+		return 0, wordErr(what, s, cs.ErrUnknownField)
+	}
+	if v&(1<<i) != 0 {
+		return 0, wordErr(what, s, fmt.Errorf("repeated: %w", cs.ErrDuplicate))
+	}
+	return 1 << i, nil
+}
+
+// wordErr is the error of a word a decoder refused: a *cs.FieldError naming
+// what it is, quoting at most errs.MaxValue bytes of the word, with the
+// package's prefix. The strict JSON decoder keeps its value and cause and
+// locates them at the value's path.
+func wordErr(what, word string, err error) error {
+	return fmt.Errorf("touch: %w", fieldErr(what, word, err))
 }

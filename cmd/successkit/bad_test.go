@@ -171,6 +171,21 @@ func TestBadInput(t *testing.T) {
 		})
 	}
 
+	// A contacts, surveys or MRR file of the wrong kind is reported under its
+	// own name with what to do; the rest of the week runs.
+	{
+		tickets := write(t, dir, "tickets.csv", "contact_id;customer_id;case_id;time\nk1;c1;k;x\n")
+		revenue := utf16File(t, dir, "revenue.csv", "customer_id,subscription_id,month,mrr,currency\n")
+		db := filepath.Join(t.TempDir(), "files.db")
+		r := mustRun(t, "run", "-db", db, "-asof", "2026-06-30", "-customers", scenario, "-mapping", "testdata/scenario/mapping.json",
+			"-contacts", tickets, "-mrr", revenue)
+		for _, w := range []string{"tickets.csv:1", "separated by semicolons", "revenue.csv:1", "UTF-16"} {
+			if !strings.Contains(r.stdout, w) {
+				t.Errorf("run does not report %q:\n%s", w, r.stdout)
+			}
+		}
+	}
+
 	// Bad rows are reported with the file, line, field and a hint; the good
 	// rows are still run.
 	for _, tc := range []struct {

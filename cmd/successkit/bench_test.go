@@ -102,11 +102,11 @@ func BenchmarkWeeklyRun100k(b *testing.B) {
 				out.customers = append(out.customers, c)
 			}
 		}
-		batch, _ := effort.LoadBatch(files[1], files[2])
+		batch, _ := effort.LoadBatch(files[1], "contacts.csv", files[2], "case_events.csv")
 		model, _ := effort.NewModel(effort.Config{})
 		now := asOf.AddDays(1).In(time.UTC).Add(-time.Second)
-		rep := model.Analyze(batch, now)
-		responses, _ := effort.ReadResponses(files[3])
+		rep := model.AnalyzeAt(batch, now)
+		responses, _ := effort.ReadResponses(files[3], "surveys.csv")
 		ces, _ := effort.CESByCustomer(responses, now.AddDate(0, 0, -90), now)
 		profiles := effort.Profiles(rep.Customers, ces)
 		byID := map[string]int{}
@@ -159,7 +159,7 @@ func BenchmarkWeeklyRun100k(b *testing.B) {
 		if _, err := out.history.Plan(asOf, cfg.capacity); err != nil {
 			b.Fatal(err)
 		}
-		book, err := retention.ReadMRR(files[4], retention.Options{Currency: cfg.assigner.Currency(), Rates: ratesOf(cfg.policy)})
+		book, err := retention.ReadBook(files[4], "mrr.csv", retention.Options{Currency: cfg.assigner.Currency(), Rates: ratesOf(cfg.policy)})
 		if err != nil {
 			b.Fatal(err)
 		}

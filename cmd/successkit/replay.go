@@ -125,7 +125,15 @@ are not replayed: effort signals the snapshots carry are used as they are.`,
 	if err != nil {
 		return c.errorf("%w", err)
 	}
-	outcomes, oerrs := health.ReadOutcomes(of, filepath.Base(*outcomesPath))
+	var outcomes []health.Outcome
+	var oerrs []error
+	for o, err := range health.ReadOutcomes(of, filepath.Base(*outcomesPath)) {
+		if err != nil {
+			oerrs = append(oerrs, err)
+			continue
+		}
+		outcomes = append(outcomes, o)
+	}
 	of.Close()
 	if len(outcomes) == 0 && len(oerrs) > 0 {
 		return c.errorf("%w", oerrs[0])

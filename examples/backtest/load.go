@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/successkit/cs"
@@ -132,34 +133,42 @@ func loadFiles(in *input, o options) error {
 		return fmt.Errorf("backtest: %w", err)
 	}
 	defer f.Close()
-	outs, errs := health.ReadOutcomes(f, o.outcomes)
-	if outs == nil && len(errs) == 1 {
-		return fmt.Errorf("backtest: %w", errs[0])
+	for out, err := range health.ReadOutcomes(f, o.outcomes) {
+		var fe *cs.FieldError
+		if err != nil && errors.As(err, &fe) && fe.Field == "header" {
+			return fmt.Errorf("backtest: %w", err) // a bad header ends the sequence
+		}
+		if err != nil {
+			in.readErrs = append(in.readErrs, err)
+			continue
+		}
+		in.outcomes = append(in.outcomes, out)
 	}
-	in.outcomes = outs
-	in.readErrs = append(in.readErrs, errs...)
 	return nil
 }
 
 // locate rewrites a backtest error naming "observations[i]" to name the line of
-// the user's file instead.
+// the user's file instead. (An outcome keeps its index, "outcomes[i]", among the
+// outcomes read: health.ReadOutcomes yields outcomes without their lines.)
 func (in *input) locate(err error) error {
 	if in.file == "" {
 		return err
 	}
 	var fe *cs.FieldError
-	if errors.As(err, &fe) {
-		var i int
-		if _, e := fmt.Sscanf(fe.File, "observations[%d]", &i); e == nil && i >= 0 && i < len(in.lines) {
-			located := *fe
-			located.File, located.Line = in.file, in.lines[i]
-			return fmt.Errorf("health: %w", &located)
-		}
+	if !errors.As(err, &fe) {
 		return err
 	}
-	var re *health.RecordError
-	if errors.As(err, &re) && re.Index >= 0 && re.Index < len(in.lines) {
-		return fmt.Errorf("%s:%d: %w", in.file, in.lines[re.Index], err)
+	rest, ok := strings.CutPrefix(fe.Field, "observations[")
+	end := strings.IndexByte(rest, ']')
+	if !ok || end < 0 {
+		return err
 	}
-	return err
+	i, e := strconv.Atoi(rest[:end])
+	if e != nil || i < 0 || i >= len(in.lines) {
+		return err
+	}
+	located := *fe
+	located.File, located.Line = in.file, in.lines[i]
+	located.Field = strings.TrimPrefix(rest[end+1:], ".")
+	return fmt.Errorf("health: %w", &located)
 }

@@ -15,6 +15,15 @@
 // record. With -fit it also learns the scorecard's weights from the same data
 // (health.Fit) and prints them beside the in-sample and cross-validated AUC.
 //
+// With -calibrate it maps the score to a probability of churn within the outcomes'
+// horizon (health.Calibrate: Platt scaling, or isotonic with -method isotonic) and
+// prints the fitted curve, the Brier score with its decomposition and the
+// expected calibration error in sample and cross-validated, and the reliability
+// table of the cross-validated probabilities. With -survival it prints how long
+// the customers of each grade stayed after their evaluated snapshot
+// (health.SurvivalByGrade: Kaplan–Meier curves with Greenwood intervals, median
+// lifetimes, the log-rank test between grades and Harrell's C of the score).
+//
 // Flags:
 //
 //	-customers file.csv  the snapshots to score: the cs customers CSV layout, with an
@@ -35,7 +44,19 @@
 //	-fitted file.json    write the fitted scorecard there (implies -fit)
 //	-seed N              the seed of the bootstrap and of the fit's folds (default 1)
 //	-folds K             the fit's cross-validation folds (default 5)
-//	-out scored.csv      write id,score,grade,churned for every evaluated customer
+//	-calibrate           fit and measure a churn-probability calibration
+//	-method platt|isotonic  the calibration's method (default platt)
+//	-horizon DAYS        the horizon the probability is stated for (default: the
+//	                     longest follow-up of a retained customer, 184 days on the
+//	                     sample book)
+//	-calibrated file.json  write the scorecard with its calibration (implies -calibrate)
+//	-survival            Kaplan–Meier curves by grade, log-rank test, Harrell's C
+//	-out scored.csv      write id,score,grade,churned and each measure's points
+//	                     (a column per group/measure) for every evaluated customer,
+//	                     and the churn probability with -calibrate
+//	-report file.html    also write the report as a self-contained HTML page with
+//	                     SVG charts (ROC; reliability with -calibrate; survival
+//	                     curves with -survival)
 //	-format text|json    a readable report (default) or one JSON object
 //
 // Each customer is evaluated on its latest snapshot not dated after its outcome;
@@ -55,6 +76,7 @@ import (
 	"strings"
 
 	"github.com/successkit/cs"
+	"github.com/successkit/cs/health"
 )
 
 func main() {
@@ -80,6 +102,10 @@ type options struct {
 	folds                       int
 	out                         string
 	format                      string
+	calibrate, survival         bool
+	method                      health.CalibrationMethod
+	horizon                     int
+	calibrated, report          string
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -99,7 +125,13 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.fitted, "fitted", "", "write the fitted scorecard JSON to this file (implies -fit)")
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of the bootstrap and of the fit's folds")
 	fs.IntVar(&o.folds, "folds", 5, "cross-validation folds of the fit")
-	fs.StringVar(&o.out, "out", "", "write id,score,grade,churned per evaluated customer to this CSV file")
+	fs.StringVar(&o.out, "out", "", "write id,score,grade,churned and each measure's points per evaluated customer to this CSV file")
+	fs.BoolVar(&o.calibrate, "calibrate", false, "fit and measure a churn-probability calibration of the score")
+	method := fs.String("method", "platt", "calibration method: platt or isotonic")
+	fs.IntVar(&o.horizon, "horizon", 0, "days the churn probability covers (0: the longest follow-up of a retained customer)")
+	fs.StringVar(&o.calibrated, "calibrated", "", "write the calibrated scorecard JSON to this file (implies -calibrate)")
+	fs.BoolVar(&o.survival, "survival", false, "Kaplan–Meier survival curves by grade, log-rank test and Harrell's C")
+	fs.StringVar(&o.report, "report", "", "also write the report as a self-contained HTML page with SVG charts to this file")
 	fs.StringVar(&o.format, "format", "text", "text or json")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -132,9 +164,17 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return o, fmt.Errorf("backtest: -lead %d: want ≥ 0", o.lead)
 	case o.folds < 2:
 		return o, fmt.Errorf("backtest: -folds %d: want ≥ 2", o.folds)
+	case *method != string(health.CalibrationPlatt) && *method != string(health.CalibrationIsotonic):
+		return o, fmt.Errorf("backtest: -method %q: want platt or isotonic", *method)
+	case o.horizon < 0:
+		return o, fmt.Errorf("backtest: -horizon %d: want ≥ 0", o.horizon)
 	}
+	o.method = health.CalibrationMethod(*method)
 	if o.fitted != "" {
 		o.fit = true
+	}
+	if o.calibrated != "" {
+		o.calibrate = true
 	}
 	return o, nil
 }
@@ -155,12 +195,22 @@ func run(args []string, stdout io.Writer) error {
 		return err
 	}
 	if o.out != "" {
-		if err := writeFile(o.out, func(w io.Writer) error { return writeScored(w, rep.scored) }); err != nil {
+		if err := writeFile(o.out, func(w io.Writer) error { return writeScored(w, rep) }); err != nil {
 			return err
 		}
 	}
 	if o.fitted != "" && rep.fit != nil {
 		if err := writeFile(o.fitted, func(w io.Writer) error { _, err := w.Write(rep.fittedJSON); return err }); err != nil {
+			return err
+		}
+	}
+	if o.calibrated != "" && rep.cal != nil {
+		if err := writeFile(o.calibrated, func(w io.Writer) error { _, err := w.Write(rep.calibratedJSON); return err }); err != nil {
+			return err
+		}
+	}
+	if o.report != "" {
+		if err := writeFile(o.report, func(w io.Writer) error { return writeHTML(w, rep) }); err != nil {
 			return err
 		}
 	}

@@ -36,12 +36,17 @@ func TestGolden(t *testing.T) {
 		{"backtest_fit_json.golden", []string{"-fit", "-flag", "red,yellow", "-format", "json"}, false},
 		// Is the sample scorecard better than usage alone? A paired comparison.
 		{"backtest_compare.golden", []string{"-compare", "testdata/usage_only.json"}, false},
-		// Scores taken at least 90 days before the outcome (DOMAIN.md §4).
+		// Scores taken at least 90 days before the outcome, as the CS platforms advise.
 		{"backtest_lead90.golden", []string{"-lead", "90"}, false},
 		// A user's files with bad records of every kind, reported one by one.
 		{"backtest_files.golden", userFiles, true},
 		// The same files with a bootstrap interval.
 		{"backtest_files_bootstrap.golden", append([]string{"-bootstrap", "200", "-seed", "3"}, userFiles...), false},
+		// The README's "Does your health score predict churn?": the churn
+		// probability with its reliability table, and the survival by grade.
+		{"backtest_calibrate_survival.golden", []string{"-calibrate", "-survival"}, false},
+		// Isotonic calibration, as JSON, with the calibrated probabilities in -out.
+		{"backtest_isotonic_json.golden", []string{"-calibrate", "-method", "isotonic", "-format", "json"}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			args := append([]string(nil), tc.args...)
@@ -60,7 +65,7 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-// The issue's acceptance test: on the sample book the fitted scorecard's
+// The fit's acceptance test: on the sample book the fitted scorecard's
 // cross-validated AUC is at least the sample scorecard's AUC.
 func TestFitBeatsSampleScorecard(t *testing.T) {
 	fitted := filepath.Join(t.TempDir(), "fitted.json")
@@ -115,6 +120,10 @@ func TestErrors(t *testing.T) {
 		{[]string{"-bootstrap", "-1"}, "-bootstrap -1"},
 		{[]string{"-folds", "1"}, "-folds 1"},
 		{[]string{"-lead", "-5"}, "-lead -5"},
+		{[]string{"-method", "spline"}, `-method "spline"`},
+		{[]string{"-horizon", "-1"}, "-horizon -1"},
+		// A file whose every row is bad lists its bad rows, not only "one class".
+		{[]string{"-customers", "testdata/snapshots_all_bad.csv", "-outcomes", "testdata/outcomes.csv"}, "5 bad lines in the input files"},
 		{[]string{"-asof", "2026-02-30"}, "-asof"},
 		{[]string{"extra"}, `unexpected argument "extra"`},
 		{[]string{"-health", "testdata/missing.json"}, "missing.json"},
@@ -148,5 +157,42 @@ func TestPlainCustomersAsOf(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "Customers evaluated  6 ") {
 		t.Errorf("run printed\n%s\nwant 6 customers evaluated", out.String())
+	}
+}
+
+// -report writes one self-contained HTML page with the ROC, reliability and
+// survival charts as inline SVG.
+func TestReportHTML(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "report.html")
+	runArgs(t, "-calibrate", "-survival", "-report", path)
+	page, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(page)
+	for _, want := range []string{"<!DOCTYPE html>", `aria-label="ROC curve"`, `aria-label="Reliability"`, `aria-label="Survival by grade"`, "log-rank", "</html>"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("the report lacks %q", want)
+		}
+	}
+	if strings.Contains(s, "<script") || strings.Contains(s, "http://") && !strings.Contains(s, "http://www.w3.org/2000/svg") {
+		t.Error("the report is not self-contained")
+	}
+	if n := strings.Count(s, "<svg"); n != 3 {
+		t.Errorf("%d charts, want 3", n)
+	}
+}
+
+// The bad rows of a file whose every row is bad are listed in the error.
+func TestAllRowsBad(t *testing.T) {
+	var out bytes.Buffer
+	err := run([]string{"-customers", "testdata/snapshots_all_bad.csv", "-outcomes", "testdata/outcomes.csv"}, &out)
+	if err == nil {
+		t.Fatal("no error")
+	}
+	for _, want := range []string{"snapshots_all_bad.csv:2:", "snapshots_all_bad.csv:3:", "snapshots_all_bad.csv:4:", "snapshots_all_bad.csv:5:"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not list %s:\n%v", want, err)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -26,6 +27,10 @@ type report struct {
 	fitErrs                      int
 	cmp                          *health.Comparison
 	fittedJSON                   []byte
+	cal                          *health.CalibrationResult
+	calibratedJSON               []byte
+	surv                         *health.SurvivalReport
+	measures                     []string // the -out file's measure columns, "group/measure"
 	o                            options
 }
 
@@ -36,6 +41,8 @@ type scoredRow struct {
 	grade   string
 	unknown bool
 	churned bool
+	points  map[string]float64 // by "group/measure"; absent when the measure is missing
+	churn   health.ChurnProbability
 }
 
 // checkFlag refuses a -flag grade that no profile of cfg can give: it would flag
@@ -68,13 +75,27 @@ func analyse(in *input, o options) (*report, error) {
 	}
 	bo := health.BacktestOptions{Flag: o.flag, BootstrapReps: o.bootstrap, Seed: o.seed, Lead: o.lead}
 	if rep.bt, err = health.Backtest(s, in.obs, in.outcomes, bo); err != nil {
-		return nil, fmt.Errorf("backtest: %w", err)
+		return nil, fmt.Errorf("backtest: %w%s", err, badLines(in.readErrs))
 	}
 	rep.errs = slices.Clip(in.readErrs)
 	for _, e := range rep.bt.Errors {
 		rep.errs = append(rep.errs, in.locate(e))
 	}
-	rep.scored = scoreLatest(s, in.obs, in.outcomes)
+	outScorer := s
+	if o.calibrate {
+		if outScorer, err = calibrate(rep, in, o); err != nil {
+			return nil, err
+		}
+	}
+	if o.survival {
+		sr, err := health.SurvivalByGrade(s, in.obs, in.outcomes, bo)
+		if err != nil {
+			return nil, fmt.Errorf("backtest: -survival: %w", err)
+		}
+		rep.surv = &sr
+	}
+	rep.measures = measureColumns(in.cfg)
+	rep.scored = scoreLatest(outScorer, in.obs, in.outcomes)
 	if in.other != nil {
 		b, err := health.Compile(*in.other)
 		if err != nil {
@@ -103,6 +124,107 @@ func analyse(in *input, o options) (*report, error) {
 		rep.fittedJSON = append(buf.Bytes(), '\n')
 	}
 	return rep, nil
+}
+
+// badLines lists the first bad lines of the input files (at most 10) for an error
+// that ended the run: when every line is bad, the backtest alone can only say
+// that nothing was left to evaluate.
+func badLines(errs []error) string {
+	if len(errs) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n%d bad lines in the input files:", len(errs))
+	for _, e := range errs[:min(len(errs), 10)] {
+		fmt.Fprintf(&b, "\n  %v", e)
+	}
+	if len(errs) > 10 {
+		fmt.Fprintf(&b, "\n  and %d more", len(errs)-10)
+	}
+	return b.String()
+}
+
+// calibrate fits the calibration, keeps its report and its scorecard, and
+// returns the calibrated scorer for the -out file's probabilities.
+func calibrate(rep *report, in *input, o options) (*health.Scorer, error) {
+	horizon := o.horizon
+	if horizon == 0 {
+		if horizon = inferHorizon(in.obs, in.outcomes); horizon == 0 {
+			return nil, errors.New("backtest: -calibrate: no retained customer has an outcome date to infer the horizon from: give -horizon DAYS")
+		}
+	}
+	cr, err := health.Calibrate(in.cfg, in.obs, in.outcomes, health.CalibrateOptions{
+		Method: o.method, HorizonDays: horizon, Profile: o.profile, Folds: o.folds, Seed: o.seed, Lead: o.lead,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("backtest: -calibrate: %w", err)
+	}
+	rep.cal = &cr
+	compact, err := health.MarshalConfig(cr.Config)
+	if err != nil {
+		return nil, fmt.Errorf("backtest: -calibrate: %w", err)
+	}
+	var buf bytes.Buffer
+	if err := json.Indent(&buf, compact, "", "  "); err != nil {
+		return nil, fmt.Errorf("backtest: -calibrate: %w", err)
+	}
+	rep.calibratedJSON = append(buf.Bytes(), '\n')
+	s, err := health.Compile(cr.Config)
+	if err != nil {
+		return nil, fmt.Errorf("backtest: -calibrate: %w", err)
+	}
+	return s, nil
+}
+
+// inferHorizon returns the longest follow-up of a retained customer: the days
+// from its latest snapshot not after its outcome date to that date; 0 if no
+// retained customer has a dated outcome.
+func inferHorizon(obs []health.Observation, outs []health.Outcome) int {
+	end := make(map[string]cs.Date, len(outs))
+	for _, o := range outs {
+		if !o.Churned && !o.Date.IsZero() {
+			end[o.ID] = o.Date
+		}
+	}
+	latest := map[string]cs.Date{}
+	for i := range obs {
+		id, d := obs[i].Customer.ID, obs[i].AsOf
+		if e, ok := end[id]; ok && !d.After(e) && (latest[id].IsZero() || latest[id].Before(d)) {
+			latest[id] = d
+		}
+	}
+	h := 0
+	for id, d := range latest {
+		h = max(h, d.DaysUntil(end[id]))
+	}
+	return h
+}
+
+// measureColumns lists the measures of every profile as "group/measure", each
+// once, in the canonical order (groups, then measures, by name).
+func measureColumns(cfg health.Config) []string {
+	type col struct{ group, measure string }
+	var cols []col
+	for _, p := range cfg.Profiles {
+		for _, g := range p.Groups {
+			for _, m := range g.Measures {
+				if c := (col{g.Name, m.Name}); !slices.Contains(cols, c) {
+					cols = append(cols, c)
+				}
+			}
+		}
+	}
+	slices.SortFunc(cols, func(a, b col) int {
+		if c := strings.Compare(a.group, b.group); c != 0 {
+			return c
+		}
+		return strings.Compare(a.measure, b.measure)
+	})
+	names := make([]string, len(cols))
+	for i, c := range cols {
+		names[i] = c.group + "/" + c.measure
+	}
+	return names
 }
 
 // scoreLatest scores each customer with an outcome on its latest snapshot not
@@ -137,27 +259,57 @@ func scoreLatest(s *health.Scorer, obs []health.Observation, outs []health.Outco
 		if err != nil {
 			continue // reported by the backtest
 		}
-		rows = append(rows, scoredRow{id: id, score: r.Score, grade: r.Grade, unknown: r.Unknown, churned: outcome[id].Churned})
+		row := scoredRow{id: id, score: r.Score, grade: r.Grade, unknown: r.Unknown, churned: outcome[id].Churned, churn: r.Churn, points: map[string]float64{}}
+		for _, m := range r.Measures {
+			if m.Status != health.StatusMissing {
+				row.points[m.Group+"/"+m.Name] = m.Points
+			}
+		}
+		rows = append(rows, row)
 	}
 	return rows
 }
 
-// writeScored writes id,score,grade,churned; an Unknown score is empty.
-func writeScored(w io.Writer, rows []scoredRow) error {
+// writeScored writes id,score,grade,churned, then each measure's points (empty
+// when missing), then with a calibration the churn probability and its
+// interval; an Unknown score is empty.
+func writeScored(w io.Writer, r *report) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write([]string{"id", "score", "grade", "churned"}); err != nil {
+	header := append([]string{"id", "score", "grade", "churned"}, r.measures...)
+	if r.cal != nil {
+		header = append(header, "p_churn", "p_churn_low", "p_churn_high")
+	}
+	if err := cw.Write(header); err != nil {
 		return err
 	}
-	for _, r := range rows {
+	f2 := func(x float64) string { return strconv.FormatFloat(x, 'f', 2, 64) }
+	for _, row := range r.scored {
 		score := ""
-		if !r.unknown {
-			score = strconv.FormatFloat(r.score, 'f', 2, 64)
+		if !row.unknown {
+			score = f2(row.score)
 		}
 		churned := "0"
-		if r.churned {
+		if row.churned {
 			churned = "1"
 		}
-		if err := cw.Write([]string{r.id, score, r.grade, churned}); err != nil {
+		rec := []string{row.id, score, row.grade, churned}
+		for _, m := range r.measures {
+			v, ok := row.points[m]
+			if ok {
+				rec = append(rec, f2(v))
+			} else {
+				rec = append(rec, "")
+			}
+		}
+		if r.cal != nil {
+			if row.churn.IsZero() {
+				rec = append(rec, "", "", "")
+			} else {
+				f4 := func(x float64) string { return strconv.FormatFloat(x, 'f', 4, 64) }
+				rec = append(rec, f4(row.churn.P), f4(row.churn.Low), f4(row.churn.High))
+			}
+		}
+		if err := cw.Write(rec); err != nil {
 			return err
 		}
 	}
@@ -218,7 +370,10 @@ func writeText(w io.Writer, r *report) error {
 	p("\n")
 	p("Customers evaluated  %d (%d churned, base rate %s; %d with an Unknown score)\n", bt.N, bt.Churners, pct(bt.BaseRate), bt.Unknown)
 	p("AUC                  %.3f (95%% interval %.3f to %.3f, %s)\n", bt.AUC.Estimate, bt.AUC.Low, bt.AUC.High, bt.AUC.Method)
-	p("                     the chance that a churner scores below a retained customer\n\n")
+	p("                     the chance that a churner scores below a retained customer\n")
+	writeGroupAUCs(w, "segment", bt.Segments)
+	writeGroupAUCs(w, "profile", bt.Profiles)
+	p("\n")
 	p("%-8s %8s %8s  %-21s %5s  %s\n", "grade", "accounts", "churners", "churn rate (95%)", "lift", "MRR / MRR of churners")
 	for _, g := range bt.Grades {
 		label := g.Grade
@@ -251,13 +406,25 @@ func writeText(w io.Writer, r *report) error {
 		p("\nFit of profile %q on %d customers (%d churned), %d-fold cross-validation, seed %d\n", f.Profile, f.Rows, f.Churners, len(f.FoldAUC), r.o.seed)
 		p("  AUC of the input profile      %.3f\n", f.BaselineAUC)
 		p("  AUC in sample                 %.3f (fitted config as scored: %.3f)\n", f.InSampleAUC, f.ConfigAUC)
-		p("  AUC cross-validated           %.3f (folds", f.CVAUC)
+		p("  AUC cross-validated           %.3f (95%% interval %.3f to %.3f, fold-based; folds", f.CVAUC, f.CVInterval.Low, f.CVInterval.High)
 		for _, a := range f.FoldAUC {
 			p(" %.3f", a)
 		}
-		p(")\n  %-12s %-20s %8s %8s\n", "group", "measure", "before", "after")
+		p(")\n")
+		if !f.Converged {
+			p("  the solver did not converge (%s): the weights are its best iterate\n", f.Reason)
+		}
+		p("  %-12s %-20s %8s %8s  %s\n", "group", "measure", "before", "after", "AUC alone")
 		for _, m := range f.Weights {
-			p("  %-12s %-20s %7.2f%% %7.2f%%\n", m.Group, m.Measure, m.Before, m.After)
+			alone := "-"
+			if m.UnivariateAUC != nil {
+				alone = fmt.Sprintf("%.3f", *m.UnivariateAUC)
+			}
+			p("  %-12s %-20s %7.2f%% %7.2f%%  %s", m.Group, m.Measure, m.Before, m.After, alone)
+			if m.Reversed {
+				p("  looks reversed: churners score higher on it")
+			}
+			p("\n")
 		}
 		if len(f.NoData) > 0 {
 			p("  no value on any row, weight 0: %s\n", strings.Join(f.NoData, ", "))
@@ -268,6 +435,12 @@ func writeText(w io.Writer, r *report) error {
 		if r.o.fitted != "" {
 			p("  fitted scorecard written to %s\n", r.o.fitted)
 		}
+	}
+	if r.cal != nil {
+		writeCalibration(w, r.cal)
+	}
+	if r.surv != nil {
+		writeSurvival(w, r.surv)
 	}
 	if len(r.errs) > 0 {
 		p("\n%d rejected records (the others were used):\n", len(r.errs))
@@ -314,6 +487,30 @@ type jsonReport struct {
 	CVAUC       *float64          `json:"cv_auc,omitempty"`
 	Fit         *health.FitResult `json:"fit,omitempty"`
 	Compare     *jsonCompare      `json:"compare,omitempty"`
+	Segments    []health.GroupAUC `json:"segments,omitempty"`
+	Profiles    []health.GroupAUC `json:"profiles,omitempty"`
+	Calibration *jsonCalibration  `json:"calibration,omitempty"`
+	Survival    *jsonSurvival     `json:"survival,omitempty"`
+}
+
+// jsonCalibration is the -calibrate part of the JSON report (the calibrated
+// scorecard itself goes to -calibrated).
+type jsonCalibration struct {
+	Profile        string                   `json:"profile"`
+	Calibration    health.Calibration       `json:"calibration"`
+	Rows           int                      `json:"rows"`
+	Churners       int                      `json:"churners"`
+	Intercept      *health.Interval         `json:"intercept,omitempty"`
+	Slope          *health.Interval         `json:"slope,omitempty"`
+	InSample       health.CalibrationReport `json:"in_sample"`
+	CrossValidated health.CalibrationReport `json:"cross_validated"`
+	Optimism       float64                  `json:"optimism"`
+}
+
+// jsonSurvival is the -survival part of the JSON report.
+type jsonSurvival struct {
+	health.SurvivalReport
+	Errors int `json:"errors"` // records the survival analysis rejected (listed with the backtest's)
 }
 
 // jsonCompare is the -compare part of the JSON report.
@@ -358,7 +555,120 @@ func writeJSON(w io.Writer, r *report) error {
 	if f := r.fit; f != nil {
 		j.FitAUC, j.CVAUC, j.Fit = &f.InSampleAUC, &f.CVAUC, f
 	}
+	j.Segments, j.Profiles = bt.Segments, bt.Profiles
+	if c := r.cal; c != nil {
+		j.Calibration = &jsonCalibration{Profile: c.Profile, Calibration: c.Calibration, Rows: c.Rows, Churners: c.Churners,
+			Intercept: c.Intercept, Slope: c.Slope, InSample: c.InSample, CrossValidated: c.CrossValidated, Optimism: c.Optimism}
+	}
+	if sv := r.surv; sv != nil {
+		j.Survival = &jsonSurvival{SurvivalReport: *sv, Errors: len(sv.Errors)}
+	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(j)
+}
+
+// writeGroupAUCs prints the AUC within each segment or profile, when there is
+// more than one.
+func writeGroupAUCs(w io.Writer, what string, gs []health.GroupAUC) {
+	if len(gs) < 2 {
+		return
+	}
+	fmt.Fprintf(w, "AUC by %s:\n", what)
+	for _, g := range gs {
+		name := g.Name
+		if name == "" {
+			name = "(none)"
+		}
+		if g.AUC == nil {
+			fmt.Fprintf(w, "  %-18s %5d customers, %4d churned: no AUC (%s)\n", name, g.N, g.Churners, g.Note)
+			continue
+		}
+		if g.Note != "" {
+			fmt.Fprintf(w, "  %-18s %5d customers, %4d churned: %.3f (%s)\n", name, g.N, g.Churners, g.AUC.Estimate, g.Note)
+			continue
+		}
+		fmt.Fprintf(w, "  %-18s %5d customers, %4d churned: %.3f (95%% interval %.3f to %.3f)\n", name, g.N, g.Churners, g.AUC.Estimate, g.AUC.Low, g.AUC.High)
+	}
+}
+
+// writeCalibration prints the calibration, its quality in sample and
+// cross-validated, and the cross-validated reliability table.
+func writeCalibration(w io.Writer, c *health.CalibrationResult) {
+	p := func(format string, a ...any) { fmt.Fprintf(w, format, a...) }
+	cal := c.Calibration
+	p("\nCalibration of profile %q (%s) on %d customers (%d churned): the probability of churn within %d days\n",
+		c.Profile, cal.Method, c.Rows, c.Churners, cal.HorizonDays)
+	if c.Intercept != nil {
+		p("  P = 1 / (1 + exp(−(a + b·score))), a = %.4f (95%% interval %.4f to %.4f), b = %.5f (%.5f to %.5f)\n",
+			c.Intercept.Estimate, c.Intercept.Low, c.Intercept.High, c.Slope.Estimate, c.Slope.Low, c.Slope.High)
+	} else {
+		p("  %d steps from score %.2f to %.2f, probability %.3f down to %.3f\n", len(cal.Steps),
+			cal.Steps[0].From, cal.Steps[len(cal.Steps)-1].To, cal.Steps[0].P, cal.Steps[len(cal.Steps)-1].P)
+	}
+	for _, score := range []float64{25, 50, 75, 90} {
+		p("  score %3.0f: %s\n", score, cal.Probability(score))
+	}
+	p("  %-16s %7s %12s %11s %12s %7s\n", "", "Brier", "reliability", "resolution", "uncertainty", "ECE")
+	for _, row := range []struct {
+		name string
+		m    health.CalibrationReport
+	}{{"in sample", c.InSample}, {"cross-validated", c.CrossValidated}} {
+		p("  %-16s %7.4f %12.4f %11.4f %12.4f %7.4f\n", row.name, row.m.Brier, row.m.Reliability, row.m.Resolution, row.m.Uncertainty, row.m.ECE)
+	}
+	p("  optimism (cross-validated − in-sample Brier): %+.4f; within-bin terms %.4f − %.4f\n",
+		c.Optimism, c.CrossValidated.WithinBinVariance, c.CrossValidated.WithinBinCovariance)
+	p("  reliability of the cross-validated probabilities (deciles):\n")
+	p("  %-15s %9s  %-24s %9s %8s\n", "predicted", "mean", "observed (95%)", "customers", "churned")
+	for _, b := range c.CrossValidated.Bins {
+		p("  %-15s %9.3f  %-24s %9d %8d\n", fmt.Sprintf("%.3f–%.3f", b.MinPredicted, b.MaxPredicted), b.MeanPredicted,
+			fmt.Sprintf("%s (%s–%s)", pct(b.Observed), pct(b.Low), pct(b.High)), b.N, b.Positives)
+	}
+}
+
+// survivalDays are the days at which the text report reads the survival curves.
+func survivalDays(horizon float64) []float64 {
+	var ds []float64
+	for d := 30.0; d <= horizon; d += 30 {
+		ds = append(ds, d)
+	}
+	return ds
+}
+
+// writeSurvival prints the survival by grade, the log-rank test and Harrell's C.
+func writeSurvival(w io.Writer, s *health.SurvivalReport) {
+	p := func(format string, a ...any) { fmt.Fprintf(w, format, a...) }
+	horizon := 0.0
+	for _, c := range s.Curves {
+		if n := len(c.Points); n > 0 {
+			horizon = max(horizon, c.Points[n-1].Time)
+		}
+	}
+	days := survivalDays(horizon)
+	p("\nSurvival by grade after the evaluated snapshot (Kaplan–Meier, %s 95%% intervals; %d customers, %d churned)\n", s.Interval, s.N, s.Churners)
+	p("  %-8s %9s %7s", "grade", "customers", "churned")
+	for _, d := range days {
+		p("  %-19s", fmt.Sprintf("day %.0f", d))
+	}
+	p("  median\n")
+	for _, c := range s.Curves {
+		p("  %-8s %9d %7d", c.Group, c.N, c.Events)
+		for _, d := range days {
+			pt := c.At(d)
+			p("  %-19s", fmt.Sprintf("%.3f (%.3f–%.3f)", pt.Survival, pt.Low, pt.High))
+		}
+		if c.Median == nil {
+			p("  not reached")
+		} else {
+			p("  %.0f days", *c.Median)
+		}
+		p("\n")
+	}
+	lr := s.LogRank
+	if lr.DF > 0 {
+		p("  log-rank test of equal survival: χ² = %.2f on %d df, p = %.3g\n", lr.ChiSquare, lr.DF, lr.P)
+	}
+	if c := s.Concordance; c != nil {
+		p("  Harrell's C of the score against the time to churn: %.3f (%d comparable pairs)\n", c.C, c.Comparable)
+	}
 }

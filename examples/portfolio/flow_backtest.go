@@ -52,9 +52,13 @@ func runBacktest(in *input, res *cycle.Result, asof cs.Date, h *healthSection, h
 	}
 	defer f.Close()
 	sec := &backtestSection{}
-	outcomes, errs := health.ReadOutcomes(f, in.name(samplebook.OutcomesFile))
-	for _, e := range errs {
-		sec.Errors = append(sec.Errors, e.Error())
+	var outcomes []health.Outcome
+	for o, err := range health.ReadOutcomes(f, in.name(samplebook.OutcomesFile)) {
+		if err != nil {
+			sec.Errors = append(sec.Errors, err.Error())
+			continue
+		}
+		outcomes = append(outcomes, o)
 	}
 	var rows []health.ScoredSnapshot
 	for _, o := range outcomes {

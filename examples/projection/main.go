@@ -1,6 +1,7 @@
 // Command projection shows the two retention projections of package retention.
 //
-// With no flags it prints the seed's projection (seed 004: 200 new customers a
+// With no flags it prints the projection of the subscription customer-service
+// article (サブスクリプションで顧客満足を高めるカスタマーサービス像とは, undated: 200 new customers a
 // year, half of each cohort kept → 200, 300, 350, … towards 400), the closed form
 // beside the cohort-by-cohort simulation, and then a shifted-beta-geometric fit
 // (Fader & Hardie 2007) of sample data: a synthetic monthly cohort of 1,000
@@ -83,8 +84,8 @@ func sampleCohort() ([]float64, error) {
 	if err != nil {
 		return nil, err
 	}
-	if errs := book.Errors(); len(errs) > 0 {
-		return nil, errors.Join(errs...)
+	if err := book.Err(); err != nil {
+		return nil, err
 	}
 	cohorts := book.Cohorts()
 	s := []float64{1000}
@@ -234,7 +235,8 @@ func parseSurvivors(s string) ([]float64, error) {
 	return out, nil
 }
 
-// seed is the projection of seed 004: 200 new customers a year, half kept.
+// seed is the projection of the subscription customer-service article: 200 new
+// customers a year, half kept.
 func seed() (*inflowReport, error) {
 	f := retention.Inflow{New: decimal.NewFromInt(200), Retention: decimal.RequireFromString("0.5")}
 	const years = 6
@@ -264,7 +266,7 @@ func seed() (*inflowReport, error) {
 func writeText(w io.Writer, rep fitReport) error {
 	var b strings.Builder
 	if in := rep.Inflow; in != nil {
-		fmt.Fprintf(&b, "Seed 004: %s new customers a year, %s of each cohort kept\n", in.New, in.Retention)
+		fmt.Fprintf(&b, "The subscription article's projection: %s new customers a year, %s of each cohort kept\n", in.New, in.Retention)
 		fmt.Fprintf(&b, "%-6s %12s %12s\n", "year", "closed form", "simulation")
 		for i := range in.Active {
 			fmt.Fprintf(&b, "%-6d %12s %12s\n", i+1, in.Active[i], in.Simulation[i])

@@ -15,7 +15,7 @@ func TestGolden(t *testing.T) {
 		name string
 		args []string
 	}{
-		// The seed's projection and the fit of the paper's regular cohort.
+		// The subscription article's projection and the fit of the paper's regular cohort.
 		{"default", nil},
 		{"default_json", []string{"-format", "json"}},
 		// The paper's high-end cohort, with a value in money.

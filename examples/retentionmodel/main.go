@@ -1,12 +1,13 @@
 // Command retentionmodel checks offerings against the four criteria of the
-// retention model (Razavi 2019, as seeds 000, 001 and 004 state them; DOMAIN.md
-// §2) with package retention.
+// retention model (Hiroko Razavi, 『カスタマーサクセスとは何か』, Eiji Press, 2019;
+// and the subscription customer-service article, サブスクリプションで顧客満足を高める
+// カスタマーサービス像とは, undated) with package retention.
 //
 // With no flags it checks the offerings the source articles name (embedded from
 // offerings.json): ride-hailing, a phone contract with a cancellation fee, CD
 // sales, a paper newspaper, a personalised news site and music streaming. Each
 // carries only the facts its article states, so criteria the article does not
-// speak to come out "unknown"; music streaming, which seed 004 offers as meeting
+// speak to come out "unknown"; music streaming, which the subscription article offers as meeting
 // all four, is described with the figures of a typical streaming service.
 //
 //	go run ./examples/retentionmodel

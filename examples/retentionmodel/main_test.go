@@ -38,8 +38,8 @@ func TestGolden(t *testing.T) {
 func TestPartial(t *testing.T) {
 	var out bytes.Buffer
 	err := run([]string{"-offerings", "testdata/partial.json", "-asof", "2026-06-01"}, &out)
-	if err == nil || !strings.Contains(err.Error(), "offerings[1].pricing") || !strings.Contains(err.Error(), `offering "future release"`) {
-		t.Errorf("err = %v, want offerings[1].pricing and the future release named", err)
+	if err == nil || !strings.Contains(err.Error(), "[1].pricing") || !strings.Contains(err.Error(), `offering "future release"`) {
+		t.Errorf("err = %v, want [1].pricing and the future release named", err)
 	}
 	if got := out.String(); !strings.Contains(got, "good — retention model: unknown") || strings.Contains(got, "future release —") {
 		t.Errorf("output lacks the good offering or shows the bad one:\n%s", got)
@@ -52,7 +52,7 @@ func TestErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"-offerings", "testdata/bad.json"}, "offerings[0].uses_per_month"},
+		{[]string{"-offerings", "testdata/bad.json"}, "[0].uses_per_month"},
 		{[]string{"-offerings", "testdata/missing.json"}, "missing.json"},
 		{[]string{"-thresholds", "testdata/badthresholds.json"}, "max_notice_dayz"},
 		{[]string{"-asof", "2026-02-30"}, "-asof"},

@@ -9,7 +9,7 @@ import (
 	"github.com/successkit/cs"
 	"github.com/successkit/cs/effort"
 	"github.com/successkit/cs/examples/samplebook"
-	"github.com/successkit/cs/internal/stats"
+	"github.com/successkit/cs/health"
 	"github.com/successkit/cs/retention"
 )
 
@@ -56,13 +56,14 @@ func TestFilesPassTheReaders(t *testing.T) {
 		t.Errorf("snapshots.csv: %d rows read, want %d", n, len(b.Snapshots))
 	}
 
-	batch, errs := effort.LoadBatch(bytes.NewReader(csvOf(t, b, samplebook.ContactsFile)), bytes.NewReader(csvOf(t, b, samplebook.CaseEventsFile)))
-	if len(errs) > 0 || batch == nil {
-		t.Errorf("effort.LoadBatch: %d errors, first %v", len(errs), errs)
+	batch, err := effort.LoadBatch(bytes.NewReader(csvOf(t, b, samplebook.ContactsFile)), samplebook.ContactsFile,
+		bytes.NewReader(csvOf(t, b, samplebook.CaseEventsFile)), samplebook.CaseEventsFile)
+	if err != nil || batch == nil {
+		t.Errorf("effort.LoadBatch: %v", err)
 	}
-	rs, errs := effort.ReadResponses(bytes.NewReader(csvOf(t, b, samplebook.SurveysFile)))
-	if len(errs) > 0 || len(rs) != len(b.Surveys) {
-		t.Errorf("effort.ReadResponses: %d responses (want %d), errors %v", len(rs), len(b.Surveys), errs)
+	rs, err := effort.ReadResponses(bytes.NewReader(csvOf(t, b, samplebook.SurveysFile)), samplebook.SurveysFile)
+	if err != nil || len(rs) != len(b.Surveys) {
+		t.Errorf("effort.ReadResponses: %d responses (want %d), error %v", len(rs), len(b.Surveys), err)
 	}
 
 	// The retention book takes one reporting currency: convert EUR and JPY at a
@@ -73,17 +74,25 @@ func TestFilesPassTheReaders(t *testing.T) {
 		rates = append(rates, retention.Rate{From: "EUR", Month: m, Rate: decimal.RequireFromString("1.08")},
 			retention.Rate{From: "JPY", Month: m, Rate: decimal.RequireFromString("0.0067")})
 	}
-	book, err := retention.ReadMRR(bytes.NewReader(csvOf(t, b, samplebook.MRRFile)), retention.Options{Currency: "USD", Rates: rates})
+	book, err := retention.ReadBook(bytes.NewReader(csvOf(t, b, samplebook.MRRFile)), samplebook.MRRFile, retention.Options{Currency: "USD", Rates: rates})
 	if err != nil {
-		t.Fatalf("retention.ReadMRR: %v", err)
+		t.Fatalf("retention.ReadBook: %v", err)
 	}
-	if errs := book.Errors(); len(errs) > 0 {
-		t.Errorf("retention.ReadMRR: %d errors, first %v", len(errs), errs[0])
+	if err := book.Err(); err != nil {
+		t.Errorf("retention.ReadBook: %d bad records: %v", book.Bad(), err)
 	}
 
-	outs, errs := stats.ReadOutcomes(bytes.NewReader(csvOf(t, b, samplebook.OutcomesFile)), samplebook.OutcomesFile)
-	if len(errs) > 0 || len(outs) != len(b.Outcomes) {
-		t.Errorf("stats.ReadOutcomes: %d outcomes (want %d), errors %v", len(outs), len(b.Outcomes), errs)
+	var outs []health.Outcome
+	var outErrs []error
+	for o, err := range health.ReadOutcomes(bytes.NewReader(csvOf(t, b, samplebook.OutcomesFile)), samplebook.OutcomesFile) {
+		if err != nil {
+			outErrs = append(outErrs, err)
+			continue
+		}
+		outs = append(outs, o)
+	}
+	if len(outErrs) > 0 || len(outs) != len(b.Outcomes) {
+		t.Errorf("health.ReadOutcomes: %d outcomes (want %d), errors %v", len(outs), len(b.Outcomes), outErrs)
 	}
 	for i, o := range outs {
 		if o.ID != b.Outcomes[i].ID || o.Churned != b.Outcomes[i].Churned || o.Date != b.Outcomes[i].Date {

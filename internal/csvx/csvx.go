@@ -71,8 +71,7 @@ type Reader struct {
 
 	consumed int64 // bytes of the input taken from src
 	offset   int64 // where the last record returned starts
-	started  bool
-	done     bool // after a fatal error, or the end
+	done     bool  // after a fatal error, or the end
 }
 
 // NewReader returns a Reader of r whose errors are built by locate.

@@ -192,15 +192,15 @@ func (d *decoder) value(v reflect.Value) bool {
 		return true
 	}
 	t := v.Type()
-	switch {
-	case t == rawMessageType:
+	switch hooksOf(t) {
+	case hookRaw:
 		start := d.pos
 		if !d.skip() {
 			return false
 		}
 		v.SetBytes(append([]byte(nil), d.data[start:d.pos]...))
 		return true
-	case reflect.PointerTo(t).Implements(jsonUnmarshalerType):
+	case hookJSON:
 		start := d.pos
 		if !d.skip() {
 			return false
@@ -213,7 +213,7 @@ func (d *decoder) value(v reflect.Value) bool {
 			d.problem(errs.ClipBytes(raw), err)
 		}
 		return true
-	case reflect.PointerTo(t).Implements(textUnmarshalerType):
+	case hookText:
 		if c != '"' {
 			return d.wrongKind("a string")
 		}
@@ -237,7 +237,7 @@ func (d *decoder) value(v reflect.Value) bool {
 	case reflect.Struct:
 		return d.object(v, d.structMember)
 	case reflect.Map:
-		if t.Key().Kind() != reflect.String && !reflect.PointerTo(t.Key()).Implements(textUnmarshalerType) {
+		if t.Key().Kind() != reflect.String && hooksOf(t.Key()) != hookText {
 			return d.unsupported(t)
 		}
 		if v.IsNil() {
@@ -470,7 +470,7 @@ func (d *decoder) mapMember(v reflect.Value, key string, seen *keySet) bool {
 	}
 	t := v.Type()
 	k := reflect.New(t.Key()).Elem()
-	if reflect.PointerTo(t.Key()).Implements(textUnmarshalerType) {
+	if hooksOf(t.Key()) == hookText {
 		if err := k.Addr().Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(key)); err != nil {
 			d.problem(errs.Clip(key), err)
 			return d.skip()
@@ -521,10 +521,12 @@ func (d *decoder) array(v reflect.Value) bool {
 		var ok bool
 		switch {
 		case isSlice:
-			e := reflect.New(t.Elem()).Elem()
-			if ok = d.value(e); ok {
-				v.Set(reflect.Append(v, e))
+			// Decode in place: the slice grows by doubling, each element once.
+			if n == v.Cap() {
+				v.Grow(1)
 			}
+			v.SetLen(n + 1)
+			ok = d.value(v.Index(n))
 		case n < v.Len():
 			ok = d.value(v.Index(n))
 		default:
@@ -854,6 +856,36 @@ func hex4(b []byte) (rune, bool) {
 		r = r<<4 | rune(c)
 	}
 	return r, true
+}
+
+// hook says how a type decodes: by one of its own methods, or by kind.
+type hook uint8
+
+const (
+	hookNone hook = iota
+	hookRaw       // json.RawMessage: the checked bytes
+	hookJSON      // *T implements json.Unmarshaler
+	hookText      // *T implements encoding.TextUnmarshaler
+)
+
+var hookCache sync.Map // reflect.Type → hook
+
+// hooksOf returns how t decodes, computed once per type.
+func hooksOf(t reflect.Type) hook {
+	if h, ok := hookCache.Load(t); ok {
+		return h.(hook)
+	}
+	h := hookNone
+	switch pt := reflect.PointerTo(t); {
+	case t == rawMessageType:
+		h = hookRaw
+	case pt.Implements(jsonUnmarshalerType):
+		h = hookJSON
+	case pt.Implements(textUnmarshalerType):
+		h = hookText
+	}
+	hookCache.Store(t, h)
+	return h
 }
 
 // fieldCache maps a struct type to its JSON key → field index table.

@@ -36,22 +36,22 @@ type scored struct {
 // caller must not modify them while the Ranking is in use.
 func Rank(scores []float64, labels []bool) (Ranking, error) {
 	if len(scores) != len(labels) {
-		return Ranking{}, fmt.Errorf("stats: %d scores but %d labels: %w", len(scores), len(labels), ErrLength)
+		return Ranking{}, fmt.Errorf("%d scores but %d labels: %w", len(scores), len(labels), ErrLength)
 	}
 	if len(scores) > math.MaxInt32 {
-		return Ranking{}, fmt.Errorf("stats: %d rows: %w", len(scores), cs.ErrRange)
+		return Ranking{}, fmt.Errorf("%d rows: %w", len(scores), cs.ErrRange)
 	}
 	pos := 0
 	for i, s := range scores {
 		if math.IsNaN(s) || math.IsInf(s, 0) {
-			return Ranking{}, fmt.Errorf("stats: scores[%d]: %v: %w", i, s, cs.ErrNotFinite)
+			return Ranking{}, fmt.Errorf("scores[%d]: %v: %w", i, s, cs.ErrNotFinite)
 		}
 		if labels[i] {
 			pos++
 		}
 	}
 	if pos == 0 || pos == len(scores) {
-		return Ranking{}, fmt.Errorf("stats: %d rows, %d positive: %w", len(scores), pos, ErrOneClass)
+		return Ranking{}, fmt.Errorf("%d rows, %d positive: %w", len(scores), pos, ErrOneClass)
 	}
 	buf := make([]scored, len(scores))
 	for i, s := range scores {
@@ -108,13 +108,51 @@ func (r Ranking) AUC() float64 {
 	return float64(num2) / (2 * float64(int64(r.pos)*neg))
 }
 
-// AUC ranks scores against labels and returns their AUC (see Ranking.AUC).
+// AUC returns the AUC of scores against labels (see Ranking.AUC), with the
+// errors of Rank. Without a Ranking to keep it sorts the positives' and the
+// negatives' scores apart, as plain floats, and merges them: the same integer
+// counts, so the same result bit for bit, at about half the cost of Rank.
 func AUC(scores []float64, labels []bool) (float64, error) {
-	r, err := Rank(scores, labels)
-	if err != nil {
-		return 0, err
+	if len(scores) != len(labels) {
+		return 0, fmt.Errorf("%d scores but %d labels: %w", len(scores), len(labels), ErrLength)
 	}
-	return r.AUC(), nil
+	var pos, neg []float64
+	for i, s := range scores {
+		if math.IsNaN(s) || math.IsInf(s, 0) {
+			return 0, fmt.Errorf("scores[%d]: %v: %w", i, s, cs.ErrNotFinite)
+		}
+		if labels[i] {
+			pos = append(pos, s)
+		} else {
+			neg = append(neg, s)
+		}
+	}
+	if len(pos) == 0 || len(neg) == 0 {
+		return 0, fmt.Errorf("%d rows, %d positive: %w", len(scores), len(pos), ErrOneClass)
+	}
+	slices.Sort(pos)
+	slices.Sort(neg)
+	// num2 = 2 × U: every positive beats the negatives below it and ties half of
+	// those equal to it.
+	var num2 int64
+	below, j := 0, 0
+	for i := 0; i < len(pos); {
+		v := pos[i]
+		for below < len(neg) && neg[below] < v {
+			below++
+		}
+		j = below
+		for j < len(neg) && neg[j] == v {
+			j++
+		}
+		k := i
+		for k < len(pos) && pos[k] == v {
+			k++
+		}
+		num2 += int64(k-i) * int64(2*below+(j-below))
+		i = k
+	}
+	return float64(num2) / (2 * float64(int64(len(pos))*int64(len(neg)))), nil
 }
 
 // Point is one point of a ROC curve: flagging every row whose score is at least

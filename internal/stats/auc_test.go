@@ -200,3 +200,25 @@ func TestThin(t *testing.T) {
 		}
 	})
 }
+
+// AUC, which merges the two classes' sorted scores, gives the Ranking's AUC bit
+// for bit: both count the same integer pairs.
+func TestAUCMatchesRanking(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		n := rapid.IntRange(2, 60).Draw(t, "n")
+		s := make([]float64, n)
+		y := make([]bool, n)
+		for i := range n {
+			s[i] = float64(rapid.IntRange(-5, 5).Draw(t, "s"))
+			y[i] = i == 0 || i != 1 && rapid.Bool().Draw(t, "y")
+		}
+		r, err := Rank(s, y)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := AUC(s, y)
+		if err != nil || got != r.AUC() || got != slowAUC(s, y) {
+			t.Fatalf("AUC = %v (%v), Ranking %v, definition %v", got, err, r.AUC(), slowAUC(s, y))
+		}
+	})
+}

@@ -3,21 +3,37 @@ package stats
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 
 	"github.com/successkit/cs"
+	"github.com/successkit/cs/internal/errs"
 )
 
 // Snapshot is one scored customer as of a date: the health score (higher is
 // healthier), its grade label ("" when the score is Unknown) and the MRR it carries.
-// Several snapshots of one customer on different dates form its history.
+// Several snapshots of one customer on different dates form its history. Segment
+// and Profile, when set, group the customers for the AUC per segment and per
+// profile of the report.
 type Snapshot struct {
-	ID    string
-	Date  cs.Date
-	Score float64
-	Grade string
-	MRR   cs.Money
+	ID      string
+	Date    cs.Date
+	Score   float64
+	Grade   string
+	MRR     cs.Money
+	Segment string
+	Profile string
+}
+
+// Outcome is what happened to one customer after its snapshots: whether it churned
+// within the horizon and, optionally, the date of the churn (for a churner) or of the
+// end of the observation horizon (for a retained customer). A zero Date means the
+// date is unknown; the lead time of a churner needs it.
+type Outcome struct {
+	ID      string  `json:"id"`
+	Churned bool    `json:"churned"`
+	Date    cs.Date `json:"date,omitzero"`
 }
 
 // BookOptions configure Book. The zero value flags the first grade of Grades (or,
@@ -43,7 +59,7 @@ type GradeRow struct {
 	// ChurnLow and ChurnHigh bound the churn rate (Wilson 95%).
 	ChurnLow  float64 `json:"churn_low"`
 	ChurnHigh float64 `json:"churn_high"`
-	// Lift is the churn rate over the base rate (DOMAIN.md §4).
+	// Lift is the churn rate over the base rate.
 	Lift float64 `json:"lift"`
 	// MRR is the MRR of the grade's accounts and ChurnedMRR that of its churners, one
 	// amount per currency in currency order; accounts without MRR add nothing.
@@ -62,6 +78,18 @@ type LeadTime struct {
 	Median       float64 `json:"median"`
 }
 
+// GroupAUC is the AUC of the customers of one segment or profile with a known
+// score. AUC is nil, and Note says why, when the group holds one outcome class;
+// with a single churner (or retained customer) DeLong's variance is not defined,
+// the interval is the point and Note says so.
+type GroupAUC struct {
+	Name     string    `json:"name"`
+	N        int       `json:"n"`
+	Churners int       `json:"churners"`
+	AUC      *Interval `json:"auc"`
+	Note     string    `json:"note,omitempty"`
+}
+
 // BookReport is the backtest of one score over a book.
 type BookReport struct {
 	N         int        `json:"n"`        // customers evaluated (one snapshot each)
@@ -77,6 +105,10 @@ type BookReport struct {
 	Recall    float64    `json:"recall"`
 	Lift      float64    `json:"lift"`
 	LeadTime  LeadTime   `json:"lead_time"`
+	// Segments and Profiles give the AUC within each segment and each profile
+	// (by name; "" for snapshots without one), when any snapshot names one.
+	Segments []GroupAUC `json:"segments,omitempty"`
+	Profiles []GroupAUC `json:"profiles,omitempty"`
 	// Errors lists one error per rejected record; the others were evaluated.
 	Errors []error `json:"-"`
 	// ranking is kept so two reports on the same customers can be compared.
@@ -98,153 +130,208 @@ type BookReport struct {
 // The returned error is set only when no AUC can be computed (no evaluated customer,
 // or one class only).
 func Book(snaps []Snapshot, outcomes []Outcome, opt BookOptions) (BookReport, error) {
-	var rep BookReport
-	rejectS := func(i int, field, value string, err error) {
-		rep.Errors = append(rep.Errors, fmt.Errorf("stats: %w", &cs.FieldError{File: fmt.Sprintf("snapshots[%d]", i), Record: snaps[i].ID, Field: field, Value: value, Err: err}))
+	b := &bookBuilder{snaps: snaps, outcomes: outcomes, grades: make(map[string]*gradeAcc)}
+	b.flag = opt.Flag
+	if len(b.flag) == 0 {
+		if len(opt.Grades) > 0 {
+			b.flag = opt.Grades[:1]
+		} else {
+			b.flag = []string{"red"}
+		}
 	}
-	// Outcomes sorted by (ID, index): a repeated ID sits next to its first occurrence,
-	// and the join with the snapshots is a merge of two sorted lists, with no hash map.
-	oidx := make([]int32, 0, len(outcomes))
-	for i, o := range outcomes {
+	b.uniqueOutcomes()
+	b.sortSnapshots()
+	b.join()
+	return b.report(opt)
+}
+
+// bookBuilder holds the state of one Book run, step by step.
+type bookBuilder struct {
+	snaps    []Snapshot
+	outcomes []Outcome
+	rep      BookReport
+	flag     []string
+	// uniq lists the valid outcomes' indices by ID, and uniqIDs their IDs.
+	uniq    []int32
+	uniqIDs []string
+	// idx lists the valid snapshots' indices by (ID, date, index), keys their keys.
+	idx  []int32
+	keys []idKey
+	// risk and labels are the AUC's rows, and rows the snapshot each came from.
+	risk   []float64
+	labels []bool
+	rows   []int32
+	grades map[string]*gradeAcc
+}
+
+func (b *bookBuilder) rejectSnapshot(i int, field, value string, err error) {
+	b.rep.Errors = append(b.rep.Errors, &cs.FieldError{Field: fmt.Sprintf("snapshots[%d].%s", i, field), Record: errs.Clip(b.snaps[i].ID), Value: errs.Clip(value), Err: err})
+}
+
+func (b *bookBuilder) rejectOutcome(i int32, err error) {
+	o := &b.outcomes[i]
+	b.rep.Errors = append(b.rep.Errors, &cs.FieldError{Field: fmt.Sprintf("outcomes[%d].id", i), Record: errs.Clip(o.ID), Value: errs.Clip(o.ID), Err: err})
+}
+
+// uniqueOutcomes sorts the outcomes by (ID, index), so that a repeated ID sits
+// next to its first occurrence and the join with the snapshots is a merge of two
+// sorted lists, with no hash map; it rejects empty and repeated IDs.
+func (b *bookBuilder) uniqueOutcomes() {
+	oidx := make([]int32, 0, len(b.outcomes))
+	for i, o := range b.outcomes {
 		if o.ID == "" {
-			rep.Errors = append(rep.Errors, fmt.Errorf("stats: %w", &cs.FieldError{File: fmt.Sprintf("outcomes[%d]", i), Field: "id", Err: cs.ErrMissing}))
+			b.rejectOutcome(int32(i), cs.ErrMissing)
 			continue
 		}
 		oidx = append(oidx, int32(i))
 	}
 	okeys := make([]idKey, len(oidx))
 	for k, i := range oidx {
-		okeys[k] = newIDKey(outcomes[i].ID, 0, i)
+		okeys[k] = newIDKey(b.outcomes[i].ID, 0, i)
 	}
 	sortIDKeys(okeys)
-	for k := range okeys {
-		oidx[k] = okeys[k].i
-	}
 	uniq := oidx[:0] // compacted in place: writes never overtake reads
 	// Outcome IDs in merge order, so that the join reads two sequential arrays
 	// instead of chasing indices into the records.
-	uniqIDs := make([]string, 0, len(oidx))
+	b.uniqIDs = make([]string, 0, len(oidx))
 	first := int32(-1)
-	for k, i := range oidx {
-		if first >= 0 && okeys[k].id == uniqIDs[len(uniqIDs)-1] {
-			rep.Errors = append(rep.Errors, fmt.Errorf("stats: %w", &cs.FieldError{File: fmt.Sprintf("outcomes[%d]", i), Record: outcomes[i].ID, Field: "id", Value: outcomes[i].ID, Err: fmt.Errorf("%w: also outcomes[%d]", cs.ErrDuplicate, first)}))
+	for _, key := range okeys {
+		if first >= 0 && key.id == b.uniqIDs[len(b.uniqIDs)-1] {
+			b.rejectOutcome(key.i, fmt.Errorf("%w: also outcomes[%d]", cs.ErrDuplicate, first))
 			continue
 		}
-		first = i
-		uniq = append(uniq, i)
-		uniqIDs = append(uniqIDs, okeys[k].id)
+		first = key.i
+		uniq = append(uniq, key.i)
+		b.uniqIDs = append(b.uniqIDs, key.id)
 	}
-	okeys = nil
-	unknown := func(i int32) {
-		rep.Errors = append(rep.Errors, fmt.Errorf("stats: %w", &cs.FieldError{File: fmt.Sprintf("outcomes[%d]", i), Record: outcomes[i].ID, Field: "id", Value: outcomes[i].ID, Err: ErrUnknownID}))
-	}
-	// Order the valid snapshots by (ID, date, index): each customer's history becomes
-	// one run, independent of the input order.
-	idx := make([]int32, 0, len(snaps))
-	for i, s := range snaps {
+	b.uniq = uniq
+}
+
+// sortSnapshots rejects the snapshots with an empty ID, an invalid date or a
+// non-finite score, and orders the others by (ID, date, index): each customer's
+// history becomes one run, independent of the input order.
+func (b *bookBuilder) sortSnapshots() {
+	b.idx = make([]int32, 0, len(b.snaps))
+	for i, s := range b.snaps {
 		switch {
 		case s.ID == "":
-			rejectS(i, "id", "", cs.ErrMissing)
+			b.rejectSnapshot(i, "id", "", cs.ErrMissing)
 		case !s.Date.IsZero() && !s.Date.Valid():
-			rejectS(i, "date", fmt.Sprintf("%04d-%02d-%02d", s.Date.Year, int(s.Date.Month), s.Date.Day), cs.ErrInvalidDate)
+			b.rejectSnapshot(i, "date", fmt.Sprintf("%04d-%02d-%02d", s.Date.Year, int(s.Date.Month), s.Date.Day), cs.ErrInvalidDate)
 		case math.IsNaN(s.Score) || math.IsInf(s.Score, 0):
-			rejectS(i, "score", fmt.Sprint(s.Score), cs.ErrNotFinite)
+			b.rejectSnapshot(i, "score", fmt.Sprint(s.Score), cs.ErrNotFinite)
 		default:
-			idx = append(idx, int32(i))
+			b.idx = append(b.idx, int32(i))
 		}
 	}
-	keys := make([]idKey, len(idx))
-	for k, i := range idx {
-		keys[k] = newIDKey(snaps[i].ID, snaps[i].Date.Unix(), i)
+	b.keys = make([]idKey, len(b.idx))
+	for k, i := range b.idx {
+		b.keys[k] = newIDKey(b.snaps[i].ID, b.snaps[i].Date.Unix(), i)
 	}
-	sortIDKeys(keys)
-	for k := range keys {
-		idx[k] = keys[k].i
+	sortIDKeys(b.keys)
+	for k := range b.keys {
+		b.idx[k] = b.keys[k].i
 	}
-	flag := opt.Flag
-	if len(flag) == 0 {
-		if len(opt.Grades) > 0 {
-			flag = opt.Grades[:1]
-		} else {
-			flag = []string{"red"}
-		}
-	}
-	isFlag := func(g string) bool { return slices.Contains(flag, g) }
-	p := 0                           // the next unmatched outcome in uniq
-	most := min(len(uniq), len(idx)) // evaluated customers, at most
-	risk := make([]float64, 0, most)
-	labels := make([]bool, 0, most)
-	rep.ids = make([]string, 0, most)
-	grades := make(map[string]*gradeAcc)
+}
+
+// join merges the sorted snapshots with the sorted outcomes and evaluates each
+// customer with both.
+func (b *bookBuilder) join() {
+	p := 0                               // the next unmatched outcome in uniq
+	most := min(len(b.uniq), len(b.idx)) // evaluated customers, at most
+	b.risk = make([]float64, 0, most)
+	b.labels = make([]bool, 0, most)
+	b.rows = make([]int32, 0, most)
+	b.rep.ids = make([]string, 0, most)
 	var hist []int32 // one customer's kept snapshots, reused
-	for a := 0; a < len(idx); {
-		id := keys[a].id
-		b := a + 1
-		for b < len(idx) && keys[b].id == id {
-			b++
+	for a := 0; a < len(b.idx); {
+		id := b.keys[a].id
+		e := a + 1
+		for e < len(b.idx) && b.keys[e].id == id {
+			e++
 		}
-		for p < len(uniq) && uniqIDs[p] < id {
-			unknown(uniq[p])
+		for p < len(b.uniq) && b.uniqIDs[p] < id {
+			b.rejectOutcome(b.uniq[p], ErrUnknownID)
 			p++
 		}
-		if p == len(uniq) || uniqIDs[p] != id {
-			for k := a; k < b; k++ {
-				rejectS(int(idx[k]), "outcome", id, cs.ErrMissing)
+		if p == len(b.uniq) || b.uniqIDs[p] != id {
+			for k := a; k < e; k++ {
+				b.rejectSnapshot(int(b.idx[k]), "outcome", id, cs.ErrMissing)
 			}
-			a = b
+			a = e
 			continue
 		}
-		o := &outcomes[uniq[p]]
+		o := &b.outcomes[b.uniq[p]]
 		p++
-		// Keep the history: drop same-date duplicates and snapshots after the outcome.
-		hist = hist[:0]
-		for k := a; k < b; k++ {
-			s := &snaps[idx[k]]
-			switch {
-			case !o.Date.IsZero() && s.Date.After(o.Date):
-				rejectS(int(idx[k]), "date", s.Date.String(), fmt.Errorf("%w: after the outcome date %s", cs.ErrDateOrder, o.Date))
-			case len(hist) > 0 && snaps[hist[len(hist)-1]].Date == s.Date:
-				rejectS(int(idx[k]), "date", s.Date.String(), fmt.Errorf("%w: a second snapshot of %q on this date", cs.ErrDuplicate, id))
-			default:
-				hist = append(hist, idx[k])
-			}
-		}
-		a = b
-		if len(hist) == 0 {
-			continue
-		}
-		last := &snaps[hist[len(hist)-1]]
-		addGrade(grades, last, o.Churned)
-		rep.N++
-		if o.Churned {
-			rep.Churners++
-		}
-		if last.Grade != "" {
-			risk = append(risk, -last.Score)
-			labels = append(labels, o.Churned)
-			rep.ids = append(rep.ids, id)
-		} else {
-			rep.Unknown++
-		}
-		rep.FlagConf.Add(isFlag(last.Grade), o.Churned)
-		if o.Churned && !o.Date.IsZero() && len(hist) >= 2 {
-			rep.LeadTime.Churners++
-			if !isFlag(last.Grade) {
-				rep.LeadTime.NeverFlagged++
-			} else {
-				start := len(hist) - 1
-				for start > 0 && isFlag(snaps[hist[start-1]].Grade) {
-					start--
-				}
-				rep.LeadTime.Flagged++
-				rep.LeadTime.Days = append(rep.LeadTime.Days, snaps[hist[start]].Date.DaysUntil(o.Date))
-			}
+		hist = b.history(hist[:0], b.idx[a:e], o)
+		a = e
+		if len(hist) > 0 {
+			b.evaluate(id, hist, o)
 		}
 	}
-	for ; p < len(uniq); p++ {
-		unknown(uniq[p])
+	for ; p < len(b.uniq); p++ {
+		b.rejectOutcome(b.uniq[p], ErrUnknownID)
 	}
-	rep.Flag = slices.Clone(flag)
+	b.keys = nil
+}
+
+// history keeps a customer's snapshots (sorted by date) that are neither after
+// its outcome nor a second one on the same date, rejecting the others.
+func (b *bookBuilder) history(hist []int32, run []int32, o *Outcome) []int32 {
+	for _, i := range run {
+		s := &b.snaps[i]
+		switch {
+		case !o.Date.IsZero() && s.Date.After(o.Date):
+			b.rejectSnapshot(int(i), "date", s.Date.String(), fmt.Errorf("%w: after the outcome date %s", cs.ErrDateOrder, o.Date))
+		case len(hist) > 0 && b.snaps[hist[len(hist)-1]].Date == s.Date:
+			b.rejectSnapshot(int(i), "date", s.Date.String(), fmt.Errorf("%w: a second snapshot of %q on this date", cs.ErrDuplicate, s.ID))
+		default:
+			hist = append(hist, i)
+		}
+	}
+	return hist
+}
+
+func (b *bookBuilder) isFlag(g string) bool { return slices.Contains(b.flag, g) }
+
+// evaluate counts one customer on its latest kept snapshot, its earlier ones
+// giving the lead time of the flag.
+func (b *bookBuilder) evaluate(id string, hist []int32, o *Outcome) {
+	rep := &b.rep
+	last := &b.snaps[hist[len(hist)-1]]
+	addGrade(b.grades, last, o.Churned)
+	rep.N++
+	if o.Churned {
+		rep.Churners++
+	}
+	if last.Grade != "" {
+		b.risk = append(b.risk, -last.Score)
+		b.labels = append(b.labels, o.Churned)
+		b.rows = append(b.rows, hist[len(hist)-1])
+		rep.ids = append(rep.ids, id)
+	} else {
+		rep.Unknown++
+	}
+	rep.FlagConf.Add(b.isFlag(last.Grade), o.Churned)
+	if o.Churned && !o.Date.IsZero() && len(hist) >= 2 {
+		rep.LeadTime.Churners++
+		if !b.isFlag(last.Grade) {
+			rep.LeadTime.NeverFlagged++
+			return
+		}
+		start := len(hist) - 1
+		for start > 0 && b.isFlag(b.snaps[hist[start-1]].Grade) {
+			start--
+		}
+		rep.LeadTime.Flagged++
+		rep.LeadTime.Days = append(rep.LeadTime.Days, b.snaps[hist[start]].Date.DaysUntil(o.Date))
+	}
+}
+
+// report computes the summary figures, the grade table and the AUC.
+func (b *bookBuilder) report(opt BookOptions) (BookReport, error) {
+	rep := &b.rep
+	rep.Flag = slices.Clone(b.flag)
 	if rep.N > 0 {
 		rep.BaseRate = float64(rep.Churners) / float64(rep.N)
 	}
@@ -257,11 +344,12 @@ func Book(snaps []Snapshot, outcomes []Outcome, opt BookOptions) (BookReport, er
 		}
 		rep.LeadTime.Median = percentile(ds, 0.5)
 	}
-	keys = nil
-	rep.Grades = gradeTable(grades, opt.Grades, rep)
-	r, err := Rank(risk, labels)
+	rep.Grades = gradeTable(b.grades, opt.Grades, *rep)
+	rep.Segments = b.groupAUCs(func(s *Snapshot) string { return s.Segment })
+	rep.Profiles = b.groupAUCs(func(s *Snapshot) string { return s.Profile })
+	r, err := Rank(b.risk, b.labels)
 	if err != nil {
-		return rep, fmt.Errorf("stats: backtest of %d customers (%d with a known grade): %w", rep.N, len(risk), err)
+		return *rep, fmt.Errorf("backtest of %d customers (%d with a known grade): %w", rep.N, len(b.risk), err)
 	}
 	rep.ranking = r
 	rep.ROC = r.ROC()
@@ -274,10 +362,47 @@ func Book(snaps []Snapshot, outcomes []Outcome, opt BookOptions) (BookReport, er
 	rep.AUC = r.DeLong()
 	if opt.BootstrapReps > 0 {
 		if rep.AUC, err = r.Bootstrap(opt.BootstrapReps, opt.Seed); err != nil {
-			return rep, err
+			return *rep, err
 		}
 	}
-	return rep, nil
+	return *rep, nil
+}
+
+// groupAUCs returns the AUC of the known-grade rows within each group that name
+// gives them, sorted by name; nil when no row names a group.
+func (b *bookBuilder) groupAUCs(name func(*Snapshot) string) []GroupAUC {
+	if !slices.ContainsFunc(b.rows, func(i int32) bool { return name(&b.snaps[i]) != "" }) {
+		return nil
+	}
+	risk, labels := b.risk, b.labels
+	rows := map[string][]int{}
+	for k, i := range b.rows {
+		n := name(&b.snaps[i])
+		rows[n] = append(rows[n], k)
+	}
+	out := make([]GroupAUC, 0, len(rows))
+	for _, name := range slices.Sorted(maps.Keys(rows)) {
+		g := GroupAUC{Name: name, N: len(rows[name])}
+		r := make([]float64, len(rows[name]))
+		y := make([]bool, len(rows[name]))
+		for k, i := range rows[name] {
+			r[k], y[k] = risk[i], labels[i]
+			if y[k] {
+				g.Churners++
+			}
+		}
+		if rk, err := Rank(r, y); err == nil {
+			iv := rk.DeLong()
+			g.AUC = &iv
+			if g.Churners < 2 || g.N-g.Churners < 2 {
+				g.Note = "no interval: a single churner or retained customer"
+			}
+		} else {
+			g.Note = "one outcome class"
+		}
+		out = append(out, g)
+	}
+	return out
 }
 
 // gradeAcc accumulates one grade's row of the grade table.
@@ -401,7 +526,7 @@ func (t moneySum) totals() []cs.Money {
 // paired method, or a paired stratified bootstrap when reps > 0 (seeded).
 func CompareBooks(a, b BookReport, reps int, seed uint64) (Interval, error) {
 	if !slices.Equal(a.ids, b.ids) {
-		return Interval{}, fmt.Errorf("stats: the two backtests evaluate different customers (%d and %d with a known grade): %w", len(a.ids), len(b.ids), ErrLength)
+		return Interval{}, fmt.Errorf("the two backtests evaluate different customers (%d and %d with a known grade): %w", len(a.ids), len(b.ids), ErrLength)
 	}
 	if reps > 0 {
 		return CompareBootstrap(a.ranking, b.ranking, reps, seed)

@@ -22,7 +22,7 @@ var (
 
 func usd(s string) cs.Money { return cs.MustParseMoney(s + " USD") }
 
-// A small book worked by hand (DOMAIN.md §4: precision = churn rate among red,
+// A small book worked by hand (the CS platforms' definitions: precision = churn rate among red,
 // recall = share of churners red, lift = red churn rate ÷ base rate).
 func TestBookWorked(t *testing.T) {
 	snaps := []Snapshot{
@@ -119,9 +119,12 @@ func TestBookRecordErrors(t *testing.T) {
 	if len(rep.Errors) != len(wants) {
 		t.Errorf("%d errors, want %d: %v", len(rep.Errors), len(wants), rep.Errors)
 	}
+	// Each names its record by its path in the input; the package adds no prefix
+	// (health, its user, adds its own by wrapping).
 	for _, e := range rep.Errors {
-		if !strings.HasPrefix(e.Error(), "stats: ") {
-			t.Errorf("error %q lacks the package prefix", e)
+		var fe *cs.FieldError
+		if !errors.As(e, &fe) || !strings.HasPrefix(fe.Field, "snapshots[") && !strings.HasPrefix(fe.Field, "outcomes[") || strings.HasPrefix(e.Error(), "stats") {
+			t.Errorf("error %q does not name its record's path, or has a prefix", e)
 		}
 	}
 	// a, b and late are evaluated; nothing is double-counted.
@@ -305,4 +308,31 @@ func TestSortIDKeysMatchesComparison(t *testing.T) {
 			}
 		}
 	})
+}
+
+// The AUC per segment is the AUC of each segment's customers alone; a segment
+// with one outcome class has none, and says why.
+func TestBookGroupAUCs(t *testing.T) {
+	snaps := []Snapshot{
+		{ID: "a", Date: d1, Score: 10, Grade: "red", Segment: "smb", Profile: "p"},
+		{ID: "b", Date: d1, Score: 90, Grade: "green", Segment: "smb", Profile: "p"},
+		{ID: "c", Date: d1, Score: 20, Grade: "red", Segment: "smb", Profile: "p"},
+		{ID: "d", Date: d1, Score: 30, Grade: "red", Segment: "ent", Profile: "p"},
+		{ID: "e", Date: d1, Score: 80, Grade: "green", Segment: "ent", Profile: "p"},
+	}
+	outs := []Outcome{{ID: "a", Churned: true}, {ID: "b"}, {ID: "c"}, {ID: "d"}, {ID: "e"}}
+	rep, err := Book(snaps, outs, BookOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// smb: churner a (10) below b (90) and c (20): AUC 1. ent: no churner.
+	if len(rep.Segments) != 2 || rep.Segments[0].Name != "ent" || rep.Segments[0].AUC != nil || rep.Segments[0].Note == "" {
+		t.Fatalf("segments %+v", rep.Segments)
+	}
+	if s := rep.Segments[1]; s.Name != "smb" || s.N != 3 || s.Churners != 1 || s.AUC == nil || s.AUC.Estimate != 1 {
+		t.Errorf("smb: %+v", s)
+	}
+	if len(rep.Profiles) != 1 || rep.Profiles[0].AUC == nil || rep.Profiles[0].AUC.Estimate != rep.AUC.Estimate {
+		t.Errorf("profiles %+v, want one with the book's AUC %v", rep.Profiles, rep.AUC.Estimate)
+	}
 }

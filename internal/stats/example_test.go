@@ -2,7 +2,6 @@ package stats_test
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/successkit/cs"
 	"github.com/successkit/cs/internal/stats"
@@ -124,7 +123,7 @@ func ExampleBook() {
 	// red 2 1 [150.00 USD]
 	// yellow 1 1 [80.00 USD]
 	// green 1 0 [200.00 USD]
-	// [stats: outcomes[4]: customer "zz": id: "zz": unknown customer ID]
+	// [customer "zz": outcomes[4].id: "zz": unknown customer ID]
 }
 
 func ExampleCompareBooks() {
@@ -141,19 +140,6 @@ func ExampleCompareBooks() {
 	d, _ := stats.CompareBooks(b, a, 0, 0)
 	fmt.Printf("B − A: %.2f\n", d.Estimate)
 	// Output: B − A: 0.25
-}
-
-func ExampleReadOutcomes() {
-	in := "id,churned\na,1\nb,false\nc,maybe\n"
-	outs, errs := stats.ReadOutcomes(strings.NewReader(in), "outcomes.csv")
-	for _, o := range outs {
-		fmt.Println(o.ID, o.Churned)
-	}
-	fmt.Println(errs)
-	// Output:
-	// a true
-	// b false
-	// [stats: outcomes.csv:4: customer "c": churned: "maybe": not 0/1/true/false]
 }
 
 func ExampleFitWeights() {
@@ -183,4 +169,60 @@ func ExampleThin() {
 	// 7 0.17 0.50
 	// 4 0.50 0.75
 	// 0 1.00 1.00
+}
+
+func ExampleSurvival() {
+	// Weeks to relapse: two groups, 0 marking a censored patient.
+	times := []float64{6, 6, 7, 10, 13, 16, 1, 2, 3, 4, 5, 8}
+	events := []bool{true, false, true, false, true, true, true, true, true, true, true, true}
+	groups := []int{0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1}
+	r, _ := stats.Survival(times, events, groups, 2, stats.SurvivalOptions{})
+	for g, c := range r.Curves {
+		p := c.At(5)
+		fmt.Printf("group %d: S(5) = %.3f [%.3f, %.3f], median %v\n", g, p.Survival, p.Low, p.High, *c.Median)
+	}
+	fmt.Printf("log-rank χ² %.2f on %d df, p %.3f\n", r.LogRank.ChiSquare, r.LogRank.DF, r.LogRank.P)
+	// Output:
+	// group 0: S(5) = 1.000 [1.000, 1.000], median 13
+	// group 1: S(5) = 0.167 [0.008, 0.517], median 3
+	// log-rank χ² 7.44 on 1 df, p 0.006
+}
+
+func ExampleConcordance() {
+	times := []float64{2, 5, 7, 9}
+	events := []bool{true, true, false, true}
+	scores := []float64{30, 60, 80, 70} // higher: expected to last longer
+	c, _ := stats.Concordance(times, events, scores)
+	fmt.Printf("C = %.3f (%d of %d pairs concordant)\n", c.C, c.Concordant, c.Comparable)
+	// Output: C = 1.000 (5 of 5 pairs concordant)
+}
+
+func ExampleFitPlatt() {
+	var s []float64
+	var y []bool
+	for i := range 40 {
+		s = append(s, float64(i))
+		y = append(y, i%4 == 0 && i < 20 || i%9 == 0)
+	}
+	p, _ := stats.FitPlatt(s, y)
+	lo, hi := p.Interval(10)
+	fmt.Printf("P(10) = %.2f [%.2f, %.2f], slope %.3f\n", p.Probability(10), lo, hi, p.Slope)
+	// Output: P(10) = 0.30 [0.15, 0.51], slope -0.052
+}
+
+func ExampleFitIsotonic() {
+	m, _ := stats.FitIsotonic([]float64{1, 2, 3, 4, 5, 6}, []bool{false, true, false, false, true, true})
+	for _, b := range m.Blocks {
+		fmt.Printf("[%v, %v] %d/%d = %.2f\n", b.Min, b.Max, b.Positives, b.N, b.P)
+	}
+	// Output:
+	// [1, 1] 0/1 = 0.00
+	// [2, 4] 1/3 = 0.33
+	// [5, 6] 2/2 = 1.00
+}
+
+func ExampleReliability() {
+	r, _ := stats.Reliability([]float64{0.1, 0.9, 0.8, 0.3}, []bool{false, true, true, false}, 2)
+	fmt.Printf("Brier %.4f = %.4f − %.4f + %.4f + %.4f − %.4f\n", r.Brier, r.Reliability, r.Resolution, r.Uncertainty, r.WithinBinVariance, r.WithinBinCovariance)
+	// Output: Brier 0.0375 = 0.0312 − 0.2500 + 0.2500 + 0.0062 − 0.0000
 }

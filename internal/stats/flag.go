@@ -14,7 +14,7 @@ type Confusion struct {
 // Confuse tabulates flags against labels, which must have the same length.
 func Confuse(flags, labels []bool) (Confusion, error) {
 	if len(flags) != len(labels) {
-		return Confusion{}, fmt.Errorf("stats: %d flags but %d labels: %w", len(flags), len(labels), ErrLength)
+		return Confusion{}, fmt.Errorf("%d flags but %d labels: %w", len(flags), len(labels), ErrLength)
 	}
 	var c Confusion
 	for i, f := range flags {
@@ -40,23 +40,23 @@ func (c *Confusion) Add(flag, label bool) {
 // N returns the number of rows counted.
 func (c Confusion) N() int { return c.TP + c.FP + c.FN + c.TN }
 
-// Precision returns TP/(TP+FP), the churn rate among flagged rows (DOMAIN.md §4:
-// "the churn rate among red accounts"); 0 when nothing is flagged.
+// Precision returns TP/(TP+FP), the churn rate among flagged rows ("the churn rate
+// among red accounts"); 0 when nothing is flagged.
 func (c Confusion) Precision() float64 { return ratio(c.TP, c.TP+c.FP) }
 
-// Recall returns TP/(TP+FN), the share of churners that were flagged (DOMAIN.md §4);
+// Recall returns TP/(TP+FN), the share of churners that were flagged;
 // 0 when there are no positives.
 func (c Confusion) Recall() float64 { return ratio(c.TP, c.TP+c.FN) }
 
 // BaseRate returns (TP+FN)/N, the positive rate over all rows; 0 when empty.
 func (c Confusion) BaseRate() float64 { return ratio(c.TP+c.FN, c.N()) }
 
-// Lift returns Precision ÷ BaseRate, "red churn rate ÷ base churn rate" (DOMAIN.md
-// §4); 0 when either is undefined.
+// Lift returns Precision ÷ BaseRate, "red churn rate ÷ base churn rate"; 0 when either
+// is undefined.
 func (c Confusion) Lift() float64 { return Lift(c.TP, c.TP+c.FP, c.TP+c.FN, c.N()) }
 
 // Lift returns the positive rate of a subset over the positive rate of the whole:
-// (subPos/sub) ÷ (allPos/all) (DOMAIN.md §4). It is 0 when the subset or the whole is
+// (subPos/sub) ÷ (allPos/all). It is 0 when the subset or the whole is
 // empty or the whole has no positives.
 func Lift(subPos, sub, allPos, all int) float64 {
 	if sub == 0 || all == 0 || allPos == 0 {

@@ -97,7 +97,7 @@ func mean2(labels []bool, va, vb []float64, class bool) (float64, float64) {
 }
 
 // DeLong returns the AUC with its 95% interval by DeLong's analytic variance
-// (DeLong, DeLong & Clarke-Pearson, 1988, Biometrics 44:837–845): AUC ± 1.96·SE,
+// (DeLong, DeLong & Clarke-Pearson, 1988, Biometrics 44:837–845): AUC ± 1.959964·SE,
 // clipped to [0, 1]. With a single positive or negative row the variance is not
 // defined; SE is then 0 and the interval is the point. Cost: one linear pass.
 func (r Ranking) DeLong() Interval {
@@ -116,11 +116,11 @@ func (r Ranking) DeLong() Interval {
 // sameRows reports an error unless a and b rank the same rows with the same labels.
 func sameRows(a, b Ranking) error {
 	if a.n != b.n {
-		return fmt.Errorf("stats: rankings of %d and %d rows: %w", a.n, b.n, ErrLength)
+		return fmt.Errorf("rankings of %d and %d rows: %w", a.n, b.n, ErrLength)
 	}
 	for i := range a.labels {
 		if a.labels[i] != b.labels[i] {
-			return fmt.Errorf("stats: rankings disagree on the outcome of row %d: %w", i, ErrLength)
+			return fmt.Errorf("rankings disagree on the outcome of row %d: %w", i, ErrLength)
 		}
 	}
 	return nil
@@ -218,10 +218,10 @@ func percentile(xs []float64, q float64) float64 {
 // linear pass per replicate, no re-sorting.
 func (r Ranking) Bootstrap(reps int, seed uint64) (Interval, error) {
 	if reps < 10 {
-		return Interval{}, fmt.Errorf("stats: bootstrap replicates %d: want at least 10: %w", reps, ErrOption)
+		return Interval{}, fmt.Errorf("bootstrap replicates %d: want at least 10: %w", reps, ErrOption)
 	}
 	if r.n == 0 {
-		return Interval{}, fmt.Errorf("stats: bootstrap of an empty ranking: %w", ErrTooFewRows)
+		return Interval{}, fmt.Errorf("bootstrap of an empty ranking: %w", ErrTooFewRows)
 	}
 	s := newResampler(r, seed)
 	xs := make([]float64, reps)
@@ -242,10 +242,10 @@ func CompareBootstrap(a, b Ranking, reps int, seed uint64) (Interval, error) {
 		return Interval{}, err
 	}
 	if reps < 10 {
-		return Interval{}, fmt.Errorf("stats: bootstrap replicates %d: want at least 10: %w", reps, ErrOption)
+		return Interval{}, fmt.Errorf("bootstrap replicates %d: want at least 10: %w", reps, ErrOption)
 	}
 	if a.n == 0 {
-		return Interval{}, fmt.Errorf("stats: bootstrap of an empty ranking: %w", ErrTooFewRows)
+		return Interval{}, fmt.Errorf("bootstrap of an empty ranking: %w", ErrTooFewRows)
 	}
 	s := newResampler(a, seed)
 	xs := make([]float64, reps)
@@ -261,16 +261,16 @@ func CompareBootstrap(a, b Ranking, reps int, seed uint64) (Interval, error) {
 // n trials (Wilson, 1927, "Probable inference, the law of succession, and
 // statistical inference", JASA 22:209–212):
 //
-//	(p̂ + z²/2n ± z·√(p̂(1−p̂)/n + z²/4n²)) / (1 + z²/n),   z = 1.96.
+//	(p̂ + z²/2n ± z·√(p̂(1−p̂)/n + z²/4n²)) / (1 + z²/n),   z = 1.959964 (the 97.5% normal quantile).
 //
 // Unlike the normal approximation it stays inside [0, 1] and is usable for 0 or n
 // successes. It fails for n ≤ 0 or successes outside [0, n].
 func Wilson(successes, n int) (Interval, error) {
 	if n <= 0 {
-		return Interval{}, fmt.Errorf("stats: wilson interval of %d trials: %w", n, ErrTooFewRows)
+		return Interval{}, fmt.Errorf("wilson interval of %d trials: %w", n, ErrTooFewRows)
 	}
 	if successes < 0 || successes > n {
-		return Interval{}, fmt.Errorf("stats: wilson interval: %d successes of %d trials: %w", successes, n, ErrOption)
+		return Interval{}, fmt.Errorf("wilson interval: %d successes of %d trials: %w", successes, n, ErrOption)
 	}
 	p := float64(successes) / float64(n)
 	nf := float64(n)

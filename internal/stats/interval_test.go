@@ -157,7 +157,7 @@ func TestWilsonBounds(t *testing.T) {
 }
 
 func TestConfusion(t *testing.T) {
-	// DOMAIN.md §4: precision = churn rate among red, recall = share of churners red,
+	// The CS platforms' definitions: precision = churn rate among red, recall = share of churners red,
 	// lift = red churn rate ÷ base rate. 10 accounts, 4 red of which 3 churned, 5
 	// churners overall: precision 3/4, recall 3/5, base 5/10, lift 1.5.
 	flags := []bool{true, true, true, true, false, false, false, false, false, false}

@@ -42,10 +42,14 @@ type Model struct {
 	Weights    []float64 `json:"weights"`
 	Loss       float64   `json:"loss"` // the penalised mean log-loss at the solution
 	Iterations int       `json:"iterations"`
-	// Converged reports that the projected gradient fell below the tolerance, or
-	// that no further decrease of the loss is representable in float64; false means
-	// MaxIter stopped the solver first.
-	Converged bool `json:"converged"`
+	// Converged reports that the projected gradient fell below the tolerance.
+	// Otherwise Reason says what stopped the solver (StopStalled: no step along
+	// the Newton direction lowered the loss or the gradient; StopMaxIter: the
+	// iteration limit) and Gradient how far from the tolerance it stopped; the
+	// weights are then the best iterate found, not a certified optimum.
+	Converged bool    `json:"converged"`
+	Reason    string  `json:"reason"`
+	Gradient  float64 `json:"gradient"` // the largest projected gradient component at the end
 }
 
 // Linear returns the linear predictor Intercept + Σ Weights[j]·x[j], summed in
@@ -89,17 +93,17 @@ func MinRows(cols int) int { return max(10, 2*(cols+1)) }
 // its column). It returns nil when a fit is possible.
 func CheckFit(x Matrix, y []bool) error {
 	if x.Rows < 0 || x.Cols < 1 || len(x.Data) != x.Rows*x.Cols {
-		return fmt.Errorf("stats: matrix %d×%d with %d values: %w", x.Rows, x.Cols, len(x.Data), ErrLength)
+		return fmt.Errorf("matrix %d×%d with %d values: %w", x.Rows, x.Cols, len(x.Data), ErrLength)
 	}
 	if len(y) != x.Rows {
-		return fmt.Errorf("stats: %d rows but %d labels: %w", x.Rows, len(y), ErrLength)
+		return fmt.Errorf("%d rows but %d labels: %w", x.Rows, len(y), ErrLength)
 	}
 	if x.Rows < MinRows(x.Cols) {
-		return fmt.Errorf("stats: %d rows for %d features: want at least %d: %w", x.Rows, x.Cols, MinRows(x.Cols), ErrTooFewRows)
+		return fmt.Errorf("%d rows for %d features: want at least %d: %w", x.Rows, x.Cols, MinRows(x.Cols), ErrTooFewRows)
 	}
 	for i, v := range x.Data {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return fmt.Errorf("stats: row %d column %d: %v: %w", i/x.Cols, i%x.Cols, v, cs.ErrNotFinite)
+			return fmt.Errorf("row %d column %d: %v: %w", i/x.Cols, i%x.Cols, v, cs.ErrNotFinite)
 		}
 	}
 	pos := 0
@@ -109,7 +113,7 @@ func CheckFit(x Matrix, y []bool) error {
 		}
 	}
 	if pos == 0 || pos == len(y) {
-		return fmt.Errorf("stats: %d rows, %d positive: %w", len(y), pos, ErrOneClass)
+		return fmt.Errorf("%d rows, %d positive: %w", len(y), pos, ErrOneClass)
 	}
 	for j := 0; j < x.Cols; j++ {
 		first := x.Data[j]
@@ -121,7 +125,7 @@ func CheckFit(x Matrix, y []bool) error {
 			}
 		}
 		if constant {
-			return fmt.Errorf("stats: column %d is %v on every row: %w", j, first, ErrConstantFeature)
+			return fmt.Errorf("column %d is %v on every row: %w", j, first, ErrConstantFeature)
 		}
 	}
 	return nil
@@ -145,10 +149,10 @@ func Logistic(x Matrix, y []bool, opt FitOptions) (Model, error) {
 		return Model{}, err
 	}
 	if opt.Lambda < 0 || math.IsNaN(opt.Lambda) || math.IsInf(opt.Lambda, 0) {
-		return Model{}, fmt.Errorf("stats: lambda %v: want a finite value ≥ 0: %w", opt.Lambda, ErrOption)
+		return Model{}, fmt.Errorf("lambda %v: want a finite value ≥ 0: %w", opt.Lambda, ErrOption)
 	}
 	if opt.MaxIter < 0 || opt.Tol < 0 {
-		return Model{}, fmt.Errorf("stats: max iterations %d, tolerance %v: want ≥ 0: %w", opt.MaxIter, opt.Tol, ErrOption)
+		return Model{}, fmt.Errorf("max iterations %d, tolerance %v: want ≥ 0: %w", opt.MaxIter, opt.Tol, ErrOption)
 	}
 	lambda := opt.Lambda
 	if lambda == 0 {
@@ -173,76 +177,142 @@ func Logistic(x Matrix, y []bool, opt FitOptions) (Model, error) {
 		}
 	}
 	theta[0] = math.Log(float64(pos) / float64(len(y)-pos))
-	g := make([]float64, d)
-	h := make([]float64, d*d)
-	step := make([]float64, d)
-	trial := make([]float64, d)
-	free := make([]bool, d)
-	loss := f.eval(theta, g, h)
-	m := Model{}
-	for m.Iterations = 0; m.Iterations < maxIter; m.Iterations++ {
-		// Projected gradient: a weight at 0 with a positive gradient cannot move.
-		pg := 0.0
-		for k := range d {
-			bound := k > 0 && !opt.AllowNegative && theta[k] <= 0
-			free[k] = !(bound && g[k] > 0)
-			if free[k] {
-				pg = max(pg, math.Abs(g[k]))
-			}
+	s := newtonState{
+		f: f, opt: opt, theta: theta, d: d,
+		g: make([]float64, d), h: make([]float64, d*d), step: make([]float64, d),
+		trial: make([]float64, d), free: make([]bool, d), g2: make([]float64, d), h2: make([]float64, d*d),
+	}
+	return s.run(maxIter, tol), nil
+}
+
+// Stop reasons of a logistic fit, recorded in Model.Reason.
+const (
+	// StopGradient: the projected gradient fell below the tolerance (converged).
+	StopGradient = "gradient"
+	// StopStalled: no step along the Newton direction decreased the loss or the
+	// gradient, before the gradient reached the tolerance.
+	StopStalled = "stalled"
+	// StopMaxIter: the iteration limit stopped the solver first.
+	StopMaxIter = "max_iter"
+)
+
+// newtonState is the projected Newton iteration of Logistic.
+type newtonState struct {
+	f                 *fitter
+	opt               FitOptions
+	theta, g, h, step []float64
+	trial, g2, h2     []float64
+	free              []bool
+	d                 int
+	loss              float64
+}
+
+// projectedGradient marks the free parameters (a weight at 0 with a positive
+// gradient cannot move) and returns the largest free gradient component.
+func (s *newtonState) projectedGradient() float64 {
+	pg := 0.0
+	for k := range s.d {
+		bound := k > 0 && !s.opt.AllowNegative && s.theta[k] <= 0
+		s.free[k] = !(bound && s.g[k] > 0)
+		if s.free[k] {
+			pg = max(pg, math.Abs(s.g[k]))
 		}
+	}
+	return pg
+}
+
+// project writes theta + t·step, projected on the feasible set, into trial and
+// returns the directional change gᵀ(trial − theta).
+func (s *newtonState) project(t float64) float64 {
+	dec := 0.0
+	for k := range s.d {
+		v := s.theta[k] + float64(t*s.step[k])
+		if k > 0 && !s.opt.AllowNegative && v < 0 {
+			v = 0
+		}
+		s.trial[k] = v
+		dec = float64(s.g[k]*(v-s.theta[k])) + dec
+	}
+	return dec
+}
+
+func (s *newtonState) run(maxIter int, tol float64) Model {
+	m := Model{}
+	s.loss = s.f.eval(s.theta, s.g, s.h)
+	for ; ; m.Iterations++ {
+		pg := s.projectedGradient()
+		m.Gradient = pg
 		if pg < tol {
-			m.Converged = true
+			m.Converged, m.Reason = true, StopGradient
 			break
 		}
-		if !solveFree(h, g, free, step, d) {
+		if m.Iterations == maxIter {
+			m.Reason = StopMaxIter
+			break
+		}
+		if !solveFree(s.h, s.g, s.free, s.step, s.d) {
 			// Not positive definite on the free set (cannot happen with λ > 0 unless
 			// rounding): fall back to steepest descent.
-			for k := range d {
-				step[k] = 0
-				if free[k] {
-					step[k] = -g[k]
+			for k := range s.d {
+				s.step[k] = 0
+				if s.free[k] {
+					s.step[k] = -s.g[k]
 				}
 			}
 		}
-		t := 1.0
-		accepted := false
-		for range 60 {
-			dec := 0.0
-			for k := range d {
-				v := theta[k] + float64(t*step[k])
-				if k > 0 && !opt.AllowNegative && v < 0 {
-					v = 0
-				}
-				trial[k] = v
-				dec = float64(g[k]*(v-theta[k])) + dec
-			}
-			nl := f.eval(trial, nil, nil)
-			if nl <= loss+float64(1e-4*dec) {
-				accepted = true
-				break
-			}
-			t /= 2
-		}
-		if !accepted {
-			// No step of 2⁻⁶⁰ or more decreases the loss: the iterate is optimal to
-			// the precision of float64, and the projected gradient test only missed
-			// its tolerance by rounding.
-			m.Converged = true
-			break
-		}
-		copy(theta, trial)
-		prev := loss
-		loss = f.eval(theta, g, h)
-		if prev-loss <= 1e-15*math.Abs(prev) {
-			m.Converged = true
-			m.Iterations++
+		if !s.armijo() && !s.fullStepReducesGradient(pg) {
+			m.Reason = StopStalled
 			break
 		}
 	}
-	m.Intercept = theta[0]
-	m.Weights = append([]float64(nil), theta[1:]...)
-	m.Loss = loss
-	return m, nil
+	m.Intercept = s.theta[0]
+	m.Weights = append([]float64(nil), s.theta[1:]...)
+	m.Loss = s.loss
+	return m
+}
+
+// armijo searches t = 1, ½, ¼, … for a sufficient decrease of the loss along the
+// projected arc (Bertsekas, 1982) and takes the step; false if none of 60 halvings
+// gives one.
+func (s *newtonState) armijo() bool {
+	t := 1.0
+	for range 60 {
+		dec := s.project(t)
+		if nl := s.f.eval(s.trial, nil, nil); nl <= s.loss+float64(1e-4*dec) {
+			copy(s.theta, s.trial)
+			s.loss = s.f.eval(s.theta, s.g, s.h)
+			return true
+		}
+		t /= 2
+	}
+	return false
+}
+
+// fullStepReducesGradient takes the full projected Newton step when it lowers the
+// projected gradient. Near the optimum the decrease of the loss a Newton step
+// brings falls below the resolution of float64, so the Armijo test cannot see it,
+// while the gradient, computed exactly enough, still shrinks quadratically.
+func (s *newtonState) fullStepReducesGradient(pg float64) bool {
+	s.project(1)
+	loss := s.f.eval(s.trial, s.g2, s.h2)
+	if loss > s.loss+float64(1e-12*math.Abs(s.loss)) {
+		return false
+	}
+	npg := 0.0
+	for k := range s.d {
+		bound := k > 0 && !s.opt.AllowNegative && s.trial[k] <= 0
+		if !(bound && s.g2[k] > 0) {
+			npg = max(npg, math.Abs(s.g2[k]))
+		}
+	}
+	if !(npg < pg) {
+		return false
+	}
+	copy(s.theta, s.trial)
+	copy(s.g, s.g2)
+	copy(s.h, s.h2)
+	s.loss = loss
+	return true
 }
 
 // fitter evaluates the penalised loss, its gradient and its Hessian.
@@ -385,8 +455,89 @@ type CVResult struct {
 	AUC float64 `json:"auc"`
 	// FoldAUC lists each fold's AUC on its held-out rows, by fold number.
 	FoldAUC []float64 `json:"fold_auc"`
-	// PooledAUC is the AUC of every row's out-of-fold linear predictor, pooled.
-	PooledAUC float64 `json:"pooled_auc"`
+	// Interval is AUC with a fold-based 95% interval: mean ± t(0.975, k−1)·sd/√k
+	// over the fold AUCs (Method MethodFolds), clipped to [0, 1]. The folds share
+	// their training rows, so the fold AUCs are not independent and no unbiased
+	// estimate of this variance exists (Bengio & Grandvalet, 2004, JMLR 5:1089–1105):
+	// read it as a lower bound of the uncertainty.
+	Interval Interval `json:"interval"`
+	// PooledAUC is the AUC of every row's out-of-fold linear predictor, pooled, and
+	// PooledInterval its DeLong interval, which treats those predictions as fixed.
+	PooledAUC      float64  `json:"pooled_auc"`
+	PooledInterval Interval `json:"pooled_interval"`
+}
+
+// MethodFolds names the fold-based interval of a cross-validated AUC.
+const MethodFolds = "folds-t"
+
+// foldInterval returns the mean of the fold AUCs with its t interval.
+func foldInterval(aucs []float64) Interval {
+	k := float64(len(aucs))
+	var sum float64
+	for _, a := range aucs {
+		sum += a
+	}
+	mean := sum / k
+	var ss float64
+	for _, a := range aucs {
+		ss = float64((a-mean)*(a-mean)) + ss
+	}
+	se := math.Sqrt(ss/(k-1)) / math.Sqrt(k)
+	half := float64(StudentQuantile(0.975, len(aucs)-1) * se)
+	return Interval{Estimate: mean, Low: max(mean-half, 0), High: min(mean+half, 1), SE: se, Method: MethodFolds}
+}
+
+// crossValidate runs k folds: fit receives each fold's training and test rows
+// and returns the test rows' risk scores; the result gathers the fold AUCs, their
+// interval and the pooled out-of-fold AUC.
+func crossValidate(y []bool, k int, seed uint64, fit func(f int, train, test []int) ([]float64, error)) (CVResult, error) {
+	fold, err := Folds(y, k, seed)
+	if err != nil {
+		return CVResult{}, err
+	}
+	oof := make([]float64, len(y))
+	res := CVResult{FoldAUC: make([]float64, k)}
+	var train, test []int
+	var tl []bool
+	for f := range k {
+		train, test, tl = train[:0], test[:0], tl[:0]
+		for i, fi := range fold {
+			if fi == f {
+				test = append(test, i)
+				tl = append(tl, y[i])
+			} else {
+				train = append(train, i)
+			}
+		}
+		ts, err := fit(f, train, test)
+		if err != nil {
+			return CVResult{}, fmt.Errorf("fold %d: %w", f, err)
+		}
+		for n, i := range test {
+			oof[i] = ts[n]
+		}
+		if res.FoldAUC[f], err = AUC(ts, tl); err != nil {
+			return CVResult{}, fmt.Errorf("fold %d: %w", f, err)
+		}
+	}
+	res.Interval = foldInterval(res.FoldAUC)
+	res.AUC = res.Interval.Estimate
+	r, err := Rank(oof, y)
+	if err != nil {
+		return CVResult{}, err
+	}
+	res.PooledInterval = r.DeLong()
+	res.PooledAUC = res.PooledInterval.Estimate
+	return res, nil
+}
+
+// rows copies the listed rows of x into a new matrix.
+func rows(x Matrix, idx []int) Matrix {
+	m := Matrix{Rows: len(idx), Cols: x.Cols, Data: make([]float64, 0, len(idx)*x.Cols)}
+	for _, i := range idx {
+		m.Data = append(m.Data, x.Row(i)...)
+	}
+	return m
 }
 
 // Folds assigns each row one of k folds, stratified by label: the positives and the
@@ -395,7 +546,7 @@ type CVResult struct {
 // result depends only on (y, k, seed).
 func Folds(y []bool, k int, seed uint64) ([]int, error) {
 	if k < 2 {
-		return nil, fmt.Errorf("stats: %d folds: want at least 2: %w", k, ErrOption)
+		return nil, fmt.Errorf("%d folds: want at least 2: %w", k, ErrOption)
 	}
 	var pos, neg []int
 	for i, v := range y {
@@ -406,7 +557,7 @@ func Folds(y []bool, k int, seed uint64) ([]int, error) {
 		}
 	}
 	if len(pos) < k || len(neg) < k {
-		return nil, fmt.Errorf("stats: %d positive and %d negative rows for %d folds: want at least %d of each: %w", len(pos), len(neg), k, k, ErrTooFewRows)
+		return nil, fmt.Errorf("%d positive and %d negative rows for %d folds: want at least %d of each: %w", len(pos), len(neg), k, k, ErrTooFewRows)
 	}
 	rng := rand.New(rand.NewPCG(seed, 0x632be59bd9b4e019))
 	fold := make([]int, len(y))
@@ -423,55 +574,24 @@ func Folds(y []bool, k int, seed uint64) ([]int, error) {
 
 // CrossValidate fits Logistic k times, each time leaving out one fold from Folds(y,
 // k, seed), and scores the held-out rows with the linear predictor. Errors: those of
-// Folds and of any fold's fit (wrapped with the fold number).
+// CheckFit, of Folds and of any fold's fit (wrapped with the fold number).
 func CrossValidate(x Matrix, y []bool, opt FitOptions, k int, seed uint64) (CVResult, error) {
 	if err := CheckFit(x, y); err != nil {
 		return CVResult{}, err
 	}
-	fold, err := Folds(y, k, seed)
-	if err != nil {
-		return CVResult{}, err
-	}
-	oof := make([]float64, x.Rows)
-	res := CVResult{FoldAUC: make([]float64, k)}
-	var sum float64
-	for f := range k {
-		var train, test []int
-		for i, fi := range fold {
-			if fi == f {
-				test = append(test, i)
-			} else {
-				train = append(train, i)
-			}
-		}
-		tx := Matrix{Rows: len(train), Cols: x.Cols, Data: make([]float64, 0, len(train)*x.Cols)}
+	return crossValidate(y, k, seed, func(_ int, train, test []int) ([]float64, error) {
 		ty := make([]bool, len(train))
 		for n, i := range train {
-			tx.Data = append(tx.Data, x.Row(i)...)
 			ty[n] = y[i]
 		}
-		m, err := Logistic(tx, ty, opt)
+		m, err := Logistic(rows(x, train), ty, opt)
 		if err != nil {
-			return CVResult{}, fmt.Errorf("stats: fold %d: %w", f, err)
+			return nil, err
 		}
 		ts := make([]float64, len(test))
-		tl := make([]bool, len(test))
 		for n, i := range test {
-			oof[i] = m.Linear(x.Row(i))
-			ts[n] = oof[i]
-			tl[n] = y[i]
+			ts[n] = m.Linear(x.Row(i))
 		}
-		a, err := AUC(ts, tl)
-		if err != nil {
-			return CVResult{}, fmt.Errorf("stats: fold %d: %w", f, err)
-		}
-		res.FoldAUC[f] = a
-		sum += a
-	}
-	res.AUC = sum / float64(k)
-	res.PooledAUC, err = AUC(oof, y)
-	if err != nil {
-		return CVResult{}, err
-	}
-	return res, nil
+		return ts, nil
+	})
 }

@@ -215,3 +215,19 @@ func TestFoldsStratified(t *testing.T) {
 		}
 	})
 }
+
+// A fit stopped by the iteration limit says so: it is not reported converged.
+func TestLogisticReportsNonConvergence(t *testing.T) {
+	x, y := simulate(2000, -1, []float64{2, 1}, 5)
+	m, err := Logistic(x, y, FitOptions{MaxIter: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Converged || m.Reason != StopMaxIter || !(m.Gradient >= 1e-10) {
+		t.Errorf("one iteration: converged %v, reason %q, gradient %v; want not converged, %q", m.Converged, m.Reason, m.Gradient, StopMaxIter)
+	}
+	m, _ = Logistic(x, y, FitOptions{})
+	if !m.Converged || m.Reason != StopGradient || !(m.Gradient < 1e-10) {
+		t.Errorf("default fit: converged %v, reason %q, gradient %v", m.Converged, m.Reason, m.Gradient)
+	}
+}

@@ -119,3 +119,69 @@ func TestFitWeightsImputes(t *testing.T) {
 		t.Errorf("FitWeights not deterministic")
 	}
 }
+
+// The cross-validation imputes a missing value with its column's mean over the
+// fold's training rows only: a reference written out fold by fold gives the same
+// fold AUCs, and they differ from imputing with the means over all rows, which
+// would let held-out values leak into the fits that score them.
+func TestFitWeightsImputesWithinFolds(t *testing.T) {
+	x, y := simulatePoints(3000, -2, []float64{2, 1, 1}, 0.2, 6)
+	const k, seed = 4, 3
+	f, err := FitWeights(x, y, WeightOptions{Folds: k, Seed: seed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fold, _ := Folds(y, k, seed)
+	for fi := range k {
+		mean := make([]float64, x.Cols)
+		count := make([]float64, x.Cols)
+		for i := range x.Rows {
+			for j, v := range x.Row(i) {
+				if fold[i] != fi && !math.IsNaN(v) {
+					mean[j] += v
+					count[j]++
+				}
+			}
+		}
+		for j := range mean {
+			mean[j] /= count[j]
+		}
+		var train, test Matrix
+		var ty, tl []bool
+		train.Cols, test.Cols = x.Cols, x.Cols
+		for i := range x.Rows {
+			m := &train
+			if fold[i] == fi {
+				m = &test
+				tl = append(tl, y[i])
+			} else {
+				ty = append(ty, y[i])
+			}
+			for j, v := range x.Row(i) {
+				if math.IsNaN(v) {
+					v = mean[j]
+				}
+				m.Data = append(m.Data, (100-v)/100)
+			}
+			m.Rows++
+		}
+		model, err := Logistic(train, ty, FitOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		risk := make([]float64, test.Rows)
+		for i := range risk {
+			risk[i] = model.Linear(test.Row(i))
+		}
+		want, _ := AUC(risk, tl)
+		if f.CV.FoldAUC[fi] != want {
+			t.Errorf("fold %d: AUC %v, reference with training-fold means %v", fi, f.CV.FoldAUC[fi], want)
+		}
+	}
+	if !(f.CV.Interval.Low <= f.CV.AUC && f.CV.AUC <= f.CV.Interval.High) || f.CV.Interval.Method != MethodFolds {
+		t.Errorf("CV interval %+v does not contain the CV AUC %v", f.CV.Interval, f.CV.AUC)
+	}
+	if !(f.CV.PooledInterval.Low <= f.CV.PooledAUC && f.CV.PooledAUC <= f.CV.PooledInterval.High) {
+		t.Errorf("pooled interval %+v does not contain %v", f.CV.PooledInterval, f.CV.PooledAUC)
+	}
+}

@@ -69,6 +69,7 @@ CREATE TABLE cs_health (
 	vetoes           {INT} NOT NULL,
 	weakest          {INT} NOT NULL,
 	override         TEXT,
+	churn            TEXT,
 	detail           {BLOB} NOT NULL
 );
 CREATE UNIQUE INDEX cs_health_customer ON cs_health (customer_id, as_of);
@@ -108,8 +109,10 @@ CREATE TABLE cs_touch (
 	community   {INT} NOT NULL,
 	reasons     {INT} NOT NULL,
 	fit_reason  TEXT NOT NULL,
-	value       TEXT NOT NULL,
-	arr         TEXT NOT NULL,
+	currency    TEXT NOT NULL,
+	value_minor {INT} NOT NULL,
+	arr_minor   {INT} NOT NULL,
+	arr_known   {BOOL} NOT NULL,
 	PRIMARY KEY (as_of, customer_id)
 );
 CREATE INDEX cs_touch_customer ON cs_touch (customer_id, as_of);

@@ -3,7 +3,6 @@ package storetest
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -15,8 +14,8 @@ import (
 	"github.com/successkit/cs/touch"
 )
 
-// Start is the first as-of date of Scenario.
-var Start = cs.MustParseDate("2026-06-01")
+// Start returns the first as-of date of Scenario and of the suite's runs.
+func Start() cs.Date { return cs.MustParseDate("2026-06-01") }
 
 // Week saves one weekly run of the book as of a date: the sample scorecard
 // and Policy as its configurations, the overrides found expired, every
@@ -169,9 +168,9 @@ func cycle(ctx context.Context, s *store.Store, h *playbook.History, book []cs.C
 		sit.SetEffortFromSignals()
 		situations[i] = sit
 	}
-	tasks, errs := pb.EvaluateAll(situations, h)
-	if len(errs) > 0 {
-		return playbook.Schedule{}, errors.Join(errs...)
+	tasks, err := pb.EvaluateAll(situations, h)
+	if err != nil {
+		return playbook.Schedule{}, err
 	}
 	if err := h.Record(tasks); err != nil {
 		return playbook.Schedule{}, err
@@ -185,10 +184,10 @@ func cycle(ctx context.Context, s *store.Store, h *playbook.History, book []cs.C
 // tokens with fixed hashes. The same scenario leaves the same Dump in every
 // database.
 func Scenario(ctx context.Context, s *store.Store, n int) error {
-	book := Book(n, 1, Start, true)
+	book := Book(n, 1, Start(), true)
 	ids := func(i int) string { return book[i%len(book)].ID }
 	for week := 0; week < 3; week++ {
-		asOf := Start.AddDays(7 * week)
+		asOf := Start().AddDays(7 * week)
 		if week > 0 {
 			Drift(book, 1, week)
 		}

@@ -120,7 +120,7 @@ func testSchema(t *testing.T, open Opener) {
 	if got := s.SchemaVersion(); got != store.SchemaVersion {
 		t.Fatalf("SchemaVersion() = %d, want %d", got, store.SchemaVersion)
 	}
-	mustWeek(t, s, Book(5, 1, Start, false), Start)
+	mustWeek(t, s, Book(5, 1, Start(), false), Start())
 	before := dump(t, s)
 	s2, err := store.Open(ctx, s.DB(), store.Options{NoMigrate: true})
 	if err != nil {
@@ -152,20 +152,20 @@ func testSchema(t *testing.T, open Opener) {
 func testRoundTrip(t *testing.T, open Opener) {
 	ctx := context.Background()
 	s := open(t)
-	book := Book(40, 7, Start, true)
-	ov := health.Override{Points: 15, Reason: "churn notice", Author: "ana", SetAt: Start.AddDays(-1), Expires: Start.AddDays(30)}
-	mo := health.Override{Measure: "usage", Points: 99, Reason: "feed broken", Author: "bo", SetAt: Start.AddDays(-1), Expires: Start.AddDays(30)}
+	book := Book(40, 7, Start(), true)
+	ov := health.Override{Points: 15, Reason: "churn notice", Author: "ana", SetAt: Start().AddDays(-1), Expires: Start().AddDays(30)}
+	mo := health.Override{Measure: "usage", Points: 99, Reason: "feed broken", Author: "bo", SetAt: Start().AddDays(-1), Expires: Start().AddDays(30)}
 	if _, err := s.SetOverride(ctx, book[3].ID, ov, time.Unix(1_780_000_000, 0)); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.SetOverride(ctx, book[4].ID, mo, time.Unix(1_780_000_000, 0)); err != nil {
 		t.Fatal(err)
 	}
-	run := mustWeek(t, s, book, Start)
+	run := mustWeek(t, s, book, Start())
 	if run.Counts.Health != len(book) || run.Counts.Customers != len(book) || run.Counts.Touch != len(book) || run.Counts.Outcomes != 5 {
 		t.Errorf("counts = %+v", run.Counts)
 	}
-	got, err := s.Run(ctx, Start)
+	got, err := s.Run(ctx, Start())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,14 +186,14 @@ func testRoundTrip(t *testing.T, open Opener) {
 		case 4:
 			os = []health.Override{mo}
 		}
-		r, err := sc.Score(&book[i], Start, os...)
+		r, err := sc.Score(&book[i], Start(), os...)
 		if err != nil {
 			t.Fatal(err)
 		}
 		want = append(want, r)
 	}
 	slices.SortFunc(want, func(a, b health.Result) int { return strings.Compare(a.CustomerID, b.CustomerID) })
-	gotResults := collect(t, s.HealthOn(ctx, Start, store.Page{}))
+	gotResults := collect(t, s.HealthOn(ctx, Start(), store.Page{}))
 	same(t, "HealthOn", gotResults, want)
 	overridden, measured := false, false
 	for _, r := range gotResults {
@@ -205,18 +205,18 @@ func testRoundTrip(t *testing.T, open Opener) {
 	if !overridden || !measured {
 		t.Errorf("overrides lost: overall %v, measure %v", overridden, measured)
 	}
-	one, err := s.Health(ctx, want[0].CustomerID, Start)
+	one, err := s.Health(ctx, want[0].CustomerID, Start())
 	if err != nil {
 		t.Fatal(err)
 	}
 	same(t, "Health", one, want[0])
-	if _, err := s.Health(ctx, "nobody", Start); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.Health(ctx, "nobody", Start()); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("Health(nobody) = %v, want ErrNotFound", err)
 	}
 
 	wantBook := slices.Clone(book)
 	slices.SortFunc(wantBook, func(a, b cs.Customer) int { return strings.Compare(a.ID, b.ID) })
-	same(t, "Customers", collect(t, s.Customers(ctx, Start, store.Page{})), wantBook)
+	same(t, "Customers", collect(t, s.Customers(ctx, Start(), store.Page{})), wantBook)
 
 	cfg, err := s.Config(ctx, run.HealthConfig)
 	if err != nil {
@@ -229,11 +229,11 @@ func testRoundTrip(t *testing.T, open Opener) {
 	if fp, _ := health.Fingerprint(back); fp != run.HealthConfig {
 		t.Errorf("the stored configuration's fingerprint is %s, want %s", fp, run.HealthConfig)
 	}
-	doc, err := s.Doc(ctx, Start, "plan")
+	doc, err := s.Doc(ctx, Start(), "plan")
 	if err != nil || !json.Valid(doc) {
 		t.Errorf("Doc = %s, %v", doc, err)
 	}
-	if _, err := s.Doc(ctx, Start, "nothing"); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.Doc(ctx, Start(), "nothing"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("Doc(nothing) = %v, want ErrNotFound", err)
 	}
 	outs := collect(t, s.Outcomes(ctx, cs.Date{}, cs.Date{}))
@@ -263,21 +263,21 @@ func testDeterministic(t *testing.T, open Opener) {
 func testRerunReplaces(t *testing.T, open Opener) {
 	ctx := context.Background()
 	s := open(t)
-	book := Book(25, 3, Start, false)
-	mustWeek(t, s, book, Start)
+	book := Book(25, 3, Start(), false)
+	mustWeek(t, s, book, Start())
 	once := dump(t, s)
-	mustWeek(t, s, book, Start)
+	mustWeek(t, s, book, Start())
 	twice := dump(t, s)
 	if strip(once) != strip(twice) {
 		t.Errorf("re-running the same date changed the state: %s", firstDiff(strip(once), strip(twice)))
 	}
-	other := Book(10, 4, Start, false)
+	other := Book(10, 4, Start(), false)
 	for i := range other {
 		other[i].ID = fmt.Sprintf("x%02d", i)
 	}
-	mustWeek(t, s, other, Start)
+	mustWeek(t, s, other, Start())
 	ids := []string{}
-	for r, err := range s.HealthOn(ctx, Start, store.Page{}) {
+	for r, err := range s.HealthOn(ctx, Start(), store.Page{}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -308,17 +308,17 @@ func strip(d string) string {
 func testPastRun(t *testing.T, open Opener) {
 	ctx := context.Background()
 	s := open(t)
-	book := Book(8, 5, Start, false)
-	mustWeek(t, s, book, Start)
-	mustWeek(t, s, book, Start.AddDays(7))
-	_, err := s.BeginRun(ctx, store.RunInfo{AsOf: Start.AddDays(3), At: time.Unix(1, 0), By: "t"})
+	book := Book(8, 5, Start(), false)
+	mustWeek(t, s, book, Start())
+	mustWeek(t, s, book, Start().AddDays(7))
+	_, err := s.BeginRun(ctx, store.RunInfo{AsOf: Start().AddDays(3), At: time.Unix(1, 0), By: "t"})
 	if !errors.Is(err, store.ErrPastRun) {
 		t.Fatalf("BeginRun before the last run = %v, want ErrPastRun", err)
 	}
-	if !strings.Contains(err.Error(), Start.AddDays(7).String()) {
+	if !strings.Contains(err.Error(), Start().AddDays(7).String()) {
 		t.Errorf("error %q does not name the last run", err)
 	}
-	tx, err := s.BeginRun(ctx, store.RunInfo{AsOf: Start.AddDays(3), At: time.Unix(1, 0), By: "t", Rewrite: true})
+	tx, err := s.BeginRun(ctx, store.RunInfo{AsOf: Start().AddDays(3), At: time.Unix(1, 0), By: "t", Rewrite: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -329,10 +329,10 @@ func testPastRun(t *testing.T, open Opener) {
 	for _, r := range collect(t, s.Runs(ctx, store.Page{})) {
 		dates = append(dates, r.AsOf.String())
 	}
-	if want := []string{Start.String(), Start.AddDays(3).String()}; !slices.Equal(dates, want) {
+	if want := []string{Start().String(), Start().AddDays(3).String()}; !slices.Equal(dates, want) {
 		t.Errorf("runs after rewriting = %v, want %v", dates, want)
 	}
-	if n := len(collect(t, s.HealthOn(ctx, Start.AddDays(7), store.Page{}))); n != 0 {
+	if n := len(collect(t, s.HealthOn(ctx, Start().AddDays(7), store.Page{}))); n != 0 {
 		t.Errorf("%d results left from the removed run", n)
 	}
 }
@@ -341,10 +341,10 @@ func testPastRun(t *testing.T, open Opener) {
 func testRollback(t *testing.T, open Opener) {
 	ctx := context.Background()
 	s := open(t)
-	book := Book(12, 6, Start, false)
-	mustWeek(t, s, book, Start)
+	book := Book(12, 6, Start(), false)
+	mustWeek(t, s, book, Start())
 	before := dump(t, s)
-	tx, err := s.BeginRun(ctx, store.RunInfo{AsOf: Start, At: time.Unix(2, 0), By: "t"})
+	tx, err := s.BeginRun(ctx, store.RunInfo{AsOf: Start(), At: time.Unix(2, 0), By: "t"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -354,7 +354,7 @@ func testRollback(t *testing.T, open Opener) {
 		t.Fatal(err)
 	}
 	for i := range book {
-		r, _ := sc.Score(&book[i], Start)
+		r, _ := sc.Score(&book[i], Start())
 		r.Score = 1
 		if err := tx.AddHealth(&r); err != nil {
 			t.Fatal(err)
@@ -376,13 +376,13 @@ func testRollback(t *testing.T, open Opener) {
 func testConstraintMidRun(t *testing.T, open Opener) {
 	ctx := context.Background()
 	s := open(t)
-	book := Book(10, 8, Start, false)
-	mustWeek(t, s, book, Start)
+	book := Book(10, 8, Start(), false)
+	mustWeek(t, s, book, Start())
 	before := dump(t, s)
 	// Enough rows that the duplicate comes after several batches were written.
-	dup := append(Book(3000, 9, Start, false), book[0], book[0])
+	dup := append(Book(3000, 9, Start(), false), book[0], book[0])
 	err := func() error {
-		tx, err := s.BeginRun(ctx, store.RunInfo{AsOf: Start, At: time.Unix(4, 0), By: "t"})
+		tx, err := s.BeginRun(ctx, store.RunInfo{AsOf: Start(), At: time.Unix(4, 0), By: "t"})
 		if err != nil {
 			return err
 		}
@@ -393,7 +393,7 @@ func testConstraintMidRun(t *testing.T, open Opener) {
 			return err
 		}
 		for i := range dup {
-			r, err := sc.Score(&dup[i], Start)
+			r, err := sc.Score(&dup[i], Start())
 			if err != nil {
 				return err
 			}
@@ -410,23 +410,23 @@ func testConstraintMidRun(t *testing.T, open Opener) {
 	if after := dump(t, s); after != before {
 		t.Errorf("a failed run changed the store: %s", firstDiff(before, after))
 	}
-	mustWeek(t, s, book, Start.AddDays(7))
+	mustWeek(t, s, book, Start().AddDays(7))
 }
 
 // Bad input is refused with the field at fault and loses nothing.
 func testBadInput(t *testing.T, open Opener) {
 	ctx := context.Background()
 	s := open(t)
-	book := Book(3, 10, Start, false)
-	mustWeek(t, s, book, Start)
+	book := Book(3, 10, Start(), false)
+	mustWeek(t, s, book, Start())
 	before := dump(t, s)
-	tx, err := s.BeginRun(ctx, store.RunInfo{AsOf: Start.AddDays(7), At: time.Unix(3, 0), By: "t"})
+	tx, err := s.BeginRun(ctx, store.RunInfo{AsOf: Start().AddDays(7), At: time.Unix(3, 0), By: "t"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer tx.Rollback()
 	sc := Scorer()
-	r, _ := sc.Score(&book[0], Start.AddDays(7))
+	r, _ := sc.Score(&book[0], Start().AddDays(7))
 	cases := []struct {
 		name string
 		edit func(r *health.Result)
@@ -439,7 +439,7 @@ func testBadInput(t *testing.T, open Opener) {
 		{"empty ID", func(r *health.Result) { r.CustomerID = "" }, cs.ErrMissing},
 		// SQLite would store NaN as NULL.
 		{"NaN score", func(r *health.Result) { r.Score = nan() }, cs.ErrNotFinite},
-		{"other date", func(r *health.Result) { r.AsOf = Start }, cs.ErrDateOrder},
+		{"other date", func(r *health.Result) { r.AsOf = Start() }, cs.ErrDateOrder},
 		{"unsaved config", func(r *health.Result) { r.Fingerprint = strings.Repeat("0", 64) }, store.ErrNotFound},
 	}
 	for _, c := range cases {
@@ -461,13 +461,13 @@ func testBadInput(t *testing.T, open Opener) {
 	if err := tx.Rollback(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.SetOverride(ctx, "c1", health.Override{Points: 101, Reason: "x", Author: "y", SetAt: Start, Expires: Start.AddDays(1)}, time.Unix(1, 0)); !errors.Is(err, cs.ErrRange) {
+	if _, err := s.SetOverride(ctx, "c1", health.Override{Points: 101, Reason: "x", Author: "y", SetAt: Start(), Expires: Start().AddDays(1)}, time.Unix(1, 0)); !errors.Is(err, cs.ErrRange) {
 		t.Errorf("override of 101 points = %v, want cs.ErrRange", err)
 	}
-	if _, err := s.SetOverride(ctx, "c1", health.Override{Points: 1, Reason: "x\x00", Author: "y", SetAt: Start, Expires: Start.AddDays(1)}, time.Unix(1, 0)); !errors.Is(err, store.ErrInvalidText) {
+	if _, err := s.SetOverride(ctx, "c1", health.Override{Points: 1, Reason: "x\x00", Author: "y", SetAt: Start(), Expires: Start().AddDays(1)}, time.Unix(1, 0)); !errors.Is(err, store.ErrInvalidText) {
 		t.Errorf("override reason with NUL = %v, want ErrInvalidText", err)
 	}
-	if _, err := s.BeginRun(ctx, store.RunInfo{AsOf: Start, At: time.Unix(1, 0)}); !errors.Is(err, cs.ErrMissing) {
+	if _, err := s.BeginRun(ctx, store.RunInfo{AsOf: Start(), At: time.Unix(1, 0)}); !errors.Is(err, cs.ErrMissing) {
 		t.Errorf("run without By = %v, want cs.ErrMissing", err)
 	}
 	if after := dump(t, s); after != before {
@@ -485,10 +485,10 @@ func nan() float64 {
 func testHostileIDs(t *testing.T, open Opener) {
 	ctx := context.Background()
 	s := open(t)
-	book := Book(len(HostileIDs())+2, 11, Start, true)
-	mustWeek(t, s, book, Start)
+	book := Book(len(HostileIDs())+2, 11, Start(), true)
+	mustWeek(t, s, book, Start())
 	for _, id := range HostileIDs() {
-		r, err := s.Health(ctx, id, Start)
+		r, err := s.Health(ctx, id, Start())
 		if err != nil {
 			t.Errorf("Health(%q): %v", id, err)
 			continue
@@ -500,11 +500,11 @@ func testHostileIDs(t *testing.T, open Opener) {
 			t.Errorf("HealthHistory(%q): %d results", id, len(h))
 		}
 	}
-	if n := len(collect(t, s.HealthOn(ctx, Start, store.Page{}))); n != len(book) {
+	if n := len(collect(t, s.HealthOn(ctx, Start(), store.Page{}))); n != len(book) {
 		t.Errorf("%d results, want %d: a hostile ID reached the SQL", n, len(book))
 	}
 	// A LIKE pattern or a quote in an ID matches nothing else.
-	if _, err := s.Health(ctx, "%", Start); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.Health(ctx, "%", Start()); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("Health(%%) = %v, want ErrNotFound", err)
 	}
 }
@@ -515,7 +515,7 @@ func testOverrides(t *testing.T, open Opener) {
 	ctx := context.Background()
 	s := open(t)
 	at := time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)
-	o := health.Override{Points: 30, Reason: "exec escalation", Author: "ana", SetAt: Start, Expires: Start.AddDays(10)}
+	o := health.Override{Points: 30, Reason: "exec escalation", Author: "ana", SetAt: Start(), Expires: Start().AddDays(10)}
 	set, err := s.SetOverride(ctx, "c1", o, at)
 	if err != nil {
 		t.Fatal(err)
@@ -523,7 +523,7 @@ func testOverrides(t *testing.T, open Opener) {
 	if set.ID != set.Seq || set.Action != store.OverrideSet || set.By != "ana" {
 		t.Errorf("set event = %+v", set)
 	}
-	second, err := s.SetOverride(ctx, "c1", health.Override{Measure: "usage", Points: 70, Reason: "feed", Author: "bo", SetAt: Start.AddDays(2), Expires: Start.AddDays(20)}, at)
+	second, err := s.SetOverride(ctx, "c1", health.Override{Measure: "usage", Points: 70, Reason: "feed", Author: "bo", SetAt: Start().AddDays(2), Expires: Start().AddDays(20)}, at)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -538,42 +538,42 @@ func testOverrides(t *testing.T, open Opener) {
 		day  int
 		want int
 	}{{-1, 0}, {0, 1}, {2, 2}, {9, 2}, {10, 1}, {20, 0}} {
-		if got := active(Start.AddDays(c.day)); got != c.want {
+		if got := active(Start().AddDays(c.day)); got != c.want {
 			t.Errorf("active overrides on day %d = %d, want %d", c.day, got, c.want)
 		}
 	}
-	rev, err := s.RevokeOverride(ctx, second.ID, Start.AddDays(5), "cy", "feed fixed", at.Add(time.Hour))
+	rev, err := s.RevokeOverride(ctx, second.ID, Start().AddDays(5), "cy", "feed fixed", at.Add(time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if rev.Action != store.OverrideRevoked || rev.Note != "feed fixed" || rev.By != "cy" || rev.Override.Measure != "usage" {
 		t.Errorf("revoke event = %+v", rev)
 	}
-	if got := active(Start.AddDays(5)); got != 1 {
+	if got := active(Start().AddDays(5)); got != 1 {
 		t.Errorf("after revoking from day 5, %d overrides active on day 5, want 1", got)
 	}
-	if got := active(Start.AddDays(4)); got != 2 {
+	if got := active(Start().AddDays(4)); got != 2 {
 		t.Errorf("after revoking from day 5, %d overrides active on day 4, want 2", got)
 	}
-	if _, err := s.RevokeOverride(ctx, second.ID, Start.AddDays(6), "cy", "again", at); !errors.Is(err, store.ErrClosed) {
+	if _, err := s.RevokeOverride(ctx, second.ID, Start().AddDays(6), "cy", "again", at); !errors.Is(err, store.ErrClosed) {
 		t.Errorf("revoking twice = %v, want ErrClosed", err)
 	}
-	if _, err := s.RevokeOverride(ctx, 999, Start, "cy", "x", at); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.RevokeOverride(ctx, 999, Start(), "cy", "x", at); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("revoking an unknown override = %v, want ErrNotFound", err)
 	}
 	// A run on day 14 finds the first override expired, once.
-	book := Book(3, 12, Start, false)
+	book := Book(3, 12, Start(), false)
 	book[0].ID = "c1"
-	r := mustWeek(t, s, book, Start.AddDays(14))
+	r := mustWeek(t, s, book, Start().AddDays(14))
 	if r.Counts.Expired != 1 {
 		t.Errorf("run found %d overrides expired, want 1", r.Counts.Expired)
 	}
-	r = mustWeek(t, s, book, Start.AddDays(14))
+	r = mustWeek(t, s, book, Start().AddDays(14))
 	if r.Counts.Expired != 0 {
 		t.Errorf("re-run found %d overrides expired, want 0", r.Counts.Expired)
 	}
 	audit := collect(t, s.OverrideAudit(ctx, set.ID))
-	if len(audit) != 2 || audit[1].Action != store.OverrideExpired || audit[1].Run != Start.AddDays(14) || audit[1].Effective != o.Expires {
+	if len(audit) != 2 || audit[1].Action != store.OverrideExpired || audit[1].Run != Start().AddDays(14) || audit[1].Effective != o.Expires {
 		t.Errorf("audit of the first override = %+v", audit)
 	}
 	all := collect(t, s.OverrideEvents(ctx, "c1", store.Page{}))
@@ -599,7 +599,7 @@ func testOverrides(t *testing.T, open Opener) {
 func testAppendOnly(t *testing.T, open Opener) {
 	ctx := context.Background()
 	s := open(t)
-	if _, err := s.SetOverride(ctx, "c1", health.Override{Points: 1, Reason: "r", Author: "a", SetAt: Start, Expires: Start.AddDays(1)}, time.Unix(5, 0)); err != nil {
+	if _, err := s.SetOverride(ctx, "c1", health.Override{Points: 1, Reason: "r", Author: "a", SetAt: Start(), Expires: Start().AddDays(1)}, time.Unix(5, 0)); err != nil {
 		t.Fatal(err)
 	}
 	for _, q := range []string{
@@ -622,32 +622,32 @@ func testAppendOnly(t *testing.T, open Opener) {
 func testTouch(t *testing.T, open Opener) {
 	ctx := context.Background()
 	s := open(t)
-	book := Book(60, 13, Start, false)
-	mustWeek(t, s, book, Start)
+	book := Book(60, 13, Start(), false)
+	mustWeek(t, s, book, Start())
 	accounts, err := touch.FromCustomers(book, touch.ARR, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	assigner := touch.MustCompile(Policy())
-	first, err := assigner.Assign(slices.Clone(accounts), Start)
+	first, err := assigner.Assign(slices.Clone(accounts), Start())
 	if err != nil {
 		t.Fatal(err)
 	}
 	inMemory := slices.Clone(accounts)
 	first.Carry(inMemory)
 	fromStore := slices.Clone(accounts)
-	n, d, err := s.FillTouchStates(ctx, Start.AddDays(7), fromStore)
+	n, d, err := s.FillTouchStates(ctx, Start().AddDays(7), fromStore)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n != len(book) || d != Start {
-		t.Errorf("FillTouchStates = %d, %s; want %d, %s", n, d, len(book), Start)
+	if n != len(book) || d != Start() {
+		t.Errorf("FillTouchStates = %d, %s; want %d, %s", n, d, len(book), Start())
 	}
 	same(t, "states from the store", fromStore, inMemory)
-	if n, _, _ := s.FillTouchStates(ctx, Start, slices.Clone(accounts)); n != 0 {
+	if n, _, _ := s.FillTouchStates(ctx, Start(), slices.Clone(accounts)); n != 0 {
 		t.Errorf("FillTouchStates before the first run found %d", n)
 	}
-	sum, err := s.TouchSummary(ctx, Start)
+	sum, err := s.TouchSummary(ctx, Start())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -655,7 +655,7 @@ func testTouch(t *testing.T, open Opener) {
 		t.Errorf("TouchSummary = %+v", sum)
 	}
 	hist := collect(t, s.TierHistory(ctx, book[0].ID, store.Page{}))
-	if len(hist) != 1 || hist[0].AsOf != Start {
+	if len(hist) != 1 || hist[0].AsOf != Start() {
 		t.Errorf("TierHistory = %+v", hist)
 	}
 }
@@ -664,11 +664,11 @@ func testTouch(t *testing.T, open Opener) {
 func testTrend(t *testing.T, open Opener) {
 	ctx := context.Background()
 	s := open(t)
-	book := Book(20, 14, Start, false)
+	book := Book(20, 14, Start(), false)
 	var snaps = map[string][]health.Snapshot{}
 	sc := Scorer()
 	for w := 0; w < 5; w++ {
-		d := Start.AddDays(7 * w)
+		d := Start().AddDays(7 * w)
 		if w > 0 {
 			Drift(book, 14, w)
 		}
@@ -679,19 +679,19 @@ func testTrend(t *testing.T, open Opener) {
 		}
 	}
 	id := book[0].ID
-	got, err := s.Snapshots(ctx, id, Start.AddDays(28))
+	got, err := s.Snapshots(ctx, id, Start().AddDays(28))
 	if err != nil {
 		t.Fatal(err)
 	}
 	same(t, "Snapshots", got, snaps[id])
-	trend, err := s.Trend(ctx, id, Start.AddDays(28), health.TrendOptions{Tolerance: 1})
+	trend, err := s.Trend(ctx, id, Start().AddDays(28), health.TrendOptions{Tolerance: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	want, _ := health.ComputeTrend(snaps[id], health.TrendOptions{Tolerance: 1})
 	same(t, "Trend", trend, want)
 	n := 0
-	for h, err := range s.ScoreHistories(ctx, Start.AddDays(28), 3, store.Page{}) {
+	for h, err := range s.ScoreHistories(ctx, Start().AddDays(28), 3, store.Page{}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -711,7 +711,7 @@ func testTrend(t *testing.T, open Opener) {
 			t.Errorf("grade %+v: mean out of range", g)
 		}
 	}
-	if len(total) != 5 || total[Start] != len(book) {
+	if len(total) != 5 || total[Start()] != len(book) {
 		t.Errorf("Grades: customers per date %v", total)
 	}
 }
@@ -768,6 +768,12 @@ func testTokens(t *testing.T, open Opener) {
 	if len(list) != 1 {
 		t.Errorf("Tokens: %d", len(list))
 	}
+	if byName, err := s.Token(ctx, "crm"); err != nil || byName.Hash != tok.Hash {
+		t.Errorf("Token(crm) = %+v, %v", byName, err)
+	}
+	if _, err := s.Token(ctx, "nobody"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("Token(nobody) = %v, want ErrNotFound", err)
+	}
 }
 
 // Every listing pages by its key without offsets: the pages concatenate to
@@ -775,17 +781,17 @@ func testTokens(t *testing.T, open Opener) {
 func testPages(t *testing.T, open Opener) {
 	ctx := context.Background()
 	s := open(t)
-	book := Book(23, 15, Start, true)
-	mustWeek(t, s, book, Start)
-	whole := collect(t, s.HealthOn(ctx, Start, store.Page{}))
+	book := Book(60, 15, Start(), true)
+	mustWeek(t, s, book, Start())
+	whole := collect(t, s.HealthOn(ctx, Start(), store.Page{}))
 	var paged []health.Result
 	after := ""
 	for pages := 0; ; pages++ {
-		page := collect(t, s.HealthOn(ctx, Start, store.Page{After: after, Limit: 5}))
+		page := collect(t, s.HealthOn(ctx, Start(), store.Page{After: after, Limit: 5}))
 		if len(page) == 0 {
 			break
 		}
-		if pages > 10 {
+		if pages > 20 {
 			t.Fatal("paging does not end")
 		}
 		paged = append(paged, page...)
@@ -801,6 +807,37 @@ func testPages(t *testing.T, open Opener) {
 	}
 	if _, err := collectErr(s.Runs(ctx, store.Page{After: "not a date"})); err == nil {
 		t.Error("a malformed date cursor is accepted")
+	}
+	// Tasks page by an opaque cursor.
+	allTasks := collect(t, s.Tasks(ctx, store.TaskFilter{}, store.Page{}))
+	if len(allTasks) < 3 {
+		t.Fatalf("%d tasks: too few to page", len(allTasks))
+	}
+	var pagedTasks []playbook.TaskRecord
+	cursor := ""
+	for pages := 0; ; pages++ {
+		page := collect(t, s.Tasks(ctx, store.TaskFilter{}, store.Page{After: cursor, Limit: 2}))
+		if len(page) == 0 || pages > len(allTasks) {
+			break
+		}
+		pagedTasks = append(pagedTasks, page...)
+		cursor = store.TaskCursor(page[len(page)-1])
+	}
+	same(t, "paged tasks", pagedTasks, allTasks)
+	if _, err := collectErr(s.Tasks(ctx, store.TaskFilter{}, store.Page{After: "not a cursor"})); err == nil {
+		t.Error("a malformed task cursor is accepted")
+	}
+	// A customer's snapshots and tier history page by date.
+	mustWeek(t, s, book, Start().AddDays(7))
+	snaps := collect(t, s.CustomerHistory(ctx, book[0].ID, store.Page{}))
+	if len(snaps) != 2 || snaps[0].AsOf != Start() || snaps[1].Customer.ID != book[0].ID {
+		t.Errorf("CustomerHistory = %+v", snaps)
+	}
+	if later := collect(t, s.CustomerHistory(ctx, book[0].ID, store.Page{After: Start().String()})); len(later) != 1 {
+		t.Errorf("CustomerHistory after %s: %d snapshots, want 1", Start(), len(later))
+	}
+	if h := collect(t, s.HealthHistory(ctx, book[0].ID, store.Page{Limit: 1})); len(h) != 1 || h[0].AsOf != Start() {
+		t.Errorf("HealthHistory with Limit 1 = %+v", h)
 	}
 }
 
@@ -821,16 +858,16 @@ func collectErr[T any](seq func(func(T, error) bool)) ([]T, error) {
 func testConcurrency(t *testing.T, open Opener) {
 	ctx := context.Background()
 	s := open(t)
-	book := Book(10, 16, Start, false)
-	mustWeek(t, s, book, Start)
-	tx, err := s.BeginRun(ctx, store.RunInfo{AsOf: Start.AddDays(7), At: time.Unix(9, 0), By: "first"})
+	book := Book(10, 16, Start(), false)
+	mustWeek(t, s, book, Start())
+	tx, err := s.BeginRun(ctx, store.RunInfo{AsOf: Start().AddDays(7), At: time.Unix(9, 0), By: "first"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer tx.Rollback()
 	readCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	if n := len(collect(t, s.HealthOn(readCtx, Start, store.Page{}))); n != len(book) {
+	if n := len(collect(t, s.HealthOn(readCtx, Start(), store.Page{}))); n != len(book) {
 		t.Errorf("a reader during a write saw %d results, want %d", n, len(book))
 	}
 	if _, ok, err := s.LastRun(readCtx); err != nil || !ok {
@@ -841,14 +878,14 @@ func testConcurrency(t *testing.T, open Opener) {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	_, err = impatient.BeginRun(ctx, store.RunInfo{AsOf: Start.AddDays(7), At: time.Unix(10, 0), By: "second"})
+	_, err = impatient.BeginRun(ctx, store.RunInfo{AsOf: Start().AddDays(7), At: time.Unix(10, 0), By: "second"})
 	if !errors.Is(err, store.ErrBusy) {
 		t.Fatalf("a second writer past its timeout = %v, want ErrBusy", err)
 	}
 	if waited := time.Since(start); waited < 150*time.Millisecond {
 		t.Errorf("the second writer gave up after %v, before its timeout", waited)
 	}
-	if _, err := impatient.SetOverride(ctx, "c1", health.Override{Points: 1, Reason: "r", Author: "a", SetAt: Start, Expires: Start.AddDays(1)}, time.Unix(1, 0)); !errors.Is(err, store.ErrBusy) {
+	if _, err := impatient.SetOverride(ctx, "c1", health.Override{Points: 1, Reason: "r", Author: "a", SetAt: Start(), Expires: Start().AddDays(1)}, time.Unix(1, 0)); !errors.Is(err, store.ErrBusy) {
 		t.Errorf("an override during a run past the timeout = %v, want ErrBusy", err)
 	}
 	// A patient writer waits for the first to commit, then replaces its run.
@@ -858,7 +895,7 @@ func testConcurrency(t *testing.T, open Opener) {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		tx2, err := s.BeginRun(ctx, store.RunInfo{AsOf: Start.AddDays(7), At: time.Unix(11, 0), By: "second"})
+		tx2, err := s.BeginRun(ctx, store.RunInfo{AsOf: Start().AddDays(7), At: time.Unix(11, 0), By: "second"})
 		if err != nil {
 			secondErr = err
 			return
@@ -873,7 +910,7 @@ func testConcurrency(t *testing.T, open Opener) {
 	if secondErr != nil {
 		t.Fatalf("the waiting writer: %v", secondErr)
 	}
-	r, err := s.Run(ctx, Start.AddDays(7))
+	r, err := s.Run(ctx, Start().AddDays(7))
 	if err != nil || r.By != "second" || second.By != "second" {
 		t.Errorf("the run of the date is by %q (%v), want the second writer's", r.By, err)
 	}
@@ -888,12 +925,12 @@ func testOneConnection(t *testing.T, open Opener) {
 	defer s.DB().SetMaxOpenConns(0)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	if _, err := s.SetOverride(ctx, "c00001", health.Override{Points: 10, Reason: "r", Author: "a", SetAt: Start, Expires: Start.AddDays(30)}, time.Unix(1, 0)); err != nil {
+	if _, err := s.SetOverride(ctx, "c00001", health.Override{Points: 10, Reason: "r", Author: "a", SetAt: Start(), Expires: Start().AddDays(30)}, time.Unix(1, 0)); err != nil {
 		t.Fatal(err)
 	}
-	book := Book(30, 17, Start, true)
+	book := Book(30, 17, Start(), true)
 	for w := 0; w < 2; w++ {
-		asOf := Start.AddDays(7 * w)
+		asOf := Start().AddDays(7 * w)
 		tx, err := s.BeginRun(ctx, store.RunInfo{AsOf: asOf, At: time.Unix(int64(w), 0), By: "one"})
 		if err != nil {
 			t.Fatal(err)
@@ -951,7 +988,7 @@ func testOneConnection(t *testing.T, open Opener) {
 		}
 	}
 	dump(t, s)
-	if _, err := s.History(ctx, Start.AddDays(14), 30); err != nil {
+	if _, err := s.History(ctx, Start().AddDays(14), 30); err != nil {
 		t.Fatal(err)
 	}
 }

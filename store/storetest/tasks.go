@@ -19,11 +19,11 @@ import (
 func testTasks(t *testing.T, open Opener) {
 	ctx := context.Background()
 	s := open(t)
-	book := Book(80, 21, Start, true)
+	book := Book(80, 21, Start(), true)
 	mem := &playbook.History{}
 	var closed []string
 	for w := 0; w < 5; w++ {
-		asOf := Start.AddDays(7 * w)
+		asOf := Start().AddDays(7 * w)
 		if w > 0 {
 			Drift(book, 21, w)
 		}
@@ -75,7 +75,7 @@ func testTasks(t *testing.T, open Opener) {
 		t.Errorf("Task(%q) = %+v, %v", closed[1], r, err)
 	}
 	// The history a run would load holds open tasks only.
-	h, err := s.History(ctx, Start.AddDays(35), playbook.Default().Lookback())
+	h, err := s.History(ctx, Start().AddDays(35), playbook.Default().Lookback())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,13 +84,13 @@ func testTasks(t *testing.T, open Opener) {
 			t.Errorf("History loaded a %s task %q", rec.State, rec.Task.Key)
 		}
 	}
-	overdue := collect(t, s.Tasks(ctx, store.TaskFilter{State: playbook.TaskOpen, DueBefore: Start.AddDays(35)}, store.Page{}))
+	overdue := collect(t, s.Tasks(ctx, store.TaskFilter{State: playbook.TaskOpen, DueBefore: Start().AddDays(35)}, store.Page{}))
 	for _, r := range overdue {
-		if !r.Overdue(Start.AddDays(35)) {
+		if !r.Overdue(Start().AddDays(35)) {
 			t.Errorf("%q listed as overdue, due %s", r.Task.Key, r.Task.Due)
 		}
 	}
-	if n := len(mem.Overdue(Start.AddDays(35))); n != len(overdue) {
+	if n := len(mem.Overdue(Start().AddDays(35))); n != len(overdue) {
 		t.Errorf("%d overdue tasks in the store, %d in memory", len(overdue), n)
 	}
 }
@@ -100,8 +100,8 @@ func testTasks(t *testing.T, open Opener) {
 func testCloseTask(t *testing.T, open Opener) {
 	ctx := context.Background()
 	s := open(t)
-	book := Book(60, 22, Start, true)
-	mustWeek(t, s, book, Start)
+	book := Book(60, 22, Start(), true)
+	mustWeek(t, s, book, Start())
 	open1 := collect(t, s.Tasks(ctx, store.TaskFilter{State: playbook.TaskOpen}, store.Page{}))
 	if len(open1) == 0 {
 		t.Fatal("no open task")
@@ -117,33 +117,33 @@ func testCloseTask(t *testing.T, open Opener) {
 		note  string
 		want  error
 	}{
-		{"skip without reason", playbook.TaskSkipped, Start, "ana", "", cs.ErrMissing},
-		{"no author", playbook.TaskDone, Start, "", "x", cs.ErrMissing},
-		{"author with a line break", playbook.TaskDone, Start, "ana\nbo", "x", cs.ErrInvalidID},
-		{"NUL in note", playbook.TaskDone, Start, "ana", "a\x00b", store.ErrInvalidText},
-		{"before it opened", playbook.TaskDone, Start.AddDays(-1), "ana", "x", cs.ErrDateOrder},
-		{"note too long", playbook.TaskDone, Start, "ana", strings.Repeat("x", playbook.MaxNote+1), cs.ErrRange},
+		{"skip without reason", playbook.TaskSkipped, Start(), "ana", "", cs.ErrMissing},
+		{"no author", playbook.TaskDone, Start(), "", "x", cs.ErrMissing},
+		{"author with a line break", playbook.TaskDone, Start(), "ana\nbo", "x", cs.ErrInvalidID},
+		{"NUL in note", playbook.TaskDone, Start(), "ana", "a\x00b", store.ErrInvalidText},
+		{"before it opened", playbook.TaskDone, Start().AddDays(-1), "ana", "x", cs.ErrDateOrder},
+		{"note too long", playbook.TaskDone, Start(), "ana", strings.Repeat("x", playbook.MaxNote+1), cs.ErrRange},
 	}
 	for _, c := range bad {
 		if _, err := s.CloseTask(ctx, key, c.state, c.on, c.by, c.note, at); !errors.Is(err, c.want) {
 			t.Errorf("%s: CloseTask = %v, want %v", c.name, err, c.want)
 		}
 	}
-	if _, err := s.CloseTask(ctx, "nobody/none#0", playbook.TaskDone, Start, "ana", "", at); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.CloseTask(ctx, "nobody/none#0", playbook.TaskDone, Start(), "ana", "", at); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("closing an unknown key = %v, want ErrNotFound", err)
 	}
 	if after := dump(t, s); after != before {
 		t.Errorf("refused closures changed the store: %s", firstDiff(before, after))
 	}
-	rec, err := s.CloseTask(ctx, key, playbook.TaskDone, Start, "ana", "called", at)
-	if err != nil || rec.State != playbook.TaskDone || rec.By != "ana" || rec.Closed != Start {
+	rec, err := s.CloseTask(ctx, key, playbook.TaskDone, Start(), "ana", "called", at)
+	if err != nil || rec.State != playbook.TaskDone || rec.By != "ana" || rec.Closed != Start() {
 		t.Fatalf("CloseTask = %+v, %v", rec, err)
 	}
-	if _, err := s.CloseTask(ctx, key, playbook.TaskSkipped, Start, "bo", "late", at); !errors.Is(err, store.ErrClosed) {
+	if _, err := s.CloseTask(ctx, key, playbook.TaskSkipped, Start(), "bo", "late", at); !errors.Is(err, store.ErrClosed) {
 		t.Errorf("closing twice = %v, want ErrClosed", err)
 	}
 	// Re-running the date that opened the task keeps the person's closure.
-	mustWeek(t, s, book, Start)
+	mustWeek(t, s, book, Start())
 	if r, err := s.Task(ctx, key); err != nil || r.State != playbook.TaskDone || r.Note != "called" {
 		t.Errorf("after re-running the week, Task(%q) = %+v, %v", key, r, err)
 	}
@@ -160,7 +160,7 @@ func testCloseTask(t *testing.T, open Opener) {
 	errs := make(chan error, 8)
 	for i := 0; i < cap(errs); i++ {
 		go func() {
-			_, err := s.CloseTask(ctx, key2, playbook.TaskDone, Start, "ana", "", at)
+			_, err := s.CloseTask(ctx, key2, playbook.TaskDone, Start(), "ana", "", at)
 			errs <- err
 		}()
 	}

@@ -1,0 +1,7 @@
+//go:build race
+
+package effort
+
+// raceEnabled: the race detector slows the 100 MB and million-entry inputs
+// tenfold and finds nothing in them (one goroutine); they run without it.
+const raceEnabled = true

@@ -1,0 +1,42 @@
+package stats
+
+import (
+	"testing"
+	"time"
+)
+
+// inRun times a workload and its reference alternately inside one benchmark loop,
+// so both see the same machine load, and reports their ratio: the only form of a
+// speed budget that holds on a shared machine.
+type inRun struct {
+	work, ref time.Duration
+	n         int
+}
+
+// measure runs ref, then work, once each.
+func (r *inRun) measure(work, ref func()) {
+	t0 := time.Now()
+	ref()
+	t1 := time.Now()
+	work()
+	r.ref += t1.Sub(t0)
+	r.work += time.Since(t1)
+	r.n++
+}
+
+// report records the work's time per run, the reference's, and their ratio as
+// "x-<refName>", and fails the benchmark when the ratio is over budget (budget 0:
+// reported only).
+func (r *inRun) report(b *testing.B, refName string, budget float64) {
+	b.Helper()
+	if r.n == 0 || r.ref == 0 {
+		return
+	}
+	ratio := float64(r.work) / float64(r.ref)
+	b.ReportMetric(r.work.Seconds()/float64(r.n), "s/work")
+	b.ReportMetric(r.ref.Seconds()/float64(r.n), "s/"+refName)
+	b.ReportMetric(ratio, "x-"+refName)
+	if budget > 0 && ratio > budget {
+		b.Errorf("%.2f× the %s reference, budget %.1f×", ratio, refName, budget)
+	}
+}

@@ -1,0 +1,5 @@
+//go:build !race
+
+package playbook
+
+const raceEnabled = false
