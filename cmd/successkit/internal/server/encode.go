@@ -34,6 +34,7 @@ type apiResult struct {
 	Override        health.Override         `json:"override,omitzero"`
 	Weakest         int                     `json:"weakest"`
 	WeakestMeasure  string                  `json:"weakest_measure,omitempty"`
+	Churn           health.ChurnProbability `json:"churn,omitzero"`
 	Groups          *[]health.GroupResult   `json:"groups,omitempty"`
 	Measures        *[]health.MeasureResult `json:"measures,omitempty"`
 	Reasons         []string                `json:"reasons"`
@@ -43,7 +44,7 @@ func apiResultOf(index int, r *health.Result, reasons []string, full bool) apiRe
 	v := apiResult{CustomerID: r.CustomerID, Profile: r.Profile, Version: r.Version, Fingerprint: r.Fingerprint, AsOf: r.AsOf,
 		Score: r.Score, Grade: r.Grade, GradeIndex: r.GradeIndex, Unknown: r.Unknown, Cause: r.Cause, Coverage: r.Coverage,
 		Computed: r.Computed, ComputedUnknown: r.ComputedUnknown, Vetoes: r.Vetoes, Overridden: r.Overridden, Override: r.Override,
-		Weakest: r.Weakest, Reasons: reasons}
+		Weakest: r.Weakest, Churn: r.Churn, Reasons: reasons}
 	if m, ok := r.WeakestMeasure(); ok {
 		v.WeakestMeasure = m.Name
 	}
@@ -161,6 +162,17 @@ func appendResultFast(b []byte, index int, r *health.Result, reasons []string, f
 	if m, ok := r.WeakestMeasure(); ok && m.Name != "" {
 		b = append(b, `,"weakest_measure":`...)
 		str(m.Name)
+	}
+	if !r.Churn.IsZero() {
+		b = append(b, `,"churn":{"horizon_days":`...)
+		b = strconv.AppendInt(b, int64(r.Churn.HorizonDays), 10)
+		b = append(b, `,"p":`...)
+		num(r.Churn.P)
+		b = append(b, `,"low":`...)
+		num(r.Churn.Low)
+		b = append(b, `,"high":`...)
+		num(r.Churn.High)
+		b = append(b, '}')
 	}
 	if !full {
 		goto reasons

@@ -150,6 +150,9 @@ func TestAppendResult(t *testing.T) {
 		if err != nil {
 			continue
 		}
+		if i%3 == 0 { // as a calibrated profile gives it
+			r.Churn = health.ChurnProbability{HorizonDays: 180, P: 0.31, Low: 0.26, High: 1e-7}
+		}
 		for _, idx := range []int{-1, i} {
 			full := idx < 0 || i%2 == 0
 			got, err := appendResult(nil, idx, &r, &fc, full)

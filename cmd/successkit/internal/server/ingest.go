@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"maps"
 	"net/http"
 	"os"
@@ -42,20 +43,11 @@ type inputKind struct {
 var inputKinds = []inputKind{
 	{name: "customers", check: checkCustomersCSV},
 	{name: "contacts", columns: []string{"contact_id", "customer_id", "case_id", "time", "channel", "agent", "repeated_info", "generic_answer", "transferred"},
-		check: func(r io.Reader, file string) error {
-			cr := effort.NewContactReader(r, file)
-			return drain(func() error { _, err := cr.Read(); return err })
-		}},
+		check: func(r io.Reader, file string) error { return drain(effort.ReadContacts(r, file)) }},
 	{name: "case_events", columns: []string{"case_id", "customer_id", "event", "time"},
-		check: func(r io.Reader, file string) error {
-			er := effort.NewCaseEventReader(r, file)
-			return drain(func() error { _, err := er.Read(); return err })
-		}},
+		check: func(r io.Reader, file string) error { return drain(effort.ReadCaseEvents(r, file)) }},
 	{name: "surveys", columns: []string{"customer_id", "time", "kind", "score"},
-		check: func(r io.Reader, file string) error {
-			sr := effort.NewSurveyReader(r, file)
-			return drain(func() error { _, err := sr.Read(); return err })
-		}},
+		check: func(r io.Reader, file string) error { return drain(effort.ReadSurveys(r, file)) }},
 	{name: "mrr", columns: []string{"customer_id", "subscription_id", "month", "mrr", "currency"}},
 }
 
@@ -68,38 +60,23 @@ func kindNamed(name string) *inputKind {
 	return nil
 }
 
-// drain reads records until io.EOF, collecting the bad ones; a header or
-// read error (not located after the header) ends it.
-func drain(read func() error) error {
+// drain reads a library reader to its end and returns its bad records as
+// one bounded error (the readers end the sequence themselves on a bad
+// header or a read error).
+func drain[T any](seq iter.Seq2[T, error]) error {
 	var list errs.List
-	for {
-		err := read()
-		if err == io.EOF {
-			return list.Err()
-		}
-		if err == nil {
-			continue
-		}
-		list.Add(err)
-		var fe *cs.FieldError
-		if !errors.As(err, &fe) || fe.Line <= 1 || fe.Field == "header" {
-			return list.Err()
-		}
-	}
-}
-
-func checkCustomersCSV(r io.Reader, file string) error {
-	var list errs.List
-	for _, err := range cs.ReadCustomersCSV(r, file) {
+	for _, err := range seq {
 		list.Add(err)
 	}
 	return list.Err()
 }
 
+func checkCustomersCSV(r io.Reader, file string) error { return drain(cs.ReadCustomersCSV(r, file)) }
+
 // check checks an upload of the kind with the library's reader.
 func (s *Server) check(k *inputKind, r io.Reader, file string) error {
 	if k.name == "mrr" {
-		return checkMRR(r, s.mrrOptions())
+		return checkMRR(r, file, s.mrrOptions())
 	}
 	return k.check(r, file)
 }
@@ -122,16 +99,15 @@ func (s *Server) mrrOptions() retention.Options {
 	return opt
 }
 
-func checkMRR(r io.Reader, opt retention.Options) error {
-	book, err := retention.ReadMRR(r, opt)
+// checkMRR reads the MRR as the run's retention step does, into a book
+// with the run's currency and rates: a bad row or a book the records cannot
+// make (a currency without a rate) refuses the upload.
+func checkMRR(r io.Reader, file string, opt retention.Options) error {
+	book, err := retention.ReadBook(r, file, opt)
 	if err != nil {
 		return err
 	}
-	var list errs.List
-	for _, e := range book.Errors() {
-		list.Add(e)
-	}
-	return list.Err()
+	return book.Err()
 }
 
 // staged is one staged input file.

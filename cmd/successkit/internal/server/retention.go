@@ -77,7 +77,7 @@ func (c *call) getRetention() error {
 	if dir, err := c.s.stagingDir(d); err == nil {
 		if f, err := os.Open(filepath.Join(dir, "mrr.csv")); err == nil {
 			defer f.Close()
-			book, err := retention.ReadMRR(f, c.s.mrrOptions())
+			book, err := retention.ReadBook(f, "mrr.csv", c.s.mrrOptions())
 			if err != nil {
 				return err
 			}
