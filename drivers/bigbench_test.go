@@ -21,6 +21,11 @@ import (
 
 const bigWeeks = 52
 
+// fixtureVersion names the fixture's layout in its file name: change it with
+// the schema's tables or indexes, so that a cached fixture of another layout
+// is not read.
+const fixtureVersion = 2
+
 // bigCustomers is the fixture's number of customers: 1,000,000, or
 // SUCCESSKIT_BENCH_CUSTOMERS for a quick try.
 var bigCustomers = func() int {
@@ -55,7 +60,7 @@ func bigStore(b *testing.B) *store.Store {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		b.Fatal(err)
 	}
-	path := filepath.Join(dir, fmt.Sprintf("store-v%d-%dx%d.db", store.SchemaVersion, bigCustomers, bigWeeks))
+	path := filepath.Join(dir, fmt.Sprintf("store-v%d.%d-%dx%d.db", store.SchemaVersion, fixtureVersion, bigCustomers, bigWeeks))
 	if _, err := os.Stat(path); err != nil {
 		start := time.Now()
 		if err := buildBig(path); err != nil {
@@ -168,7 +173,7 @@ func buildBig(path string) error {
 		return err
 	}
 	for _, q := range []string{
-		`CREATE UNIQUE INDEX cs_health_customer ON cs_health (customer_id, as_of)`,
+		`CREATE INDEX cs_health_customer ON cs_health (customer_id, as_of, score, unknown)`,
 		`CREATE UNIQUE INDEX cs_health_run ON cs_health (as_of, customer_id)`,
 		`CREATE INDEX cs_touch_customer ON cs_touch (customer_id, as_of)`,
 		`CREATE INDEX cs_task_versions_run ON cs_task_versions (as_of)`,
@@ -259,6 +264,7 @@ func BenchmarkHealthHistory52(b *testing.B) {
 	b.ReportMetric(float64(p99.Microseconds()), "p99-µs")
 	b.ReportMetric(float64(refMed.Microseconds()), "ref-median-µs")
 	b.ReportMetric(float64(med)/float64(refMed), "x-ref")
+	b.Logf("median %v p99 %v reference median %v", med, p99, refMed)
 	if med > time.Millisecond {
 		b.Errorf("median read of 52 weekly results: %v, budget 1 ms", med)
 	}

@@ -72,7 +72,10 @@ CREATE TABLE cs_health (
 	churn            TEXT,
 	detail           {BLOB} NOT NULL
 );
-CREATE UNIQUE INDEX cs_health_customer ON cs_health (customer_id, as_of);
+-- A customer's history through the first index (which also holds what a
+-- trend reads, so trends read the index alone); a run's rows, and the one
+-- result per customer and run, through the second.
+CREATE INDEX cs_health_customer ON cs_health (customer_id, as_of, score, unknown);
 CREATE UNIQUE INDEX cs_health_run ON cs_health (as_of, customer_id);
 
 -- The book's grades per run: counts and score sums in millionths of a point,
