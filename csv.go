@@ -397,27 +397,7 @@ func (d *CustomerDecoder) Decode(cells []string, line int) (CSVRecord, error) {
 			extra[col.extra] = v
 		}
 	}
-	switch {
-	case haveMRR && haveCur:
-		amount, err := ParseDecimal(mrr)
-		currency, cerr := ParseCurrency(cur)
-		switch {
-		case err != nil:
-			fail(colMRR, mrr, err)
-		case amount.Sign() < 0:
-			fail(colMRR, mrr, ErrNegative)
-		}
-		if cerr != nil {
-			fail(colCurrency, cur, ErrUnknownCurrency)
-		}
-		if err == nil && cerr == nil {
-			c.MRR = Money{amount: amount, currency: currency}
-		}
-	case haveMRR:
-		fail(colCurrency, "", fmt.Errorf("%w (mrr %s has no currency)", ErrMissing, strconv.Quote(errs.Clip(mrr))))
-	case haveCur:
-		fail(colMRR, "", fmt.Errorf("%w (currency %s has no mrr)", ErrMissing, strconv.Quote(errs.Clip(cur))))
-	}
+	c.MRR = parseMRR(mrr, cur, haveMRR, haveCur, fail)
 	if c.ContractStart.Valid() && c.RenewalDate.Valid() && c.RenewalDate.Before(c.ContractStart) {
 		fail(colRenewalDate, c.RenewalDate.String(),
 			fmt.Errorf("%w: before contract_start %s", ErrDateOrder, c.ContractStart))
@@ -437,6 +417,33 @@ func (d *CustomerDecoder) Decode(cells []string, line int) (CSVRecord, error) {
 	rec.Customer = c
 	rec.Extra = extra
 	return rec, nil
+}
+
+// parseMRR parses the mrr and currency cells of a row, reporting problems to fail;
+// the zero Money when they are absent or bad.
+func parseMRR(mrr, cur string, haveMRR, haveCur bool, fail func(field, value string, err error)) Money {
+	switch {
+	case haveMRR && haveCur:
+		amount, err := ParseDecimal(mrr)
+		currency, cerr := ParseCurrency(cur)
+		switch {
+		case err != nil:
+			fail(colMRR, mrr, err)
+		case amount.Sign() < 0:
+			fail(colMRR, mrr, ErrNegative)
+		}
+		if cerr != nil {
+			fail(colCurrency, cur, ErrUnknownCurrency)
+		}
+		if err == nil && cerr == nil && amount.Sign() >= 0 {
+			return Money{amount: amount, currency: currency}
+		}
+	case haveMRR:
+		fail(colCurrency, "", fmt.Errorf("%w (mrr %s has no currency)", ErrMissing, strconv.Quote(errs.Clip(mrr))))
+	case haveCur:
+		fail(colMRR, "", fmt.Errorf("%w (currency %s has no mrr)", ErrMissing, strconv.Quote(errs.Clip(cur))))
+	}
+	return Money{}
 }
 
 // stageOf is ParseStage without the error allocation, for the row loop.
