@@ -166,8 +166,7 @@ func (s *Server) customerHealth(ctx context.Context, id string, d cs.Date) (cust
 	if err != nil {
 		return out, err
 	}
-	var fc floatCache
-	if out.Health, err = appendResult(nil, -1, &r, &fc, true); err != nil {
+	if out.Health, err = appendResult(nil, -1, &r, nil, true); err != nil {
 		return out, err
 	}
 	if out.Trend, err = s.store.Trend(ctx, id, d, health.TrendOptions{}); err != nil {

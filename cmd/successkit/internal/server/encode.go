@@ -328,7 +328,7 @@ func appendFloat(b []byte, f float64) []byte {
 // floatCache remembers the text of recently formatted floats: the weights,
 // shares and points of a scorecard repeat from one customer to the next, and
 // looking one up costs a fraction of formatting it. The zero value is an empty
-// cache; it is for one goroutine.
+// cache, a nil one caches nothing; it is for one goroutine.
 type floatCache struct {
 	slot [512]struct {
 		bits uint64
@@ -338,6 +338,9 @@ type floatCache struct {
 }
 
 func (fc *floatCache) append(b []byte, f float64) []byte {
+	if fc == nil {
+		return appendFloat(b, f)
+	}
 	bits := math.Float64bits(f)
 	e := &fc.slot[(bits^bits>>29^bits>>47)*0x9E3779B97F4A7C15>>55]
 	if e.n > 0 && e.bits == bits {

@@ -180,13 +180,14 @@ func (p *scanner) attributes(c *cs.Customer, names map[string]string) bool {
 }
 
 // intern returns b as a string, shared with earlier equal names of the batch
-// (signal and attribute names and values repeat from customer to customer).
+// (signal and attribute names and values repeat from customer to customer);
+// a nil names interns nothing.
 func intern(names map[string]string, b []byte) string {
 	if s, ok := names[string(b)]; ok {
 		return s
 	}
 	s := string(b)
-	if len(names) < 4096 {
+	if names != nil && len(names) < 4096 {
 		names[s] = s
 	}
 	return s

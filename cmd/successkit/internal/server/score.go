@@ -41,7 +41,7 @@ func (c *call) scoreOne() error {
 	}
 	var cust cs.Customer
 	asOf, raw, ok := splitScore(c.body)
-	if ok && plainCustomer(raw, &cust, map[string]string{}) {
+	if ok && plainCustomer(raw, &cust, nil) {
 		asOf = c.s.asOf(asOf)
 	} else {
 		var req scoreRequest
@@ -61,11 +61,11 @@ func (c *call) scoreOne() error {
 	if err != nil {
 		return invalidBody(err, "customer")
 	}
-	var fc floatCache
-	out, err := appendResult(make([]byte, 0, 4096), -1, &r, &fc, full)
+	out, err := appendResult(getBuf(), -1, &r, nil, full) // one result: no float repeats to cache
 	if err != nil {
 		return err
 	}
+	defer putBuf(out)
 	out = append(out, '\n')
 	c.w.Header().Set("Content-Type", "application/json")
 	c.w.Header().Set("Content-Length", strconv.Itoa(len(out)))
