@@ -3,13 +3,14 @@
 // any language, and a server-rendered dashboard for CS teams, both on the
 // store.
 //
-// Every request but /healthz, /readyz and the dashboard's login form carries a
-// bearer token (API) or a session made from one (dashboard); a token's scope
-// (read, write, admin) decides what it may do and its name is the author of
-// every write in the store's audit. Failures are RFC 9457 problem documents
-// whose errors name the JSON path at fault. Bodies, headers, time and request
-// rates are bounded per request and per token; batch scoring runs a bounded
-// number of requests at a time; SIGTERM lets requests in flight finish.
+// Every request but /healthz, /readyz and the dashboard's login form and
+// stylesheet carries a bearer token (API) or a session made from one
+// (dashboard); a token's scope (read, write, admin) decides what it may do
+// and its name is the author of every write in the store's audit. Failures
+// are RFC 9457 problem documents whose errors name the JSON path at fault.
+// Bodies, headers, time and request rates are bounded per request and per
+// token; batch scoring runs a bounded number of requests at a time; SIGTERM
+// lets requests in flight finish.
 //
 // A Server is safe for concurrent use; its limits are fixed when it is made.
 package server
