@@ -30,6 +30,8 @@ func commands() []command {
 		{"report", "write a self-contained HTML report from the store", cmdReport},
 		{"replay", "run the cycle at every month-end of a history file, then assess the plays", cmdReplay},
 		{"demo", "26 weekly cycles on the bundled sample book", cmdDemo},
+		{"serve", "serve the HTTP API for CRM plugins and the dashboard", cmdServe},
+		{"token", "API tokens for serve: token create|revoke|list", cmdToken},
 	}
 }
 
