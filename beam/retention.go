@@ -12,7 +12,6 @@ import (
 	"strings"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
-	"github.com/shopspring/decimal"
 	"github.com/successkit/cs"
 	"github.com/successkit/cs/internal/csvx"
 	"github.com/successkit/cs/internal/errs"
@@ -79,14 +78,19 @@ type RetentionOutput struct {
 // ReadBook; here it is a DeadLetter and the other files still count.
 func Retention(s beam.Scope, files []string, opt RetentionOptions) (RetentionOutput, error) {
 	s = s.Scope("Retention")
-	book, err := json.Marshal(optionsWireOf(opt.Book))
+	book, err := json.Marshal(opt.Book)
 	if err != nil {
 		return RetentionOutput{}, fmt.Errorf("csbeam: Retention: %w", err)
 	}
 	chunks, dead0 := Chunks(s, "Retention", files, ReadOptions{Format: CSV, ChunkBytes: opt.ChunkBytes})
 	recs, dead1 := beam.ParDo2(s, &decodeMRRFn{Buckets: opt.Buckets}, chunks)
+	// Every group gets the whole book's bounds by joining them on its key: a
+	// singleton side input would do, but prism (v2.78.0) now and then serves it
+	// empty to a small pipeline ("got 0 values, want one value for Singleton
+	// side input").
 	bounds := beam.Combine(s, mergeBounds, beam.ParDo(s, recordBounds, recs))
-	parts, dead2 := beam.ParDo2(s, &retentionFn{Book: string(book)}, beam.GroupByKey(s, recs), beam.SideInput{Input: bounds})
+	keyed := beam.ParDo(s, &everyGroupFn{Buckets: opt.Buckets}, bounds)
+	parts, dead2 := beam.ParDo2(s, &retentionFn{Book: string(book)}, beam.CoGroupByKey(s, recs, keyed))
 	report := beam.ParDo(s, finishRetention, beam.Combine(s, mergeRetention, parts))
 	return RetentionOutput{Report: report, Dead: beam.Flatten(s, dead0, dead1, dead2)}, nil
 }
@@ -195,6 +199,21 @@ func recordBounds(_ int, batch MRRBatch) bounds {
 	return bounds{Months: addMonths(nil, months), Currencies: curs}
 }
 
+// everyGroupFn sends the whole book's bounds to every customer group.
+type everyGroupFn struct {
+	Buckets int `json:"buckets"`
+}
+
+func (f *everyGroupFn) ProcessElement(b bounds, emit func(int, bounds)) {
+	n := f.Buckets
+	if n <= 0 {
+		n = DefaultBuckets
+	}
+	for k := range n {
+		emit(k, b)
+	}
+}
+
 func mergeBounds(a, b bounds) bounds {
 	curs := append(slices.Clone(a.Currencies), b.Currencies...)
 	slices.Sort(curs)
@@ -284,16 +303,15 @@ type retentionFn struct {
 
 func (f *retentionFn) Setup() error {
 	f.c = newCounters("Retention")
-	var w optionsWire
-	if err := json.Unmarshal([]byte(f.Book), &w); err != nil {
-		return err
-	}
-	f.opt = w.options()
-	return nil
+	return json.Unmarshal([]byte(f.Book), &f.opt)
 }
 
-func (f *retentionFn) ProcessElement(ctx context.Context, _ int, it func(*MRRBatch) bool, b bounds,
+func (f *retentionFn) ProcessElement(ctx context.Context, _ int, it func(*MRRBatch) bool, bs func(*bounds) bool,
 	emit func(retAcc), dead func(DeadLetter)) error {
+	var b bounds
+	if !bs(&b) {
+		return errors.New("csbeam: Retention: a group without the book's bounds")
+	}
 	var all []MRRRecord
 	var batch MRRBatch
 	bad := map[string]bool{}
@@ -529,35 +547,4 @@ func finishRetention(a retAcc) (RetentionReport, error) {
 	first := retention.Month(a.First)
 	return RetentionReport{Currency: a.Currency, First: first, Last: first.Add(len(a.Periods)),
 		Periods: a.Periods, Cohorts: a.Cohorts, Customers: a.Customers}, nil
-}
-
-// optionsWire is retention.Options as JSON with months as numbers: a standing
-// rate has the zero Month, whose text ("0000-01") retention.Month does not read
-// back.
-type optionsWire struct {
-	Currency    cs.Currency `json:"currency"`
-	Rates       []rateWire  `json:"rates"`
-	First, Last int32
-}
-
-type rateWire struct {
-	From  cs.Currency     `json:"from"`
-	Month int32           `json:"month"`
-	Rate  decimal.Decimal `json:"rate"`
-}
-
-func optionsWireOf(o retention.Options) optionsWire {
-	w := optionsWire{Currency: o.Currency, First: int32(o.First), Last: int32(o.Last)}
-	for _, r := range o.Rates {
-		w.Rates = append(w.Rates, rateWire{From: r.From, Month: int32(r.Month), Rate: r.Rate})
-	}
-	return w
-}
-
-func (w optionsWire) options() retention.Options {
-	o := retention.Options{Currency: w.Currency, First: retention.Month(w.First), Last: retention.Month(w.Last)}
-	for _, r := range w.Rates {
-		o.Rates = append(o.Rates, retention.Rate{From: r.From, Month: retention.Month(r.Month), Rate: r.Rate})
-	}
-	return o
 }
