@@ -3,11 +3,9 @@ package csbeam
 import (
 	"cmp"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"slices"
 	"strconv"
@@ -130,47 +128,15 @@ func ReadOutcomes(s beam.Scope, files []string, chunkBytes int) (outcomes, dead 
 	return outcomes, beam.Flatten(s, dead0, dead1)
 }
 
-// decodeOutcomes runs health.ReadOutcomes on a chunk. The reader names the line of
-// each refused record only, so the lines of the records are listed with
-// encoding/csv (the reader's own parser): the outcomes take, in order, the lines
-// of the records that were not refused.
+// decodeOutcomes reads a chunk of outcomes with health.ReadOutcomes.
 func decodeOutcomes(ctx context.Context, c Chunk, emit func(Outcome), dead func(DeadLetter)) {
-	outs, errs := health.ReadOutcomes(c.records(), c.File)
-	refused := map[int]bool{}
-	for _, err := range errs {
-		l := firstLine(err)
-		refused[l] = true
-		err = c.relocate(err)
-		dead(deadLetter(ctx, "Backtest", c.File, firstLine(err), "", err))
-	}
-	if len(outs) == 0 {
-		return
-	}
-	cr := csv.NewReader(c.records())
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
-	k := 0
-	for first := true; k < len(outs); first = false {
-		_, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		var l int
+	readChunk(&c, health.ReadOutcomes(c.records(), c.File), func(line int, _ []string, x health.Outcome, err error) {
 		if err != nil {
-			var pe *csv.ParseError
-			if !errors.As(err, &pe) {
-				break
-			}
-			l = pe.Line
-		} else {
-			l, _ = cr.FieldPos(0)
+			dead(deadLetter(ctx, "Backtest", c.File, line, "", err))
+			return
 		}
-		if first || refused[l] || err != nil {
-			continue // the header, or a refused record
-		}
-		emit(Outcome{File: c.File, Line: c.lineOf(l), Rec: outs[k]})
-		k++
-	}
+		emit(Outcome{File: c.File, Line: line, Rec: x})
+	})
 }
 
 // Backtest evaluates scored snapshots (ScoreSnapshots, or your own) against
@@ -329,18 +295,13 @@ func (f *backtestFn) ProcessElement(ctx context.Context, _ int, snaps func(*Snap
 	}
 	rep, _ := health.BacktestScores(snapRows, outRows, health.BacktestOptions{Grades: f.Grades, Flag: f.Flag})
 	for _, err := range rep.Errors {
-		file, line, id := "", 0, ""
-		err = fixFieldErrors(err, func(fe *cs.FieldError) {
-			if i, ok := indexIn(fe.File, "snapshots["); ok && i < len(rows) {
-				fe.File, fe.Line = rows[i].File, rows[i].Line
-			} else if i, ok := indexIn(fe.File, "outcomes["); ok && i < len(outcomes) {
-				fe.File, fe.Line = outcomes[i].File, outcomes[i].Line
-			}
-			if file == "" {
-				file, line, id = fe.File, fe.Line, fe.Record
-			}
-		})
-		dead(deadLetter(ctx, "Backtest", file, line, id, err))
+		err = fixFieldErrors(err, func(fe *cs.FieldError) { locateBacktest(fe, rows, outcomes) })
+		var fe *cs.FieldError
+		file, line := "", 0
+		if errors.As(err, &fe) {
+			file, line = fe.File, fe.Line
+		}
+		dead(deadLetter(ctx, "Backtest", file, line, "", err))
 	}
 	if rep.N == 0 {
 		return
@@ -414,14 +375,47 @@ func evaluated(rows []health.ScoredSnapshot, outs []health.Outcome) map[float64]
 	return hist
 }
 
-// indexIn parses the i of prefix + "i]".
-func indexIn(s, prefix string) (int, bool) {
-	rest, ok := strings.CutPrefix(s, prefix)
-	if !ok {
-		return 0, false
+// locateBacktest turns the path of a record in the group's slices
+// ("snapshots[3].date", "outcomes[0].id") into its file and line, and the index
+// of a first outcome that a duplicate names ("also outcomes[2]") into its file
+// and line.
+func locateBacktest(fe *cs.FieldError, rows []Snapshot, outcomes []Outcome) {
+	at := func(prefix string, n int) (file string, line int, rest string, ok bool) {
+		i, rest, ok := pathIndex(fe.Field, prefix)
+		if !ok || i >= n {
+			return "", 0, "", false
+		}
+		if prefix == "snapshots" {
+			return rows[i].File, rows[i].Line, rest, true
+		}
+		return outcomes[i].File, outcomes[i].Line, rest, true
 	}
-	n, err := strconv.Atoi(strings.TrimSuffix(rest, "]"))
-	return n, err == nil && n >= 0
+	if file, line, rest, ok := at("snapshots", len(rows)); ok {
+		fe.File, fe.Line, fe.Field = file, line, rest
+	} else if file, line, rest, ok := at("outcomes", len(outcomes)); ok {
+		fe.File, fe.Line, fe.Field = file, line, rest
+	}
+	if errors.Is(fe.Err, cs.ErrDuplicate) {
+		if _, also, ok := strings.Cut(fe.Err.Error(), "also "); ok {
+			if i, _, ok := pathIndex(also+".", "outcomes"); ok && i < len(outcomes) {
+				fe.Err = fmt.Errorf("%w: also %s:%d", cs.ErrDuplicate, outcomes[i].File, outcomes[i].Line)
+			}
+		}
+	}
+}
+
+// pathIndex parses path as prefix[i].rest.
+func pathIndex(path, prefix string) (i int, rest string, ok bool) {
+	s, ok := strings.CutPrefix(path, prefix+"[")
+	if !ok {
+		return 0, "", false
+	}
+	num, rest, ok := strings.Cut(s, "].")
+	if !ok {
+		return 0, "", false
+	}
+	i, err := strconv.Atoi(num)
+	return i, rest, err == nil && i >= 0
 }
 
 func mergeBook(a, b bookAcc) bookAcc {

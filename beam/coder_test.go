@@ -35,14 +35,14 @@ func sampleElements() []any {
 		StartCustomers: 3, EndCustomers: 2, LostCustomers: 1, NewCustomers: 4, ReactivatedCustomers: 5, JoinedAndLeft: 6}
 	co := retention.Cohort{Start: month, Customers: 7, Ages: []retention.CohortAge{{Age: 0, Month: month, Active: 7, MRR: usd, Base: usd}, {Age: 1, Month: month + 1, Active: 6, MRR: fine, Base: huge}}}
 	return []any{
-		Chunk{File: "customers.csv", Header: "id,mrr,currency", FirstLine: 2, Data: []byte("c1,1.00,USD\nc2,\"a\nb\",USD\n")},
+		Chunk{File: "customers.csv", Header: "id,mrr,currency\n", FirstLine: 2, Data: []byte("c1,1.00,USD\nc2,\"a\nb\",USD\n")},
 		DeadLetter{Transform: "Retention", File: "mrr.csv", Line: 17, Record: "c42", Err: `retention: mrr line 17: mrr "12,00": not a decimal`},
 		ScoreRow{ID: "c1", File: "f", Line: 3, Profile: "default", Score: math.Nextafter(62.5, 100), Grade: "yellow", Coverage: 1.0 / 3, Reason: "nps pulls the score down most"},
 		Contact{File: "contacts.csv", Line: 9, Rec: effort.Contact{ID: "k1", CustomerID: "c1", CaseID: "s1", Time: at, Channel: effort.Phone, Agent: "a", RepeatedInfo: true, Transferred: true}},
 		CaseEvent{File: "case_events.csv", Line: 4, Rec: effort.CaseEvent{CaseID: "s1", CustomerID: "c1", Kind: effort.Reopened, Time: at}},
 		MRRRecord{File: "mrr.csv", Line: 5, Rec: retention.Record{Customer: "c1", Subscription: "s1", Month: month, MRR: fine}},
 		MRRRecord{File: "mrr.csv", Line: 6, Rec: retention.Record{Customer: "c2"}, Bad: true},
-		Snapshot{File: "snapshots.csv", Line: 8, Rec: health.ScoredSnapshot{ID: "c1", Date: samplebook.DefaultAsOf, Score: 49.999999999999, Grade: "red", MRR: huge}},
+		Snapshot{File: "snapshots.csv", Line: 8, Rec: health.ScoredSnapshot{ID: "c1", Date: samplebook.DefaultAsOf, Score: 49.999999999999, Grade: "red", MRR: huge, Segment: "smb", Profile: "default"}},
 		Outcome{File: "outcomes.csv", Line: 2, Rec: health.Outcome{ID: "c1", Churned: true, Date: cs.MustParseDate("2026-09-01")}},
 		cs.Customer{ID: "c1", Name: "Acme, \"Inc\"", Segment: "smb", Stage: cs.StageRenewal, ContractStart: cs.MustParseDate("2025-07-01"),
 			RenewalDate: cs.MustParseDate("2026-07-01"), MRR: fine, Signals: cs.Signals{"usage": 0.1 + 0.2, "nps": math.Copysign(0, -1)}, Attributes: cs.Attributes{"plan": "growth"}},
@@ -50,7 +50,7 @@ func sampleElements() []any {
 		effort.CustomerFriction{CustomerID: "c1", Friction: 100.0 / 3, Cases: 3, Open: 1, Resolved: 2, FirstContactResolved: 1, FCRRate: 0.5,
 			Drivers: []effort.Driver{{Name: "transfers", Value: 2, Points: 1.0 / 7}}, LastActivity: at},
 		p, co,
-		bounds{Set: true, Lo: int32(month), Hi: int32(month) + 3, Currencies: []cs.Currency{"EUR", "USD"}},
+		bounds{Months: []monthCount{{int32(month), 3}, {int32(month) + 3, 1}}, Currencies: []cs.Currency{"EUR", "USD"}},
 		retAcc{First: int32(month), Currency: "USD", Periods: []retention.Period{p}, Cohorts: []retention.Cohort{co}, Customers: 2},
 		bookAcc{N: 3, Churners: 1, Flag: []string{"red"}, Conf: health.Confusion{TP: 1, TN: 2},
 			Grades:   map[string]*gradeAcc{"red": {Accounts: 3, Churners: 1, MRR: map[cs.Currency]cs.Money{"USD": huge}, ChurnedMRR: map[cs.Currency]cs.Money{"USD": fine}}},

@@ -12,20 +12,24 @@
 //   - [ScoreCustomers]: customers (CSV layout or JSON Lines) and a scorecard →
 //     [ScoreRow] per customer and customers per grade. Exact, bit for bit.
 //   - [Friction]: contacts and case events grouped by customer →
-//     effort.CustomerFriction per customer. Exact when every contact and case
-//     belongs to one customer.
+//     effort.CustomerFriction per customer (effort.Model.AnalyzeAt). Exact when
+//     every contact and case belongs to one customer.
 //   - [Retention]: MRR records grouped by customer → one [RetentionReport]: the
-//     monthly Periods (movements, GRR, NRR, logo churn) and the cohort table.
-//     Exact (decimal sums).
+//     monthly Periods (movements, GRR, NRR, logo churn) and the cohort table,
+//     as retention.ReadBook gives them. Exact (decimal sums).
 //   - [ScoreSnapshots], [ReadOutcomes] and [Backtest]: scored snapshots and
 //     outcomes → one [BacktestReport]: AUC with its DeLong interval, ROC, grade
 //     table, flag precision and recall, lead times. Exact but for the DeLong
 //     standard error, which agrees to a few units in the last place.
 //
-// [Chunks] cuts files into [Chunk]s of whole records (never inside a quoted CSV
-// field) that carry their file name and first line, so every refused record is a
-// [DeadLetter] naming its file, line and the library's error, counted in the
-// pipeline's metrics under [MetricsNamespace]. [WriteLines] writes results as
+// [Chunks] cuts files into [Chunk]s of whole records, where the library's CSV
+// reader starts a record (never inside a quoted field, however malformed the
+// quoting), that carry their file name and first line. The transforms read each
+// chunk with the library's own readers (cs.CustomerDecoder, effort.ReadContacts,
+// effort.ReadCaseEvents, retention.ReadMRR, health.ReadOutcomes), whose
+// *cs.FieldErrors name the chunk's lines; the lines are turned into the file's,
+// so every refused record is a [DeadLetter] naming its file, line and the
+// library's error, counted in the pipeline's metrics under [MetricsNamespace]. [WriteLines] writes results as
 // sharded files, one temporary file per bundle renamed at the end: no row is
 // grouped under one key. FormatScoreRow, FormatGradeCount, FormatFriction,
 // FormatRetention, FormatBacktest and FormatDeadLetter turn results into lines.

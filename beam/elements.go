@@ -12,14 +12,18 @@ import (
 )
 
 // Chunk is a run of whole records of one input file, the unit the readers hand to
-// the workers: the raw bytes of consecutive lines (never cut inside a quoted CSV
-// field), the file's header line for CSV inputs, and the 1-based line number of the
-// chunk's first line, so every error names its file and line.
+// the workers: the raw bytes of consecutive lines, cut where the library's reader
+// starts a record (never inside a quoted CSV field), the file's header for CSV
+// inputs, and the 1-based line number of the chunk's first line, so every error
+// names its file and line. Reading Header followed by Data with the library's
+// reader gives the records of those lines as reading the whole file gives them.
 type Chunk struct {
-	File      string // the file's name as given to the reader
-	Header    string // the header line without its line end; "" for JSON Lines
+	File string // the file's name as given to the reader
+	// Header is, for CSV, the file's bytes before its first record: the header
+	// line with its line end (and any blank lines after it); "" for JSON Lines.
+	Header    string
 	FirstLine int    // line number of Data's first line
-	Data      []byte // whole lines with their line ends
+	Data      []byte // whole lines with their line ends; a line over 1 MiB cut to 1 MiB + 1 byte
 }
 
 // DeadLetter is a record that a transform refused: where it came from and why.
@@ -234,6 +238,8 @@ func encSnapshot(s Snapshot) ([]byte, error) {
 	w.f64(s.Rec.Score)
 	w.str(s.Rec.Grade)
 	w.money(s.Rec.MRR)
+	w.str(s.Rec.Segment)
+	w.str(s.Rec.Profile)
 	return w.b, w.err
 }
 
@@ -245,6 +251,7 @@ func decSnapshot(b []byte) (Snapshot, error) {
 	s.Rec.Score = r.f64()
 	s.Rec.Grade = r.str()
 	s.Rec.MRR = r.money()
+	s.Rec.Segment, s.Rec.Profile = r.str(), r.str()
 	return s, r.done()
 }
 

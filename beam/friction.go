@@ -3,9 +3,7 @@ package csbeam
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"time"
 
@@ -33,23 +31,25 @@ type FrictionOutput struct {
 }
 
 // Friction reads contacts.csv and case_events.csv files (the layouts of
-// effort.NewContactReader and effort.NewCaseEventReader), groups the records by
-// the customer they name (customers in DefaultBuckets groups) and runs
-// effort.Model.Analyze on each group's records at opt.Now, giving each customer's
-// effort.CustomerFriction.
+// effort.ReadContacts and effort.ReadCaseEvents, which read each chunk), groups
+// the records by the customer they name (customers in DefaultBuckets groups) and
+// runs effort.Model.AnalyzeAt on each group's records at opt.Now, giving each
+// customer's effort.CustomerFriction.
 //
-// Exact: Analyze works per customer (a case's friction, its next issue and the
+// Exact: AnalyzeAt works per customer (a case's friction, its next issue and the
 // time-decayed mean over the customer's cases read nothing of other customers),
 // so each customer's result equals, bit for bit, its entry in the Report of
-// Analyze over the whole book, whenever each contact ID and each case ID belongs
+// AnalyzeAt over the whole book, whenever each contact ID and each case ID belongs
 // to one customer, as in any consistent export.
 //
 // Not the same on inconsistent records that cross customers: a contact naming
 // another customer than its case's events is reported as a contact of a case never
 // opened (effort.ErrUnknownCase) rather than effort.ErrCustomerMismatch, and a
-// contact ID repeated under two customers is kept under both, where Analyze keeps
-// the earliest copy. Lines the readers refuse carry their file and line; the errors
-// of Analyze name the record and customer (effort does not keep lines).
+// contact ID repeated under two customers is kept under both, where AnalyzeAt keeps
+// the earliest copy. Lines the readers refuse are DeadLetters with their file and
+// line; the records AnalyzeAt refuses are DeadLetters with its error, which names
+// the record and customer but no line (effort's Report does not say which record
+// of its batch an error is about).
 func Friction(s beam.Scope, contacts, events []string, opt FrictionOptions) (FrictionOutput, error) {
 	s = s.Scope("Friction")
 	if _, err := effort.NewModel(opt.Config); err != nil {
@@ -81,23 +81,14 @@ func (f *decodeContactsFn) FinishBundle(emit func(int, ContactBatch), _ func(Dea
 }
 
 func (f *decodeContactsFn) ProcessElement(ctx context.Context, c Chunk, emit func(int, ContactBatch), dead func(DeadLetter)) {
-	r := effort.NewContactReader(c.records(), c.File)
-	for {
-		x, err := r.Read()
-		if errors.Is(err, io.EOF) {
+	full := func(k int, s []Contact) { emit(k, ContactBatch{s}) }
+	readChunk(&c, effort.ReadContacts(c.records(), c.File), func(line int, _ []string, x effort.Contact, err error) {
+		if err != nil {
+			dead(deadLetter(ctx, "Friction", c.File, line, "", err))
 			return
 		}
-		if err != nil {
-			header := firstLine(err) == 1
-			err = c.relocate(err)
-			dead(deadLetter(ctx, "Friction", c.File, firstLine(err), "", err))
-			if header { // a bad header is returned by every call
-				return
-			}
-			continue
-		}
-		f.b.add(bucketOf(x.CustomerID, f.Buckets), Contact{File: c.File, Rec: x}, func(k int, s []Contact) { emit(k, ContactBatch{s}) })
-	}
+		f.b.add(bucketOf(x.CustomerID, f.Buckets), Contact{File: c.File, Line: line, Rec: x}, full)
+	})
 }
 
 // decodeEventsFn reads a chunk of case_events.csv with effort's reader and keys
@@ -112,23 +103,14 @@ func (f *decodeEventsFn) FinishBundle(emit func(int, CaseEventBatch), _ func(Dea
 }
 
 func (f *decodeEventsFn) ProcessElement(ctx context.Context, c Chunk, emit func(int, CaseEventBatch), dead func(DeadLetter)) {
-	r := effort.NewCaseEventReader(c.records(), c.File)
-	for {
-		x, err := r.Read()
-		if errors.Is(err, io.EOF) {
+	full := func(k int, s []CaseEvent) { emit(k, CaseEventBatch{s}) }
+	readChunk(&c, effort.ReadCaseEvents(c.records(), c.File), func(line int, _ []string, x effort.CaseEvent, err error) {
+		if err != nil {
+			dead(deadLetter(ctx, "Friction", c.File, line, "", err))
 			return
 		}
-		if err != nil {
-			header := firstLine(err) == 1
-			err = c.relocate(err)
-			dead(deadLetter(ctx, "Friction", c.File, firstLine(err), "", err))
-			if header {
-				return
-			}
-			continue
-		}
-		f.b.add(bucketOf(x.CustomerID, f.Buckets), CaseEvent{File: c.File, Rec: x}, func(k int, s []CaseEvent) { emit(k, CaseEventBatch{s}) })
-	}
+		f.b.add(bucketOf(x.CustomerID, f.Buckets), CaseEvent{File: c.File, Line: line, Rec: x}, full)
+	})
 }
 
 // frictionFn analyses the contacts and case events of one group of customers.
@@ -182,7 +164,7 @@ func (f *frictionFn) ProcessElement(ctx context.Context, _ int, contacts func(*C
 		}
 	}
 	f.c.in.Inc(ctx, in)
-	rep := f.model.Analyze(b, f.now)
+	rep := f.model.AnalyzeAt(b, f.now)
 	for _, err := range rep.Errors {
 		dead(deadLetter(ctx, "Friction", "", 0, "", err))
 	}

@@ -32,17 +32,18 @@ func open(t testing.TB, path string) *os.File {
 var sampleNow = time.Date(2026, 6, 30, 23, 59, 59, 0, time.UTC)
 
 // TestFrictionEqualsLibrary: every customer's friction, drivers, FCR and case
-// counts equal those of effort.Model.Analyze over the whole sample book.
+// counts equal those of effort.Model.AnalyzeAt over the whole sample book.
 func TestFrictionEqualsLibrary(t *testing.T) {
-	batch, errs := effort.LoadBatch(open(t, sample(samplebook.ContactsFile)), open(t, sample(samplebook.CaseEventsFile)))
-	if len(errs) > 0 {
-		t.Fatalf("library: %v", errs)
+	batch, err := effort.LoadBatch(open(t, sample(samplebook.ContactsFile)), sample(samplebook.ContactsFile),
+		open(t, sample(samplebook.CaseEventsFile)), sample(samplebook.CaseEventsFile))
+	if err != nil {
+		t.Fatalf("library: %v", err)
 	}
 	model, err := effort.NewModel(effort.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep := model.Analyze(batch, sampleNow)
+	rep := model.AnalyzeAt(batch, sampleNow)
 	if len(rep.Errors) > 0 || len(rep.Customers) < 1000 {
 		t.Fatalf("library: %d customers, errors %v", len(rep.Customers), rep.Errors)
 	}
@@ -75,6 +76,21 @@ func TestFrictionEqualsLibrary(t *testing.T) {
 	}
 }
 
+// libraryRetention is the report of a whole book on one machine.
+func libraryRetention(t testing.TB, book *retention.Book) RetentionReport {
+	t.Helper()
+	first, last := book.Months()
+	want := RetentionReport{Currency: book.Currency(), First: first, Last: last, Cohorts: book.Cohorts(), Customers: book.Len()}
+	for m := first; m < last; m++ {
+		per, err := book.Period(m, m+1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want.Periods = append(want.Periods, per)
+	}
+	return want
+}
+
 // sampleRates are the README's illustrative rates into USD.
 func sampleRates() retention.Options {
 	return retention.Options{Currency: "USD", Rates: []retention.Rate{
@@ -84,25 +100,17 @@ func sampleRates() retention.Options {
 }
 
 // TestRetentionEqualsLibrary: every month's movements, GRR, NRR, logo counts
-// and the cohort table equal those of retention.ReadMRR over the whole sample
+// and the cohort table equal those of retention.ReadBook over the whole sample
 // book, amounts exactly.
 func TestRetentionEqualsLibrary(t *testing.T) {
-	book, err := retention.ReadMRR(open(t, sample(samplebook.MRRFile)), sampleRates())
+	book, err := retention.ReadBook(open(t, sample(samplebook.MRRFile)), sample(samplebook.MRRFile), sampleRates())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if errs := book.Errors(); len(errs) > 0 {
-		t.Fatalf("library: %v", errs)
+	if err := book.Err(); err != nil {
+		t.Fatalf("library: %v", err)
 	}
-	first, last := book.Months()
-	want := RetentionReport{Currency: book.Currency(), First: first, Last: last, Cohorts: book.Cohorts(), Customers: len(book.Customers())}
-	for m := first; m < last; m++ {
-		per, err := book.Period(m, m+1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want.Periods = append(want.Periods, per)
-	}
+	want := libraryRetention(t, book)
 
 	p, s := beam.NewPipelineWithRoot()
 	out, err := Retention(s, []string{sample(samplebook.MRRFile)}, RetentionOptions{Book: sampleRates(), ChunkBytes: 64 << 10})
@@ -146,9 +154,12 @@ func TestBacktestEqualsLibrary(t *testing.T) {
 		}
 		obs = append(obs, health.Observation{AsOf: cs.MustParseDate(rec.Extra[0]), Customer: rec.Customer})
 	}
-	outcomes, errs := health.ReadOutcomes(open(t, sample(samplebook.OutcomesFile)), "outcomes.csv")
-	if len(errs) > 0 {
-		t.Fatal(errs)
+	var outcomes []health.Outcome
+	for o, err := range health.ReadOutcomes(open(t, sample(samplebook.OutcomesFile)), "outcomes.csv") {
+		if err != nil {
+			t.Fatal(err)
+		}
+		outcomes = append(outcomes, o)
 	}
 	lib, err := health.Backtest(scorer, obs, outcomes, health.BacktestOptions{})
 	if err != nil {

@@ -37,6 +37,12 @@ func TestMain(m *testing.M) {
 	sampleDir = dir
 	code := m.Run()
 	os.RemoveAll(dir)
+	if bigDir != "" { // the benchmarks' books
+		os.RemoveAll(bigDir)
+	}
+	if millionPath != "" {
+		os.RemoveAll(filepath.Dir(millionPath))
+	}
 	os.Exit(code)
 }
 

@@ -18,7 +18,8 @@ func init() {
 	register.DoFn3x1[context.Context, string, func(string), error](&writeFn{})
 	register.DoFn4x1[context.Context, int, func(*string) bool, func(string), error](&finalizeFn{})
 	register.DoFn6x0[context.Context, int, func(*ContactBatch) bool, func(*CaseEventBatch) bool, func(effort.CustomerFriction), func(DeadLetter)](&frictionFn{})
-	register.DoFn6x1[context.Context, int, func(*MRRBatch) bool, bounds, func(retAcc), func(DeadLetter), error](&retentionFn{})
+	register.DoFn6x1[context.Context, int, func(*MRRBatch) bool, func(*bounds) bool, func(retAcc), func(DeadLetter), error](&retentionFn{})
+	register.DoFn2x0[bounds, func(int, bounds)](&everyGroupFn{})
 	register.DoFn6x0[context.Context, int, func(*SnapshotBatch) bool, func(*OutcomeBatch) bool, func(bookAcc), func(DeadLetter)](&backtestFn{})
 	register.DoFn4x0[context.Context, Chunk, func(int, ContactBatch), func(DeadLetter)](&decodeContactsFn{})
 	register.DoFn4x0[context.Context, Chunk, func(int, CaseEventBatch), func(DeadLetter)](&decodeEventsFn{})
@@ -48,6 +49,7 @@ func init() {
 	register.Emitter2[int, MRRRecord]()
 	register.Emitter2[int, Snapshot]()
 	register.Emitter2[int, Outcome]()
+	register.Emitter2[int, bounds]()
 	register.Emitter1[Outcome]()
 	register.Iter1[string]()
 	register.Iter1[Contact]()
@@ -55,4 +57,5 @@ func init() {
 	register.Iter1[MRRRecord]()
 	register.Iter1[Snapshot]()
 	register.Iter1[Outcome]()
+	register.Iter1[bounds]()
 }

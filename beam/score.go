@@ -162,7 +162,7 @@ func eachRecord(c *Chunk, ds *decoders, f func(line int, rec *cs.CSVRecord, err 
 		d, err = ds.get(c.File, header)
 	}
 	if err != nil {
-		if c.FirstLine == 2 {
+		if c.first() {
 			f(1, nil, err)
 		}
 		return
@@ -197,6 +197,9 @@ func eachCustomer(c *Chunk, format Format, ds *decoders, f func(line int, cust *
 			k++
 			if err != nil {
 				err = c.relocate(err)
+				if l := firstLine(err); l > 0 {
+					line = l
+				}
 				f(line, nil, err)
 				continue
 			}
@@ -213,20 +216,19 @@ func eachCustomer(c *Chunk, format Format, ds *decoders, f func(line int, cust *
 	})
 }
 
-// nonBlankLines returns the file line numbers of the chunk's lines that hold more
-// than white space.
+// nonBlankLines returns the file line numbers of the chunk's lines that the
+// JSON Lines reader yields an item for: those that hold more than white space,
+// and those over its limit.
 func nonBlankLines(c *Chunk) []int {
 	var out []int
 	line := c.FirstLine
 	for rest := c.Data; len(rest) > 0; line++ {
-		i := bytes.IndexByte(rest, '\n')
-		var l []byte
-		if i < 0 {
-			l, rest = rest, nil
-		} else {
-			l, rest = rest[:i], rest[i+1:]
+		l := rest
+		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+			l = rest[:i+1]
 		}
-		if len(bytes.TrimSpace(l)) > 0 {
+		rest = rest[len(l):]
+		if len(l) > maxRecordBytes || len(bytes.TrimSpace(l)) > 0 {
 			out = append(out, line)
 		}
 	}
