@@ -40,7 +40,7 @@ func TestReadCustomersCSVRowErrors(t *testing.T) {
 	}{
 		{"a complete good row", "c1,Acme,smb,adoption,2026-01-01,2027-01-01,1200.50,USD,0.8,growth", "", nil},
 		{"every optional cell empty", "c1,,,,,,,,,", "", nil},
-		{"the issue's example of a comma decimal", `c1,,,,,,"12,00",USD,,`,
+		{"a comma decimal", `c1,,,,,,"12,00",USD,,`,
 			`customers.csv:2: customer "c1": mrr: "12,00": not a decimal: a decimal comma? write 12.00`, ErrNotDecimal},
 		{"negative MRR is refused", "c1,,,,,,-5,USD,,", `customers.csv:2: customer "c1": mrr: "-5": negative`, ErrNegative},
 		{"NaN signal is refused", "c1,,,,,,,,NaN,", `customers.csv:2: customer "c1": signal.usage: "NaN": not finite`, ErrNotFinite},

@@ -58,7 +58,7 @@ func TestFieldErrorMessages(t *testing.T) {
 		e    FieldError
 		want string
 	}{
-		{"the issue's example", FieldError{File: "customers.csv", Line: 17, Field: "mrr", Value: "12,00", Err: ErrNotDecimal},
+		{"a decimal comma", FieldError{File: "customers.csv", Line: 17, Field: "mrr", Value: "12,00", Err: ErrNotDecimal},
 			`customers.csv:17: mrr: "12,00": not a decimal`},
 		{"with the customer", FieldError{File: "customers.csv", Line: 17, Record: "c42", Field: "mrr", Value: "12,00", Err: ErrNotDecimal},
 			`customers.csv:17: customer "c42": mrr: "12,00": not a decimal`},

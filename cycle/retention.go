@@ -2,9 +2,9 @@ package cycle
 
 import (
 	"fmt"
-	"strings"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/successkit/cs/retention"
 )

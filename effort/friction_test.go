@@ -63,7 +63,7 @@ func TestAnalyzeWorked(t *testing.T) {
 	}
 	k1 := r.Case(0)
 	// repeat 2×20, transfer 18, forced switch 20, over target (96−72)/72 × 15 = 5,
-	// next issue 12 = 95.
+	// next issue (a new case soon after) 12 = 95.
 	wantVals := [NumDrivers]float64{RepeatContact: 2, Transfer: 1, ForcedSwitch: 1, OverTarget: 1.0 / 3, NextIssue: 1}
 	if diff := cmp.Diff(wantVals, k1.Values); diff != "" {
 		t.Errorf("K1 values (-want +got):\n%s", diff)

@@ -8,7 +8,7 @@ import (
 )
 
 // BenchmarkGenerateDefault generates the default book (2,000 customers, 24 months);
-// the budget is under one second.
+// it should take under one second.
 func BenchmarkGenerateDefault(b *testing.B) {
 	b.ReportAllocs()
 	n := 0

@@ -66,8 +66,9 @@ const (
 )
 
 // Contact is one contact of a customer with support about a case. Agent is empty
-// for self-service. The three flags are the effort drivers of DOMAIN.md §5: the
-// customer had to repeat information, got a generic answer, or was transferred.
+// for self-service. The three flags are effort drivers from "The Effortless
+// Experience" (Dixon, Toman & DeLisi, 2013): the customer had to repeat
+// information, got a generic answer, or was transferred.
 type Contact struct {
 	ContactID     string
 	CustomerID    string

@@ -85,12 +85,12 @@
 // churned once it has left. Renewal dates are contract anniversaries (monthly or
 // yearly) counted with cs.Date.AddMonths from the contract start.
 //
-// The drivers of DOMAIN.md §5 (repeat contacts, transfers, channel switches,
-// repeated information, generic answers) and the CES 1.0 and 2.0 scales come from
-// "The Effortless Experience" (Dixon, Toman & DeLisi, 2013, seed 001); the MRR
-// movements (new, expansion, contraction, churn, reactivation, where cancelling one
-// of several subscriptions is a contraction) follow ChartMogul (DOMAIN.md §6). The
-// numbers of the model are this package's own, chosen to look like a B2B SaaS book;
+// The effort drivers (repeat contacts, transfers, channel switches, repeated
+// information, generic answers) and the CES 1.0 and 2.0 scales come from "The
+// Effortless Experience" (Dixon, Toman & DeLisi, 2013); the MRR movements (new,
+// expansion, contraction, churn, reactivation, where cancelling one of several
+// subscriptions is a contraction) follow ChartMogul's definitions. The numbers of
+// the model are this package's own, chosen to look like a B2B SaaS book;
 // they are not measured from any real company.
 //
 // # Contracts

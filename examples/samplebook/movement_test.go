@@ -9,7 +9,7 @@ import (
 )
 
 // TestEveryMovementOccurs classifies the month-to-month change of every customer's
-// MRR with ChartMogul's movements (DOMAIN.md §6) and checks that the default book
+// MRR with ChartMogul's movements and checks that the default book
 // holds each kind, including a contraction that cancels one of several
 // subscriptions while others remain.
 func TestEveryMovementOccurs(t *testing.T) {
