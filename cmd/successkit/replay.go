@@ -121,22 +121,9 @@ are not replayed: effort signals the snapshots carry are used as they are.`,
 	if err != nil {
 		return c.errorf("%w", err)
 	}
-	of, err := os.Open(*outcomesPath)
+	outcomes, unread, err := readOutcomes(*outcomesPath)
 	if err != nil {
 		return c.errorf("%w", err)
-	}
-	var outcomes []health.Outcome
-	var oerrs []error
-	for o, err := range health.ReadOutcomes(of, filepath.Base(*outcomesPath)) {
-		if err != nil {
-			oerrs = append(oerrs, err)
-			continue
-		}
-		outcomes = append(outcomes, o)
-	}
-	of.Close()
-	if len(outcomes) == 0 && len(oerrs) > 0 {
-		return c.errorf("%w", oerrs[0])
 	}
 	target := *db
 	if target == "" {
@@ -161,22 +148,58 @@ are not replayed: effort signals the snapshots carry are used as they are.`,
 	if err != nil {
 		return c.errorf("%w", err)
 	}
-	type month struct {
-		AsOf    cs.Date `json:"as_of"`
-		Scored  int     `json:"scored"`
-		Red     int     `json:"red"`
-		Fired   int     `json:"tasks_fired"`
-		Planned int     `json:"tasks_planned"`
+	out := replayReport{DB: *db, snapshots: *snapshots, outcomes: *outcomesPath, unread: unread}
+	if out.Runs, err = replayDates(ctx, rn, *snapshots, dates); err != nil {
+		return c.errorf("%w", err)
 	}
-	var months []month
-	for _, d := range dates {
-		res, _, err := rn.run(ctx, week{input: cycle.Input{AsOf: d, Customers: snapshotsOn(*snapshots, d)},
-			inputs: []string{filepath.Base(*snapshots)}, by: "replay", at: d.In(time.UTC)})
+	if out.Assessment, err = assess(ctx, st, cs.Date{}, cs.Date{}, churnedBefore(outcomes)); err != nil {
+		return c.errorf("%w", err)
+	}
+	return c.output(out, out.writeText)
+}
+
+// readOutcomes reads the outcomes file, keeping the lines it could not read
+// for the report. It fails only if no line could be read.
+func readOutcomes(path string) (outcomes []health.Outcome, unread []error, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	for o, err := range health.ReadOutcomes(f, filepath.Base(path)) {
 		if err != nil {
-			return c.errorf("%s: %w", d, err)
+			unread = append(unread, err)
+			continue
+		}
+		outcomes = append(outcomes, o)
+	}
+	if len(outcomes) == 0 && len(unread) > 0 {
+		return nil, nil, unread[0]
+	}
+	return outcomes, unread, nil
+}
+
+// replayMonth is what one replayed run reports.
+type replayMonth struct {
+	AsOf    cs.Date `json:"as_of"`
+	Scored  int     `json:"scored"`
+	Red     int     `json:"red"`
+	Fired   int     `json:"tasks_fired"`
+	Planned int     `json:"tasks_planned"`
+}
+
+// replayDates runs the cycle at each of dates, in order, on the snapshots of
+// that date.
+func replayDates(ctx context.Context, rn *runner, snapshots string, dates []cs.Date) ([]replayMonth, error) {
+	var months []replayMonth
+	for _, d := range dates {
+		res, _, err := rn.run(ctx, week{input: cycle.Input{AsOf: d, Customers: snapshotsOn(snapshots, d)},
+			inputs: []string{filepath.Base(snapshots)}, by: "replay", at: d.In(time.UTC)})
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", d, err)
 		}
 		r := &res.Report
-		m := month{AsOf: d, Scored: r.Health.Scored}
+		m := replayMonth{AsOf: d, Scored: r.Health.Scored}
 		for _, g := range r.Health.Grades {
 			if g.Grade == r.Health.RiskGrade {
 				m.Red = g.Customers
@@ -187,36 +210,49 @@ are not replayed: effort signals the snapshots carry are used as they are.`,
 		}
 		months = append(months, m)
 	}
+	return months, nil
+}
+
+// churnedBefore returns the adjustment that marks an assessed outcome as
+// churned when the outcomes file says its customer churned after the
+// outcome's date, or on an unknown date.
+func churnedBefore(outcomes []health.Outcome) func(o *playbook.Outcome) {
 	churn := map[string]cs.Date{}
 	for _, o := range outcomes {
 		if o.Churned {
 			churn[o.ID] = o.Date
 		}
 	}
-	a, err := assess(ctx, st, cs.Date{}, cs.Date{}, func(o *playbook.Outcome) {
+	return func(o *playbook.Outcome) {
 		if d, ok := churn[o.CustomerID]; ok && (d.IsZero() || d.After(o.Date)) {
 			o.Churned = true
 		}
-	})
-	if err != nil {
-		return c.errorf("%w", err)
 	}
-	out := struct {
-		Runs       []month    `json:"runs"`
-		Assessment assessment `json:"assessment"`
-		DB         string     `json:"db,omitempty"`
-	}{months, a, *db}
-	return c.output(out, func(t *textOut) {
-		t.printf("Replayed %d dates of %s, %s to %s\n", len(months), filepath.Base(*snapshots), dates[0], dates[len(dates)-1])
-		var rows [][]string
-		for _, m := range months {
-			rows = append(rows, []string{m.AsOf.String(), count(m.Scored), count(m.Red), count(m.Fired), count(m.Planned)})
-		}
-		t.table("l", []string{"as of", "scored", "red", "tasks fired", "planned"}, rows)
-		t.printf("\n")
-		writeAssessment(t, &a)
-		if len(oerrs) > 0 {
-			t.printf("\n%s: %d lines not read; the first: %v\n", filepath.Base(*outcomesPath), len(oerrs), oerrs[0])
-		}
-	})
+}
+
+// replayReport is replay's output. Its unexported fields serve only the
+// text form.
+type replayReport struct {
+	Runs       []replayMonth `json:"runs"`
+	Assessment assessment    `json:"assessment"`
+	DB         string        `json:"db,omitempty"`
+
+	snapshots, outcomes string  // the paths of the input files
+	unread              []error // the outcomes file's lines not read
+}
+
+// writeText prints r as a table of the runs followed by the assessment.
+func (r replayReport) writeText(t *textOut) {
+	months := r.Runs
+	t.printf("Replayed %d dates of %s, %s to %s\n", len(months), filepath.Base(r.snapshots), months[0].AsOf, months[len(months)-1].AsOf)
+	var rows [][]string
+	for _, m := range months {
+		rows = append(rows, []string{m.AsOf.String(), count(m.Scored), count(m.Red), count(m.Fired), count(m.Planned)})
+	}
+	t.table("l", []string{"as of", "scored", "red", "tasks fired", "planned"}, rows)
+	t.printf("\n")
+	writeAssessment(t, &r.Assessment)
+	if len(r.unread) > 0 {
+		t.printf("\n%s: %d lines not read; the first: %v\n", filepath.Base(r.outcomes), len(r.unread), r.unread[0])
+	}
 }

@@ -62,6 +62,32 @@ func writeHTMLFile(path string, r *report) error {
 // reads it.
 func writeHTML(w io.Writer, r *report) error {
 	p := &page{w: w}
+	p.head(r)
+	p.summary(r)
+	if h := r.Health; h != nil {
+		p.health(h)
+	}
+	if e := r.Effort; e != nil {
+		p.effort(e)
+	}
+	if t := r.Touch; t != nil {
+		p.touch(t)
+	}
+	if pb := r.Playbook; pb != nil {
+		p.playbook(pb)
+	}
+	if rt := r.Retention; rt != nil {
+		p.retention(rt)
+	}
+	if b := r.Backtest; b != nil && len(b.ROC) > 0 {
+		p.backtest(b)
+	}
+	p.printf("</body>\n</html>\n")
+	return p.err
+}
+
+// head writes the document up to the opening body tag, styles included.
+func (p *page) head(r *report) {
 	p.printf(`<!DOCTYPE html>
 <html xmlns="http://www.w3.org/1999/xhtml" lang="en">
 <head>
@@ -78,6 +104,10 @@ svg { display: block; margin: 0.5em 0; } svg text { font-size: 11px; fill: #333;
 </head>
 <body>
 `, esc(r.Source), r.AsOf)
+}
+
+// summary writes the title, the book's counts and its MRR by currency.
+func (p *page) summary(r *report) {
 	s := &r.Summary
 	p.printf("<h1>Portfolio report</h1>\n<p>%s, as of %s: %s customers, %s active, %s churned.</p>\n",
 		esc(r.Source), r.AsOf, count(s.Customers), count(s.Active), count(s.Churned))
@@ -87,85 +117,96 @@ svg { display: block; margin: 0.5em 0; } svg text { font-size: 11px; fill: #333;
 		rows = append(rows, []string{g.Name, count(g.Customers), money(g.MRR[0]), money(g.MRR[0].MulInt(12))})
 	}
 	p.table([]string{"currency", "customers", "MRR", "ARR"}, rows)
+}
 
-	if h := r.Health; h != nil {
-		p.printf("<h2>Health</h2>\n<p class=\"note\">Scorecard %s. Each active customer's score (0 to 100) and grade; the MRR at risk is the MRR of the worst grade (%s): %s.</p>\n",
-			esc(h.Scorecard), esc(h.RiskGrade), esc(moneyList(h.AtRisk)))
-		p.gradeChart(h)
-		if len(h.Trend) > 0 {
-			p.printf("<p class=\"note\">Health trend of the book: the share of each grade at every month-end (bars) and the mean score (line), scored from the monthly snapshots.</p>\n")
-			p.trendChart(h)
+// health writes the grades, the trend if there is one and the accounts
+// pulling the book down.
+func (p *page) health(h *healthSection) {
+	p.printf("<h2>Health</h2>\n<p class=\"note\">Scorecard %s. Each active customer's score (0 to 100) and grade; the MRR at risk is the MRR of the worst grade (%s): %s.</p>\n",
+		esc(h.Scorecard), esc(h.RiskGrade), esc(moneyList(h.AtRisk)))
+	p.gradeChart(h)
+	if len(h.Trend) > 0 {
+		p.printf("<p class=\"note\">Health trend of the book: the share of each grade at every month-end (bars) and the mean score (line), scored from the monthly snapshots.</p>\n")
+		p.trendChart(h)
+	}
+	if len(h.Worst) > 0 {
+		p.printf("<p>Accounts pulling the book down, largest share of their currency's MRR first:</p>\n")
+		var rows [][]string
+		for _, a := range h.Worst {
+			rows = append(rows, []string{a.ID, a.Name, fixed(a.Score, 1), money(a.MRR), strings.Join(a.Reasons, "; ")})
 		}
-		if len(h.Worst) > 0 {
-			p.printf("<p>Accounts pulling the book down, largest share of their currency's MRR first:</p>\n")
-			rows = nil
-			for _, a := range h.Worst {
-				rows = append(rows, []string{a.ID, a.Name, fixed(a.Score, 1), money(a.MRR), strings.Join(a.Reasons, "; ")})
-			}
-			p.table([]string{"id", "name", "score", "MRR", "why"}, rows)
+		p.table([]string{"id", "name", "score", "MRR", "why"}, rows)
+	}
+}
+
+// effort writes the support load and the customers with the most friction.
+func (p *page) effort(e *effortSection) {
+	p.printf("<h2>Customer effort</h2>\n<p>%s support cases; %s customers silently dissatisfied (trouble signs and no word from them in 90 days).</p>\n",
+		count(e.Cases), count(e.SilentN))
+	var rows [][]string
+	for _, h := range e.HotSpots {
+		var ds []string
+		for _, d := range h.Drivers {
+			ds = append(ds, d.Name)
+		}
+		rows = append(rows, []string{h.ID, h.Name, fixed(h.Friction, 1), count(h.Cases), strings.Join(ds, ", ")})
+	}
+	p.table([]string{"id", "name", "friction", "cases", "main drivers"}, rows)
+}
+
+// touch writes the tiers against their capacity and each owner's accounts.
+func (p *page) touch(t *touchSection) {
+	p.printf("<h2>Touch tiers and capacity</h2>\n<p class=\"note\">Accounts per tier (bars) against the tier's capacity in accounts (outline); tech touch has no limit.</p>\n")
+	p.tierChart(t)
+	var rows [][]string
+	for _, tr := range t.Tiers {
+		for _, c := range tr.CSMs {
+			rows = append(rows, []string{c.Name, tr.Tier.String(), count(c.Accounts), money(c.ARR)})
 		}
 	}
-	if e := r.Effort; e != nil {
-		p.printf("<h2>Customer effort</h2>\n<p>%s support cases; %s customers silently dissatisfied (trouble signs and no word from them in 90 days).</p>\n",
-			count(e.Cases), count(e.SilentN))
-		rows = nil
-		for _, h := range e.HotSpots {
-			var ds []string
-			for _, d := range h.Drivers {
-				ds = append(ds, d.Name)
-			}
-			rows = append(rows, []string{h.ID, h.Name, fixed(h.Friction, 1), count(h.Cases), strings.Join(ds, ", ")})
-		}
-		p.table([]string{"id", "name", "friction", "cases", "main drivers"}, rows)
+	p.table([]string{"owner", "tier", "accounts", "ARR"}, rows)
+	p.printf("<p>Community touch: %s accounts invited; %s tech-touch accounts are rising (upgrade candidates).</p>\n", count(t.Community), count(t.CandidateN))
+}
+
+// playbook writes the tasks that fit this week's capacity.
+func (p *page) playbook(pb *playbookSection) {
+	p.printf("<h2>This week's tasks</h2>\n<p>%s tasks fired; %s fit this week's capacity, %s are deferred.</p>\n", count(pb.Fired), count(pb.DoN), count(pb.DeferredN))
+	var rows [][]string
+	for _, k := range pb.Do {
+		rows = append(rows, []string{k.Priority, k.Customer, k.Name, money(k.MRR), k.Owner, k.Due.String(), k.Title})
 	}
-	if t := r.Touch; t != nil {
-		p.printf("<h2>Touch tiers and capacity</h2>\n<p class=\"note\">Accounts per tier (bars) against the tier's capacity in accounts (outline); tech touch has no limit.</p>\n")
-		p.tierChart(t)
-		rows = nil
-		for _, tr := range t.Tiers {
-			for _, c := range tr.CSMs {
-				rows = append(rows, []string{c.Name, tr.Tier.String(), count(c.Accounts), money(c.ARR)})
-			}
-		}
-		p.table([]string{"owner", "tier", "accounts", "ARR"}, rows)
-		p.printf("<p>Community touch: %s accounts invited; %s tech-touch accounts are rising (upgrade candidates).</p>\n", count(t.Community), count(t.CandidateN))
+	p.table([]string{"priority", "id", "name", "MRR", "owner", "due", "task"}, rows)
+}
+
+// retention writes the year's rates, the monthly MRR movements and the
+// cohorts.
+func (p *page) retention(rt *retentionSection) {
+	p.printf("<h2>Retention</h2>\n")
+	if y := rt.Year; y != nil {
+		p.printf("<p>Last 12 months (%s to %s), in %s: GRR %s, NRR %s, logo churn %s, quick ratio %s.</p>\n",
+			y.From, y.To, rt.Currency, y.GRR, y.NRR, y.LogoChurn, y.QuickRatio)
 	}
-	if pb := r.Playbook; pb != nil {
-		p.printf("<h2>This week's tasks</h2>\n<p>%s tasks fired; %s fit this week's capacity, %s are deferred.</p>\n", count(pb.Fired), count(pb.DoN), count(pb.DeferredN))
-		rows = nil
-		for _, k := range pb.Do {
-			rows = append(rows, []string{k.Priority, k.Customer, k.Name, money(k.MRR), k.Owner, k.Due.String(), k.Title})
-		}
-		p.table([]string{"priority", "id", "name", "MRR", "owner", "due", "task"}, rows)
+	var rows [][]string
+	for _, m := range rt.Monthly {
+		rows = append(rows, []string{m.Month.String(), money(m.MRR), money(m.New), money(m.Expansion),
+			money(m.Contraction.Neg()), money(m.Churn.Neg()), money(m.Reactivation)})
 	}
-	if rt := r.Retention; rt != nil {
-		p.printf("<h2>Retention</h2>\n")
-		if y := rt.Year; y != nil {
-			p.printf("<p>Last 12 months (%s to %s), in %s: GRR %s, NRR %s, logo churn %s, quick ratio %s.</p>\n",
-				y.From, y.To, rt.Currency, y.GRR, y.NRR, y.LogoChurn, y.QuickRatio)
-		}
-		rows = nil
-		for _, m := range rt.Monthly {
-			rows = append(rows, []string{m.Month.String(), money(m.MRR), money(m.New), money(m.Expansion),
-				money(m.Contraction.Neg()), money(m.Churn.Neg()), money(m.Reactivation)})
-		}
-		p.table([]string{"month", "MRR", "new", "expansion", "contraction", "churn", "reactivation"}, rows)
-		p.printf("<p class=\"note\">Cohort retention: each row is the customers who first paid in a month; each cell the share still paying that many months later (darker is higher).</p>\n")
-		p.cohortChart(rt)
+	p.table([]string{"month", "MRR", "new", "expansion", "contraction", "churn", "reactivation"}, rows)
+	p.printf("<p class=\"note\">Cohort retention: each row is the customers who first paid in a month; each cell the share still paying that many months later (darker is higher).</p>\n")
+	p.cohortChart(rt)
+}
+
+// backtest writes how well the grades predicted churn.
+func (p *page) backtest(b *backtestSection) {
+	p.printf("<h2>Does the health score predict churn?</h2>\n<p class=\"note\">%s</p>\n", esc(b.Note))
+	p.rocChart(b)
+	var rows [][]string
+	for _, g := range b.Grades {
+		rows = append(rows, []string{g.Grade, count(g.Accounts), count(g.Churners), pct1(g.ChurnRate), fixed(g.Lift, 2)})
 	}
-	if b := r.Backtest; b != nil && len(b.ROC) > 0 {
-		p.printf("<h2>Does the health score predict churn?</h2>\n<p class=\"note\">%s</p>\n", esc(b.Note))
-		p.rocChart(b)
-		rows = nil
-		for _, g := range b.Grades {
-			rows = append(rows, []string{g.Grade, count(g.Accounts), count(g.Churners), pct1(g.ChurnRate), fixed(g.Lift, 2)})
-		}
-		p.table([]string{"grade", "customers", "churned", "churn rate", "lift"}, rows)
-		p.printf("<p>Read %s as a churn flag: precision %s (churn rate among flagged customers), recall %s (share of churners flagged), lift %s.</p>\n",
-			esc(strings.Join(b.Flag, ", ")), pct1(b.Precision), pct1(b.Recall), fixed(b.Lift, 2))
-	}
-	p.printf("</body>\n</html>\n")
-	return p.err
+	p.table([]string{"grade", "customers", "churned", "churn rate", "lift"}, rows)
+	p.printf("<p>Read %s as a churn flag: precision %s (churn rate among flagged customers), recall %s (share of churners flagged), lift %s.</p>\n",
+		esc(strings.Join(b.Flag, ", ")), pct1(b.Precision), pct1(b.Recall), fixed(b.Lift, 2))
 }
 
 func (p *page) table(header []string, rows [][]string) {

@@ -288,83 +288,24 @@ func (c *cust) subscribe() {
 func (c *cust) mainPrice() int64 { return seatPrice[c.plan][c.currency] }
 
 func (c *cust) month(m int) {
-	r, g := c.r, c.g
+	g := c.g
 	history := m >= g.first && m <= g.last
 	if m < c.startMonth {
 		return
 	}
-	if c.churned {
-		// A churned customer may come back once, paying for fewer seats at first.
-		if !c.reactivated && m <= g.last && r.Float64() < 0.03 {
-			c.reactivated = true
-			c.seats = max(1, c.seats*6/10)
-			c.mu += 0.5
-			c.e = c.mu
-			c.start = c.randomDay(m, 28)
-			c.startMonth = m
-			c.subscribe()
-		} else {
-			if history {
-				c.snapshot(m)
-			}
-			return
+	if c.churned && !c.comeBack(m) {
+		if history {
+			c.snapshot(m)
 		}
+		return
 	}
 	tenure := m - c.startMonth
-	// Engagement: mean-reverting around mu, with rare lasting shocks (a champion
-	// leaves, a budget is cut; or a new team adopts the product).
-	switch u := r.Float64(); {
-	case u < 0.015:
-		c.mu -= 1.5 + 0.5*r.NormFloat64()
-	case u < 0.025:
-		c.mu += 0.8
-	}
-	c.e += float64(0.3*(c.mu-c.e)) + 0.25*r.NormFloat64()
-	eff := c.e
-	if tenure < 3 {
-		eff -= 1.2 * float64(3-tenure) / 3
-	}
-	usage := round(sigmoid(eff), 3)
-	c.usage = append(c.usage, usage)
-	assigned := math.Min(1.2, usage+0.15+0.08*r.NormFloat64())
-	c.assigned = max(1, min(int(math.Round(assigned*float64(c.seats))), c.seats*12/10))
-	if c.assigned > c.seats && c.seats == 1 {
-		c.assigned = 1
-	}
-
+	usage := c.engage(tenure)
 	c.supportCases(m, usage, history)
-	if r.Float64() < 0.12 {
-		day := c.randomDay(m, 31)
-		score := int(math.Round(2 + 8*usage + 1.8*r.NormFloat64() - 0.4*c.friction(monthEnd(m))))
-		score = min(max(score, 0), 10)
-		c.nps, c.hasNPS = score, true
-		if history {
-			g.book.Surveys = append(g.book.Surveys, Survey{CustomerID: c.id, Time: at(day, 10+r.IntN(8), r.IntN(60)), Kind: NPS, Score: score})
-		}
-	}
-
-	// Seats follow use: full accounts buy more, empty ones give seats back (annual
-	// contracts only at renewal).
+	c.survey(m, usage, history)
 	renewal := tenure > 0 && (!c.annual || tenure%12 == 0)
-	util := float64(c.assigned) / float64(c.seats)
-	switch {
-	case util >= 0.95 && r.Float64() < 0.15:
-		c.seats += max(1, int(float64(c.seats)*(0.1+0.3*r.Float64())))
-	case util < 0.65 && renewal && c.seats > 1 && r.Float64() < 0.4:
-		c.seats = max(1, int(float64(c.seats)*(0.7+0.2*r.Float64())))
-	}
-	c.seats = min(c.seats, 24000)
-	c.main.minor = int64(c.seats) * c.mainPrice()
-	// Add-ons: a second subscription some customers buy, and some cancel later while
-	// keeping the main one (a contraction, not a churn).
-	if c.addon.active && r.Float64() < 0.025 {
-		c.addon.active = false
-	} else if !c.addonEver && tenure > 2 && r.Float64() < map[string]float64{"smb": 0.004, "mid_market": 0.012, "enterprise": 0.02}[c.segment] {
-		c.addonEver = true
-		c.subs++
-		c.addon = sub{id: c.id + "-S" + strconv.Itoa(c.subs), minor: max(1, int64(float64(c.main.minor)*(0.15+0.2*r.Float64()))), active: true}
-	}
-
+	c.resize(renewal)
+	c.addOrCancelAddon(tenure)
 	if tenure > 0 && m >= g.first {
 		c.churn(m, usage, renewal)
 	}
@@ -378,16 +319,109 @@ func (c *cust) month(m int) {
 		return
 	}
 	if history {
-		for _, s := range [...]sub{c.main, c.addon} {
-			if s.active && s.minor > 0 {
-				money, _ := cs.MoneyFromMinor(s.minor, c.currency)
-				g.book.MRR = append(g.book.MRR, MRRRow{CustomerID: c.id, SubscriptionID: s.id, Month: monthStart(m), MRR: money})
-			}
-		}
+		c.bill(m)
 		c.snapshot(m)
 	}
 	if m == g.last+g.cfg.HorizonMonths && !c.churned {
 		g.book.Outcomes = append(g.book.Outcomes, Outcome{ID: c.id, Date: monthEnd(m)})
+	}
+}
+
+// comeBack reports whether a churned customer comes back in month m: it may
+// once, paying for fewer seats at first.
+func (c *cust) comeBack(m int) bool {
+	if c.reactivated || m > c.g.last || c.r.Float64() >= 0.03 {
+		return false
+	}
+	c.reactivated = true
+	c.seats = max(1, c.seats*6/10)
+	c.mu += 0.5
+	c.e = c.mu
+	c.start = c.randomDay(m, 28)
+	c.startMonth = m
+	c.subscribe()
+	return true
+}
+
+// engage draws the month's engagement and returns the usage it leads to,
+// setting the seats assigned. Engagement is mean-reverting around mu, with
+// rare lasting shocks (a champion leaves, a budget is cut; or a new team
+// adopts the product); new customers ramp up over their first three months.
+func (c *cust) engage(tenure int) (usage float64) {
+	r := c.r
+	switch u := r.Float64(); {
+	case u < 0.015:
+		c.mu -= 1.5 + 0.5*r.NormFloat64()
+	case u < 0.025:
+		c.mu += 0.8
+	}
+	c.e += float64(0.3*(c.mu-c.e)) + 0.25*r.NormFloat64()
+	eff := c.e
+	if tenure < 3 {
+		eff -= 1.2 * float64(3-tenure) / 3
+	}
+	usage = round(sigmoid(eff), 3)
+	c.usage = append(c.usage, usage)
+	assigned := math.Min(1.2, usage+0.15+0.08*r.NormFloat64())
+	c.assigned = max(1, min(int(math.Round(assigned*float64(c.seats))), c.seats*12/10))
+	if c.assigned > c.seats && c.seats == 1 {
+		c.assigned = 1
+	}
+	return usage
+}
+
+// survey may draw an NPS answer in month m, higher with usage and lower with
+// friction; it is kept in the book only within the history.
+func (c *cust) survey(m int, usage float64, history bool) {
+	r := c.r
+	if r.Float64() >= 0.12 {
+		return
+	}
+	day := c.randomDay(m, 31)
+	score := int(math.Round(2 + 8*usage + 1.8*r.NormFloat64() - 0.4*c.friction(monthEnd(m))))
+	score = min(max(score, 0), 10)
+	c.nps, c.hasNPS = score, true
+	if history {
+		c.g.book.Surveys = append(c.g.book.Surveys, Survey{CustomerID: c.id, Time: at(day, 10+r.IntN(8), r.IntN(60)), Kind: NPS, Score: score})
+	}
+}
+
+// resize makes seats follow use: full accounts buy more, empty ones give
+// seats back (annual contracts only at renewal).
+func (c *cust) resize(renewal bool) {
+	r := c.r
+	util := float64(c.assigned) / float64(c.seats)
+	switch {
+	case util >= 0.95 && r.Float64() < 0.15:
+		c.seats += max(1, int(float64(c.seats)*(0.1+0.3*r.Float64())))
+	case util < 0.65 && renewal && c.seats > 1 && r.Float64() < 0.4:
+		c.seats = max(1, int(float64(c.seats)*(0.7+0.2*r.Float64())))
+	}
+	c.seats = min(c.seats, 24000)
+	c.main.minor = int64(c.seats) * c.mainPrice()
+}
+
+// addOrCancelAddon draws the add-on: a second subscription some customers
+// buy, and some cancel later while keeping the main one (a contraction, not
+// a churn).
+func (c *cust) addOrCancelAddon(tenure int) {
+	r := c.r
+	if c.addon.active && r.Float64() < 0.025 {
+		c.addon.active = false
+	} else if !c.addonEver && tenure > 2 && r.Float64() < map[string]float64{"smb": 0.004, "mid_market": 0.012, "enterprise": 0.02}[c.segment] {
+		c.addonEver = true
+		c.subs++
+		c.addon = sub{id: c.id + "-S" + strconv.Itoa(c.subs), minor: max(1, int64(float64(c.main.minor)*(0.15+0.2*r.Float64()))), active: true}
+	}
+}
+
+// bill records the month's MRR of each active subscription.
+func (c *cust) bill(m int) {
+	for _, s := range [...]sub{c.main, c.addon} {
+		if s.active && s.minor > 0 {
+			money, _ := cs.MoneyFromMinor(s.minor, c.currency)
+			c.g.book.MRR = append(c.g.book.MRR, MRRRow{CustomerID: c.id, SubscriptionID: s.id, Month: monthStart(m), MRR: money})
+		}
 	}
 }
 

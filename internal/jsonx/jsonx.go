@@ -192,39 +192,8 @@ func (d *decoder) value(v reflect.Value) bool {
 		return true
 	}
 	t := v.Type()
-	switch hooksOf(t) {
-	case hookRaw:
-		start := d.pos
-		if !d.skip() {
-			return false
-		}
-		v.SetBytes(append([]byte(nil), d.data[start:d.pos]...))
-		return true
-	case hookJSON:
-		start := d.pos
-		if !d.skip() {
-			return false
-		}
-		raw := d.data[start:d.pos]
-		if err := v.Addr().Interface().(json.Unmarshaler).UnmarshalJSON(raw); err != nil {
-			if c == '"' {
-				raw = raw[1 : len(raw)-1] // quote the text, not the JSON string
-			}
-			d.problem(errs.ClipBytes(raw), err)
-		}
-		return true
-	case hookText:
-		if c != '"' {
-			return d.wrongKind("a string")
-		}
-		s, ok := d.str()
-		if !ok {
-			return false
-		}
-		if err := v.Addr().Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(s)); err != nil {
-			d.problem(errs.Clip(s), err)
-		}
-		return true
+	if h := hooksOf(t); h != hookNone {
+		return d.hooked(v, c, h)
 	}
 	switch t.Kind() {
 	case reflect.Pointer:
@@ -281,6 +250,46 @@ func (d *decoder) value(v reflect.Value) bool {
 		return d.integer(v)
 	}
 	return d.unsupported(t)
+}
+
+// hooked decodes a value whose type decodes by its own method (h is not
+// hookNone); c is the value's first byte.
+func (d *decoder) hooked(v reflect.Value, c byte, h hook) bool {
+	switch h {
+	case hookRaw:
+		start := d.pos
+		if !d.skip() {
+			return false
+		}
+		v.SetBytes(append([]byte(nil), d.data[start:d.pos]...))
+		return true
+	case hookJSON:
+		start := d.pos
+		if !d.skip() {
+			return false
+		}
+		raw := d.data[start:d.pos]
+		if err := v.Addr().Interface().(json.Unmarshaler).UnmarshalJSON(raw); err != nil {
+			if c == '"' {
+				raw = raw[1 : len(raw)-1] // quote the text, not the JSON string
+			}
+			d.problem(errs.ClipBytes(raw), err)
+		}
+		return true
+	case hookText:
+		if c != '"' {
+			return d.wrongKind("a string")
+		}
+		s, ok := d.str()
+		if !ok {
+			return false
+		}
+		if err := v.Addr().Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(s)); err != nil {
+			d.problem(errs.Clip(s), err)
+		}
+		return true
+	}
+	panic("jsonx: hooked called with hookNone")
 }
 
 // unsupported reports a Go type Decode cannot fill: a bug of the calling package,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"iter"
 	"strings"
 	"time"
 
@@ -250,149 +251,124 @@ func Scenario(ctx context.Context, s *store.Store, n int) error {
 // grades, outcomes, the override audit and active overrides, tokens and the
 // audit. Two stores with the same Dump answer every read the same.
 func Dump(ctx context.Context, s *store.Store) (string, error) {
-	var b strings.Builder
-	line := func(kind string, v any) error {
-		j, err := json.Marshal(v)
-		if err != nil {
-			return fmt.Errorf("%s: %w", kind, err)
-		}
-		b.WriteString(kind)
-		b.WriteByte(' ')
-		b.Write(j)
-		b.WriteByte('\n')
-		return nil
-	}
+	var d dumper
 	var runs []store.Run
 	for r, err := range s.Runs(ctx, store.Page{}) {
 		if err != nil {
 			return "", err
 		}
 		runs = append(runs, r)
-		if err := line("run", r); err != nil {
+		if err := d.line("run", r); err != nil {
 			return "", err
 		}
 	}
-	for c, err := range s.Configs(ctx, "", store.Page{}) {
-		if err != nil {
-			return "", err
-		}
-		if err := line("config", c); err != nil {
-			return "", err
-		}
+	if err := dumpAll(&d, "config", s.Configs(ctx, "", store.Page{})); err != nil {
+		return "", err
 	}
 	for _, r := range runs {
-		for h, err := range s.HealthOn(ctx, r.AsOf, store.Page{}) {
-			if err != nil {
-				return "", err
-			}
-			if err := line("health", h); err != nil {
-				return "", err
-			}
-		}
-		for c, err := range s.Customers(ctx, r.AsOf, store.Page{}) {
-			if err != nil {
-				return "", err
-			}
-			if err := line("customer "+r.AsOf.String(), c); err != nil {
-				return "", err
-			}
-		}
-		for a, err := range s.Assignments(ctx, r.AsOf, store.Page{}) {
-			if err != nil {
-				return "", err
-			}
-			if err := line("touch "+r.AsOf.String(), a); err != nil {
-				return "", err
-			}
-		}
-		if r.Counts.Touch > 0 {
-			sum, err := s.TouchSummary(ctx, r.AsOf)
-			if err != nil {
-				return "", err
-			}
-			if err := line("touch-summary", sum); err != nil {
-				return "", err
-			}
-		}
-		for _, name := range []string{"plan", "touch"} {
-			if d, err := s.Doc(ctx, r.AsOf, name); err == nil {
-				if err := line("doc "+r.AsOf.String()+" "+name, json.RawMessage(d)); err != nil {
-					return "", err
-				}
-			}
-		}
-		for st, err := range s.TouchStates(ctx, r.AsOf.AddDays(1), store.Page{}) {
-			if err != nil {
-				return "", err
-			}
-			if err := line("state "+r.AsOf.String(), st); err != nil {
-				return "", err
-			}
-		}
-		for co, err := range s.ActiveOverrides(ctx, r.AsOf, store.Page{}) {
-			if err != nil {
-				return "", err
-			}
-			if err := line("active "+r.AsOf.String(), co); err != nil {
-				return "", err
-			}
-		}
-	}
-	for r, err := range s.Tasks(ctx, store.TaskFilter{}, store.Page{}) {
-		if err != nil {
-			return "", err
-		}
-		if err := line("task", r); err != nil {
+		if err := d.run(ctx, s, r); err != nil {
 			return "", err
 		}
 	}
-	for f, err := range s.Fires(ctx, cs.Date{}, cs.Date{}) {
+	if err := d.history(ctx, s); err != nil {
+		return "", err
+	}
+	return d.b.String(), nil
+}
+
+// A dumper accumulates Dump's lines: each is a kind, a space and the item's
+// JSON.
+type dumper struct {
+	b strings.Builder
+}
+
+func (d *dumper) line(kind string, v any) error {
+	j, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("%s: %w", kind, err)
+	}
+	d.b.WriteString(kind)
+	d.b.WriteByte(' ')
+	d.b.Write(j)
+	d.b.WriteByte('\n')
+	return nil
+}
+
+// dumpAll writes a line of kind for every item of seq and stops at the first
+// error, whether from seq or from encoding.
+func dumpAll[T any](d *dumper, kind string, seq iter.Seq2[T, error]) error {
+	for v, err := range seq {
 		if err != nil {
-			return "", err
+			return err
 		}
-		if err := line("fire", f); err != nil {
-			return "", err
+		if err := d.line(kind, v); err != nil {
+			return err
 		}
 	}
-	for g, err := range s.Grades(ctx, cs.Date{}, cs.Date{}) {
+	return nil
+}
+
+// run writes what the store keeps per run r: its health results, customers,
+// touch assignments, touch summary, documents, the touch states it leaves
+// and the overrides active on its date.
+func (d *dumper) run(ctx context.Context, s *store.Store, r store.Run) error {
+	on := r.AsOf.String()
+	if err := dumpAll(d, "health", s.HealthOn(ctx, r.AsOf, store.Page{})); err != nil {
+		return err
+	}
+	if err := dumpAll(d, "customer "+on, s.Customers(ctx, r.AsOf, store.Page{})); err != nil {
+		return err
+	}
+	if err := dumpAll(d, "touch "+on, s.Assignments(ctx, r.AsOf, store.Page{})); err != nil {
+		return err
+	}
+	if r.Counts.Touch > 0 {
+		sum, err := s.TouchSummary(ctx, r.AsOf)
 		if err != nil {
-			return "", err
+			return err
 		}
-		if err := line("grades", g); err != nil {
-			return "", err
+		if err := d.line("touch-summary", sum); err != nil {
+			return err
 		}
 	}
-	for o, err := range s.Outcomes(ctx, cs.Date{}, cs.Date{}) {
-		if err != nil {
-			return "", err
-		}
-		if err := line("outcome", o); err != nil {
-			return "", err
+	for _, name := range []string{"plan", "touch"} {
+		if doc, err := s.Doc(ctx, r.AsOf, name); err == nil {
+			if err := d.line("doc "+on+" "+name, json.RawMessage(doc)); err != nil {
+				return err
+			}
 		}
 	}
-	for ev, err := range s.OverrideEvents(ctx, "", store.Page{}) {
-		if err != nil {
-			return "", err
-		}
-		if err := line("override", ev); err != nil {
-			return "", err
-		}
+	if err := dumpAll(d, "state "+on, s.TouchStates(ctx, r.AsOf.AddDays(1), store.Page{})); err != nil {
+		return err
+	}
+	return dumpAll(d, "active "+on, s.ActiveOverrides(ctx, r.AsOf, store.Page{}))
+}
+
+// history writes what the store keeps across runs: tasks, fires, grades,
+// outcomes, the override audit, tokens and the audit log.
+func (d *dumper) history(ctx context.Context, s *store.Store) error {
+	if err := dumpAll(d, "task", s.Tasks(ctx, store.TaskFilter{}, store.Page{})); err != nil {
+		return err
+	}
+	if err := dumpAll(d, "fire", s.Fires(ctx, cs.Date{}, cs.Date{})); err != nil {
+		return err
+	}
+	if err := dumpAll(d, "grades", s.Grades(ctx, cs.Date{}, cs.Date{})); err != nil {
+		return err
+	}
+	if err := dumpAll(d, "outcome", s.Outcomes(ctx, cs.Date{}, cs.Date{})); err != nil {
+		return err
+	}
+	if err := dumpAll(d, "override", s.OverrideEvents(ctx, "", store.Page{})); err != nil {
+		return err
 	}
 	for t, err := range s.Tokens(ctx, store.Page{}) {
 		if err != nil {
-			return "", err
+			return err
 		}
-		if err := line("token "+t.Hash, t); err != nil {
-			return "", err
-		}
-	}
-	for a, err := range s.Audit(ctx, store.Page{}) {
-		if err != nil {
-			return "", err
-		}
-		if err := line("audit", a); err != nil {
-			return "", err
+		if err := d.line("token "+t.Hash, t); err != nil {
+			return err
 		}
 	}
-	return b.String(), nil
+	return dumpAll(d, "audit", s.Audit(ctx, store.Page{}))
 }

@@ -21,6 +21,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -101,15 +102,9 @@ func run(out, customers, format, scorecard, asofFlag, contacts, events, nowFlag,
 	if out == "" {
 		return fmt.Errorf("-out is required")
 	}
-	cfg := health.SampleConfig()
-	if scorecard != "" {
-		b, err := os.ReadFile(scorecard)
-		if err != nil {
-			return err
-		}
-		if cfg, err = health.ParseConfig(b); err != nil {
-			return err
-		}
+	cfg, err := loadScorecard(scorecard)
+	if err != nil {
+		return err
 	}
 	var asOf cs.Date
 	if asofFlag != "" {
@@ -120,71 +115,38 @@ func run(out, customers, format, scorecard, asofFlag, contacts, events, nowFlag,
 		asOf = d
 	}
 	p, s := beam.NewPipelineWithRoot()
-	var dead []beam.PCollection
-	var steps []string
+	pl := &plan{s: s, out: out, chunk: chunk}
 	if customers != "" {
 		if asOf.IsZero() {
 			return fmt.Errorf("-customers needs -asof")
 		}
-		sc, err := csbeam.ScoreCustomers(s, split(customers), csbeam.ScoreOptions{Config: cfg, AsOf: asOf,
-			Read: csbeam.ReadOptions{Format: csbeam.Format(format), ChunkBytes: chunk}})
-		if err != nil {
+		if err := pl.scoreCustomers(split(customers), format, cfg, asOf); err != nil {
 			return err
 		}
-		csbeam.WriteLines(s, out, "scores", "csv", csbeam.ScoreCSVHeader, beam.ParDo(s, csbeam.FormatScoreRow, sc.Results))
-		csbeam.WriteLines(s, out, "grades", "csv", "grade,customers", beam.ParDo(s, csbeam.FormatGradeCount, sc.Grades))
-		dead = append(dead, sc.Dead)
-		steps = append(steps, "ScoreCustomers")
 	}
 	if contacts != "" || events != "" {
-		now := time.Time{}
-		switch {
-		case nowFlag != "":
-			t, err := time.Parse(time.RFC3339, nowFlag)
-			if err != nil {
-				return fmt.Errorf("-now: %w", err)
-			}
-			now = t
-		case !asOf.IsZero():
-			now = asOf.AddDays(1).In(time.UTC).Add(-time.Second)
-		default:
-			return fmt.Errorf("-contacts and -events need -now or -asof")
-		}
-		fr, err := csbeam.Friction(s, split(contacts), split(events), csbeam.FrictionOptions{Now: now, ChunkBytes: chunk})
+		now, err := frictionNow(nowFlag, asOf)
 		if err != nil {
 			return err
 		}
-		csbeam.WriteLines(s, out, "friction", "jsonl", "", beam.ParDo(s, csbeam.FormatFriction, fr.Customers))
-		dead = append(dead, fr.Dead)
-		steps = append(steps, "Friction")
+		if err := pl.friction(split(contacts), split(events), now); err != nil {
+			return err
+		}
 	}
 	if mrr != "" {
-		re, err := csbeam.Retention(s, split(mrr), csbeam.RetentionOptions{Book: retention.Options{Currency: cs.Currency(currency), Rates: rs}, ChunkBytes: chunk})
-		if err != nil {
+		if err := pl.retention(split(mrr), retention.Options{Currency: cs.Currency(currency), Rates: rs}); err != nil {
 			return err
 		}
-		csbeam.WriteLines(s, out, "retention", "json", "", beam.ParDo(s, csbeam.FormatRetention, re.Report))
-		dead = append(dead, re.Dead)
-		steps = append(steps, "Retention")
 	}
 	if snapshots != "" || outcomes != "" {
-		snaps, d0, err := csbeam.ScoreSnapshots(s, split(snapshots), csbeam.ScoreOptions{Config: cfg, Read: csbeam.ReadOptions{ChunkBytes: chunk}})
-		if err != nil {
+		if err := pl.backtest(split(snapshots), split(outcomes), cfg); err != nil {
 			return err
 		}
-		outs, d1 := csbeam.ReadOutcomes(s, split(outcomes), chunk)
-		bt, d2, err := csbeam.Backtest(s, snaps, outs, csbeam.BacktestOptions{Grades: csbeam.GradesOf(cfg)})
-		if err != nil {
-			return err
-		}
-		csbeam.WriteLines(s, out, "backtest", "json", "", beam.ParDo(s, csbeam.FormatBacktest, bt))
-		dead = append(dead, d0, d1, d2)
-		steps = append(steps, "ScoreSnapshots", "Backtest")
 	}
-	if len(dead) == 0 {
+	if len(pl.dead) == 0 {
 		return fmt.Errorf("nothing to do: give -customers, -contacts/-events, -mrr or -snapshots/-outcomes")
 	}
-	csbeam.WriteLines(s, out, "dead", "jsonl", "", beam.ParDo(s, csbeam.FormatDeadLetter, beam.Flatten(s, dead...)))
+	csbeam.WriteLines(s, out, "dead", "jsonl", "", beam.ParDo(s, csbeam.FormatDeadLetter, beam.Flatten(s, pl.dead...)))
 
 	start := time.Now()
 	res, err := beam.Run(context.Background(), runner, p)
@@ -195,21 +157,121 @@ func run(out, customers, format, scorecard, asofFlag, contacts, events, nowFlag,
 	if res == nil { // an asynchronous job (-async): nothing to report yet
 		return nil
 	}
+	fmt.Printf("pipeline: %s on %s in %.2f s\n", strings.Join(pl.steps, ", "), runner, elapsed.Seconds())
+	printCounters(res, elapsed)
+	return nil
+}
+
+// loadScorecard reads the health scorecard at path, or returns the sample
+// scorecard if path is empty.
+func loadScorecard(path string) (health.Config, error) {
+	if path == "" {
+		return health.SampleConfig(), nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return health.Config{}, err
+	}
+	return health.ParseConfig(b)
+}
+
+// frictionNow returns the instant friction is measured at: -now if given,
+// else the last second of the -asof day in UTC.
+func frictionNow(nowFlag string, asOf cs.Date) (time.Time, error) {
+	switch {
+	case nowFlag != "":
+		t, err := time.Parse(time.RFC3339, nowFlag)
+		if err != nil {
+			return time.Time{}, fmt.Errorf("-now: %w", err)
+		}
+		return t, nil
+	case !asOf.IsZero():
+		return asOf.AddDays(1).In(time.UTC).Add(-time.Second), nil
+	}
+	return time.Time{}, fmt.Errorf("-contacts and -events need -now or -asof")
+}
+
+// A plan is the pipeline being built: each step asked for writes its results
+// under out and adds its dead letters, which run writes together at the end.
+type plan struct {
+	s     beam.Scope
+	out   string
+	chunk int // read chunk size in bytes; 0 means csbeam's default
+	dead  []beam.PCollection
+	steps []string // the names of the steps added, for the report
+}
+
+// scoreCustomers adds the health scores of the customers in files and their
+// count per grade.
+func (pl *plan) scoreCustomers(files []string, format string, cfg health.Config, asOf cs.Date) error {
+	s := pl.s
+	sc, err := csbeam.ScoreCustomers(s, files, csbeam.ScoreOptions{Config: cfg, AsOf: asOf,
+		Read: csbeam.ReadOptions{Format: csbeam.Format(format), ChunkBytes: pl.chunk}})
+	if err != nil {
+		return err
+	}
+	csbeam.WriteLines(s, pl.out, "scores", "csv", csbeam.ScoreCSVHeader, beam.ParDo(s, csbeam.FormatScoreRow, sc.Results))
+	csbeam.WriteLines(s, pl.out, "grades", "csv", "grade,customers", beam.ParDo(s, csbeam.FormatGradeCount, sc.Grades))
+	pl.dead = append(pl.dead, sc.Dead)
+	pl.steps = append(pl.steps, "ScoreCustomers")
+	return nil
+}
+
+// friction adds each customer's friction at now from contacts and case events.
+func (pl *plan) friction(contacts, events []string, now time.Time) error {
+	s := pl.s
+	fr, err := csbeam.Friction(s, contacts, events, csbeam.FrictionOptions{Now: now, ChunkBytes: pl.chunk})
+	if err != nil {
+		return err
+	}
+	csbeam.WriteLines(s, pl.out, "friction", "jsonl", "", beam.ParDo(s, csbeam.FormatFriction, fr.Customers))
+	pl.dead = append(pl.dead, fr.Dead)
+	pl.steps = append(pl.steps, "Friction")
+	return nil
+}
+
+// retention adds the retention report of the MRR files.
+func (pl *plan) retention(mrr []string, book retention.Options) error {
+	s := pl.s
+	re, err := csbeam.Retention(s, mrr, csbeam.RetentionOptions{Book: book, ChunkBytes: pl.chunk})
+	if err != nil {
+		return err
+	}
+	csbeam.WriteLines(s, pl.out, "retention", "json", "", beam.ParDo(s, csbeam.FormatRetention, re.Report))
+	pl.dead = append(pl.dead, re.Dead)
+	pl.steps = append(pl.steps, "Retention")
+	return nil
+}
+
+// backtest adds the backtest of the scorecard: the snapshots scored with cfg
+// against the outcomes that followed.
+func (pl *plan) backtest(snapshots, outcomes []string, cfg health.Config) error {
+	s := pl.s
+	snaps, d0, err := csbeam.ScoreSnapshots(s, snapshots, csbeam.ScoreOptions{Config: cfg, Read: csbeam.ReadOptions{ChunkBytes: pl.chunk}})
+	if err != nil {
+		return err
+	}
+	outs, d1 := csbeam.ReadOutcomes(s, outcomes, pl.chunk)
+	bt, d2, err := csbeam.Backtest(s, snaps, outs, csbeam.BacktestOptions{Grades: csbeam.GradesOf(cfg)})
+	if err != nil {
+		return err
+	}
+	csbeam.WriteLines(s, pl.out, "backtest", "json", "", beam.ParDo(s, csbeam.FormatBacktest, bt))
+	pl.dead = append(pl.dead, d0, d1, d2)
+	pl.steps = append(pl.steps, "ScoreSnapshots", "Backtest")
+	return nil
+}
+
+// printCounters prints csbeam's counters of a finished pipeline in name
+// order, each with its rate over elapsed.
+func printCounters(res beam.PipelineResult, elapsed time.Duration) {
 	counts := map[string]int64{}
 	for _, c := range res.Metrics().AllMetrics().Counters() {
 		if c.Namespace() == csbeam.MetricsNamespace {
 			counts[c.Name()] += c.Result()
 		}
 	}
-	fmt.Printf("pipeline: %s on %s in %.2f s\n", strings.Join(steps, ", "), runner, elapsed.Seconds())
-	for _, name := range slices.Sorted(func(yield func(string) bool) {
-		for k := range counts {
-			if !yield(k) {
-				return
-			}
-		}
-	}) {
+	for _, name := range slices.Sorted(maps.Keys(counts)) {
 		fmt.Printf("  %-22s %12d  %12.0f /s\n", name, counts[name], float64(counts[name])/elapsed.Seconds())
 	}
-	return nil
 }

@@ -57,6 +57,44 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	if cfg.Rate <= 0 || cfg.Duration <= 0 {
 		return Result{}, fmt.Errorf("load: rate and duration must be positive")
 	}
+	cfg = cfg.withDefaults()
+	if cfg.Warmup > 0 {
+		w := cfg
+		w.Duration, w.Warmup = cfg.Warmup, 0
+		if _, err := Run(ctx, w); err != nil {
+			return Result{}, err
+		}
+	}
+	interval := time.Duration(float64(time.Second) / cfg.Rate)
+	n := int(cfg.Duration / interval)
+	l := &loader{cfg: cfg, lat: make([]time.Duration, 0, n), inFlight: make(chan struct{}, cfg.MaxInFlight)}
+	start := time.Now()
+	for i := 0; i < n; i++ {
+		due := start.Add(time.Duration(i) * interval)
+		if d := time.Until(due); d > 0 {
+			select {
+			case <-time.After(d):
+			case <-ctx.Done():
+				return l.res, ctx.Err()
+			}
+		}
+		l.res.Sent++
+		select {
+		case l.inFlight <- struct{}{}:
+		default:
+			l.fail(fmt.Sprintf("more than %d requests outstanding", cfg.MaxInFlight))
+			continue
+		}
+		l.wg.Add(1)
+		go l.send(ctx, due)
+	}
+	l.wg.Wait()
+	return l.result(time.Since(start)), nil
+}
+
+// withDefaults returns cfg with its zero fields set to their documented
+// defaults.
+func (cfg Config) withDefaults() Config {
 	if cfg.MaxInFlight <= 0 {
 		cfg.MaxInFlight = 1000
 	}
@@ -72,81 +110,69 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	if cfg.Client == nil {
 		cfg.Client = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: cfg.MaxInFlight, MaxIdleConns: cfg.MaxInFlight}, Timeout: 30 * time.Second}
 	}
-	if cfg.Warmup > 0 {
-		w := cfg
-		w.Duration, w.Warmup = cfg.Warmup, 0
-		if _, err := Run(ctx, w); err != nil {
-			return Result{}, err
-		}
+	return cfg
+}
+
+// A loader is the state of one measured run, shared by its requests.
+type loader struct {
+	cfg      Config
+	inFlight chan struct{} // a slot per outstanding request
+	wg       sync.WaitGroup
+
+	mu  sync.Mutex // guards lat and res but for res.Sent, which only Run touches
+	lat []time.Duration
+	res Result
+}
+
+// fail counts an error, keeping the first message.
+func (l *loader) fail(msg string) {
+	l.mu.Lock()
+	l.res.Errors++
+	if l.res.FirstError == "" {
+		l.res.FirstError = msg
 	}
-	interval := time.Duration(float64(time.Second) / cfg.Rate)
-	n := int(cfg.Duration / interval)
-	lat := make([]time.Duration, 0, n)
-	var (
-		mu       sync.Mutex
-		res      Result
-		wg       sync.WaitGroup
-		inFlight = make(chan struct{}, cfg.MaxInFlight)
-	)
-	fail := func(msg string) {
-		mu.Lock()
-		res.Errors++
-		if res.FirstError == "" {
-			res.FirstError = msg
-		}
-		mu.Unlock()
+	l.mu.Unlock()
+}
+
+// send sends one request that was due at due, records its latency from then
+// and frees its slot in l.inFlight.
+func (l *loader) send(ctx context.Context, due time.Time) {
+	defer func() { <-l.inFlight; l.wg.Done() }()
+	cfg := &l.cfg
+	req, err := http.NewRequestWithContext(ctx, cfg.Method, cfg.URL, bytes.NewReader(cfg.Body))
+	if err != nil {
+		l.fail(err.Error())
+		return
 	}
-	start := time.Now()
-	for i := 0; i < n; i++ {
-		due := start.Add(time.Duration(i) * interval)
-		if d := time.Until(due); d > 0 {
-			select {
-			case <-time.After(d):
-			case <-ctx.Done():
-				return res, ctx.Err()
-			}
-		}
-		res.Sent++
-		select {
-		case inFlight <- struct{}{}:
-		default:
-			fail(fmt.Sprintf("more than %d requests outstanding", cfg.MaxInFlight))
-			continue
-		}
-		wg.Add(1)
-		go func() {
-			defer func() { <-inFlight; wg.Done() }()
-			req, err := http.NewRequestWithContext(ctx, cfg.Method, cfg.URL, bytes.NewReader(cfg.Body))
-			if err != nil {
-				fail(err.Error())
-				return
-			}
-			if cfg.Token != "" {
-				req.Header.Set("Authorization", "Bearer "+cfg.Token)
-			}
-			if cfg.ContentType != "" {
-				req.Header.Set("Content-Type", cfg.ContentType)
-			}
-			r, err := cfg.Client.Do(req)
-			if err != nil {
-				fail(err.Error())
-				return
-			}
-			_, err = io.Copy(io.Discard, r.Body)
-			r.Body.Close()
-			took := time.Since(due)
-			if err != nil || r.StatusCode/100 != 2 {
-				fail(fmt.Sprintf("status %d %v", r.StatusCode, err))
-				return
-			}
-			mu.Lock()
-			lat = append(lat, took)
-			res.OK++
-			mu.Unlock()
-		}()
+	if cfg.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+cfg.Token)
 	}
-	wg.Wait()
-	res.Elapsed = time.Since(start)
+	if cfg.ContentType != "" {
+		req.Header.Set("Content-Type", cfg.ContentType)
+	}
+	r, err := cfg.Client.Do(req)
+	if err != nil {
+		l.fail(err.Error())
+		return
+	}
+	_, err = io.Copy(io.Discard, r.Body)
+	r.Body.Close()
+	took := time.Since(due)
+	if err != nil || r.StatusCode/100 != 2 {
+		l.fail(fmt.Sprintf("status %d %v", r.StatusCode, err))
+		return
+	}
+	l.mu.Lock()
+	l.lat = append(l.lat, took)
+	l.res.OK++
+	l.mu.Unlock()
+}
+
+// result returns the counts with the latency quantiles, once every request
+// has finished.
+func (l *loader) result(elapsed time.Duration) Result {
+	res, lat := l.res, l.lat
+	res.Elapsed = elapsed
 	slices.Sort(lat)
 	q := func(p float64) time.Duration {
 		if len(lat) == 0 {
@@ -158,5 +184,5 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	if len(lat) > 0 {
 		res.Max = lat[len(lat)-1]
 	}
-	return res, nil
+	return res
 }
