@@ -20,7 +20,7 @@ import (
 // gives the rest to encoding/csv).
 
 // plainCustomer decodes one customer object in plain form into c (which
-// must be the zero Customer), interning signal and attribute names in names.
+// must be the zero Customer), interning the text customers repeat in names.
 // It reports false, with c in an unspecified state, when the text is not
 // plain or the customer not valid: the caller decodes it strictly.
 func plainCustomer(b []byte, c *cs.Customer, names map[string]string) bool {
@@ -59,13 +59,21 @@ func plainCustomer(b []byte, c *cs.Customer, names map[string]string) bool {
 			}
 		case "segment":
 			bit = 4
-			if c.Segment, ok = p.text(); !ok {
+			s, ok := p.str()
+			if !ok || len(s) == 0 {
 				return false
 			}
+			c.Segment = intern(names, s)
 		case "stage":
 			bit = 8
 			s, ok := p.str()
-			if !ok || len(s) == 0 || c.Stage.UnmarshalText(s) != nil {
+			if !ok || len(s) == 0 {
+				return false
+			}
+			// Parse* on an interned string, unlike UnmarshalText, allocates
+			// nothing; for non-empty text they are the same.
+			var err error
+			if c.Stage, err = cs.ParseStage(intern(names, s)); err != nil {
 				return false
 			}
 		case "contract_start", "renewal_date":
@@ -75,7 +83,11 @@ func plainCustomer(b []byte, c *cs.Customer, names map[string]string) bool {
 				bit, d = 32, &c.RenewalDate
 			}
 			s, ok := p.str()
-			if !ok || len(s) == 0 || d.UnmarshalText(s) != nil {
+			if !ok || len(s) == 0 {
+				return false
+			}
+			var err error
+			if *d, err = cs.ParseDate(intern(names, s)); err != nil {
 				return false
 			}
 		case "mrr":
@@ -179,9 +191,9 @@ func (p *scanner) attributes(c *cs.Customer, names map[string]string) bool {
 	}
 }
 
-// intern returns b as a string, shared with earlier equal names of the batch
-// (signal and attribute names and values repeat from customer to customer);
-// a nil names interns nothing.
+// intern returns b as a string, shared with earlier equal text of the batch
+// (signal and attribute names and values, segments, stages and dates repeat
+// from customer to customer); a nil names interns nothing.
 func intern(names map[string]string, b []byte) string {
 	if s, ok := names[string(b)]; ok {
 		return s
@@ -197,7 +209,6 @@ func intern(names map[string]string, b []byte) string {
 type scanner struct {
 	b []byte
 	i int
-	s string // b as one string, made on the first text(): the customer's strings share it
 }
 
 func (p *scanner) space() {
@@ -274,17 +285,14 @@ var special = func() (t [256]bool) {
 	return t
 }()
 
-// text reads a non-empty plain string.
+// text reads a non-empty plain string. It copies only the string: a
+// customer's strings are a small part of its text.
 func (p *scanner) text() (string, bool) {
-	start := p.i + 1
 	s, ok := p.str()
 	if !ok || len(s) == 0 {
 		return "", false
 	}
-	if p.s == "" {
-		p.s = string(p.b)
-	}
-	return p.s[start : start+len(s)], true
+	return string(s), true
 }
 
 // number reads a JSON number (RFC 8259 grammar) that fits a float64.
