@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
 	"strconv"
 	"unicode/utf8"
@@ -26,6 +27,16 @@ import (
 func plainCustomer(b []byte, c *cs.Customer, names map[string]string) bool {
 	p := scanner{b: b}
 	p.space()
+	if !p.customer(c, names) {
+		return false
+	}
+	p.space()
+	return p.i == len(p.b)
+}
+
+// customer decodes the plain customer object at p.i, as plainCustomer does,
+// leaving p.i after it.
+func (p *scanner) customer(c *cs.Customer, names map[string]string) bool {
 	if !p.eat('{') {
 		return false
 	}
@@ -114,8 +125,7 @@ func plainCustomer(b []byte, c *cs.Customer, names map[string]string) bool {
 		}
 		seen |= bit
 	}
-	p.space()
-	if p.i != len(p.b) || !hasID {
+	if !hasID {
 		return false
 	}
 	// What Customer.Validate checks was checked on the way: the ID by
@@ -428,6 +438,83 @@ func splitBatch(b []byte) (asOf cs.Date, raws []json.RawMessage, ok bool) {
 	}
 	p.space()
 	return asOf, raws, seenCustomers && p.i == len(p.b)
+}
+
+// batchHead reads the start of a plain batch body that the one-pass batch
+// scoring takes, {"as_of": "...", "customers": [...]} with the date, if any,
+// first and the customers array last, and returns the date and the offset
+// just after the array's '['. It reports false for any other body, which
+// splitBatch then takes: a date after the customers must be known before
+// they are scored.
+func batchHead(b []byte) (asOf cs.Date, start int, ok bool) {
+	if len(b) >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF {
+		return asOf, 0, false
+	}
+	end := bytes.TrimRight(b, " \t\r\n")
+	if !bytes.HasSuffix(end, []byte("}")) || !bytes.HasSuffix(bytes.TrimRight(end[:len(end)-1], " \t\r\n"), []byte("]")) {
+		return asOf, 0, false
+	}
+	p := scanner{b: b}
+	p.space()
+	if !p.eat('{') {
+		return asOf, 0, false
+	}
+	p.space()
+	key, ok := p.str()
+	if ok && string(key) == "as_of" {
+		if !p.colon() {
+			return asOf, 0, false
+		}
+		s, ok := p.str()
+		if !ok || len(s) == 0 || asOf.UnmarshalText(s) != nil {
+			return asOf, 0, false
+		}
+		p.space()
+		if !p.eat(',') {
+			return asOf, 0, false
+		}
+		p.space()
+		key, ok = p.str()
+	}
+	if !ok || string(key) != "customers" || !p.colon() || !p.eat('[') {
+		return asOf, 0, false
+	}
+	return asOf, p.i, true
+}
+
+// batchTail reports whether the text from i, just after the customers
+// array, closes a plain batch body.
+func batchTail(b []byte, i int) bool {
+	p := scanner{b: b, i: i}
+	p.space()
+	if !p.eat('}') {
+		return false
+	}
+	p.space()
+	return p.i == len(p.b)
+}
+
+// elementAfter guesses where an element of the customers array starts at
+// or after from: the first '{' that follows "}," (white space allowed). The
+// guess may fall inside a string; the worker scanning the elements before
+// it confirms it. It returns -1 when there is none.
+func elementAfter(b []byte, from int) int {
+	for from < len(b) {
+		i := bytes.IndexByte(b[from:], '}')
+		if i < 0 {
+			return -1
+		}
+		p := scanner{b: b, i: from + i + 1}
+		p.space()
+		if p.eat(',') {
+			p.space()
+			if p.i < len(b) && b[p.i] == '{' {
+				return p.i
+			}
+		}
+		from += i + 1
+	}
+	return -1
 }
 
 // skipObject skips an object holding strings, numbers, true, false and
