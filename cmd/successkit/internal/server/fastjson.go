@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"strconv"
+	"time"
 	"unicode/utf8"
 
 	"github.com/successkit/cs"
@@ -81,8 +82,8 @@ func (p *scanner) customer(c *cs.Customer, names map[string]string) bool {
 			if !ok || len(s) == 0 {
 				return false
 			}
-			// Parse* on an interned string, unlike UnmarshalText, allocates
-			// nothing; for non-empty text they are the same.
+			// ParseStage on an interned string, unlike UnmarshalText,
+			// allocates nothing; for non-empty text they are the same.
 			var err error
 			if c.Stage, err = cs.ParseStage(intern(names, s)); err != nil {
 				return false
@@ -94,11 +95,10 @@ func (p *scanner) customer(c *cs.Customer, names map[string]string) bool {
 				bit, d = 32, &c.RenewalDate
 			}
 			s, ok := p.str()
-			if !ok || len(s) == 0 {
+			if !ok {
 				return false
 			}
-			var err error
-			if *d, err = cs.ParseDate(intern(names, s)); err != nil {
+			if *d, ok = parseDate(s); !ok {
 				return false
 			}
 		case "mrr":
@@ -201,18 +201,44 @@ func (p *scanner) attributes(c *cs.Customer, names map[string]string) bool {
 	}
 }
 
-// intern returns b as a string, shared with earlier equal text of the batch
-// (signal and attribute names and values, segments, stages and dates repeat
-// from customer to customer); a nil names interns nothing.
+// intern returns b as a string, shared with earlier equal text (signal and
+// attribute names and values, segments and stages repeat from customer to
+// customer); a nil names interns nothing. Only short text is kept, and at
+// most maxNames of it: names outlives its batch.
 func intern(names map[string]string, b []byte) string {
 	if s, ok := names[string(b)]; ok {
 		return s
 	}
 	s := string(b)
-	if names != nil && len(names) < 4096 {
+	if names != nil && len(s) <= 64 {
+		if len(names) >= maxNames {
+			clear(names)
+		}
 		names[s] = s
 	}
 	return s
+}
+
+const maxNames = 4096
+
+// parseDate parses YYYY-MM-DD as cs.ParseDate does, without making a string
+// of it, and reports false for any text ParseDate refuses.
+func parseDate(b []byte) (cs.Date, bool) {
+	if len(b) != 10 || b[4] != '-' || b[7] != '-' {
+		return cs.Date{}, false
+	}
+	n := 0
+	for i, c := range b {
+		if i == 4 || i == 7 {
+			continue
+		}
+		if c < '0' || c > '9' {
+			return cs.Date{}, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	d := cs.Date{Year: n / 10000, Month: time.Month(n / 100 % 100), Day: n % 100}
+	return d, d.Valid()
 }
 
 // scanner reads the plain subset of JSON.

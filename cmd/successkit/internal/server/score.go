@@ -292,14 +292,38 @@ type batchChunk struct {
 	out   []byte // the results without their index, back to back
 	marks []resultMark
 	bad   []itemError
-	fc    floatCache
+	*chunkState
+}
 
-	// The customer lives only until it is scored: its maps are reused.
+// chunkState is what a batch worker reuses from customer to customer and,
+// pooled, from batch to batch: the customer being decoded, which lives only
+// until it is scored, and its maps, the interned names, the result and the
+// float cache. Making them afresh for each batch cost as much as decoding a
+// few dozen customers.
+type chunkState struct {
 	cust    cs.Customer
 	res     health.Result
 	names   map[string]string
 	signals cs.Signals
 	attrs   cs.Attributes
+	fc      floatCache
+}
+
+var chunkStates = sync.Pool{New: func() any {
+	return &chunkState{names: map[string]string{}, signals: cs.Signals{}, attrs: cs.Attributes{}}
+}}
+
+// acquire gives the chunk its state and an output buffer.
+func (ch *batchChunk) acquire() {
+	ch.chunkState = chunkStates.Get().(*chunkState)
+	ch.out = getBuf()
+}
+
+// release gives the chunk's state back to the pool.
+func (ch *batchChunk) release() {
+	ch.cust = cs.Customer{}
+	chunkStates.Put(ch.chunkState)
+	ch.chunkState = nil
 }
 
 // resultMark is where a result ends in batchChunk.out, and its customer's
@@ -328,7 +352,8 @@ func (e *itemError) item(base int) batchItemError {
 // holds, by index in the request, the problems the envelope's decoder found
 // inside customers.
 func (ch *batchChunk) runRaws(sc *health.Scorer, asOf cs.Date, raws []json.RawMessage, bad map[int][]error, full bool) {
-	ch.out = getBuf()
+	ch.acquire()
+	defer ch.release()
 	for i, raw := range raws {
 		if e := bad[ch.base+i]; e != nil {
 			ch.bad = append(ch.bad, itemError{index: ch.n, id: idOf(raw), err: errors.Join(e...), located: true})
@@ -345,7 +370,8 @@ func (ch *batchChunk) runRaws(sc *health.Scorer, asOf cs.Date, raws []json.RawMe
 // negative. It returns the offset where it ended, or -1 when the text is not
 // plain, it did not end at stop, or it holds more than limit elements.
 func (ch *batchChunk) runPlain(sc *health.Scorer, asOf cs.Date, body []byte, from, stop int, full bool, limit int) int {
-	ch.out = getBuf()
+	ch.acquire()
+	defer ch.release()
 	p := scanner{b: body, i: from}
 	for {
 		p.space()
@@ -377,10 +403,12 @@ func (ch *batchChunk) runPlain(sc *health.Scorer, asOf cs.Date, body []byte, fro
 	}
 }
 
-// fresh returns the chunk's customer, emptied for decoding.
+// fresh returns the chunk's customer, emptied for decoding. Maps that held
+// an unusually large customer are dropped, not cleared: clearing a map costs
+// as much as its capacity.
 func (ch *batchChunk) fresh() *cs.Customer {
-	if ch.names == nil {
-		ch.names, ch.signals, ch.attrs = map[string]string{}, cs.Signals{}, cs.Attributes{}
+	if len(ch.signals) > 64 || len(ch.attrs) > 64 {
+		ch.signals, ch.attrs = cs.Signals{}, cs.Attributes{}
 	}
 	clear(ch.signals)
 	clear(ch.attrs)
