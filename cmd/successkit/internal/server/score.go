@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/successkit/cs"
 	"github.com/successkit/cs/health"
@@ -111,8 +112,8 @@ type batchItemError struct {
 // 200 with a result per good customer and an error entry per bad one, each
 // with its index, in input order.
 //
-// The work is split into contiguous chunks, one per worker: each decodes,
-// scores and encodes its customers into its own buffer, and the buffers are
+// The work is split into runs of consecutive customers, each decoded,
+// scored and encoded by one worker into its own buffer, and the buffers are
 // joined in order, so the answer does not depend on the number of workers.
 func (c *call) scoreBatch() error {
 	full, err := c.explain()
@@ -145,10 +146,10 @@ func (c *call) scoreBatch() error {
 }
 
 // scorePlain scores a plain batch body (see batchHead) in one pass, with no
-// separate pass to split the customers array: the array is cut where an
-// element seems to start, and each worker decodes, scores and encodes its
-// run of elements, checking that its run ends exactly where the next one
-// starts. It reports false, having answered nothing, for any other body, a
+// separate pass to split the customers array: the array is cut into runs
+// where an element seems to start, and the workers take the runs in turn,
+// decoding, scoring and encoding their elements and checking that each run
+// ends exactly where the next one starts. It reports false, having answered nothing, for any other body, a
 // cut that proved wrong or too many customers; scoreBatch then takes the
 // body the long way, which gives the same answer and the errors.
 func (c *call) scorePlain() (bool, error) {
@@ -157,47 +158,59 @@ func (c *call) scorePlain() (bool, error) {
 		return false, nil
 	}
 	asOf = c.s.asOf(asOf)
+	// More runs than workers: a worker the machine holds up leaves the runs
+	// it has not begun to the others. The handler's goroutine is one of the
+	// workers.
 	size := len(c.body) - from
-	workers := min(runtime.GOMAXPROCS(0), 1+size/plainRunBytes)
+	runs := min(4*runtime.GOMAXPROCS(0), 1+size/plainRunBytes)
 	starts := []int{from}
-	for w := 1; w < workers; w++ {
-		at := elementAfter(c.body, from+w*size/workers)
-		if at < 0 || at <= starts[len(starts)-1] {
+	for r := 1; r < runs; r++ {
+		at := elementAfter(c.body, from+r*size/runs)
+		if at < 0 {
 			break
 		}
-		starts = append(starts, at)
+		if at > starts[len(starts)-1] {
+			starts = append(starts, at)
+		}
 	}
 	chunks := make([]batchChunk, len(starts))
 	ends := make([]int, len(starts))
-	var wg sync.WaitGroup
-	for w := range chunks {
-		stop := -1
-		if w+1 < len(starts) {
-			stop = starts[w+1]
+	var next atomic.Int64
+	work := func() {
+		for r := int(next.Add(1) - 1); r < len(chunks); r = int(next.Add(1) - 1) {
+			stop := -1
+			if r+1 < len(starts) {
+				stop = starts[r+1]
+			}
+			ends[r] = chunks[r].runPlain(c.s.scorer, asOf, c.body, starts[r], stop, c.full, c.s.lim.MaxBatch)
 		}
+	}
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(chunks)) - 1 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			ends[w] = chunks[w].runPlain(c.s.scorer, asOf, c.body, starts[w], stop, c.full, c.s.lim.MaxBatch)
+			work()
 		}()
 	}
+	work()
 	wg.Wait()
 	n := 0
-	for w := range chunks {
-		ok = ok && ends[w] >= 0
-		chunks[w].base = n
-		n += chunks[w].n
+	for r := range chunks {
+		ok = ok && ends[r] >= 0
+		chunks[r].base = n
+		n += chunks[r].n
 	}
 	if !ok || !batchTail(c.body, ends[len(ends)-1]) || n > c.s.lim.MaxBatch {
-		for w := range chunks {
-			putBuf(chunks[w].out)
+		for r := range chunks {
+			putBuf(chunks[r].out)
 		}
 		return false, nil
 	}
 	return true, c.writeBatch(asOf, n, chunks)
 }
 
-// plainRunBytes is the least text of a customers array worth a worker of its
+// plainRunBytes is the least text of a customers array worth a run of its
 // own in scorePlain, about 70 customers. Tests lower it to cut small bodies
 // into many runs.
 var plainRunBytes = 32 << 10
