@@ -149,9 +149,10 @@ func (c *call) scoreBatch() error {
 // separate pass to split the customers array: the array is cut into runs
 // where an element seems to start, and the workers take the runs in turn,
 // decoding, scoring and encoding their elements and checking that each run
-// ends exactly where the next one starts. It reports false, having answered nothing, for any other body, a
-// cut that proved wrong or too many customers; scoreBatch then takes the
-// body the long way, which gives the same answer and the errors.
+// ends exactly where the next one starts. It reports false, having answered
+// nothing, for any other body, a cut that proved wrong or too many
+// customers; scoreBatch then takes the body the long way, which gives the
+// same answer and the errors.
 func (c *call) scorePlain() (bool, error) {
 	asOf, from, ok := batchHead(c.body)
 	if !ok {
@@ -297,8 +298,9 @@ func (c *call) writeBatch(asOf cs.Date, n int, chunks []batchChunk) error {
 	return nil
 }
 
-// batchChunk is the work of one goroutine of a batch: a run of consecutive
-// customers, the first of which has index base in the request.
+// batchChunk is a run of consecutive customers of a batch, the first of
+// which has index base in the request, decoded, scored and encoded by one
+// goroutine.
 type batchChunk struct {
 	base  int
 	n     int    // customers taken, good and bad
