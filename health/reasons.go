@@ -2,7 +2,6 @@ package health
 
 import (
 	"strconv"
-	"strings"
 )
 
 // Reasons renders the result's explanation as short sentences a CSM can read,
@@ -39,9 +38,17 @@ func (r *Result) Reasons() []string {
 	for _, name := range r.VetoNames() {
 		out = append(out, "capped by veto "+strconv.Quote(name)+" (computed "+pts(r.Computed)+")")
 	}
+	// The two sentences nearly every result has are built in one buffer: a
+	// batch of results spent more on concatenating them than on scoring.
+	var buf [128]byte
 	if m, ok := r.WeakestMeasure(); ok && !r.Unknown {
-		out = append(out, m.Name+" pulls the score down most: "+pts(m.Points)+" points"+rawText(&m)+
-			", weight "+pct(m.Effective)+", costing "+pts(m.Effective*(100-m.Points))+" points")
+		b := append(buf[:0], m.Name...)
+		b = append(b, " pulls the score down most: "...)
+		b = append(appendPts(b, m.Points), " points"...)
+		b = append(appendRaw(b, &m), ", weight "...)
+		b = append(appendPct(b, m.Effective), ", costing "...)
+		b = append(appendPts(b, m.Effective*(100-m.Points)), " points"...)
+		out = append(out, string(b))
 	}
 	for i := range r.Measures {
 		m := &r.Measures[i]
@@ -51,11 +58,15 @@ func (r *Result) Reasons() []string {
 			if m.HasRaw {
 				what = rawText(m)[1:] + " is outside what its curve scores"
 			}
-			where := "the rest of " + m.Group
+			b := append(buf[:0], m.Name...)
+			b = append(b, what...)
 			if g := r.group(m.Group); g != nil && !g.Present {
-				where = "the other groups"
+				b = append(b, "; its weight went to the other groups"...)
+			} else {
+				b = append(b, "; its weight went to the rest of "...)
+				b = append(b, m.Group...)
 			}
-			out = append(out, m.Name+what+"; its weight went to "+where)
+			out = append(out, string(b))
 		case StatusImputed:
 			out = append(out, m.Name+" has no value; scored "+pts(m.Points)+" by policy")
 		case StatusOverridden:
@@ -76,21 +87,32 @@ func (r *Result) group(name string) *GroupResult {
 }
 
 // rawText is " on <value>" for a measure with a raw value, "" otherwise.
-func rawText(m *MeasureResult) string {
+func rawText(m *MeasureResult) string { return string(appendRaw(nil, m)) }
+
+func appendRaw(b []byte, m *MeasureResult) []byte {
 	switch {
 	case !m.HasRaw:
-		return ""
+		return b
 	case m.Text != "":
-		return " on " + strconv.Quote(m.Text)
+		return strconv.AppendQuote(append(b, " on "...), m.Text)
 	}
-	return " on " + strconv.FormatFloat(m.Raw, 'g', 4, 64)
+	return strconv.AppendFloat(append(b, " on "...), m.Raw, 'g', 4, 64)
 }
 
 // pts formats points with at most one decimal.
-func pts(p float64) string {
-	s := strconv.FormatFloat(p, 'f', 1, 64)
-	return strings.TrimSuffix(s, ".0")
+func pts(p float64) string { return string(appendPts(nil, p)) }
+
+func appendPts(b []byte, p float64) []byte {
+	b = strconv.AppendFloat(b, p, 'f', 1, 64)
+	if n := len(b); b[n-2] == '.' && b[n-1] == '0' {
+		b = b[:n-2]
+	}
+	return b
 }
 
 // pct formats a share as a whole percentage.
-func pct(x float64) string { return strconv.FormatFloat(100*x, 'f', 0, 64) + "%" }
+func pct(x float64) string { return string(appendPct(nil, x)) }
+
+func appendPct(b []byte, x float64) []byte {
+	return append(strconv.AppendFloat(b, 100*x, 'f', 0, 64), '%')
+}

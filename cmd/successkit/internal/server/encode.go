@@ -126,7 +126,11 @@ func appendResultFast(b []byte, index int, r *health.Result, reasons []string, f
 	b = append(b, `,"fingerprint":`...)
 	str(r.Fingerprint)
 	b = append(b, `,"as_of":`...)
-	text(r.AsOf)
+	if r.AsOf.Valid() {
+		b = append(appendDate(append(b, '"'), r.AsOf), '"')
+	} else {
+		text(r.AsOf)
+	}
 	b = append(b, `,"score":`...)
 	num(r.Score)
 	b = append(b, `,"grade":`...)
@@ -291,6 +295,14 @@ func appendOverride(b []byte, o *health.Override, ok bool) ([]byte, bool) {
 	b = append(b, `,"expires":`...)
 	date(o.Expires)
 	return append(b, '}'), ok
+}
+
+// appendDate appends a valid date as Date.MarshalText writes it,
+// YYYY-MM-DD, without allocating: every result has one.
+func appendDate(b []byte, d cs.Date) []byte {
+	y, m := d.Year, int(d.Month)
+	b = append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-')
+	return append(b, byte('0'+m/10), byte('0'+m%10), '-', byte('0'+d.Day/10), byte('0'+d.Day%10))
 }
 
 // plainASCII reports whether s is printable ASCII needing no JSON escape.

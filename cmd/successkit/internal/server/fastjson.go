@@ -1,8 +1,10 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
 	"strconv"
+	"time"
 	"unicode/utf8"
 
 	"github.com/successkit/cs"
@@ -20,12 +22,22 @@ import (
 // gives the rest to encoding/csv).
 
 // plainCustomer decodes one customer object in plain form into c (which
-// must be the zero Customer), interning signal and attribute names in names.
+// must be the zero Customer), interning the text customers repeat in names.
 // It reports false, with c in an unspecified state, when the text is not
 // plain or the customer not valid: the caller decodes it strictly.
 func plainCustomer(b []byte, c *cs.Customer, names map[string]string) bool {
 	p := scanner{b: b}
 	p.space()
+	if !p.customer(c, names) {
+		return false
+	}
+	p.space()
+	return p.i == len(p.b)
+}
+
+// customer decodes the plain customer object at p.i, as plainCustomer does,
+// leaving p.i after it.
+func (p *scanner) customer(c *cs.Customer, names map[string]string) bool {
 	if !p.eat('{') {
 		return false
 	}
@@ -59,13 +71,21 @@ func plainCustomer(b []byte, c *cs.Customer, names map[string]string) bool {
 			}
 		case "segment":
 			bit = 4
-			if c.Segment, ok = p.text(); !ok {
+			s, ok := p.str()
+			if !ok || len(s) == 0 {
 				return false
 			}
+			c.Segment = intern(names, s)
 		case "stage":
 			bit = 8
 			s, ok := p.str()
-			if !ok || len(s) == 0 || c.Stage.UnmarshalText(s) != nil {
+			if !ok || len(s) == 0 {
+				return false
+			}
+			// ParseStage on an interned string, unlike UnmarshalText,
+			// allocates nothing; for non-empty text they are the same.
+			var err error
+			if c.Stage, err = cs.ParseStage(intern(names, s)); err != nil {
 				return false
 			}
 		case "contract_start", "renewal_date":
@@ -75,7 +95,10 @@ func plainCustomer(b []byte, c *cs.Customer, names map[string]string) bool {
 				bit, d = 32, &c.RenewalDate
 			}
 			s, ok := p.str()
-			if !ok || len(s) == 0 || d.UnmarshalText(s) != nil {
+			if !ok {
+				return false
+			}
+			if *d, ok = parseDate(s); !ok {
 				return false
 			}
 		case "mrr":
@@ -102,8 +125,7 @@ func plainCustomer(b []byte, c *cs.Customer, names map[string]string) bool {
 		}
 		seen |= bit
 	}
-	p.space()
-	if p.i != len(p.b) || !hasID {
+	if !hasID {
 		return false
 	}
 	// What Customer.Validate checks was checked on the way: the ID by
@@ -179,25 +201,50 @@ func (p *scanner) attributes(c *cs.Customer, names map[string]string) bool {
 	}
 }
 
-// intern returns b as a string, shared with earlier equal names of the batch
-// (signal and attribute names and values repeat from customer to customer);
-// a nil names interns nothing.
+// intern returns b as a string, shared with earlier equal text (signal and
+// attribute names and values, segments and stages repeat from customer to
+// customer); a nil names interns nothing. Only short text is kept, and at
+// most maxNames of it: names outlives its batch.
 func intern(names map[string]string, b []byte) string {
 	if s, ok := names[string(b)]; ok {
 		return s
 	}
 	s := string(b)
-	if names != nil && len(names) < 4096 {
+	if names != nil && len(s) <= 64 {
+		if len(names) >= maxNames {
+			clear(names)
+		}
 		names[s] = s
 	}
 	return s
+}
+
+const maxNames = 4096
+
+// parseDate parses YYYY-MM-DD as cs.ParseDate does, without making a string
+// of it, and reports false for any text ParseDate refuses.
+func parseDate(b []byte) (cs.Date, bool) {
+	if len(b) != 10 || b[4] != '-' || b[7] != '-' {
+		return cs.Date{}, false
+	}
+	n := 0
+	for i, c := range b {
+		if i == 4 || i == 7 {
+			continue
+		}
+		if c < '0' || c > '9' {
+			return cs.Date{}, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	d := cs.Date{Year: n / 10000, Month: time.Month(n / 100 % 100), Day: n % 100}
+	return d, d.Valid()
 }
 
 // scanner reads the plain subset of JSON.
 type scanner struct {
 	b []byte
 	i int
-	s string // b as one string, made on the first text(): the customer's strings share it
 }
 
 func (p *scanner) space() {
@@ -274,17 +321,14 @@ var special = func() (t [256]bool) {
 	return t
 }()
 
-// text reads a non-empty plain string.
+// text reads a non-empty plain string. It copies only the string: a
+// customer's strings are a small part of its text.
 func (p *scanner) text() (string, bool) {
-	start := p.i + 1
 	s, ok := p.str()
 	if !ok || len(s) == 0 {
 		return "", false
 	}
-	if p.s == "" {
-		p.s = string(p.b)
-	}
-	return p.s[start : start+len(s)], true
+	return string(s), true
 }
 
 // number reads a JSON number (RFC 8259 grammar) that fits a float64.
@@ -420,6 +464,83 @@ func splitBatch(b []byte) (asOf cs.Date, raws []json.RawMessage, ok bool) {
 	}
 	p.space()
 	return asOf, raws, seenCustomers && p.i == len(p.b)
+}
+
+// batchHead reads the start of a plain batch body that the one-pass batch
+// scoring takes, {"as_of": "...", "customers": [...]} with the date, if any,
+// first and the customers array last, and returns the date and the offset
+// just after the array's '['. It reports false for any other body, which
+// splitBatch then takes: a date after the customers must be known before
+// they are scored.
+func batchHead(b []byte) (asOf cs.Date, start int, ok bool) {
+	if len(b) >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF {
+		return asOf, 0, false
+	}
+	end := bytes.TrimRight(b, " \t\r\n")
+	if !bytes.HasSuffix(end, []byte("}")) || !bytes.HasSuffix(bytes.TrimRight(end[:len(end)-1], " \t\r\n"), []byte("]")) {
+		return asOf, 0, false
+	}
+	p := scanner{b: b}
+	p.space()
+	if !p.eat('{') {
+		return asOf, 0, false
+	}
+	p.space()
+	key, ok := p.str()
+	if ok && string(key) == "as_of" {
+		if !p.colon() {
+			return asOf, 0, false
+		}
+		s, ok := p.str()
+		if !ok || len(s) == 0 || asOf.UnmarshalText(s) != nil {
+			return asOf, 0, false
+		}
+		p.space()
+		if !p.eat(',') {
+			return asOf, 0, false
+		}
+		p.space()
+		key, ok = p.str()
+	}
+	if !ok || string(key) != "customers" || !p.colon() || !p.eat('[') {
+		return asOf, 0, false
+	}
+	return asOf, p.i, true
+}
+
+// batchTail reports whether the text from i, just after the customers
+// array, closes a plain batch body.
+func batchTail(b []byte, i int) bool {
+	p := scanner{b: b, i: i}
+	p.space()
+	if !p.eat('}') {
+		return false
+	}
+	p.space()
+	return p.i == len(p.b)
+}
+
+// elementAfter guesses where an element of the customers array starts at
+// or after from: the first '{' that follows "}," (white space allowed). The
+// guess may fall inside a string; the worker scanning the elements before
+// it confirms it. It returns -1 when there is none.
+func elementAfter(b []byte, from int) int {
+	for from < len(b) {
+		i := bytes.IndexByte(b[from:], '}')
+		if i < 0 {
+			return -1
+		}
+		p := scanner{b: b, i: from + i + 1}
+		p.space()
+		if p.eat(',') {
+			p.space()
+			if p.i < len(b) && b[p.i] == '{' {
+				return p.i
+			}
+		}
+		from += i + 1
+	}
+	return -1
 }
 
 // skipObject skips an object holding strings, numbers, true, false and

@@ -85,6 +85,9 @@ func TestPlainCustomerOdd(t *testing.T) {
 		`{"id":"\xff"}`, `{"id":"é","name":"Ünïcode"}`, `{"id":"a","signals":{"u":123456789012345678}}`,
 		`{"id":"a","signals":{"u":-123456789012345}}`, `{"id":"a","signals":{}}`, `{"id":"a","attributes":{}}`,
 		`[]`, `"a"`, `null`, ``, `{"id":"a","signals":{"u":true}}`, `{"id":"a","name":null}`,
+		`{"id":"a","renewal_date":"2028-02-29"}`, `{"id":"a","renewal_date":"2026-02-29"}`, `{"id":"a","renewal_date":"0000-01-01"}`,
+		`{"id":"a","renewal_date":"2026-1-011"}`, `{"id":"a","renewal_date":"+026-01-01"}`, `{"id":"a","renewal_date":"2026-13-01"}`,
+		`{"id":"a","renewal_date":"2026/01/01"}`, `{"id":"a","renewal_date":""}`, `{"id":"a","stage":"Adoption"}`,
 	} {
 		checkPlain(t, []byte(s))
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http/httptest"
+	"runtime"
 	"testing"
 
 	"github.com/successkit/cs"
@@ -82,6 +83,38 @@ func FuzzSplitBatch(f *testing.F) {
 			if !bytes.Equal(raws[i], req.Customers[i]) {
 				t.Fatalf("%q: element %d differs", b, i)
 			}
+		}
+	})
+}
+
+// FuzzScorePlain: whatever batch body the one-pass scoring answers, cut
+// into runs for many workers, it answers as splitting the body first does,
+// byte for byte; and it answers none that splitBatch refuses.
+func FuzzScorePlain(f *testing.F) {
+	f.Add([]byte(`{"as_of":"2026-06-30","customers":[`+oneCustomer+`,{"id":"b","name":"},{x"},{"id":"c","x":{"y":1}},{"id":"d","signals":{"u":"v"}}]}`), uint8(8))
+	f.Add([]byte(`{"customers":[{"id":"a","attributes":{"p":"},{"}}, {"id":"b"} ,{"id":"a","id":"b"}]}`), uint8(3))
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(8))
+	defer func(n int) { plainRunBytes = n }(plainRunBytes)
+	e := newEnv(f, Limits{Rate: 1e12, MaxBatch: 50})
+	req := httptest.NewRequest("POST", "/v1/score/batch", nil)
+	f.Fuzz(func(t *testing.T, body []byte, cut uint8) {
+		plainRunBytes = 1 + int(cut>>1)
+		one := httptest.NewRecorder()
+		c := &call{s: e.srv, w: one, r: req, body: body, full: cut&1 == 0}
+		if done, err := c.scorePlain(); !done || err != nil {
+			return
+		}
+		asOf, raws, ok := splitBatch(body)
+		if !ok {
+			t.Fatalf("%q: one pass answered, splitBatch refuses", body)
+		}
+		split := httptest.NewRecorder()
+		c.w = split
+		if err := c.scoreRaws(batchRequest{AsOf: asOf, Customers: raws}, nil); err != nil {
+			t.Fatalf("%q: one pass answered, split first: %v", body, err)
+		}
+		if !bytes.Equal(one.Body.Bytes(), split.Body.Bytes()) {
+			t.Fatalf("%q:\none pass %s\nsplit first %s", body, one.Body.Bytes(), split.Body.Bytes())
 		}
 	})
 }

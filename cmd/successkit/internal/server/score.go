@@ -5,12 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/successkit/cs"
 	"github.com/successkit/cs/health"
@@ -111,15 +112,18 @@ type batchItemError struct {
 // 200 with a result per good customer and an error entry per bad one, each
 // with its index, in input order.
 //
-// The work is split into contiguous chunks, one per worker: each decodes,
-// scores and encodes its customers into its own buffer, and the buffers are
-// written in order, so the answer does not depend on the number of workers.
+// The work is split into runs of consecutive customers, each decoded,
+// scored and encoded by one worker into its own buffer, and the buffers are
+// joined in order, so the answer does not depend on the number of workers.
 func (c *call) scoreBatch() error {
 	full, err := c.explain()
 	if err != nil {
 		return err
 	}
 	c.full = full
+	if done, err := c.scorePlain(); done {
+		return err
+	}
 	var req batchRequest
 	if asOf, raws, ok := splitBatch(c.body); ok {
 		req.AsOf, req.Customers = asOf, raws
@@ -141,6 +145,77 @@ func (c *call) scoreBatch() error {
 	return c.scoreRaws(req, bad)
 }
 
+// scorePlain scores a plain batch body (see batchHead) in one pass, with no
+// separate pass to split the customers array: the array is cut into runs
+// where an element seems to start, and the workers take the runs in turn,
+// decoding, scoring and encoding their elements and checking that each run
+// ends exactly where the next one starts. It reports false, having answered
+// nothing, for any other body, a cut that proved wrong or too many
+// customers; scoreBatch then takes the body the long way, which gives the
+// same answer and the errors.
+func (c *call) scorePlain() (bool, error) {
+	asOf, from, ok := batchHead(c.body)
+	if !ok {
+		return false, nil
+	}
+	asOf = c.s.asOf(asOf)
+	// More runs than workers: a worker the machine holds up leaves the runs
+	// it has not begun to the others. The handler's goroutine is one of the
+	// workers.
+	size := len(c.body) - from
+	runs := min(4*runtime.GOMAXPROCS(0), 1+size/plainRunBytes)
+	starts := []int{from}
+	for r := 1; r < runs; r++ {
+		at := elementAfter(c.body, from+r*size/runs)
+		if at < 0 {
+			break
+		}
+		if at > starts[len(starts)-1] {
+			starts = append(starts, at)
+		}
+	}
+	chunks := make([]batchChunk, len(starts))
+	ends := make([]int, len(starts))
+	var next atomic.Int64
+	work := func() {
+		for r := int(next.Add(1) - 1); r < len(chunks); r = int(next.Add(1) - 1) {
+			stop := -1
+			if r+1 < len(starts) {
+				stop = starts[r+1]
+			}
+			ends[r] = chunks[r].runPlain(c.s.scorer, asOf, c.body, starts[r], stop, c.full, c.s.lim.MaxBatch)
+		}
+	}
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(chunks)) - 1 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			work()
+		}()
+	}
+	work()
+	wg.Wait()
+	n := 0
+	for r := range chunks {
+		ok = ok && ends[r] >= 0
+		chunks[r].base = n
+		n += chunks[r].n
+	}
+	if !ok || !batchTail(c.body, ends[len(ends)-1]) || n > c.s.lim.MaxBatch {
+		for r := range chunks {
+			putBuf(chunks[r].out)
+		}
+		return false, nil
+	}
+	return true, c.writeBatch(asOf, n, chunks)
+}
+
+// plainRunBytes is the least text of a customers array worth a run of its
+// own in scorePlain, about 70 customers. Tests lower it to cut small bodies
+// into many runs.
+var plainRunBytes = 32 << 10
+
 // scoreRaws scores the raw customers of a batch whose envelope decoded; bad
 // holds the problems the envelope's decoder found inside customers.
 func (c *call) scoreRaws(req batchRequest, bad map[int][]error) error {
@@ -159,106 +234,228 @@ func (c *call) scoreRaws(req batchRequest, bad map[int][]error) error {
 		if lo >= hi {
 			continue
 		}
+		chunks[w].base = lo
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			chunks[w].run(c.s.scorer, asOf, req.Customers, bad, lo, hi, c.full)
+			chunks[w].runRaws(c.s.scorer, asOf, req.Customers[lo:hi], bad, c.full)
 		}()
 	}
 	wg.Wait()
+	return c.writeBatch(asOf, n, chunks)
+}
 
-	var errs []batchItemError
+// writeBatch sends the answer of a batch of n customers scored in chunks,
+// in one Write: the results get their index on the way.
+func (c *call) writeBatch(asOf cs.Date, n int, chunks []batchChunk) error {
+	var items []batchItemError
+	size := 0
 	for i := range chunks {
-		errs = append(errs, chunks[i].errs...)
+		ch := &chunks[i]
+		size += len(ch.out) + 16*len(ch.marks)
+		for _, e := range ch.bad {
+			items = append(items, e.item(ch.base))
+		}
 	}
 	tail := []byte("[]")
-	if errs != nil {
+	if items != nil {
 		var err error
-		if tail, err = json.Marshal(errs); err != nil {
+		if tail, err = json.Marshal(items); err != nil {
 			return err
 		}
 	}
-	head := `{"as_of":"` + asOf.String() + `","fingerprint":` + strconv.Quote(c.s.scorer.Fingerprint()) + `,"count":` + strconv.Itoa(n) + `,"results":[`
-	bufs := make(net.Buffers, 0, len(chunks)*2+3)
-	bufs = append(bufs, []byte(head))
+	out := slices.Grow(getBuf(), size+len(tail)+256)
+	defer func() { putBuf(out) }()
+	out = append(out, `{"as_of":"`+asOf.String()+`","fingerprint":`...)
+	out = strconv.AppendQuote(out, c.s.scorer.Fingerprint())
+	out = append(out, `,"count":`...)
+	out = strconv.AppendInt(out, int64(n), 10)
+	out = append(out, `,"results":[`...)
 	first := true
 	for i := range chunks {
-		if len(chunks[i].out) == 0 {
-			continue
+		ch := &chunks[i]
+		start := 0
+		for _, m := range ch.marks {
+			if !first {
+				out = append(out, ',')
+			}
+			first = false
+			out = append(out, `{"index":`...)
+			out = strconv.AppendInt(out, int64(ch.base+m.index), 10)
+			out = append(out, ',')
+			out = append(out, ch.out[start+1:m.end]...) // the result without its '{'
+			start = m.end
 		}
-		if !first {
-			bufs = append(bufs, []byte{','})
-		}
-		first = false
-		bufs = append(bufs, chunks[i].out)
+		putBuf(ch.out)
 	}
-	bufs = append(bufs, []byte(`],"errors":`), tail, []byte("}\n"))
-	total := 0
-	for _, b := range bufs {
-		total += len(b)
-	}
+	out = append(out, `],"errors":`...)
+	out = append(out, tail...)
+	out = append(out, "}\n"...)
 	c.w.Header().Set("Content-Type", "application/json")
-	c.w.Header().Set("Content-Length", strconv.Itoa(total))
+	c.w.Header().Set("Content-Length", strconv.Itoa(len(out)))
 	c.w.WriteHeader(http.StatusOK)
-	defer func() {
-		for i := range chunks {
-			putBuf(chunks[i].out)
-		}
-	}()
-	for _, b := range bufs {
-		if _, err := c.w.Write(b); err != nil {
-			return nil // the client went away; nothing more to answer
-		}
-	}
+	c.w.Write(out) // an error is the client gone away: nothing more to answer
 	return nil
 }
 
-// batchChunk is the work of one goroutine of a batch.
+// batchChunk is a run of consecutive customers of a batch, the first of
+// which has index base in the request, decoded, scored and encoded by one
+// goroutine.
 type batchChunk struct {
-	out  []byte // the results, comma-separated
-	errs []batchItemError
-	fc   floatCache
+	base  int
+	n     int    // customers taken, good and bad
+	out   []byte // the results without their index, back to back
+	marks []resultMark
+	bad   []itemError
+	*chunkState
 }
 
-func (ch *batchChunk) run(sc *health.Scorer, asOf cs.Date, raws []json.RawMessage, bad map[int][]error, lo, hi int, full bool) {
+// chunkState is what a batch worker reuses from customer to customer and,
+// pooled, from batch to batch: the customer being decoded, which lives only
+// until it is scored, and its maps, the interned names, the result and the
+// float cache. Making them afresh for each batch cost as much as decoding a
+// few dozen customers.
+type chunkState struct {
+	cust    cs.Customer
+	res     health.Result
+	names   map[string]string
+	signals cs.Signals
+	attrs   cs.Attributes
+	fc      floatCache
+}
+
+var chunkStates = sync.Pool{New: func() any {
+	return &chunkState{names: map[string]string{}, signals: cs.Signals{}, attrs: cs.Attributes{}}
+}}
+
+// acquire gives the chunk its state and an output buffer.
+func (ch *batchChunk) acquire() {
+	ch.chunkState = chunkStates.Get().(*chunkState)
 	ch.out = getBuf()
-	var (
-		cust    cs.Customer
-		res     health.Result
-		names   = map[string]string{}
-		signals = cs.Signals{}
-		attrs   = cs.Attributes{}
-	)
-	for i := lo; i < hi; i++ {
-		if e := bad[i]; e != nil {
-			ch.errs = append(ch.errs, batchItemError{Index: i, ID: idOf(raws[i]), Errors: fieldsOf(errors.Join(e...), "")})
+}
+
+// release gives the chunk's state back to the pool.
+func (ch *batchChunk) release() {
+	ch.cust = cs.Customer{}
+	chunkStates.Put(ch.chunkState)
+	ch.chunkState = nil
+}
+
+// resultMark is where a result ends in batchChunk.out, and its customer's
+// index in the chunk.
+type resultMark struct{ index, end int }
+
+// itemError is a bad customer of a chunk, made a batchItemError once the
+// chunk's base is known.
+type itemError struct {
+	index   int // in the chunk
+	id      string
+	err     error
+	located bool // err's paths start at customers[i] already
+}
+
+func (e *itemError) item(base int) batchItemError {
+	i := base + e.index
+	prefix := "customers[" + strconv.Itoa(i) + "]"
+	if e.located {
+		prefix = ""
+	}
+	return batchItemError{Index: i, ID: e.id, Errors: fieldsOf(e.err, prefix)}
+}
+
+// runRaws scores the chunk's customers, given as their raw elements; bad
+// holds, by index in the request, the problems the envelope's decoder found
+// inside customers.
+func (ch *batchChunk) runRaws(sc *health.Scorer, asOf cs.Date, raws []json.RawMessage, bad map[int][]error, full bool) {
+	ch.acquire()
+	defer ch.release()
+	for i, raw := range raws {
+		if e := bad[ch.base+i]; e != nil {
+			ch.bad = append(ch.bad, itemError{index: ch.n, id: idOf(raw), err: errors.Join(e...), located: true})
+			ch.n++
 			continue
 		}
-		// The customer lives only until it is scored: its maps are reused.
-		clear(signals)
-		clear(attrs)
-		cust = cs.Customer{Signals: signals, Attributes: attrs}
-		if !plainCustomer(raws[i], &cust, names) {
-			cust = cs.Customer{}
-			if err := cust.UnmarshalJSON(raws[i]); err != nil {
-				ch.errs = append(ch.errs, batchItemError{Index: i, ID: idOf(raws[i]), Errors: fieldsOf(err, "customers["+strconv.Itoa(i)+"]")})
-				continue
+		ch.add(sc, asOf, raw, plainCustomer(raw, ch.fresh(), ch.names), full)
+	}
+}
+
+// runPlain scores the elements of the customers array in body from offset
+// from (just after the '[', or where an element starts) up to stop, where
+// the next chunk's first element starts, or to the array's end when stop is
+// negative. It returns the offset where it ended, or -1 when the text is not
+// plain, it did not end at stop, or it holds more than limit elements.
+func (ch *batchChunk) runPlain(sc *health.Scorer, asOf cs.Date, body []byte, from, stop int, full bool, limit int) int {
+	ch.acquire()
+	defer ch.release()
+	p := scanner{b: body, i: from}
+	for {
+		p.space()
+		if p.eat(']') {
+			if stop >= 0 {
+				return -1
+			}
+			return p.i
+		}
+		if ch.n > 0 && (!p.eat(',') || !p.spaceThen()) {
+			return -1
+		}
+		p.space()
+		if p.i == stop {
+			return p.i
+		}
+		if stop >= 0 && p.i > stop || ch.n == limit {
+			return -1
+		}
+		start := p.i
+		decoded := p.customer(ch.fresh(), ch.names)
+		if !decoded {
+			p.i = start
+			if !p.skipObject(2) {
+				return -1
 			}
 		}
-		if err := sc.ScoreInto(&res, &cust, asOf); err != nil {
-			ch.errs = append(ch.errs, batchItemError{Index: i, ID: cust.ID, Errors: fieldsOf(err, "customers["+strconv.Itoa(i)+"]")})
-			continue
-		}
-		mark := len(ch.out)
-		if mark > 0 {
-			ch.out = append(ch.out, ',')
-		}
-		var err error
-		if ch.out, err = appendResult(ch.out, i, &res, &ch.fc, full); err != nil {
-			ch.out = ch.out[:mark]
-			ch.errs = append(ch.errs, batchItemError{Index: i, ID: cust.ID, Errors: fieldsOf(err, "customers["+strconv.Itoa(i)+"]")})
+		ch.add(sc, asOf, body[start:p.i], decoded, full)
+	}
+}
+
+// fresh returns the chunk's customer, emptied for decoding. Maps that held
+// an unusually large customer are dropped, not cleared: clearing a map costs
+// as much as its capacity.
+func (ch *batchChunk) fresh() *cs.Customer {
+	if len(ch.signals) > 64 || len(ch.attrs) > 64 {
+		ch.signals, ch.attrs = cs.Signals{}, cs.Attributes{}
+	}
+	clear(ch.signals)
+	clear(ch.attrs)
+	ch.cust = cs.Customer{Signals: ch.signals, Attributes: ch.attrs}
+	return &ch.cust
+}
+
+// add scores and encodes the chunk's next customer, whose text is raw:
+// decoded says that the fast path decoded it into ch.cust; otherwise the
+// strict decoder does.
+func (ch *batchChunk) add(sc *health.Scorer, asOf cs.Date, raw []byte, decoded, full bool) {
+	i := ch.n
+	ch.n++
+	if !decoded {
+		ch.cust = cs.Customer{}
+		if err := ch.cust.UnmarshalJSON(raw); err != nil {
+			ch.bad = append(ch.bad, itemError{index: i, id: idOf(raw), err: err})
+			return
 		}
 	}
+	if err := sc.ScoreInto(&ch.res, &ch.cust, asOf); err != nil {
+		ch.bad = append(ch.bad, itemError{index: i, id: ch.cust.ID, err: err})
+		return
+	}
+	mark := len(ch.out)
+	var err error
+	if ch.out, err = appendResult(ch.out, -1, &ch.res, &ch.fc, full); err != nil {
+		ch.out = ch.out[:mark]
+		ch.bad = append(ch.bad, itemError{index: i, id: ch.cust.ID, err: err})
+		return
+	}
+	ch.marks = append(ch.marks, resultMark{index: i, end: len(ch.out)})
 }
 
 // elementErrors sorts the problems of an envelope into those inside

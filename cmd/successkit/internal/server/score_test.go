@@ -2,6 +2,8 @@ package server
 
 import (
 	"encoding/json"
+	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -55,6 +57,64 @@ func TestScoreBatchErrors(t *testing.T) {
 		for _, e := range got.Errors {
 			if !strings.HasPrefix(e.Errors[0].Path, wantPath[e.Index]) {
 				t.Errorf("entry %d: %+v, want path %s", e.Index, e.Errors, wantPath[e.Index])
+			}
+		}
+	}
+}
+
+// batchAnswer posts a batch body and returns the answer's status and body.
+func batchAnswer(t *testing.T, e *env, explain string, body []byte) string {
+	t.Helper()
+	a := do(t, "POST", e.URL+"/v1/score/batch?explain="+explain, e.read, "application/json", body)
+	return strconv.Itoa(a.status) + " " + string(a.body)
+}
+
+// TestScoreBatchOnePass: a body scored in one pass, cut into runs of
+// customers for many workers, gets the answer, byte for byte, of the same
+// customers split first (the date after the customers sends the body that
+// way), with good and bad customers, customers for the strict decoder and
+// names that look like a cut on either side of the cuts.
+func TestScoreBatchOnePass(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(8))
+	defer func(n int) { plainRunBytes = n }(plainRunBytes)
+	e := newEnv(t, Limits{})
+	var parts []string
+	for i, c := range sampleCustomers(t, 200) {
+		b, _ := json.Marshal(&c)
+		switch s := string(b); i % 7 {
+		case 1:
+			parts = append(parts, strings.TrimSuffix(s, `"}}`)+`},{x"}}`)
+		case 3:
+			parts = append(parts, strings.Replace(s, `"signals":{`, `"signals":{"usage":"high",`, 1))
+		case 4:
+			parts = append(parts, strings.Replace(s, `"name":"`, `"name":"},{é} , {`, 1))
+		case 5:
+			parts = append(parts, strings.Replace(s, `"id":"`, `"x":{"y":1},"id":"`, 1))
+		case 6:
+			parts = append(parts, strings.Replace(s, `"stage":"`, `"stage":"adoption","stage":"`, 1))
+		default:
+			parts = append(parts, s)
+		}
+	}
+	customers := `"customers":[` + strings.Join(parts, ",\n ") + `]`
+	onePass := []byte(`{"as_of":"2026-06-30",` + customers + `}`)
+	if _, _, ok := batchHead(onePass); !ok {
+		t.Fatal("batchHead refused the one-pass body")
+	}
+	split := []byte(`{` + customers + `,"as_of":"2026-06-30"}`)
+	for _, explain := range []string{"full", "reasons"} {
+		want := batchAnswer(t, e, explain, split)
+		if !strings.HasPrefix(want, "200 ") {
+			t.Fatal(want)
+		}
+		for _, procs := range []int{1, 2, 3, 5, 8, 13} {
+			runtime.GOMAXPROCS(procs)
+			for _, n := range []int{4 << 10, 1} {
+				plainRunBytes = n
+				if got := batchAnswer(t, e, explain, onePass); got != want {
+					t.Fatalf("explain=%s, %d procs, runs of %d bytes: one pass differs from split first:\n%.300s\n%.300s",
+						explain, procs, n, got, want)
+				}
 			}
 		}
 	}
