@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/successkit/cs/drivers"
+	"github.com/successkit/cs/drivers/driverstest"
 	"github.com/successkit/cs/health"
 	"github.com/successkit/cs/store"
 	"github.com/successkit/cs/store/storetest"
@@ -197,14 +198,14 @@ func BenchmarkSaveHealth(b *testing.B) {
 	results := benchResults(b)
 	b.Run("sqlite", func(b *testing.B) {
 		ratio(b, func() time.Duration {
-			s := openSQLite(b)
+			s := driverstest.SQLite(b)
 			start := time.Now()
 			b.StartTimer()
 			saveWithStore(b, s, results, saveRows)
 			b.StopTimer()
 			return time.Since(start)
 		}, func() time.Duration {
-			s := openSQLite(b)
+			s := driverstest.SQLite(b)
 			ref := prepareRef(b, s, results)
 			start := time.Now()
 			refSQLite(b, s.DB(), ref, saveRows, 5)
@@ -212,16 +213,16 @@ func BenchmarkSaveHealth(b *testing.B) {
 		})
 	})
 	b.Run("postgres", func(b *testing.B) {
-		postgresURL(b)
+		driverstest.PostgresURL(b)
 		ratio(b, func() time.Duration {
-			s := openPostgres(b)
+			s := driverstest.Postgres(b)
 			start := time.Now()
 			b.StartTimer()
 			saveWithStore(b, s, results, saveRows)
 			b.StopTimer()
 			return time.Since(start)
 		}, func() time.Duration {
-			s := openPostgres(b)
+			s := driverstest.Postgres(b)
 			ref := prepareRef(b, s, results)
 			start := time.Now()
 			refPostgres(b, s.DB(), ref, saveRows)

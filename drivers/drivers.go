@@ -103,7 +103,10 @@ func openSQLite(ctx context.Context, target string) (*sql.DB, error) {
 	params.Add("_pragma", "foreign_keys(1)")
 	params.Add("_pragma", "synchronous(NORMAL)")
 	params.Add("_pragma", "cache_size(-32768)") // 32 MiB of page cache: a run's indexes stay in memory
-	params.Add("_pragma", "temp_store(MEMORY)") // statement journals and temporary tables in memory
+	// Temporary tables on disk: a run stages its task records in one, which
+	// in memory lifted a first run on 300,000 customers from 0.83 GB to
+	// 1.40 GB peak RSS, outside the Go heap, in the same time.
+	params.Add("_pragma", "temp_store(FILE)")
 	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + params.Encode()
 	if query != "" {
 		dsn += "&" + query

@@ -19,6 +19,7 @@ import (
 
 	"github.com/successkit/cs"
 	"github.com/successkit/cs/drivers"
+	"github.com/successkit/cs/drivers/driverstest"
 	"github.com/successkit/cs/store"
 	"github.com/successkit/cs/store/storetest"
 )
@@ -90,12 +91,7 @@ func TestCrashMidRun(t *testing.T) {
 		})
 	})
 	t.Run("PostgreSQL", func(t *testing.T) {
-		s := openPostgres(t)
-		var schema string
-		if err := s.DB().QueryRow("SELECT current_schema()").Scan(&schema); err != nil {
-			t.Fatal(err)
-		}
-		crash(t, withSchema(t, postgresURL(t), schema), nil)
+		crash(t, driverstest.PostgresSchema(t), nil)
 	})
 }
 
@@ -302,7 +298,7 @@ func TestPostgresUnreachable(t *testing.T) {
 		t.Errorf("the error shows the password: %v", err)
 	}
 
-	base := postgresURL(t)
+	base := driverstest.PostgresURL(t)
 	u, err := url.Parse(base)
 	if err != nil {
 		t.Fatal(err)
@@ -325,11 +321,11 @@ func TestPostgresUnreachable(t *testing.T) {
 // read through the API agrees, and so does every stored value.
 func TestSameRowsInEveryDatabase(t *testing.T) {
 	ctx := context.Background()
-	lite := openSQLite(t)
+	lite := driverstest.SQLite(t)
 	if err := storetest.Scenario(ctx, lite, 40); err != nil {
 		t.Fatal(err)
 	}
-	lite2 := openSQLite(t)
+	lite2 := driverstest.SQLite(t)
 	if err := storetest.Scenario(ctx, lite2, 40); err != nil {
 		t.Fatal(err)
 	}
@@ -337,7 +333,7 @@ func TestSameRowsInEveryDatabase(t *testing.T) {
 	if a != b {
 		t.Fatalf("two SQLite stores differ: %s", firstDiff(a, b))
 	}
-	pg := openPostgres(t)
+	pg := driverstest.Postgres(t)
 	if err := storetest.Scenario(ctx, pg, 40); err != nil {
 		t.Fatal(err)
 	}

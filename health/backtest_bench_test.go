@@ -2,6 +2,7 @@ package health
 
 import (
 	"context"
+	"github.com/successkit/cs/internal/benchtest"
 	"math/rand/v2"
 	"slices"
 	"strconv"
@@ -36,10 +37,10 @@ func BenchmarkBacktest1M(b *testing.B) {
 		scores[i] = rows[i].Score
 	}
 	buf := make([]float64, n)
-	var in inRun
+	var in benchtest.Ratio
 	b.ReportAllocs()
 	for b.Loop() {
-		in.measure(func() {
+		in.Measure(func() {
 			rep, err := BacktestScores(rows, outs, BacktestOptions{Grades: []string{"red", "yellow", "green"}})
 			if err != nil || len(rep.Errors) > 0 || rep.N != n {
 				b.Fatal(err, rep.Errors, rep.N)
@@ -49,7 +50,7 @@ func BenchmarkBacktest1M(b *testing.B) {
 			slices.Sort(buf)
 		})
 	}
-	in.report(b, "sort", 20)
+	in.Report(b, "sort", 20)
 }
 
 // scoredMillion scores n synthetic accounts on the usage scorecard with
@@ -109,10 +110,10 @@ func BenchmarkFit100k(b *testing.B) {
 		}
 		y[i] = outs[i].Churned
 	}
-	var in inRun
+	var in benchtest.Ratio
 	b.ReportAllocs()
 	for b.Loop() {
-		in.measure(func() {
+		in.Measure(func() {
 			res, err := Fit(cfg, obs, outs, FitOptions{Seed: 1})
 			if err != nil || res.Rows != n {
 				b.Fatal(err, res.Rows)
@@ -123,5 +124,5 @@ func BenchmarkFit100k(b *testing.B) {
 			}
 		})
 	}
-	in.report(b, "logistic", 16)
+	in.Report(b, "logistic", 16)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/successkit/cs/internal/benchtest"
 	"math/rand/v2"
 	"runtime"
 	"strings"
@@ -89,16 +90,18 @@ func BenchmarkBatchRamp10(b *testing.B) {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 		handwrittenRamp10(cols, out, &bad, &span)
 	}
-	var hand, par inRun
+	var hand, par benchtest.Ratio
 	b.ReportAllocs()
 	for b.Loop() {
-		hand.measure(one, handwritten)
-		par.measure(all, one)
+		hand.Measure(one, handwritten)
+		par.Measure(all, one)
 	}
-	hand.report(b, "handwritten", 1/0.9)
-	b.ReportMetric(float64(hand.n)*benchAccounts/hand.work.Seconds(), "accounts/s")
-	if par.n > 0 && par.work > 0 {
-		b.ReportMetric(float64(par.ref)/float64(par.work), "x-parallel")
+	hand.Report(b, "handwritten", 1/0.9)
+	if work, n := hand.Work(); n > 0 {
+		b.ReportMetric(float64(n)*benchAccounts/work.Seconds(), "accounts/s")
+	}
+	if work, n := par.Work(); n > 0 && work > 0 {
+		b.ReportMetric(float64(par.Ref())/float64(work), "x-parallel")
 	}
 }
 
@@ -152,7 +155,7 @@ func BenchmarkScoreOneExplained(b *testing.B) {
 	for j, m := range ramp10().Profiles[0].Groups[0].Measures {
 		bad[j], span[j], names[j] = m.Ramp.Bad, m.Ramp.Good-m.Ramp.Bad, m.Signal
 	}
-	var in inRun
+	var in benchtest.Ratio
 	sink := 0.0
 	work := func() {
 		for range 1000 {
@@ -168,13 +171,15 @@ func BenchmarkScoreOneExplained(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		in.measure(work, ref)
+		in.Measure(work, ref)
 	}
 	if sink < 0 {
 		b.Fatal(sink)
 	}
-	in.report(b, "handwritten", 6)
-	b.ReportMetric(in.work.Seconds()/float64(in.n)/1000*1e9, "ns/score")
+	in.Report(b, "handwritten", 6)
+	if work, n := in.Work(); n > 0 {
+		b.ReportMetric(work.Seconds()/float64(n)/1000*1e9, "ns/score")
+	}
 }
 
 // handwrittenOne is the least work of scoring one customer on ramp10: a map
@@ -258,7 +263,7 @@ func largeConfig() []byte {
 func BenchmarkParseConfigLarge(b *testing.B) {
 	data := largeConfig()
 	b.SetBytes(int64(len(data)))
-	var in inRun
+	var in benchtest.Ratio
 	work := func() {
 		if _, err := ParseConfig(data); err != nil {
 			b.Fatal(err)
@@ -272,8 +277,8 @@ func BenchmarkParseConfigLarge(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		in.measure(work, ref)
+		in.Measure(work, ref)
 	}
-	in.report(b, "encoding-json", 0)
+	in.Report(b, "encoding-json", 0)
 	b.ReportMetric(float64(len(data))/(1<<20), "MB")
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"iter"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -575,15 +576,10 @@ func (h *History) Plan(on cs.Date, capacity map[string]Capacity) (Schedule, erro
 	if !on.Valid() {
 		return Schedule{}, wrap(fieldErr("on", on.String(), cs.ErrInvalidDate))
 	}
-	recs := h.Open(on)
-	tasks := make([]Task, len(recs))
-	for i := range recs {
-		tasks[i] = recs[i].Task
+	if err := checkCapacity(capacity); err != nil {
+		return Schedule{}, err
 	}
-	sched, err := Plan(tasks, capacity)
-	if err != nil {
-		return sched, err
-	}
+	sched := schedule(h.openTasks(on), capacity)
 	today := dayOf(on)
 	for _, d := range sched.Deferred {
 		_, r := h.findOpen(d.Task.Key)
@@ -601,6 +597,57 @@ func (h *History) Plan(on cs.Date, capacity map[string]Capacity) (Schedule, erro
 		r.extra = &x
 	}
 	return sched, nil
+}
+
+// openTasks returns the open tasks in the order of Open, as Plan takes them.
+// It builds the tasks alone, not their records: on a large book the open tasks
+// are the largest thing a weekly plan holds.
+func (h *History) openTasks(on cs.Date) []Task {
+	if h == nil {
+		return nil
+	}
+	today := dayOf(on)
+	n := 0
+	for ci := range h.cust {
+		for i := range h.cust[ci].tasks {
+			if h.cust[ci].tasks[i].state == TaskOpen {
+				n++
+			}
+		}
+	}
+	o := openOrder{tasks: make([]Task, 0, n), opened: make([]int32, 0, n)}
+	for ci := range h.cust {
+		c := &h.cust[ci]
+		for i := range c.tasks {
+			if r := &c.tasks[i]; r.state == TaskOpen {
+				t := h.task(c, r)
+				t.Carried = !on.IsZero() && r.opened < today
+				o.tasks = append(o.tasks, t)
+				o.opened = append(o.opened, r.opened)
+			}
+		}
+	}
+	sort.Sort(o)
+	return o.tasks
+}
+
+// openOrder sorts open tasks with their opening days in the order of Open:
+// compareTasks, then the day the task opened.
+type openOrder struct {
+	tasks  []Task
+	opened []int32
+}
+
+func (o openOrder) Len() int { return len(o.tasks) }
+func (o openOrder) Less(i, j int) bool {
+	if c := compareTasks(o.tasks[i], o.tasks[j]); c != 0 {
+		return c < 0
+	}
+	return o.opened[i] < o.opened[j]
+}
+func (o openOrder) Swap(i, j int) {
+	o.tasks[i], o.tasks[j] = o.tasks[j], o.tasks[i]
+	o.opened[i], o.opened[j] = o.opened[j], o.opened[i]
 }
 
 // Forget drops the fires before the date and the tasks closed before it, keeping

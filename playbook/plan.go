@@ -43,28 +43,47 @@ type Schedule struct {
 // goes in if its role still has a slot and its hours; otherwise it is deferred
 // with the reason, naming the higher-ranked tasks that used the capacity. A
 // smaller task ranked lower may still fit after a larger one was deferred. This
-// makes the "must vs. better than nothing" call explicit (S-cubism article). tasks is not modified. Plan returns an error for a negative or
-// non-finite capacity.
+// makes the "must vs. better than nothing" call explicit (S-cubism article).
+// tasks is not modified. Plan returns an error for a negative or non-finite
+// capacity.
 func Plan(tasks []Task, capacity map[string]Capacity) (Schedule, error) {
+	if err := checkCapacity(capacity); err != nil {
+		return Schedule{}, err
+	}
+	sorted := slices.Clone(tasks)
+	slices.SortStableFunc(sorted, compareTasks)
+	return schedule(sorted, capacity), nil
+}
+
+func checkCapacity(capacity map[string]Capacity) error {
 	for _, role := range sortedRoles(capacity) {
 		c := capacity[role]
 		switch {
 		case c.Slots < 0:
-			return Schedule{}, wrap(fieldErr("capacity."+role+".slots", strconv.Itoa(c.Slots), cs.ErrNegative))
+			return wrap(fieldErr("capacity."+role+".slots", strconv.Itoa(c.Slots), cs.ErrNegative))
 		case math.IsNaN(c.Hours) || math.IsInf(c.Hours, 0):
-			return Schedule{}, wrap(fieldErr("capacity."+role+".hours", "", cs.ErrNotFinite))
+			return wrap(fieldErr("capacity."+role+".hours", "", cs.ErrNotFinite))
 		case c.Hours < 0:
-			return Schedule{}, wrap(fieldErr("capacity."+role+".hours", strconv.FormatFloat(c.Hours, 'g', -1, 64), cs.ErrNegative))
+			return wrap(fieldErr("capacity."+role+".hours", strconv.FormatFloat(c.Hours, 'g', -1, 64), cs.ErrNegative))
 		case c.Hours > 1e12:
-			return Schedule{}, wrap(fieldErr("capacity."+role+".hours", strconv.FormatFloat(c.Hours, 'g', -1, 64), why(cs.ErrRange, "at most 1e12")))
+			return wrap(fieldErr("capacity."+role+".hours", strconv.FormatFloat(c.Hours, 'g', -1, 64), why(cs.ErrRange, "at most 1e12")))
 		}
 	}
-	sorted := slices.Clone(tasks)
-	slices.SortStableFunc(sorted, compareTasks)
+	return nil
+}
+
+// schedule plans tasks, sorted in the order Plan takes them, within capacity.
+// It decides every task first and then fills Do and Deferred at their exact
+// sizes: a History of a million customers plans hundreds of thousands of open
+// tasks, and arrays grown by appending would hold up to twice their size.
+func schedule(sorted []Task, capacity map[string]Capacity) Schedule {
 	sched := Schedule{Used: map[string]Usage{}}
+	whys := make([]string, len(sorted)) // empty: the task is done
+	deferred := 0
 	// taken[role][priority] counts the tasks given the role, for the reasons.
 	taken := map[string]*[4]int{}
-	for _, t := range sorted {
+	for i := range sorted {
+		t := &sorted[i]
 		role := t.Action.Owner
 		c, listed := capacity[role]
 		u := sched.Used[role]
@@ -88,16 +107,29 @@ func Plan(tasks []Task, capacity map[string]Capacity) (Schedule, error) {
 			} else {
 				why = t.Priority.String() + " task (better than nothing) deferred: " + why
 			}
-			sched.Deferred = append(sched.Deferred, Deferred{Task: t, Why: why})
+			whys[i] = why
+			deferred++
 			continue
 		}
 		u.Tasks++
 		u.Hours += t.Action.Hours
 		sched.Used[role] = u
 		taken[role][t.Priority]++
-		sched.Do = append(sched.Do, t)
 	}
-	return sched, nil
+	if n := len(sorted) - deferred; n > 0 {
+		sched.Do = make([]Task, 0, n)
+	}
+	if deferred > 0 {
+		sched.Deferred = make([]Deferred, 0, deferred)
+	}
+	for i := range sorted {
+		if whys[i] == "" {
+			sched.Do = append(sched.Do, sorted[i])
+		} else {
+			sched.Deferred = append(sched.Deferred, Deferred{Task: sorted[i], Why: whys[i]})
+		}
+	}
+	return sched
 }
 
 func describe(n *[4]int) string {

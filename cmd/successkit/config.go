@@ -128,3 +128,34 @@ func openStore(ctx context.Context, target string) (*store.Store, error) {
 	}
 	return nil, err
 }
+
+// openEmptyStore opens the store a simulation (demo, replay) writes: target,
+// which must hold no run yet, or a temporary file when target is empty. done
+// closes the store and removes the temporary file.
+func openEmptyStore(ctx context.Context, target, cmd string) (st *store.Store, done func(), err error) {
+	dir := ""
+	if target == "" {
+		if dir, err = os.MkdirTemp("", "successkit-"+cmd+"-"); err != nil {
+			return nil, nil, err
+		}
+		target = filepath.Join(dir, cmd+".db")
+	}
+	removeDir := func() {
+		if dir != "" {
+			os.RemoveAll(dir)
+		}
+	}
+	if st, err = openStore(ctx, target); err != nil {
+		removeDir()
+		return nil, nil, err
+	}
+	done = func() { st.Close(); removeDir() }
+	if _, ok, err := st.LastRun(ctx); err != nil || ok {
+		done()
+		if err == nil {
+			err = fmt.Errorf("the store %s already holds runs: give %s a new -db file", target, cmd)
+		}
+		return nil, nil, err
+	}
+	return st, done, nil
+}

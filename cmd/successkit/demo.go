@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 	"iter"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/successkit/cs"
@@ -140,25 +138,11 @@ depends on nothing but the flags.`,
 	if *weeks < 1 || *weeks > 104 {
 		return usageErr("successkit demo: -weeks %d: want 1 to 104", *weeks)
 	}
-	target := *db
-	if target == "" {
-		dir, err := os.MkdirTemp("", "successkit-demo-")
-		if err != nil {
-			return c.errorf("%w", err)
-		}
-		defer os.RemoveAll(dir)
-		target = filepath.Join(dir, "demo.db")
-	}
-	st, err := openStore(ctx, target)
+	st, closeStore, err := openEmptyStore(ctx, *db, "demo")
 	if err != nil {
 		return c.errorf("%w", err)
 	}
-	defer st.Close()
-	if _, ok, err := st.LastRun(ctx); err != nil {
-		return c.errorf("%w", err)
-	} else if ok {
-		return c.errorf("the store %s already holds runs: give demo a new -db file", target)
-	}
+	defer closeStore()
 	out, err := demo(ctx, env, st, *weeks, func(w *demoWeek) {
 		if *c.format == "text" {
 			t := &textOut{w: env.Stdout}

@@ -125,25 +125,11 @@ are not replayed: effort signals the snapshots carry are used as they are.`,
 	if err != nil {
 		return c.errorf("%w", err)
 	}
-	target := *db
-	if target == "" {
-		dir, err := os.MkdirTemp("", "successkit-replay-")
-		if err != nil {
-			return c.errorf("%w", err)
-		}
-		defer os.RemoveAll(dir)
-		target = filepath.Join(dir, "replay.db")
-	}
-	st, err := openStore(ctx, target)
+	st, closeStore, err := openEmptyStore(ctx, *db, "replay")
 	if err != nil {
 		return c.errorf("%w", err)
 	}
-	defer st.Close()
-	if _, ok, err := st.LastRun(ctx); err != nil {
-		return c.errorf("%w", err)
-	} else if ok {
-		return c.errorf("the store %s already holds runs: give replay a new -db file", target)
-	}
+	defer closeStore()
 	rn, err := newRunner(st, cfg, false)
 	if err != nil {
 		return c.errorf("%w", err)

@@ -243,18 +243,8 @@ func retentionOf(r *cycle.RetentionReport) *retentionSection {
 	if r == nil {
 		return nil
 	}
-	sec := &retentionSection{Currency: r.Currency, Rates: r.Rates, First: r.First, Last: r.Last, Errors: r.Errors.First, errorN: r.Errors.Count}
-	for _, m := range r.Monthly {
-		sec.Monthly = append(sec.Monthly, monthMoves(m))
-	}
-	if r.Year != nil {
-		y := yearSummary(*r.Year)
-		sec.Year = &y
-	}
-	for _, c := range r.Cohorts {
-		sec.Cohorts = append(sec.Cohorts, cohortRow(c))
-	}
-	return sec
+	return &retentionSection{Currency: r.Currency, Rates: r.Rates, First: r.First, Last: r.Last,
+		Monthly: r.Monthly, Year: r.Year, Cohorts: r.Cohorts, Errors: r.Errors.First, errorN: r.Errors.Count}
 }
 
 // round2 rounds a figure for display to two decimals, so reports do not depend on

@@ -2,6 +2,7 @@ package main
 
 import (
 	"github.com/successkit/cs"
+	"github.com/successkit/cs/cycle"
 	"github.com/successkit/cs/effort"
 	"github.com/successkit/cs/playbook"
 	"github.com/successkit/cs/retention"
@@ -200,52 +201,14 @@ type deferredRow struct {
 // retentionSection is the book's recurring revenue over time: movements month by
 // month, the last twelve months' GRR, NRR and churn, and the cohort table.
 type retentionSection struct {
-	Currency cs.Currency       `json:"currency"`
-	Rates    map[string]string `json:"rates,omitempty"` // standing rates into Currency
-	First    retention.Month   `json:"first_month"`
-	Last     retention.Month   `json:"last_month"`
-	Monthly  []monthMoves      `json:"monthly"`
-	Year     *yearSummary      `json:"last_12_months,omitempty"`
-	Cohorts  []cohortRow       `json:"cohorts"`
-	Errors   []string          `json:"errors,omitempty"`
+	Currency cs.Currency        `json:"currency"`
+	Rates    map[string]string  `json:"rates,omitempty"` // standing rates into Currency
+	First    retention.Month    `json:"first_month"`
+	Last     retention.Month    `json:"last_month"`
+	Monthly  []cycle.MonthMoves `json:"monthly"`
+	Year     *cycle.YearSummary `json:"last_12_months,omitempty"`
+	Cohorts  []cycle.CohortRow  `json:"cohorts"`
+	Errors   []string           `json:"errors,omitempty"`
 
 	errorN int
-}
-
-type monthMoves struct {
-	Month        retention.Month `json:"month"`
-	MRR          cs.Money        `json:"mrr"`
-	New          cs.Money        `json:"new"`
-	Expansion    cs.Money        `json:"expansion"`
-	Contraction  cs.Money        `json:"contraction"`
-	Churn        cs.Money        `json:"churn"`
-	Reactivation cs.Money        `json:"reactivation"`
-	FX           cs.Money        `json:"fx"`
-}
-
-type yearSummary struct {
-	From            retention.Month `json:"from"`
-	To              retention.Month `json:"to"`
-	StartMRR        cs.Money        `json:"start_mrr"`
-	EndMRR          cs.Money        `json:"end_mrr"`
-	GRR             string          `json:"grr"`
-	NRR             string          `json:"nrr"`
-	GrossMRRChurn   string          `json:"gross_mrr_churn"`
-	NetMRRChurn     string          `json:"net_mrr_churn"`
-	LogoChurn       string          `json:"logo_churn"`
-	QuickRatio      string          `json:"quick_ratio"`
-	StartCustomers  int             `json:"start_customers"`
-	EndCustomers    int             `json:"end_customers"`
-	LostCustomers   int             `json:"lost_customers"`
-	NewCustomers    int             `json:"new_customers"`
-	ReactivatedCust int             `json:"reactivated_customers"`
-}
-
-// cohortRow is one cohort's logo retention at each age, as fractions (nil beyond
-// the book's last month).
-type cohortRow struct {
-	Start     retention.Month `json:"start"`
-	Customers int             `json:"customers"`
-	Retention []*float64      `json:"logo_retention"` // null where undefined
-	NRR       []*float64      `json:"nrr"`
 }

@@ -1,6 +1,7 @@
 package stats
 
 import (
+	"github.com/successkit/cs/internal/benchtest"
 	"math/rand/v2"
 	"slices"
 	"strconv"
@@ -35,11 +36,11 @@ func BenchmarkAUC1M(b *testing.B) {
 			s[i] = min(s[i]+20, 100)
 		}
 	}
-	var in inRun
+	var in benchtest.Ratio
 	buf := make([]float64, n)
 	b.ReportAllocs()
 	for b.Loop() {
-		in.measure(func() {
+		in.Measure(func() {
 			r, err := Rank(s, y)
 			if err != nil {
 				b.Fatal(err)
@@ -47,7 +48,7 @@ func BenchmarkAUC1M(b *testing.B) {
 			_ = r.DeLong()
 		}, sortRef(s, buf))
 	}
-	in.report(b, "sort", 4)
+	in.Report(b, "sort", 4)
 }
 
 // BenchmarkLogistic100k fits 10 non-negative weights on 100,000 rows: the core of
@@ -97,18 +98,18 @@ func BenchmarkBook1M(b *testing.B) {
 	for i := range snaps {
 		scores[i] = snaps[i].Score
 	}
-	var in inRun
+	var in benchtest.Ratio
 	buf := make([]float64, n)
 	b.ReportAllocs()
 	for b.Loop() {
-		in.measure(func() {
+		in.Measure(func() {
 			rep, err := Book(snaps, outs, BookOptions{Grades: []string{"red", "yellow", "green"}})
 			if err != nil || len(rep.Errors) > 0 {
 				b.Fatal(err, rep.Errors)
 			}
 		}, sortRef(scores, buf))
 	}
-	in.report(b, "sort", 0)
+	in.Report(b, "sort", 0)
 }
 
 // BenchmarkFitWeights100k fits 10 scorecard weights on 100,000 customers with 5%
@@ -148,17 +149,17 @@ func lifetimes1M() ([]float64, []bool, []int) {
 // parts (together cheaper than one sort of the whole) and linear merges.
 func BenchmarkSurvival1M(b *testing.B) {
 	times, events, groups := lifetimes1M()
-	var in inRun
+	var in benchtest.Ratio
 	buf := make([]float64, len(times))
 	b.ReportAllocs()
 	for b.Loop() {
-		in.measure(func() {
+		in.Measure(func() {
 			if _, err := Survival(times, events, groups, 4, SurvivalOptions{}); err != nil {
 				b.Fatal(err)
 			}
 		}, sortRef(times, buf))
 	}
-	in.report(b, "sort", 3)
+	in.Report(b, "sort", 3)
 }
 
 // BenchmarkIsotonic1M fits an isotonic calibration to 1,000,000 scores with two
@@ -174,17 +175,17 @@ func BenchmarkIsotonic1M(b *testing.B) {
 		s[i] = float64(rng.IntN(10001)) / 100
 		y[i] = rng.Float64() < 0.3*(1-s[i]/100)
 	}
-	var in inRun
+	var in benchtest.Ratio
 	buf := make([]float64, n)
 	b.ReportAllocs()
 	for b.Loop() {
-		in.measure(func() {
+		in.Measure(func() {
 			if _, err := FitIsotonic(s, y); err != nil {
 				b.Fatal(err)
 			}
 		}, sortRef(s, buf))
 	}
-	in.report(b, "sort", 3)
+	in.Report(b, "sort", 3)
 }
 
 // BenchmarkConcordance1M computes Harrell's C of a prediction against 1,000,000
@@ -197,15 +198,15 @@ func BenchmarkConcordance1M(b *testing.B) {
 	for i := range pred {
 		pred[i] = float64(rng.IntN(10001))/100 - 10*float64(groups[i])
 	}
-	var in inRun
+	var in benchtest.Ratio
 	buf := make([]float64, len(times))
 	b.ReportAllocs()
 	for b.Loop() {
-		in.measure(func() {
+		in.Measure(func() {
 			if _, err := Concordance(times, events, pred); err != nil {
 				b.Fatal(err)
 			}
 		}, sortRef(times, buf))
 	}
-	in.report(b, "sort", 0)
+	in.Report(b, "sort", 0)
 }

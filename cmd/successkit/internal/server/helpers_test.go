@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/successkit/cs/drivers"
+	"github.com/successkit/cs/drivers/driverstest"
 	"github.com/successkit/cs/store"
 )
 
@@ -43,7 +44,7 @@ func (c *testClockT) advance(d time.Duration) { c.d.Add(int64(d)) }
 func newEnv(t testing.TB, lim Limits) *env {
 	t.Helper()
 	if onPostgres(t) {
-		return newEnvOn(t, openPostgres(t), "", lim)
+		return newEnvOn(t, driverstest.Postgres(t), "", lim)
 	}
 	path := filepath.Join(t.TempDir(), "test.db")
 	st, err := drivers.Open(context.Background(), path)

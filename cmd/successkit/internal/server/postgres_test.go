@@ -1,17 +1,11 @@
 package server
 
 import (
-	"context"
-	"fmt"
-	"net/url"
-	"os"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 
-	"github.com/successkit/cs/drivers"
-	"github.com/successkit/cs/store"
+	"github.com/successkit/cs/drivers/driverstest"
 )
 
 // The API's tests against PostgreSQL: the tests below run again with every
@@ -21,7 +15,6 @@ import (
 var (
 	pgMu    sync.Mutex
 	pgTests = map[string]bool{} // names of the tests whose stores are on PostgreSQL
-	schemas atomic.Int64
 )
 
 func onPostgres(t testing.TB) bool {
@@ -35,53 +28,8 @@ func onPostgres(t testing.TB) bool {
 	return false
 }
 
-func postgresURL(t testing.TB) string {
-	t.Helper()
-	u := os.Getenv("SUCCESSKIT_TEST_POSTGRES")
-	if u == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("SUCCESSKIT_TEST_POSTGRES is empty under CI: start a server with .ci/postgres start")
-		}
-		t.Skip("SUCCESSKIT_TEST_POSTGRES is empty: no PostgreSQL to test against (eval \"$(.ci/postgres start)\" starts one)")
-	}
-	return u
-}
-
-// openPostgres returns a store in a new schema, dropped when the test ends.
-func openPostgres(t testing.TB) *store.Store {
-	t.Helper()
-	base := postgresURL(t)
-	ctx := context.Background()
-	admin, _, err := drivers.OpenDB(ctx, base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	schema := fmt.Sprintf("serve%d_%d", os.Getpid(), schemas.Add(1))
-	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
-		admin.Close()
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
-		admin.Close()
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	st, err := drivers.Open(ctx, u.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
-}
-
 func TestPostgres(t *testing.T) {
-	postgresURL(t)
+	driverstest.PostgresURL(t)
 	for _, c := range []struct {
 		name string
 		run  func(*testing.T)
