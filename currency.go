@@ -10,12 +10,12 @@ import (
 // value, "", means no currency. Use ParseCurrency to check a code from input.
 type Currency string
 
-// iso4217 maps every active ISO 4217 code with a defined minor unit to its number of
-// decimal digits (ISO 4217 list one, 2025 edition). Codes without a minor unit
-// (precious metals, testing and SDR codes) are left out on purpose: an amount in them
-// cannot be rounded to a minor unit.
-var iso4217 = func() map[Currency]int8 {
-	m := make(map[Currency]int8, 180)
+// iso4217 maps every active ISO 4217 code with a defined minor unit to the code
+// as a constant string and its number of decimal digits (ISO 4217 list one, 2025
+// edition). Codes without a minor unit (precious metals, testing and SDR codes)
+// are left out on purpose: an amount in them cannot be rounded to a minor unit.
+var iso4217 = func() map[Currency]currencyInfo {
+	m := make(map[Currency]currencyInfo, 180)
 	for digits, codes := range [...]string{
 		0: "BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF",
 		2: "AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BMD BND BOB BOV BRL BSD " +
@@ -29,21 +29,28 @@ var iso4217 = func() map[Currency]int8 {
 		4: "CLF UYW",
 	} {
 		for i := 0; i+3 <= len(codes); i += 4 {
-			m[Currency(codes[i:i+3])] = int8(digits)
+			c := Currency(codes[i : i+3])
+			m[c] = currencyInfo{code: c, digits: int8(digits)}
 		}
 	}
 	return m
 }()
 
+type currencyInfo struct {
+	code   Currency
+	digits int8
+}
+
 // ParseCurrency returns the currency for an ISO 4217 code. The code must be three
 // upper-case letters and an active currency with a minor unit; otherwise the error
-// wraps ErrUnknownCurrency.
+// wraps ErrUnknownCurrency. The Currency returned never shares memory with code,
+// so an amount kept from a row of input does not keep the row.
 func ParseCurrency(code string) (Currency, error) {
-	c := Currency(code)
-	if _, ok := iso4217[c]; !ok {
+	info, ok := iso4217[Currency(code)]
+	if !ok {
 		return "", fmt.Errorf("cs: %w", &FieldError{Field: "currency", Value: errs.Clip(code), Err: ErrUnknownCurrency})
 	}
-	return c, nil
+	return info.code, nil
 }
 
 // Known reports whether c is an active ISO 4217 code with a minor unit.
@@ -59,7 +66,7 @@ func (c Currency) Digits() int {
 	if !ok {
 		return -1
 	}
-	return int(d)
+	return int(d.digits)
 }
 
 // String returns the code.
