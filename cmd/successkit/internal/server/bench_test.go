@@ -78,7 +78,10 @@ func BenchmarkBatchScoreHTTP(b *testing.B) {
 	b.ReportMetric(inProc.Seconds()/reasons.Seconds(), "reasons-x-ref")
 	b.Logf("Score %.0f customers/s; HTTP full %.0f/s (%.2f×), reasons %.0f/s (%.2f×)", per(inProc), per(full),
 		inProc.Seconds()/full.Seconds(), per(reasons), inProc.Seconds()/reasons.Seconds())
-	if r := inProc.Seconds() / reasons.Seconds(); r < 0.5 {
+	// The first, one-iteration run of a benchmark warms the connections and
+	// the pools, and its ratio swings from 0.1 to 2: the budget binds the
+	// measured runs.
+	if r := inProc.Seconds() / reasons.Seconds(); b.N >= 5 && r < 0.5 {
 		b.Errorf("HTTP batch scoring with explain=reasons reached %.2f of in-process Score throughput; budget ≥ 0.5", r)
 	}
 }
