@@ -87,182 +87,223 @@ func appendResult(b []byte, index int, r *health.Result, fc *floatCache, full bo
 // appendResultFast appends the JSON of the result, or reports false when a
 // string needs escaping or a value needs encoding/json's own treatment.
 func appendResultFast(b []byte, index int, r *health.Result, reasons []string, fc *floatCache, full bool) ([]byte, bool) {
-	ok := true
-	str := func(s string) {
-		if !plainASCII(s) {
-			ok = false
-		}
-		b = append(b, '"')
-		b = append(b, s...)
-		b = append(b, '"')
+	w := resultWriter{b: b, ok: true, fc: fc}
+	w.head(index, r)
+	w.state(r)
+	if full {
+		w.groups(r.Groups)
+		w.measures(r.Measures)
 	}
-	num := func(f float64) {
-		if math.IsNaN(f) || math.IsInf(f, 0) {
-			ok = false
-		}
-		b = fc.append(b, f)
-	}
-	text := func(m interface{ MarshalText() ([]byte, error) }) {
-		t, err := m.MarshalText()
-		if err != nil {
-			ok = false
-		}
-		str(string(t))
-	}
-	b = append(b, '{')
-	if index >= 0 {
-		b = append(b, `"index":`...)
-		b = strconv.AppendInt(b, int64(index), 10)
-		b = append(b, ',')
-	}
-	b = append(b, `"customer_id":`...)
-	str(r.CustomerID)
-	b = append(b, `,"profile":`...)
-	str(r.Profile)
-	if r.Version != "" {
-		b = append(b, `,"version":`...)
-		str(r.Version)
-	}
-	b = append(b, `,"fingerprint":`...)
-	str(r.Fingerprint)
-	b = append(b, `,"as_of":`...)
-	if r.AsOf.Valid() {
-		b = append(appendDate(append(b, '"'), r.AsOf), '"')
-	} else {
-		text(r.AsOf)
-	}
-	b = append(b, `,"score":`...)
-	num(r.Score)
-	b = append(b, `,"grade":`...)
-	str(r.Grade)
-	b = append(b, `,"grade_index":`...)
-	b = strconv.AppendInt(b, int64(r.GradeIndex), 10)
-	b = append(b, `,"unknown":`...)
-	b = strconv.AppendBool(b, r.Unknown)
-	if r.Cause != 0 {
-		b = append(b, `,"cause":`...)
-		text(r.Cause)
-	}
-	b = append(b, `,"coverage":`...)
-	num(r.Coverage)
-	b = append(b, `,"computed":`...)
-	num(r.Computed)
-	if r.ComputedUnknown {
-		b = append(b, `,"computed_unknown":true`...)
-	}
-	if r.Vetoes != 0 {
-		b = append(b, `,"vetoes":`...)
-		b = strconv.AppendUint(b, r.Vetoes, 10)
-	}
-	if r.Overridden {
-		b = append(b, `,"overridden":true`...)
-	}
-	if !r.Override.IsZero() {
-		b = append(b, `,"override":`...)
-		b, ok = appendOverride(b, &r.Override, ok)
-	}
-	b = append(b, `,"weakest":`...)
-	b = strconv.AppendInt(b, int64(r.Weakest), 10)
-	if m, ok := r.WeakestMeasure(); ok && m.Name != "" {
-		b = append(b, `,"weakest_measure":`...)
-		str(m.Name)
-	}
-	if !r.Churn.IsZero() {
-		b = append(b, `,"churn":{"horizon_days":`...)
-		b = strconv.AppendInt(b, int64(r.Churn.HorizonDays), 10)
-		b = append(b, `,"p":`...)
-		num(r.Churn.P)
-		b = append(b, `,"low":`...)
-		num(r.Churn.Low)
-		b = append(b, `,"high":`...)
-		num(r.Churn.High)
-		b = append(b, '}')
-	}
-	if !full {
-		goto reasons
-	}
-	b = append(b, `,"groups":`...)
-	if r.Groups == nil {
-		b = append(b, "null"...)
-	} else {
-		b = append(b, '[')
-		for i := range r.Groups {
-			g := &r.Groups[i]
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, `{"name":`...)
-			str(g.Name)
-			b = append(b, `,"present":`...)
-			b = strconv.AppendBool(b, g.Present)
-			b = append(b, `,"score":`...)
-			num(g.Score)
-			b = append(b, `,"weight":`...)
-			num(g.Weight)
-			b = append(b, `,"effective":`...)
-			num(g.Effective)
-			b = append(b, '}')
-		}
-		b = append(b, ']')
-	}
-	b = append(b, `,"measures":`...)
-	if r.Measures == nil {
-		b = append(b, "null"...)
-	} else {
-		b = append(b, '[')
-		for i := range r.Measures {
-			m := &r.Measures[i]
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, `{"name":`...)
-			str(m.Name)
-			b = append(b, `,"group":`...)
-			str(m.Group)
-			if m.Signal != "" {
-				b = append(b, `,"signal":`...)
-				str(m.Signal)
-			}
-			b = append(b, `,"has_raw":`...)
-			b = strconv.AppendBool(b, m.HasRaw)
-			b = append(b, `,"raw":`...)
-			num(m.Raw)
-			if m.Text != "" {
-				b = append(b, `,"text":`...)
-				str(m.Text)
-			}
-			b = append(b, `,"status":`...)
-			text(m.Status)
-			b = append(b, `,"points":`...)
-			num(m.Points)
-			if m.Grade != "" {
-				b = append(b, `,"grade":`...)
-				str(m.Grade)
-			}
-			b = append(b, `,"weight":`...)
-			num(m.Weight)
-			b = append(b, `,"effective":`...)
-			num(m.Effective)
-			b = append(b, `,"contribution":`...)
-			num(m.Contribution)
-			if m.Override != nil {
-				b = append(b, `,"override":`...)
-				b, ok = appendOverride(b, m.Override, ok)
-			}
-			b = append(b, '}')
-		}
-		b = append(b, ']')
-	}
-reasons:
-	b = append(b, `,"reasons":[`...)
+	w.raw(`,"reasons":[`)
 	for i, s := range reasons {
 		if i > 0 {
-			b = append(b, ',')
+			w.raw(",")
 		}
-		str(s)
+		w.str(s)
 	}
-	b = append(b, "]}"...)
-	return b, ok
+	w.raw("]}")
+	return w.b, w.ok
+}
+
+// resultWriter appends a result's JSON field by field; ok turns false when a
+// value needs encoding/json's own treatment (a string to escape, NaN, a
+// value whose MarshalText fails).
+type resultWriter struct {
+	b  []byte
+	ok bool
+	fc *floatCache
+}
+
+func (w *resultWriter) raw(s string) { w.b = append(w.b, s...) }
+
+func (w *resultWriter) str(s string) {
+	if !plainASCII(s) {
+		w.ok = false
+	}
+	w.b = append(w.b, '"')
+	w.b = append(w.b, s...)
+	w.b = append(w.b, '"')
+}
+
+func (w *resultWriter) num(f float64) {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		w.ok = false
+	}
+	w.b = w.fc.append(w.b, f)
+}
+
+func (w *resultWriter) integer(n int64) { w.b = strconv.AppendInt(w.b, n, 10) }
+func (w *resultWriter) boolean(v bool)  { w.b = strconv.AppendBool(w.b, v) }
+func (w *resultWriter) override(o *health.Override) {
+	w.b, w.ok = appendOverride(w.b, o, w.ok)
+}
+
+func (w *resultWriter) text(m interface{ MarshalText() ([]byte, error) }) {
+	t, err := m.MarshalText()
+	if err != nil {
+		w.ok = false
+	}
+	w.str(string(t))
+}
+
+// head writes the opening brace and the result's identity: index, customer,
+// profile, version, fingerprint and date.
+func (w *resultWriter) head(index int, r *health.Result) {
+	w.raw("{")
+	if index >= 0 {
+		w.raw(`"index":`)
+		w.integer(int64(index))
+		w.raw(",")
+	}
+	w.raw(`"customer_id":`)
+	w.str(r.CustomerID)
+	w.raw(`,"profile":`)
+	w.str(r.Profile)
+	if r.Version != "" {
+		w.raw(`,"version":`)
+		w.str(r.Version)
+	}
+	w.raw(`,"fingerprint":`)
+	w.str(r.Fingerprint)
+	w.raw(`,"as_of":`)
+	if r.AsOf.Valid() {
+		w.b = append(appendDate(append(w.b, '"'), r.AsOf), '"')
+	} else {
+		w.text(r.AsOf)
+	}
+}
+
+// state writes the score and what shaped it: grade, coverage, vetoes,
+// override, weakest measure and churn probability.
+func (w *resultWriter) state(r *health.Result) {
+	w.raw(`,"score":`)
+	w.num(r.Score)
+	w.raw(`,"grade":`)
+	w.str(r.Grade)
+	w.raw(`,"grade_index":`)
+	w.integer(int64(r.GradeIndex))
+	w.raw(`,"unknown":`)
+	w.boolean(r.Unknown)
+	if r.Cause != 0 {
+		w.raw(`,"cause":`)
+		w.text(r.Cause)
+	}
+	w.raw(`,"coverage":`)
+	w.num(r.Coverage)
+	w.raw(`,"computed":`)
+	w.num(r.Computed)
+	if r.ComputedUnknown {
+		w.raw(`,"computed_unknown":true`)
+	}
+	if r.Vetoes != 0 {
+		w.raw(`,"vetoes":`)
+		w.b = strconv.AppendUint(w.b, r.Vetoes, 10)
+	}
+	if r.Overridden {
+		w.raw(`,"overridden":true`)
+	}
+	if !r.Override.IsZero() {
+		w.raw(`,"override":`)
+		w.override(&r.Override)
+	}
+	w.raw(`,"weakest":`)
+	w.integer(int64(r.Weakest))
+	if m, ok := r.WeakestMeasure(); ok && m.Name != "" {
+		w.raw(`,"weakest_measure":`)
+		w.str(m.Name)
+	}
+	if !r.Churn.IsZero() {
+		w.raw(`,"churn":{"horizon_days":`)
+		w.integer(int64(r.Churn.HorizonDays))
+		w.raw(`,"p":`)
+		w.num(r.Churn.P)
+		w.raw(`,"low":`)
+		w.num(r.Churn.Low)
+		w.raw(`,"high":`)
+		w.num(r.Churn.High)
+		w.raw("}")
+	}
+}
+
+func (w *resultWriter) groups(gs []health.GroupResult) {
+	w.raw(`,"groups":`)
+	if gs == nil {
+		w.raw("null")
+		return
+	}
+	w.raw("[")
+	for i := range gs {
+		g := &gs[i]
+		if i > 0 {
+			w.raw(",")
+		}
+		w.raw(`{"name":`)
+		w.str(g.Name)
+		w.raw(`,"present":`)
+		w.boolean(g.Present)
+		w.raw(`,"score":`)
+		w.num(g.Score)
+		w.raw(`,"weight":`)
+		w.num(g.Weight)
+		w.raw(`,"effective":`)
+		w.num(g.Effective)
+		w.raw("}")
+	}
+	w.raw("]")
+}
+
+func (w *resultWriter) measures(ms []health.MeasureResult) {
+	w.raw(`,"measures":`)
+	if ms == nil {
+		w.raw("null")
+		return
+	}
+	w.raw("[")
+	for i := range ms {
+		if i > 0 {
+			w.raw(",")
+		}
+		w.measure(&ms[i])
+	}
+	w.raw("]")
+}
+
+func (w *resultWriter) measure(m *health.MeasureResult) {
+	w.raw(`{"name":`)
+	w.str(m.Name)
+	w.raw(`,"group":`)
+	w.str(m.Group)
+	if m.Signal != "" {
+		w.raw(`,"signal":`)
+		w.str(m.Signal)
+	}
+	w.raw(`,"has_raw":`)
+	w.boolean(m.HasRaw)
+	w.raw(`,"raw":`)
+	w.num(m.Raw)
+	if m.Text != "" {
+		w.raw(`,"text":`)
+		w.str(m.Text)
+	}
+	w.raw(`,"status":`)
+	w.text(m.Status)
+	w.raw(`,"points":`)
+	w.num(m.Points)
+	if m.Grade != "" {
+		w.raw(`,"grade":`)
+		w.str(m.Grade)
+	}
+	w.raw(`,"weight":`)
+	w.num(m.Weight)
+	w.raw(`,"effective":`)
+	w.num(m.Effective)
+	w.raw(`,"contribution":`)
+	w.num(m.Contribution)
+	if m.Override != nil {
+		w.raw(`,"override":`)
+		w.override(m.Override)
+	}
+	w.raw("}")
 }
 
 func appendOverride(b []byte, o *health.Override, ok bool) ([]byte, bool) {
