@@ -491,8 +491,8 @@ func batchHead(b []byte) (asOf cs.Date, start int, ok bool) {
 		if !p.colon() {
 			return asOf, 0, false
 		}
-		s, ok := p.str()
-		if !ok || len(s) == 0 || asOf.UnmarshalText(s) != nil {
+		date, dok := p.str()
+		if !dok || len(date) == 0 || asOf.UnmarshalText(date) != nil {
 			return asOf, 0, false
 		}
 		p.space()
