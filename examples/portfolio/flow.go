@@ -189,15 +189,11 @@ func effortOf(e *cycle.EffortReport) *effortSection {
 	}
 	sec := &effortSection{Cases: e.Cases, Customers: e.Customers, Answers: e.Answers, MeanCES2: e.MeanCES2, ShareEasy: e.ShareEasy,
 		SilentN: e.Silent.Count, Errors: e.Errors.First, errorN: e.Errors.Count}
-	for _, h := range e.HotSpots[:min(len(e.HotSpots), listLimit)] {
-		sec.HotSpots = append(sec.HotSpots, hotSpot(h))
+	if n := min(len(e.HotSpots), listLimit); n > 0 {
+		sec.HotSpots = e.HotSpots[:n:n]
 	}
-	for _, s := range e.Silent.Items[:min(len(e.Silent.Items), listLimit)] {
-		row := silentRow{ID: s.ID, Name: s.Name, MRR: s.MRR}
-		for _, ev := range s.Evidence {
-			row.Evidence = append(row.Evidence, evidence(ev))
-		}
-		sec.Silent = append(sec.Silent, row)
+	if n := min(len(e.Silent.Items), listLimit); n > 0 {
+		sec.Silent = e.Silent.Items[:n:n]
 	}
 	return sec
 }

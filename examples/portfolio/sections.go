@@ -3,7 +3,6 @@ package main
 import (
 	"github.com/successkit/cs"
 	"github.com/successkit/cs/cycle"
-	"github.com/successkit/cs/effort"
 	"github.com/successkit/cs/playbook"
 	"github.com/successkit/cs/retention"
 	"github.com/successkit/cs/touch"
@@ -102,40 +101,17 @@ type trendPoint struct {
 // effortSection is what the effort package found: the customers with the most
 // friction in their support cases and why, and the silently dissatisfied.
 type effortSection struct {
-	Cases     int         `json:"cases"`
-	Customers int         `json:"customers_with_cases"`
-	Answers   int         `json:"survey_answers"`
-	MeanCES2  float64     `json:"mean_ces2,omitempty"`
-	ShareEasy float64     `json:"share_easy"`
-	HotSpots  []hotSpot   `json:"hot_spots"`
-	Silent    []silentRow `json:"silently_dissatisfied"`
-	SilentN   int         `json:"silently_dissatisfied_count"`
-	Errors    []string    `json:"errors,omitempty"`
+	Cases     int             `json:"cases"`
+	Customers int             `json:"customers_with_cases"`
+	Answers   int             `json:"survey_answers"`
+	MeanCES2  float64         `json:"mean_ces2,omitempty"`
+	ShareEasy float64         `json:"share_easy"`
+	HotSpots  []cycle.HotSpot `json:"hot_spots"`
+	Silent    []cycle.Silent  `json:"silently_dissatisfied"`
+	SilentN   int             `json:"silently_dissatisfied_count"`
+	Errors    []string        `json:"errors,omitempty"`
 
 	errorN int
-}
-
-type hotSpot struct {
-	ID       string          `json:"id"`
-	Name     string          `json:"name,omitempty"`
-	Friction float64         `json:"friction"`
-	Cases    int             `json:"cases"`
-	FCRRate  float64         `json:"fcr_rate"`
-	Drivers  []effort.Driver `json:"drivers"` // the two heaviest
-}
-
-type silentRow struct {
-	ID       string     `json:"id"`
-	Name     string     `json:"name,omitempty"`
-	MRR      cs.Money   `json:"mrr,omitzero"`
-	Evidence []evidence `json:"evidence"`
-}
-
-// evidence is a trouble sign of effort's silence check, with JSON names.
-type evidence struct {
-	Sign      string  `json:"sign"`
-	Value     float64 `json:"value"`
-	Threshold float64 `json:"threshold"`
 }
 
 // touchSection is the tier table, the CSM load and the tier changes.
